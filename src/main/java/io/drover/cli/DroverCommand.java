@@ -1,0 +1,33 @@
+package io.drover.cli;
+
+import io.drover.core.Install;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+@Command(name = "drover",
+        mixinStandardHelpOptions = true,
+        versionProvider = DroverCommand.Version.class,
+        description = {"Start, stop and supervise detached worker JVMs, as celery multi does for Celery."},
+        subcommands = {MultiCommand.class},
+        footer = {"", "Quick start:",
+            "  drover multi start 3          start three demo nodes drover1@HOST..drover3@HOST",
+            "  drover multi status 3         show them",
+            "  drover multi stopwait 3       stop them and wait until they are gone",
+            "", "See 'drover multi --help' for node names, per-node options and templates."})
+final class DroverCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"drover " + Install.version(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ")"};
+        }
+    }
+}

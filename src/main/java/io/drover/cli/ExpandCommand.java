@@ -1,0 +1,35 @@
+package io.drover.cli;
+
+import io.drover.core.Templates;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "expand",
+        customSynopsis = "drover multi expand TEMPLATE NODES [OPTIONS...]",
+        description = {"Print TEMPLATE expanded for each node, as the node's main process sees it"
+            + " (%%i is 0, %%I is empty, %%%% is %%). Touches nothing."},
+        footer = {"", "Examples:", "  drover multi expand '%%n.pid' foo bar@%%h      -> foo.pid, bar.pid",
+            "  drover multi expand '%%h|%%n|%%d' w1            -> w1@HOST|w1|HOST"})
+final class ExpandCommand extends MultiLeaf {
+    @Override
+    int run(ParsedArgs parsed, Output output) {
+        String template = firstPositional(parsed, "TEMPLATE (drover multi expand TEMPLATE NODES)");
+        List<NodeSpec> nodes = nodes(parsed, 1);
+        List<Map<String, Object>> rows = nodes.stream().map(node -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("nodename", node.nodename().full());
+            row.put("value", Templates.expandForProcess(template, node.nodename(), Templates.MAIN_PROCESS, "TEMPLATE"));
+            return row;
+        }).toList();
+        if (output.json) {
+            output.json(rows);
+        } else {
+            rows.forEach(row -> output.out.println(row.get("value")));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package io.drover.cli;
+
+import io.drover.core.Host;
+import io.drover.core.UsageException;
+import io.drover.multi.ArgParser;
+import io.drover.multi.NodeExpander;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import io.drover.multi.Reserved;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every multi subcommand shares: the raw arguments picocli hands over, read with
+ * {@link ArgParser}; {@code --help}/{@code -h} before {@code --} prints the subcommand's usage.
+ */
+abstract class MultiLeaf implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ARGS", description = "Nodes (a count or names), options, -- worker args.")
+    List<String> args = new ArrayList<>();
+
+    /** Whether {@code -TERM}, {@code -9} ... are signals for this subcommand. */
+    boolean acceptsSignal() {
+        return false;
+    }
+
+    /** The host to expand nodes for; tests override it through the environment of the process. */
+    Host host() {
+        return Host.current();
+    }
+
+    @Override
+    public final Integer call() {
+        ParsedArgs parsed = ArgParser.parse(args, acceptsSignal());
+        if (parsed.has(Reserved.HELP)) {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return 0;
+        }
+        Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), parsed);
+        return run(parsed, output);
+    }
+
+    abstract int run(ParsedArgs parsed, Output output);
+
+    /** Expands the positionals (or those after the first {@code skip}) into nodes. */
+    List<NodeSpec> nodes(ParsedArgs parsed, int skip) {
+        List<String> positionals = parsed.positionals();
+        return NodeExpander.expand(positionals.subList(Math.min(skip, positionals.size()), positionals.size()),
+                parsed, host());
+    }
+
+    static String firstPositional(ParsedArgs parsed, String what) {
+        if (parsed.positionals().isEmpty()) {
+            throw new UsageException("missing " + what);
+        }
+        return parsed.positionals().get(0);
+    }
+}

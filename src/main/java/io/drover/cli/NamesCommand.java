@@ -1,0 +1,26 @@
+package io.drover.cli;
+
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+@Command(name = "names",
+        description = {"Print the nodenames, one per line. Touches nothing."},
+        footer = {"", "Example:", "  drover multi names 3 --range-prefix=worker"})
+final class NamesCommand extends MultiLeaf {
+    @Override
+    int run(ParsedArgs parsed, Output output) {
+        List<String> names = nodes(parsed, 0).stream().map(n -> n.nodename().full()).toList();
+        if (output.json) {
+            output.json(names);
+        } else {
+            names.forEach(output.out::println);
+        }
+        return 0;
+    }
+
+    static List<String> names(List<NodeSpec> nodes) {
+        return nodes.stream().map(n -> n.nodename().full()).toList();
+    }
+}

@@ -1,0 +1,44 @@
+package io.drover.cli;
+
+import io.drover.multi.ParsedArgs;
+import io.drover.multi.Reserved;
+import java.io.PrintWriter;
+
+/**
+ * How a multi subcommand writes: plain lines, or JSON with {@code --json}; colour only on a
+ * terminal, never with {@code --no-color} or {@code NO_COLOR} set (no-color.org).
+ */
+final class Output {
+    static final String GREEN = "\u001b[32m";
+    static final String RED = "\u001b[31m";
+    static final String YELLOW = "\u001b[33m";
+    private static final String RESET = "\u001b[0m";
+
+    final PrintWriter out;
+    final PrintWriter err;
+    final boolean json;
+    final boolean quiet;
+    final boolean verbose;
+    final boolean splash;
+    private final boolean color;
+
+    Output(PrintWriter out, PrintWriter err, ParsedArgs parsed) {
+        this.out = out;
+        this.err = err;
+        this.json = parsed.has(Reserved.JSON);
+        this.quiet = parsed.has(Reserved.QUIET);
+        this.verbose = parsed.has(Reserved.VERBOSE);
+        this.splash = !json && !quiet && !parsed.has(Reserved.NOSPLASH);
+        String noColor = System.getenv("NO_COLOR");
+        this.color = !parsed.has(Reserved.NO_COLOR) && !json && System.console() != null
+                && (noColor == null || noColor.isEmpty());
+    }
+
+    String paint(String colour, String text) {
+        return color ? colour + text + RESET : text;
+    }
+
+    void json(Object value) {
+        out.println(Json.write(value));
+    }
+}

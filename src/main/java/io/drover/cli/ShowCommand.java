@@ -1,0 +1,47 @@
+package io.drover.cli;
+
+import io.drover.core.ShellWords;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import io.drover.worker.NodeLaunch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "show",
+        description = {"Print, per node, the exact command line 'start' executes. Touches nothing."},
+        footer = {"", "Example:", "  drover multi show 3 -c 3", "  drover multi show 2 --json"})
+final class ShowCommand extends MultiLeaf {
+
+    /** The node's JVM command line, as start spawns it. */
+    static List<String> commandLine(NodeSpec node) {
+        List<String> worker = new ArrayList<>();
+        worker.add("worker");
+        worker.add("--detach");
+        worker.addAll(node.workerArgs());
+        return NodeLaunch.argv(node.option("--executable"), node.option("--jvm-opts"), worker);
+    }
+
+    static Map<String, Object> describe(NodeSpec node) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", node.name());
+        m.put("nodename", node.nodename().full());
+        m.put("pidfile", node.pidfile());
+        m.put("logfile", node.logfile());
+        m.put("argv", commandLine(node));
+        return m;
+    }
+
+    @Override
+    int run(ParsedArgs parsed, Output output) {
+        List<NodeSpec> nodes = nodes(parsed, 0);
+        if (output.json) {
+            output.json(nodes.stream().map(ShowCommand::describe).toList());
+        } else {
+            nodes.forEach(node -> output.out.println(ShellWords.join(commandLine(node))));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,73 @@
+package io.drover.core;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The facts about this machine and user that node expansion depends on. Pure code takes a
+ * {@code Host} so tests can pass any hostname, user or environment.
+ *
+ * @param hostname this machine's name, as {@code hostname} prints it
+ * @param root whether the effective user is root
+ * @param env the environment (XDG_STATE_HOME, HOME)
+ */
+public record Host(String hostname, boolean root, Map<String, String> env) {
+
+    /** The real host, read from the kernel without DNS (a lookup can take seconds). */
+    public static Host current() {
+        return new Host(readHostname(), isEffectiveRoot(), System.getenv());
+    }
+
+    static String readHostname() {
+        try {
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through to the JDK
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** The effective uid from /proc (no native call); elsewhere the user name decides. */
+    public static boolean isEffectiveRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    String[] ids = line.substring(4).trim().split("\\s+");
+                    return ids.length > 1 && ids[1].equals("0");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Where pidfiles go unless --pidfile says otherwise (DESIGN.md: root's and others' defaults). */
+    public String defaultPidfile() {
+        return root ? "/run/drover/%n.pid" : stateDir() + "/drover/run/%n.pid";
+    }
+
+    /** Where logfiles go unless --logfile says otherwise. */
+    public String defaultLogfile() {
+        return root ? "/var/log/drover/%n%I.log" : stateDir() + "/drover/log/%n%I.log";
+    }
+
+    private String stateDir() {
+        String xdg = env.get("XDG_STATE_HOME");
+        if (xdg != null && !xdg.isEmpty()) {
+            return xdg;
+        }
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        return home + "/.local/state";
+    }
+}

@@ -1,0 +1,33 @@
+package io.drover.core;
+
+import java.nio.file.Path;
+
+/**
+ * Where this drover is installed: the launcher passes {@code -Ddrover.home}; run from a build
+ * or a test, the JVM's own class path stands in.
+ */
+public final class Install {
+    private Install() {}
+
+    public static final String MAIN_CLASS = "io.drover.cli.Main";
+
+    /** drover's version from the jar manifest, or "dev" when run from classes. */
+    public static String version() {
+        String v = Install.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The class path a node JVM needs to run drover itself ({@code HOME/lib/*}). */
+    public static String classpath() {
+        String home = System.getProperty("drover.home");
+        if (home != null && !home.isEmpty()) {
+            return Path.of(home, "lib").toAbsolutePath().normalize() + "/*";
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    /** The java binary of the JVM running this code: nodes run on the same Java as the CLI. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,66 @@
+package io.drover.multi;
+
+import io.drover.core.NodeName;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One node as multi expanded it: its name, its pidfile and logfile templates (node keys
+ * expanded, {@code %i %I %%} left for the worker), and the worker options in the order the
+ * worker receives them.
+ *
+ * @param index 1-based position in the node list
+ * @param name the name as given (or generated from a count), the key of namespaced options
+ * @param nodename the full node name
+ * @param pidfile the pidfile path, node keys expanded
+ * @param logfile the logfile path, node keys expanded
+ * @param options the remaining worker options in order, values expanded; a null value is a flag
+ * @param passthrough {@code --} and what followed it, or empty
+ */
+public record NodeSpec(
+        int index,
+        String name,
+        NodeName nodename,
+        String pidfile,
+        String logfile,
+        Map<String, String> options,
+        List<String> passthrough) {
+
+    public NodeSpec {
+        options = Collections.unmodifiableMap(options);
+        passthrough = List.copyOf(passthrough);
+    }
+
+    /** The worker's arguments: {@code -n NODENAME --pidfile=.. --logfile=..}, the options, the passthrough. */
+    public List<String> workerArgs() {
+        List<String> args = new ArrayList<>();
+        args.add("-n");
+        args.add(nodename.full());
+        args.add("--pidfile=" + pidfile);
+        args.add("--logfile=" + logfile);
+        options.forEach((name, value) -> {
+            if (value == null) {
+                args.add(name);
+            } else if (name.startsWith("--")) {
+                args.add(name + "=" + value);
+            } else {
+                args.add(name);
+                args.add(value);
+            }
+        });
+        args.addAll(passthrough);
+        return args;
+    }
+
+    /** The value of a worker option given as any of its names, or null. */
+    public String option(String... names) {
+        for (String n : names) {
+            if (options.containsKey(n)) {
+                return options.get(n);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,25 @@
+package io.drover.multi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * What {@link ArgParser} read from the tokens after {@code multi SUBCOMMAND}, before nodes are
+ * known: positionals (node names, a count, or a subcommand's own arguments), options in the
+ * order written, the {@code --} passthrough, the reserved output switches, multi's own valued
+ * options ({@code --timeout}, {@code --start-timeout}) and a signal ({@code -TERM}).
+ */
+public record ParsedArgs(
+        List<String> positionals,
+        List<MultiOption> options,
+        List<String> passthrough,
+        Set<Reserved> reserved,
+        Map<String, String> multiOptions,
+        OptionalInt signal) {
+
+    public boolean has(Reserved flag) {
+        return reserved.contains(flag);
+    }
+}

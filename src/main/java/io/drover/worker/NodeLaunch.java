@@ -1,0 +1,44 @@
+package io.drover.worker;
+
+import io.drover.core.Install;
+import io.drover.core.ShellWords;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a node's JVM: {@code java JVM-OPTIONS -cp DROVER-CLASSPATH io.drover.cli.Main
+ * worker --detach NODE-OPTIONS}. {@code multi show} prints it and {@code multi start} executes it,
+ * so the two cannot disagree. The application's own jars come in through {@code --classpath}, read
+ * by the worker, so the node's argv is the same whether multi or a person started it.
+ */
+public final class NodeLaunch {
+    private NodeLaunch() {}
+
+    /**
+     * JVM options every node gets before the user's {@code --jvm-opts}: the serial collector
+     * (a node is one small service, and parallel collectors reserve memory per core) and an exit
+     * on the first OutOfMemoryError, so a supervisor restarts the node instead of it limping on.
+     */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
+
+    /**
+     * @param executable the {@code --executable} option, or null for the JVM drover runs on
+     * @param jvmOpts the {@code --jvm-opts} option, or null
+     * @param workerArgs the arguments after the main class, starting with {@code worker}
+     */
+    public static List<String> argv(String executable, String jvmOpts, List<String> workerArgs) {
+        List<String> argv = new ArrayList<>();
+        argv.add(executable == null || executable.isEmpty() ? Install.java() : executable);
+        argv.addAll(DEFAULT_JVM_OPTIONS);
+        if (jvmOpts != null) {
+            argv.addAll(ShellWords.split(jvmOpts));
+        }
+        argv.add("-cp");
+        argv.add(Install.classpath());
+        argv.add(Install.MAIN_CLASS);
+        argv.addAll(workerArgs);
+        return argv;
+    }
+}
