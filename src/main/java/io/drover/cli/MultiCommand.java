@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
                 + " --quiet/-q, --verbose, --no-color, --nosplash, --json.",
             ""},
         subcommands = {
-            ShowCommand.class, NamesCommand.class, ExpandCommand.class, GetCommand.class, HelpCommand.class},
+            StartCommand.class, StopCommand.class, StopwaitCommand.class, RestartCommand.class,
+            KillCommand.class, StatusCommand.class, ShowCommand.class, NamesCommand.class,
+            ExpandCommand.class, GetCommand.class, DryrunCommand.class, HelpCommand.class},
         footer = {"", "Examples:",
             "  # three nodes, drover1@HOST..drover3@HOST, each with 3 threads",
             "  drover multi start 3 -c 3",

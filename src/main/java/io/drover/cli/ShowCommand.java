@@ -1,10 +1,9 @@
 package io.drover.cli;
 
 import io.drover.core.ShellWords;
+import io.drover.multi.NodeCommand;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
-import io.drover.worker.NodeLaunch;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,7 @@ final class ShowCommand extends MultiLeaf {
 
     /** The node's JVM command line, as start spawns it. */
     static List<String> commandLine(NodeSpec node) {
-        List<String> worker = new ArrayList<>();
-        worker.add("worker");
-        worker.add("--detach");
-        worker.addAll(node.workerArgs());
-        return NodeLaunch.argv(node.option("--executable"), node.option("--jvm-opts"), worker);
+        return NodeCommand.argv(node);
     }
 
     static Map<String, Object> describe(NodeSpec node) {

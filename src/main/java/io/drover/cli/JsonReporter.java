@@ -1,0 +1,80 @@
+package io.drover.cli;
+
+import io.drover.core.Signals;
+import io.drover.multi.ClusterListener;
+import io.drover.multi.NodeEvent;
+import io.drover.multi.NodeSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects a cluster operation per node and prints one JSON array at the end, in node order:
+ * {@code [{"nodename": ..., "state": ..., "pid": ..., ...}]}. Later events of a node overwrite
+ * earlier fields, so a stopwait ends with {@code "state": "down"}.
+ */
+final class JsonReporter implements ClusterListener {
+    private final Output output;
+    private final Map<String, Map<String, Object>> nodes = new LinkedHashMap<>();
+
+    JsonReporter(Output output) {
+        this.output = output;
+    }
+
+    @Override
+    public synchronized void phase(String title, List<NodeSpec> specs) {
+        for (NodeSpec spec : specs) {
+            nodes.computeIfAbsent(spec.nodename().full(), k -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("nodename", k);
+                m.put("pidfile", spec.pidfile());
+                return m;
+            });
+        }
+    }
+
+    @Override
+    public synchronized void node(NodeSpec node, NodeEvent event) {
+        Map<String, Object> m = nodes.get(node.nodename().full());
+        if (event instanceof NodeEvent.Started s) {
+            put(m, "state", "started", "pid", s.pid(), "replaced_stale_pidfile", s.replaced());
+        } else if (event instanceof NodeEvent.AlreadyRunning r) {
+            put(m, "state", "already_running", "pid", r.pid());
+        } else if (event instanceof NodeEvent.Failed f) {
+            put(m, "state", "failed", "exit_code", f.exitCode(), "reason", f.reason());
+        } else if (event instanceof NodeEvent.Signalled s) {
+            put(m, "state", "signalled", "signal", Signals.name(s.signal()), "pid", s.pid());
+        } else if (event instanceof NodeEvent.NotRunning) {
+            put(m, "state", "not_running");
+        } else if (event instanceof NodeEvent.StaleIgnored s) {
+            put(m, "state", "stale_pidfile", "reason", s.reason());
+        } else if (event instanceof NodeEvent.Down d) {
+            put(m, "state", "down", "pid", d.pid());
+        } else if (event instanceof NodeEvent.StillAlive a) {
+            put(m, "state", "still_running", "pid", a.pid());
+        } else if (event instanceof NodeEvent.Status s) {
+            put(m, "state", s.state(), "pid", s.pid() > 0 ? s.pid() : null,
+                    "uptime_seconds", s.uptime() == null ? null : s.uptime().toSeconds(), "reason", s.reason());
+        }
+    }
+
+    @Override
+    public void waiting(List<NodeSpec> remaining) {
+        // the final array tells who went down
+    }
+
+    private static void put(Map<String, Object> m, Object... kv) {
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] == null) {
+                m.remove((String) kv[i]);
+            } else {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+        }
+    }
+
+    synchronized void finish() {
+        output.json(new ArrayList<>(nodes.values()));
+    }
+}

@@ -1,0 +1,18 @@
+package io.drover.cli;
+
+import io.drover.multi.Cluster;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+@Command(name = "kill",
+        description = {"Send SIGKILL to every running node, wait until they are gone, and remove their pidfiles."},
+        footer = {"", "Exit 0 when every node is gone.", "", "Examples:",
+            "  drover multi kill 3"})
+final class KillCommand extends LifecycleLeaf {
+    @Override
+    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
+        return cluster.kill(nodes);
+    }
+}

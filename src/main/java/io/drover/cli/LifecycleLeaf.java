@@ -1,0 +1,53 @@
+package io.drover.cli;
+
+import io.drover.core.Signals;
+import io.drover.core.UsageException;
+import io.drover.multi.Cluster;
+import io.drover.multi.ClusterListener;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import io.drover.posix.Posix;
+import java.time.Duration;
+import java.util.List;
+
+/** A multi subcommand that acts on nodes: renders the cluster's events as text or JSON. */
+abstract class LifecycleLeaf extends MultiLeaf {
+    static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
+    /** As systemd's default TimeoutStopSec: long enough for a warm shutdown, never forever. */
+    static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(90);
+
+    @Override
+    final int run(ParsedArgs parsed, Output output) {
+        List<NodeSpec> nodes = nodes(parsed, 0);
+        ClusterListener listener = output.json ? new JsonReporter(output) : new TerminalReporter(output);
+        Cluster cluster = new Cluster(Posix::get, listener, host());
+        int code = operate(cluster, nodes, parsed);
+        if (listener instanceof JsonReporter json) {
+            json.finish();
+        }
+        return code;
+    }
+
+    abstract int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed);
+
+    static int signal(ParsedArgs parsed) {
+        return parsed.signal().orElse(Signals.TERM);
+    }
+
+    static Duration seconds(ParsedArgs parsed, String option, Duration fallback) {
+        String value = parsed.multiOptions().get(option);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            double s = Double.parseDouble(value);
+            if (s < 0 || Double.isNaN(s) || Double.isInfinite(s)) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofMillis((long) (s * 1000));
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " " + value + " is not a number of seconds");
+        }
+    }
+
+}

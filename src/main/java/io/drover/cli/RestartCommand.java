@@ -1,0 +1,25 @@
+package io.drover.cli;
+
+import io.drover.multi.Cluster;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+@Command(name = "restart",
+        description = {"Stop each running node (default TERM), start it again as soon as it is down, and start the nodes that were not running. Given no worker options, a node restarts with the command line it was started with."},
+        footer = {"", "Exit 0 if every node runs afterwards.", "", "Examples:",
+            "  drover multi restart 3",
+            "  drover multi restart 3 -c 4   # new options replace the old"})
+final class RestartCommand extends LifecycleLeaf {
+    @Override
+    boolean acceptsSignal() {
+        return true;
+    }
+
+    @Override
+    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
+        return cluster.restart(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
+                seconds(parsed, "--start-timeout", DEFAULT_START_TIMEOUT));
+    }
+}

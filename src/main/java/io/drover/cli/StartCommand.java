@@ -1,0 +1,19 @@
+package io.drover.cli;
+
+import io.drover.multi.Cluster;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+@Command(name = "start",
+        description = {"Start the nodes that are not running, in parallel; OK only for a node that reported ready."},
+        footer = {"", "Exit 0 if every node runs (already running counts); 1 if a node failed (or its sysexits code when all failed alike).", "", "Examples:",
+            "  drover multi start 3 -c 2 --pidfile=/tmp/drover/%%n.pid --logfile=/tmp/drover/%%n%%I.log",
+            "  drover multi start 2 -A com.acme.Consumer --classpath=/opt/acme/lib/* --uid=acme"})
+final class StartCommand extends LifecycleLeaf {
+    @Override
+    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
+        return cluster.start(nodes, seconds(parsed, "--start-timeout", DEFAULT_START_TIMEOUT));
+    }
+}

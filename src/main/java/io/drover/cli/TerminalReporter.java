@@ -1,0 +1,104 @@
+package io.drover.cli;
+
+import io.drover.core.Install;
+import io.drover.core.Signals;
+import io.drover.multi.ClusterListener;
+import io.drover.multi.NodeEvent;
+import io.drover.multi.NodeSpec;
+import java.time.Duration;
+import java.util.List;
+
+/** Renders a cluster operation as celery multi does: a phase line, then one line per node. */
+final class TerminalReporter implements ClusterListener {
+    private final Output output;
+    private boolean splashed;
+    private long waitingSince;
+    private int lastWaitingCount = -1;
+
+    TerminalReporter(Output output) {
+        this.output = output;
+    }
+
+    @Override
+    public synchronized void phase(String title, List<NodeSpec> nodes) {
+        if (output.splash && !splashed) {
+            output.out.println("drover multi v" + Install.version());
+            splashed = true;
+        }
+        if (!output.quiet) {
+            output.out.println("> " + title + "...");
+        }
+    }
+
+    @Override
+    public synchronized void node(NodeSpec node, NodeEvent event) {
+        String line = describe(event);
+        boolean failure = event instanceof NodeEvent.Failed || event instanceof NodeEvent.StillAlive;
+        if (output.quiet && !failure) {
+            return;
+        }
+        output.out.println("\t> " + node.nodename().full() + ": " + line);
+        output.out.flush();
+    }
+
+    @Override
+    public synchronized void waiting(List<NodeSpec> remaining) {
+        if (output.quiet) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (lastWaitingCount < 0) {
+            waitingSince = now;
+            output.out.println("> Waiting for " + remaining.size() + (remaining.size() == 1 ? " node" : " nodes") + "...");
+        } else if (remaining.size() != lastWaitingCount || (now - waitingSince) / 1_000_000_000L % 5 == 0) {
+            long seconds = (now - waitingSince) / 1_000_000_000L;
+            output.out.println("> Still waiting after " + seconds + " s for " + remaining.size() + ": "
+                    + String.join(", ", remaining.stream().map(n -> n.nodename().full()).toList()));
+        }
+        lastWaitingCount = remaining.size();
+        output.out.flush();
+    }
+
+    private String describe(NodeEvent event) {
+        if (event instanceof NodeEvent.Started s) {
+            return output.paint(Output.GREEN, "OK") + " (pid " + s.pid() + ")"
+                    + (s.replaced() == null ? "" : "; replaced a stale pidfile: " + s.replaced());
+        } else if (event instanceof NodeEvent.AlreadyRunning r) {
+            return "already running (pid " + r.pid() + ")";
+        } else if (event instanceof NodeEvent.Failed f) {
+            return output.paint(Output.RED, "FAILED") + ": " + f.reason();
+        } else if (event instanceof NodeEvent.Signalled s) {
+            return Signals.name(s.signal()) + " -> " + s.pid();
+        } else if (event instanceof NodeEvent.NotRunning) {
+            return "not running";
+        } else if (event instanceof NodeEvent.StaleIgnored s) {
+            return "not running: stale pidfile, not signalled (" + s.reason() + ")";
+        } else if (event instanceof NodeEvent.Down d) {
+            return "down (pid " + d.pid() + ")";
+        } else if (event instanceof NodeEvent.StillAlive a) {
+            return output.paint(Output.RED, "still running") + " (pid " + a.pid() + ") when the timeout ran out";
+        } else if (event instanceof NodeEvent.Status s) {
+            return switch (s.state()) {
+                case "running" -> output.paint(Output.GREEN, "running") + " (pid " + s.pid()
+                        + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")";
+                case "stopped" -> "stopped";
+                default -> output.paint(Output.RED, s.state()) + ": " + s.reason();
+            };
+        }
+        return event.toString();
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m" + s % 60 + "s";
+        }
+        if (s < 86400) {
+            return s / 3600 + "h" + (s % 3600) / 60 + "m";
+        }
+        return s / 86400 + "d" + (s % 86400) / 3600 + "h";
+    }
+}

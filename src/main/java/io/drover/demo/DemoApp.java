@@ -1,0 +1,69 @@
+package io.drover.demo;
+
+import io.drover.api.NodeApp;
+import io.drover.api.NodeContext;
+import io.drover.api.Shutdown;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+
+/**
+ * The application a node runs when no {@code -A} is given, so every command works out of the
+ * box: {@code -c} threads each run one job after another, a log line when a job starts and when
+ * it is done, each job taking a second or so. A warm shutdown lets every job in flight finish
+ * and says so; a cold one abandons them.
+ */
+public final class DemoApp implements NodeApp {
+    private final AtomicInteger jobs = new AtomicInteger();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+    private Logger log;
+
+    @Override
+    public void start(NodeContext context) {
+        log = context.logger();
+        String queue = context.queues().isEmpty() ? "default" : String.join(",", context.queues());
+        for (int i = 1; i <= context.concurrency(); i++) {
+            Thread t = new Thread(() -> work(queue), "demo-" + i);
+            threads.add(t);
+            t.start();
+        }
+        log.info("demo application started: {} threads consuming {}", context.concurrency(), queue);
+        context.ready();
+    }
+
+    private void work(String queue) {
+        while (!stopping) {
+            int job = jobs.incrementAndGet();
+            log.info("job {} started (queue {})", job, queue);
+            long millis = 800 + ThreadLocalRandom.current().nextLong(400);
+            try {
+                Thread.sleep(millis); // the job's work
+            } catch (InterruptedException e) {
+                log.warn("job {} abandoned: cold shutdown", job);
+                return;
+            }
+            if (stopping) {
+                log.info("job {} done in {} ms: finished in flight during warm shutdown", job, millis);
+            } else {
+                log.info("job {} done in {} ms", job, millis);
+            }
+        }
+    }
+
+    @Override
+    public void stop(Shutdown mode) throws InterruptedException {
+        stopping = true;
+        if (mode == Shutdown.COLD) {
+            threads.forEach(Thread::interrupt);
+        } else {
+            log.info("warm shutdown: letting the jobs in flight finish");
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        log.info("{} shutdown complete after {} jobs", mode == Shutdown.WARM ? "warm" : "cold", jobs.get());
+    }
+}

@@ -1,0 +1,356 @@
+package io.drover.multi;
+
+import io.drover.core.Dirs;
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.Host;
+import io.drover.core.NodeName;
+import io.drover.core.Signals;
+import io.drover.core.Templates;
+import io.drover.posix.Pidfile;
+import io.drover.posix.PidfileState;
+import io.drover.posix.Posix;
+import io.drover.posix.ProcessTable;
+import io.drover.worker.Detacher;
+import io.drover.worker.RootPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The operations of {@code multi} over a list of nodes. Reports through a {@link ClusterListener},
+ * never prints; returns the command's exit status. The native layer is asked for only when a
+ * node must be spawned or signalled, so {@code status} never loads it.
+ */
+public final class Cluster {
+    /** How often a wait for exiting nodes looks again: fast enough to feel instant, cheap for 50 nodes. */
+    static final Duration POLL = Duration.ofMillis(20);
+
+    private final Supplier<Posix> posix;
+    private final ClusterListener listener;
+    private final Host host;
+
+    public Cluster(Supplier<Posix> posix, ClusterListener listener, Host host) {
+        this.posix = posix;
+        this.listener = listener;
+        this.host = host;
+    }
+
+    /** Starts every node that is not running, in parallel; 0 if all run afterwards. */
+    public int start(List<NodeSpec> nodes, Duration startTimeout) {
+        checkRootPolicy(nodes);
+        listener.phase("Starting nodes", nodes);
+        List<NodeEvent> results = parallel(nodes, node -> startOne(node, NodeCommand.argv(node), startTimeout));
+        return exitStatus(results);
+    }
+
+    /** Sends {@code signal} to every running node and returns without waiting. */
+    public int stop(List<NodeSpec> nodes, int signal) {
+        listener.phase("Stopping nodes", nodes);
+        return exitStatus(signalAll(nodes, signal).failures);
+    }
+
+    /**
+     * Sends {@code signal}, then waits until every signalled process is gone, removing pidfiles a
+     * killed node could not remove.
+     *
+     * @param timeout how long to wait; zero waits without limit
+     */
+    public int stopwait(List<NodeSpec> nodes, int signal, Duration timeout) {
+        listener.phase("Stopping nodes", nodes);
+        Signalled signalled = signalAll(nodes, signal);
+        int waited = awaitDown(signalled.pids, timeout);
+        return Math.max(exitStatus(signalled.failures), waited);
+    }
+
+    /** SIGKILL to every running node, then waits for them to be gone and removes their pidfiles. */
+    public int kill(List<NodeSpec> nodes) {
+        listener.phase("Killing nodes", nodes);
+        Signalled signalled = signalAll(nodes, Signals.KILL);
+        int waited = awaitDown(signalled.pids, Duration.ofSeconds(30));
+        return Math.max(exitStatus(signalled.failures), waited);
+    }
+
+    /**
+     * Stops each running node and starts it again as soon as it is down; starts nodes that were
+     * not running. A node restarted with no worker options given re-runs the command line it
+     * was started with, so a restart never forgets options.
+     */
+    public int restart(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout) {
+        checkRootPolicy(nodes);
+        listener.phase("Restarting nodes", nodes);
+        List<NodeEvent> results = parallel(nodes, node -> {
+            List<String> argv = NodeCommand.argv(node);
+            PidfileState state = Pidfile.inspect(Path.of(node.pidfile()));
+            if (state instanceof PidfileState.Running running) {
+                List<String> recorded = ProcessTable.commandLine(running.pid());
+                if (node.options().isEmpty() && node.passthrough().isEmpty() && !recorded.isEmpty()) {
+                    argv = recorded;
+                }
+                NodeEvent sent = signalOne(node, running.pid(), signal);
+                if (sent instanceof NodeEvent.Failed) {
+                    return sent;
+                }
+                if (!awaitGone(running.pid(), timeout)) {
+                    NodeEvent alive = new NodeEvent.StillAlive(running.pid());
+                    listener.node(node, alive);
+                    return new NodeEvent.Failed(ExitCode.NODE_FAILED, "still running (pid " + running.pid() + ")");
+                }
+                Pidfile.removeIfStale(Path.of(node.pidfile()));
+                listener.node(node, new NodeEvent.Down(running.pid()));
+            }
+            return startOne(node, argv, startTimeout);
+        });
+        return exitStatus(results);
+    }
+
+    /** LSB status: 0 all running, 1 a node is dead with its pidfile left, 3 not running. */
+    public int status(List<NodeSpec> nodes) {
+        listener.phase("Status", nodes);
+        boolean dead = false;
+        boolean stopped = false;
+        for (NodeSpec node : nodes) {
+            PidfileState state;
+            try {
+                state = Pidfile.inspect(Path.of(node.pidfile()));
+            } catch (DroverException e) {
+                listener.node(node, new NodeEvent.Status("unknown", -1, null, node.pidfile(), e.getMessage()));
+                dead = true;
+                continue;
+            }
+            if (state instanceof PidfileState.Running r) {
+                listener.node(node, new NodeEvent.Status("running", r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
+                        node.pidfile(), null));
+            } else if (state instanceof PidfileState.Stale s) {
+                dead = true;
+                listener.node(node, new NodeEvent.Status(s.pidAlive() ? "stale" : "dead", s.pid(), null, node.pidfile(),
+                        s.reason()));
+            } else {
+                stopped = true;
+                listener.node(node, new NodeEvent.Status("stopped", -1, null, node.pidfile(), null));
+            }
+        }
+        return dead ? ExitCode.STATUS_DEAD_PIDFILE : stopped ? ExitCode.STATUS_NOT_RUNNING : ExitCode.STATUS_RUNNING;
+    }
+
+    private NodeEvent startOne(NodeSpec node, List<String> argv, Duration startTimeout) {
+        NodeEvent result;
+        try {
+            result = spawn(node, argv, startTimeout);
+        } catch (DroverException e) {
+            result = new NodeEvent.Failed(e.exitCode(), e.getMessage());
+        }
+        listener.node(node, result);
+        return result;
+    }
+
+    private NodeEvent spawn(NodeSpec node, List<String> argv, Duration startTimeout) {
+        Path pidfile = Path.of(node.pidfile());
+        PidfileState state = Pidfile.inspect(pidfile);
+        if (state instanceof PidfileState.Running running) {
+            return new NodeEvent.AlreadyRunning(running.pid());
+        }
+        String replaced = state instanceof PidfileState.Stale stale ? stale.reason() : null;
+        Dirs.createParents(pidfile);
+        String logfile = Templates.expandForProcess(node.logfile(), node.nodename(), Templates.MAIN_PROCESS, "--logfile");
+        Detacher.Outcome outcome = Detacher.start(posix.get(), argv, logfile, umask(node), node.option("--workdir"),
+                startTimeout);
+        if (outcome instanceof Detacher.Outcome.Ready ready) {
+            return new NodeEvent.Started(ready.pid(), replaced);
+        }
+        if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
+            return new NodeEvent.AlreadyRunning(running.pid());
+        }
+        Detacher.Outcome.Failed failed = (Detacher.Outcome.Failed) outcome;
+        return new NodeEvent.Failed(failed.exitCode(), failed.reason());
+    }
+
+    private static Integer umask(NodeSpec node) {
+        String value = node.option("--umask");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value, 8);
+        } catch (NumberFormatException e) {
+            throw new DroverException(ExitCode.USAGE, "--umask " + value + " is not an octal number (e.g. 022)");
+        }
+    }
+
+    /** The application as root is refused before anything is spawned (DESIGN.md, Privileges). */
+    private void checkRootPolicy(List<NodeSpec> nodes) {
+        for (NodeSpec node : nodes) {
+            RootPolicy.check(host.root(), node.option("-A", "--app"), node.option("--uid"),
+                    host.env().get(RootPolicy.FORCE_ROOT));
+        }
+    }
+
+    private record Signalled(Map<NodeSpec, Long> pids, List<NodeEvent> failures) {}
+
+    private Signalled signalAll(List<NodeSpec> nodes, int signal) {
+        Map<NodeSpec, Long> pids = new LinkedHashMap<>();
+        List<NodeEvent> failures = new ArrayList<>();
+        for (NodeSpec node : nodes) {
+            PidfileState state;
+            try {
+                state = Pidfile.inspect(Path.of(node.pidfile()));
+            } catch (DroverException e) {
+                NodeEvent failed = new NodeEvent.Failed(e.exitCode(), e.getMessage());
+                listener.node(node, failed);
+                failures.add(failed);
+                continue;
+            }
+            if (state instanceof PidfileState.Running running) {
+                NodeEvent sent = signalOne(node, running.pid(), signal);
+                if (sent instanceof NodeEvent.Signalled) {
+                    pids.put(node, running.pid());
+                } else if (sent instanceof NodeEvent.Failed) {
+                    failures.add(sent);
+                }
+            } else if (state instanceof PidfileState.Stale stale) {
+                listener.node(node, new NodeEvent.StaleIgnored(stale.reason()));
+            } else {
+                listener.node(node, new NodeEvent.NotRunning());
+            }
+        }
+        return new Signalled(pids, failures);
+    }
+
+    private NodeEvent signalOne(NodeSpec node, long pid, int signal) {
+        NodeEvent event;
+        try {
+            event = posix.get().kill(pid, signal) ? new NodeEvent.Signalled(signal, pid) : new NodeEvent.NotRunning();
+        } catch (DroverException e) {
+            event = new NodeEvent.Failed(e.exitCode(), e.getMessage());
+        }
+        listener.node(node, event);
+        return event;
+    }
+
+    /** Waits until every process is gone; 0, or 1 after naming the ones still alive at the deadline. */
+    private int awaitDown(Map<NodeSpec, Long> pids, Duration timeout) {
+        if (pids.isEmpty()) {
+            return ExitCode.OK;
+        }
+        List<NodeSpec> remaining = new ArrayList<>(pids.keySet());
+        listener.waiting(List.copyOf(remaining));
+        long start = System.nanoTime();
+        long nextTick = start + 1_000_000_000L;
+        while (!remaining.isEmpty()) {
+            remaining.removeIf(node -> {
+                long pid = pids.get(node);
+                if (ProcessTable.isAlive(pid)) {
+                    return false;
+                }
+                Pidfile.removeIfStale(Path.of(node.pidfile()));
+                listener.node(node, new NodeEvent.Down(pid));
+                return true;
+            });
+            if (remaining.isEmpty()) {
+                break;
+            }
+            long now = System.nanoTime();
+            if (!timeout.isZero() && now - start >= timeout.toNanos()) {
+                remaining.forEach(node -> listener.node(node, new NodeEvent.StillAlive(pids.get(node))));
+                return ExitCode.NODE_FAILED;
+            }
+            if (now >= nextTick) {
+                nextTick += 1_000_000_000L;
+                listener.waiting(List.copyOf(remaining));
+            }
+            sleep(POLL);
+        }
+        return ExitCode.OK;
+    }
+
+    private static boolean awaitGone(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ProcessTable.isAlive(pid)) {
+            if (!timeout.isZero() && System.nanoTime() >= deadline) {
+                return false;
+            }
+            sleep(POLL);
+        }
+        return true;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DroverException(ExitCode.NODE_FAILED, "interrupted while waiting for nodes to exit");
+        }
+    }
+
+    private static List<NodeEvent> parallel(List<NodeSpec> nodes, Function<NodeSpec, NodeEvent> task) {
+        if (nodes.size() == 1) {
+            return List.of(task.apply(nodes.get(0)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(nodes.size(), 64), r -> {
+            Thread t = new Thread(r, "drover-node");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<NodeEvent>> futures = new ArrayList<>();
+            for (NodeSpec node : nodes) {
+                futures.add(pool.submit(() -> task.apply(node)));
+            }
+            List<NodeEvent> results = new ArrayList<>();
+            for (Future<NodeEvent> f : futures) {
+                try {
+                    results.add(f.get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof DroverException d) {
+                        results.add(new NodeEvent.Failed(d.exitCode(), d.getMessage()));
+                    } else {
+                        throw new IllegalStateException("node operation failed: " + cause, cause);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DroverException(ExitCode.NODE_FAILED, "interrupted");
+                }
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * 0 when nothing failed. When every failure has the same specific cause (permission, a file
+     * that cannot be created, java missing) its sysexits code, so a script can tell; else 1.
+     */
+    static int exitStatus(List<NodeEvent> results) {
+        Integer common = null;
+        for (NodeEvent e : results) {
+            if (e instanceof NodeEvent.Failed f) {
+                int code = f.exitCode() == ExitCode.OK ? ExitCode.NODE_FAILED : f.exitCode();
+                common = common == null || common == code ? Integer.valueOf(code) : Integer.valueOf(ExitCode.NODE_FAILED);
+            }
+        }
+        if (common == null) {
+            return ExitCode.OK;
+        }
+        return switch (common) {
+            case ExitCode.NO_USER, ExitCode.UNAVAILABLE, ExitCode.CANT_CREATE, ExitCode.NO_PERMISSION, ExitCode.USAGE -> common;
+            default -> ExitCode.NODE_FAILED;
+        };
+    }
+
+    /** The nodename of each node, for messages. */
+    static String names(List<NodeSpec> nodes) {
+        return String.join(", ", nodes.stream().map(NodeSpec::nodename).map(NodeName::full).toList());
+    }
+}

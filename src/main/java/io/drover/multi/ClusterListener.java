@@ -1,0 +1,20 @@
+package io.drover.multi;
+
+import java.util.List;
+
+/**
+ * Receives a cluster operation's progress. The cluster never prints: a terminal reporter and a
+ * JSON reporter (in the cli package) render these calls. Calls may come from several threads
+ * (nodes start in parallel); implementations synchronize.
+ */
+public interface ClusterListener {
+
+    /** A phase begins: "Starting nodes", "Stopping nodes", ... */
+    void phase(String title, List<NodeSpec> nodes);
+
+    /** Something happened to one node. */
+    void node(NodeSpec node, NodeEvent event);
+
+    /** Still waiting for these nodes to exit (called about once a second). */
+    void waiting(List<NodeSpec> remaining);
+}

@@ -1,0 +1,18 @@
+package io.drover.multi;
+
+import io.drover.worker.NodeLaunch;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The JVM command line that runs a node: what {@code show} prints and {@code start} executes. */
+public final class NodeCommand {
+    private NodeCommand() {}
+
+    public static List<String> argv(NodeSpec node) {
+        List<String> worker = new ArrayList<>();
+        worker.add("worker");
+        worker.add("--detach");
+        worker.addAll(node.workerArgs());
+        return NodeLaunch.argv(node.option("--executable"), node.option("--jvm-opts"), worker);
+    }
+}

@@ -1,0 +1,34 @@
+package io.drover.multi;
+
+import java.time.Duration;
+
+/** What happened to one node during a cluster operation; the reporters render these. */
+public sealed interface NodeEvent {
+
+    /** The node reported ready. {@code replaced} names a stale pidfile it replaced, or is null. */
+    record Started(long pid, String replaced) implements NodeEvent {}
+
+    /** A live node already holds the pidfile: nothing to do, and not a failure. */
+    record AlreadyRunning(long pid) implements NodeEvent {}
+
+    /** The node could not start, or could not be signalled; {@code reason} is the node's own words. */
+    record Failed(int exitCode, String reason) implements NodeEvent {}
+
+    /** A signal was sent to the node's process. */
+    record Signalled(int signal, long pid) implements NodeEvent {}
+
+    /** No pidfile: the node is not running. */
+    record NotRunning() implements NodeEvent {}
+
+    /** The pidfile is stale: its pid was not signalled. */
+    record StaleIgnored(String reason) implements NodeEvent {}
+
+    /** The node's process is gone. */
+    record Down(long pid) implements NodeEvent {}
+
+    /** The wait ran out while the node still ran. */
+    record StillAlive(long pid) implements NodeEvent {}
+
+    /** {@code status}: one of running, dead (pidfile left), stale (pid is another process), stopped. */
+    record Status(String state, long pid, Duration uptime, String pidfile, String reason) implements NodeEvent {}
+}

@@ -1,0 +1,51 @@
+package io.drover.posix;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The system calls drover makes that the JDK cannot: spawning in a new session, signals,
+ * pipes, reaping. One real implementation ({@link JnrPosix}); loading it costs ~200 ms of
+ * start-up, so it is created only by the commands that spawn or signal.
+ */
+public interface Posix {
+
+    /** The native implementation, loaded on first use. */
+    static Posix get() {
+        return JnrPosix.Holder.INSTANCE;
+    }
+
+    /**
+     * Spawns {@code argv} detached: new session, stdin from /dev/null, stdout and stderr appended
+     * to {@code logfile} (or /dev/null), the write end of a new pipe as fd 3 and no other
+     * inherited descriptor, with the given umask and working directory.
+     *
+     * @return the child's pid and the read end of the pipe
+     * @throws SpawnException if the program cannot be run
+     */
+    Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask, String workdir);
+
+    /** Sends a signal; false if the process does not exist (ESRCH). */
+    boolean kill(long pid, int signal);
+
+    /** Reads up to {@code buf.length} bytes; 0 at end of file. Blocks. */
+    int read(int fd, byte[] buf);
+
+    void close(int fd);
+
+    /**
+     * Reaps a child without blocking.
+     *
+     * @return its exit status (128+N if killed by signal N), or null if it still runs or is not our child
+     */
+    Integer reap(long pid);
+
+    /** Sets the process umask; returns the previous one. */
+    int umask(int mask);
+
+    /** Changes the process's working directory (for a node running in the foreground). */
+    void chdir(String dir);
+
+    /** A spawned process and the read end of its handshake pipe. */
+    record Spawned(long pid, int handshakeFd) {}
+}

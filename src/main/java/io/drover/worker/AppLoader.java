@@ -1,0 +1,138 @@
+package io.drover.worker;
+
+import io.drover.api.NodeApp;
+import io.drover.api.NodeContext;
+import io.drover.api.Shutdown;
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.demo.DemoApp;
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the application: the demo when there is no {@code -A}; else the class, from
+ * {@code --classpath} (entries separated by {@code :}, {@code dir/*} meaning every jar in dir),
+ * either a {@link NodeApp} or a class with {@code main(String[])}.
+ */
+final class AppLoader {
+    private AppLoader() {}
+
+    /** Loads the class once; {@link #instantiate} makes a fresh instance per (re)start. */
+    static Class<?> load(String app, String classpath) {
+        ClassLoader loader = classLoader(classpath);
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            return Class.forName(app, true, loader);
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " not found on the class path"
+                    + (classpath == null ? " (give its jars with --classpath)" : " " + classpath));
+        } catch (ExceptionInInitializerError e) {
+            throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " failed to initialize: "
+                    + e.getCause(), e.getCause());
+        } catch (LinkageError e) {
+            throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " cannot be loaded: " + e, e);
+        }
+    }
+
+    static NodeApp instantiate(String app, Class<?> cls) {
+        if (cls == null) {
+            return new DemoApp();
+        }
+        if (NodeApp.class.isAssignableFrom(cls)) {
+            try {
+                return (NodeApp) cls.getDeclaredConstructor().newInstance();
+            } catch (InvocationTargetException e) {
+                throw new DroverException(ExitCode.NODE_FAILED, "application " + app + " constructor threw: "
+                        + e.getCause(), e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new DroverException(ExitCode.NODE_FAILED, "application " + app
+                        + " needs a public no-argument constructor: " + e);
+            }
+        }
+        try {
+            Method main = cls.getMethod("main", String[].class);
+            if (Modifier.isStatic(main.getModifiers())) {
+                return new MainClassApp(main);
+            }
+        } catch (NoSuchMethodException e) {
+            // fall through to the error below
+        }
+        throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " is neither an "
+                + NodeApp.class.getName() + " nor a class with public static void main(String[])");
+    }
+
+    private static ClassLoader classLoader(String classpath) {
+        ClassLoader parent = AppLoader.class.getClassLoader();
+        if (classpath == null || classpath.isEmpty()) {
+            return parent;
+        }
+        List<URL> urls = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            try {
+                if (entry.endsWith("/*") || entry.equals("*")) {
+                    Path dir = Path.of(entry.substring(0, entry.length() - 1).isEmpty() ? "." : entry.substring(0, entry.length() - 1));
+                    try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "*.{jar,JAR}")) {
+                        for (Path jar : jars) {
+                            urls.add(jar.toUri().toURL());
+                        }
+                    }
+                } else {
+                    urls.add(Path.of(entry).toUri().toURL());
+                }
+            } catch (IOException e) {
+                throw new DroverException(ExitCode.NODE_FAILED, "--classpath entry " + entry + " cannot be read: "
+                        + LogSetup.osReason(e));
+            }
+        }
+        return new URLClassLoader(urls.toArray(URL[]::new), parent);
+    }
+
+    /**
+     * A plain {@code main(String[])} class. It is ready once main runs (it may return, leaving
+     * its threads running, or block); a throw from main before the node reported ready fails
+     * the start. Stop has no way to ask it to finish its work: the node exits, which runs the
+     * application's shutdown hooks.
+     */
+    static final class MainClassApp implements NodeApp {
+        private final Method main;
+
+        MainClassApp(Method main) {
+            this.main = main;
+        }
+
+        @Override
+        public void start(NodeContext context) {
+            String[] args = context.args().toArray(String[]::new);
+            Thread t = new Thread(() -> {
+                try {
+                    main.invoke(null, (Object) args);
+                } catch (InvocationTargetException e) {
+                    context.logger().error("{}.main threw", main.getDeclaringClass().getName(), e.getCause());
+                } catch (IllegalAccessException e) {
+                    context.logger().error("cannot call {}.main", main.getDeclaringClass().getName(), e);
+                }
+            }, "main-app");
+            t.start();
+            context.ready();
+        }
+
+        @Override
+        public void stop(Shutdown mode) {
+            // a main() class has no stop protocol: its shutdown hooks run when the node exits
+        }
+    }
+}

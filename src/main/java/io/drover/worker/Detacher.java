@@ -1,0 +1,202 @@
+package io.drover.worker;
+
+import io.drover.core.Dirs;
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.Signals;
+import io.drover.posix.Pidfile;
+import io.drover.posix.Posix;
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The spawning side of a detached start ({@code multi start}, {@code worker --detach}): spawns
+ * the node's JVM in a new session with a handshake pipe, then waits until the node says it is
+ * ready, says why it is not, or dies. A node that says nothing within the start timeout is
+ * killed, so no half-started node is left behind.
+ */
+public final class Detacher {
+    private Detacher() {}
+
+    /** What became of a start. */
+    public sealed interface Outcome {
+        /** The node reported ready. */
+        record Ready(long pid) implements Outcome {}
+
+        /** Another live node holds the pidfile. */
+        record AlreadyRunning(long pid) implements Outcome {}
+
+        /** The node did not start; {@code reason} is the node's own words when it had any. */
+        record Failed(int exitCode, String reason) implements Outcome {}
+    }
+
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "drover-start-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Starts {@code argv} detached and waits for its handshake.
+     *
+     * @param logfile the node's main-process logfile (its stdout and stderr), or null
+     */
+    public static Outcome start(Posix posix, List<String> argv, String logfile, Integer umask, String workdir,
+                                Duration timeout) {
+        long logStart = 0;
+        if (logfile != null) {
+            try {
+                Path log = Path.of(logfile);
+                Dirs.createParents(log);
+                new FileOutputStream(logfile, true).close();
+                logStart = Files.size(log);
+            } catch (IOException e) {
+                return new Outcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
+                        + (e.getMessage() != null && e.getMessage().contains("(")
+                            ? e.getMessage().substring(e.getMessage().lastIndexOf('(') + 1).replace(")", "")
+                            : Pidfile.reason(e)));
+            } catch (DroverException e) {
+                return new Outcome.Failed(e.exitCode(), e.getMessage());
+            }
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("DROVER_FAKEFORK");
+        env.put(Handshake.ENV, "3");
+
+        Posix.Spawned spawned;
+        try {
+            spawned = posix.spawnDetached(argv, env, logfile, umask, workdir);
+        } catch (DroverException e) {
+            return new Outcome.Failed(e.exitCode(), e.getMessage());
+        }
+        long pid = spawned.pid();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            timedOut.set(true);
+            posix.kill(pid, Signals.KILL);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String line;
+        try {
+            line = readLine(posix, spawned.handshakeFd());
+        } finally {
+            watchdog.cancel(false);
+            posix.close(spawned.handshakeFd());
+        }
+        if (line != null) {
+            Outcome outcome = parse(line);
+            if (outcome != null) {
+                return outcome;
+            }
+        }
+        if (timedOut.get()) {
+            return new Outcome.Failed(ExitCode.TEMPFAIL, "did not report ready within " + timeout.toSeconds()
+                    + " s (--start-timeout); killed pid " + pid + tail(logfile, logStart));
+        }
+        Integer status = awaitExit(posix, pid);
+        return new Outcome.Failed(ExitCode.NODE_FAILED, "exited"
+                + (status == null ? "" : " with status " + status) + " before it was ready" + tail(logfile, logStart));
+    }
+
+    private static Outcome parse(String line) {
+        String[] parts = line.split(" ", 3);
+        try {
+            switch (parts[0]) {
+                case "READY":
+                    return new Outcome.Ready(Long.parseLong(parts[1]));
+                case "RUNNING":
+                    return new Outcome.AlreadyRunning(Long.parseLong(parts[1]));
+                case "FAILED":
+                    return new Outcome.Failed(Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "failed");
+                default:
+                    return null;
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** One line from the pipe; null at end-of-file before a newline. */
+    private static String readLine(Posix posix, int fd) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] buf = new byte[512];
+        while (true) {
+            int n = posix.read(fd, buf);
+            if (n <= 0) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == '\n') {
+                    line.write(buf, 0, i);
+                    return line.toString(StandardCharsets.UTF_8);
+                }
+            }
+            line.write(buf, 0, n);
+        }
+    }
+
+    /**
+     * The pipe closes as the child exits, a moment before the kernel makes it reapable: wait that
+     * moment for its status (bounded; only taken on the failure path).
+     */
+    private static Integer awaitExit(Posix posix, long pid) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            Integer status = posix.reap(pid);
+            if (status != null) {
+                return status;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The last lines the node wrote to its log during this start, stack frames left out: usually the error. */
+    private static String tail(String logfile, long from) {
+        if (logfile == null) {
+            return "";
+        }
+        try (RandomAccessFile f = new RandomAccessFile(logfile, "r")) {
+            long start = Math.max(from, f.length() - 4096);
+            if (f.length() <= start) {
+                return "; nothing in its log " + logfile;
+            }
+            byte[] bytes = new byte[(int) (f.length() - start)];
+            f.seek(start);
+            f.readFully(bytes);
+            Deque<String> last = new ArrayDeque<>();
+            for (String l : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+                // stack frames say where, the lines around them say what: keep the what
+                if (!l.isBlank() && !l.strip().startsWith("at ") && !l.strip().startsWith("...")) {
+                    last.addLast(l.strip());
+                    if (last.size() > 3) {
+                        last.removeFirst();
+                    }
+                }
+            }
+            return ": " + String.join(" | ", last) + " (log: " + logfile + ")";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.drover.worker;
+
+import io.drover.api.NodeApp;
+import io.drover.api.NodeContext;
+import io.drover.api.Shutdown;
+import io.drover.core.Dirs;
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.Host;
+import io.drover.core.NodeName;
+import io.drover.core.Templates;
+import io.drover.posix.AlreadyRunningException;
+import io.drover.posix.Pidfile;
+import io.drover.posix.Posix;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+
+/**
+ * One worker node in this JVM, from setup to exit. The order is the contract: root policy,
+ * logfile, pidfile (exclusive, locked), signal handlers, application class, start; the node
+ * reports ready only after all of them worked, and removes its pidfile on the way out.
+ * Everything after setup is one event loop over {@link NodeState}: signal handlers and the
+ * application's threads only post events.
+ */
+public final class Node {
+    private final WorkerConfig cfg;
+    private final Handshake handshake;
+    private final NodeName nodename;
+    private final BlockingQueue<NodeState.Event> events = new LinkedBlockingQueue<>();
+    private volatile Throwable startFailure;
+    private NodeState state = NodeState.STARTING;
+    private Logger log;
+    private NodeApp app;
+
+    private Node(WorkerConfig cfg, Handshake handshake) {
+        this.cfg = cfg;
+        this.handshake = handshake;
+        this.nodename = NodeName.parse(cfg.nodename());
+    }
+
+    /**
+     * Runs the node until it stops.
+     *
+     * @param handshake the spawner's pipe, or null when run in the foreground by hand
+     * @return the exit status: 0 after a clean stop, 1 if the application failed
+     * @throws DroverException if the node cannot start (after telling the spawner why)
+     */
+    public static int run(WorkerConfig cfg, Handshake handshake) {
+        return new Node(cfg, handshake).run();
+    }
+
+    private int run() {
+        Pidfile pidfile = null;
+        try {
+            boolean root = Host.isEffectiveRoot();
+            RootPolicy.check(root, cfg.app(), null, System.getenv(RootPolicy.FORCE_ROOT));
+            if (handshake == null) {
+                // A spawner applied these before exec; run by hand, the node applies them itself.
+                if (cfg.umask() != null) {
+                    Posix.get().umask(cfg.umask());
+                }
+                if (cfg.workdir() != null) {
+                    Posix.get().chdir(cfg.workdir());
+                }
+            }
+            String logfile = expand(cfg.logfile(), "--logfile");
+            if (logfile != null) {
+                Dirs.createParents(Path.of(logfile));
+            }
+            log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()));
+            String pidPath = expand(cfg.pidfile(), "--pidfile");
+            if (pidPath != null) {
+                Dirs.createParents(Path.of(pidPath));
+                pidfile = Pidfile.acquire(Path.of(pidPath), reason -> log.warn("replaced a stale pidfile: {}", reason));
+                Pidfile held = pidfile;
+                Runtime.getRuntime().addShutdownHook(new Thread(held::close, "drover-pidfile-cleanup"));
+            }
+            SignalHooks.handle("TERM", () -> events.add(NodeState.Event.TERM));
+            SignalHooks.handle("INT", () -> events.add(NodeState.Event.INT));
+            SignalHooks.handle("HUP", () -> events.add(NodeState.Event.HUP));
+            Class<?> appClass = cfg.app() == null ? null : AppLoader.load(cfg.app(), cfg.classpath());
+            if (RootPolicy.warnsAsRoot(root, null)) {
+                log.warn("running as root{}", cfg.app() == null ? " (the demo application)"
+                        : " because " + RootPolicy.FORCE_ROOT + "=1: this is dangerous, give --uid");
+            }
+            return loop(appClass);
+        } catch (AlreadyRunningException e) {
+            if (handshake != null) {
+                handshake.alreadyRunning(e.pid());
+            }
+            throw e;
+        } catch (DroverException e) {
+            if (log != null) {
+                log.error("{} cannot start: {}", nodename, e.getMessage());
+            }
+            if (handshake != null) {
+                handshake.failed(e.exitCode(), e.getMessage());
+            }
+            throw e;
+        } finally {
+            if (pidfile != null) {
+                pidfile.close();
+            }
+        }
+    }
+
+    private int loop(Class<?> appClass) {
+        log.info("{} starting (pid {}, {} threads)", nodename, ProcessHandle.current().pid(), cfg.concurrency());
+        startApp(appClass);
+        boolean reported = false;
+        while (true) {
+            NodeState.Event event;
+            try {
+                event = events.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                event = NodeState.Event.INT;
+            }
+            if (state.ignores(event)) {
+                log.info("{} ignored while {}", event, state);
+                continue;
+            }
+            NodeState from = state;
+            state = state.on(event, nodename.full());
+            switch (state) {
+                case RUNNING -> {
+                    if (!reported) {
+                        reported = true;
+                        log.info("{} ready", nodename);
+                        if (handshake != null) {
+                            handshake.ready(ProcessHandle.current().pid());
+                        }
+                    } else {
+                        log.info("{} restarted in place (pid {} unchanged)", nodename, ProcessHandle.current().pid());
+                    }
+                }
+                case FAILED -> {
+                    Throwable cause = startFailure;
+                    if (from == NodeState.STARTING) {
+                        throw new DroverException(ExitCode.NODE_FAILED, "application start failed: " + describe(cause), cause);
+                    }
+                    log.error("{} failed: {}", nodename, describe(cause), cause);
+                    stopQuietly(Shutdown.COLD);
+                    return ExitCode.NODE_FAILED;
+                }
+                case RESTARTING -> {
+                    log.info("{} restarting in place (SIGHUP)", nodename);
+                    background("drover-restart", () -> {
+                        stopQuietly(Shutdown.WARM);
+                        startApp(appClass);
+                    });
+                }
+                case STOPPING_WARM -> {
+                    log.info("{} warm shutdown (SIGTERM): finishing work in flight", nodename);
+                    background("drover-stop", () -> {
+                        stopQuietly(Shutdown.WARM);
+                        events.add(NodeState.Event.STOPPED);
+                    });
+                }
+                case STOPPING_COLD -> {
+                    log.info("{} cold shutdown{}", nodename, from == NodeState.STOPPING_WARM ? " (asked again)" : " (SIGINT)");
+                    background("drover-stop-cold", () -> {
+                        stopQuietly(Shutdown.COLD);
+                        events.add(NodeState.Event.STOPPED);
+                    });
+                }
+                case STOPPED -> {
+                    log.info("{} stopped", nodename);
+                    return ExitCode.OK;
+                }
+                default -> throw new IllegalStateException("node " + nodename + ": unhandled state " + state);
+            }
+        }
+    }
+
+    /** Starts a fresh application instance; its outcome arrives as STARTED or FAILED. */
+    private void startApp(Class<?> appClass) {
+        NodeApp fresh;
+        try {
+            fresh = AppLoader.instantiate(cfg.app(), appClass);
+        } catch (DroverException e) {
+            startFailure = e;
+            events.add(NodeState.Event.FAILED);
+            return;
+        }
+        app = fresh;
+        AtomicBoolean ready = new AtomicBoolean();
+        Context context = new Context(() -> {
+            if (ready.compareAndSet(false, true)) {
+                events.add(NodeState.Event.STARTED);
+            }
+        });
+        background("drover-app-start", () -> {
+            try {
+                fresh.start(context);
+                context.ready();
+            } catch (Throwable t) {
+                startFailure = t;
+                events.add(NodeState.Event.FAILED);
+            }
+        });
+    }
+
+    private void stopQuietly(Shutdown mode) {
+        NodeApp current = app;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.stop(mode);
+        } catch (Throwable t) {
+            log.error("{} application stop ({}) threw", nodename, mode, t);
+        }
+    }
+
+    private static void background(String name, Runnable task) {
+        Thread t = new Thread(task, name);
+        t.start();
+    }
+
+    private String expand(String template, String option) {
+        return template == null ? null
+                : Templates.expandForProcess(template, nodename, Templates.MAIN_PROCESS, option);
+    }
+
+    private static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown failure";
+        }
+        if (t instanceof DroverException) {
+            return t.getMessage();
+        }
+        return t.getMessage() == null ? t.getClass().getName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private final class Context implements NodeContext {
+        private final Runnable onReady;
+
+        Context(Runnable onReady) {
+            this.onReady = onReady;
+        }
+
+        @Override
+        public String nodename() {
+            return nodename.full();
+        }
+
+        @Override
+        public String name() {
+            return nodename.shortName();
+        }
+
+        @Override
+        public int concurrency() {
+            return cfg.concurrency();
+        }
+
+        @Override
+        public List<String> queues() {
+            return cfg.queues();
+        }
+
+        @Override
+        public List<String> args() {
+            return cfg.appArgs();
+        }
+
+        @Override
+        public Logger logger() {
+            return log;
+        }
+
+        @Override
+        public void ready() {
+            onReady.run();
+        }
+    }
+}
