@@ -6,11 +6,13 @@ import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.Templates;
 import io.drover.core.UsageException;
+import io.drover.posix.Identity;
 import io.drover.posix.Posix;
 import io.drover.worker.Detacher;
 import io.drover.worker.Handshake;
 import io.drover.worker.Node;
 import io.drover.worker.NodeLaunch;
+import io.drover.worker.RootPolicy;
 import io.drover.worker.WorkerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +82,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--executable", paramLabel = "JAVA", description = "java binary for a detached node. Default: the one running drover.")
     String executable;
 
+    @Option(names = "--uid", paramLabel = "USER", description = "Run as this user (name or number): groups, gid and uid are dropped before any file is opened.")
+    String uid;
+
+    @Option(names = "--gid", paramLabel = "GROUP", description = "Run as this group (name or number). Default: the --uid user's primary group.")
+    String gid;
+
     @Option(names = "--detach", description = "Run in the background: return once the node reported ready, or its error.")
     boolean detach;
 
@@ -109,7 +117,10 @@ final class WorkerCommand implements Callable<Integer> {
         NodeName name = NodeName.parse(cfg.nodename());
         String log = cfg.logfile() == null ? null
                 : Templates.expandForProcess(cfg.logfile(), name, Templates.MAIN_PROCESS, "--logfile");
-        Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, log, cfg.umask(), cfg.workdir(), cfg.startTimeout());
+        Identity owner = cfg.uid() == null && cfg.gid() == null ? null : Posix.get().identity(cfg.uid(), cfg.gid());
+        RootPolicy.check(Host.isEffectiveRoot(), cfg.app(), cfg.uid(), System.getenv(RootPolicy.FORCE_ROOT));
+        Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, log, cfg.umask(), cfg.workdir(), cfg.startTimeout(),
+                owner);
         if (outcome instanceof Detacher.Outcome.Failed failed) {
             throw new DroverException(failed.exitCode(), name + ": " + failed.reason());
         }
@@ -144,7 +155,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         return new WorkerConfig(app, full, threads, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
                 classpath, detach, Duration.ofMillis((long) (startTimeout * 1000)), List.copyOf(appArgs), rawArgs(),
-                executable, jvmOpts);
+                executable, jvmOpts, uid, gid);
     }
 
     /** The arguments after "worker", exactly as given: a detaching worker re-runs itself with them. */

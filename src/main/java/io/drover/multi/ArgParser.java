@@ -17,19 +17,29 @@ import java.util.Set;
  * <ul>
  * <li>{@code --} ends parsing; it and what follows go to every worker;
  * <li>{@code --name=value} is a long option, {@code --name} alone a flag: a long option never
- *     takes the next token;
+ *     takes the next token, except the ones drover's commands define with a value
+ *     ({@link #VALUED}: {@code --uid nobody} means what it says);
  * <li>{@code -x value} takes the next token unless it starts with {@code -};
  * <li>{@code -x:NS value} and {@code --name:NS=value} are namespaced;
  * <li>anything else is positional.
  * </ul>
- * The exceptions are multi's own: the reserved switches, and {@code --timeout} /
- * {@code --start-timeout}, which take {@code =value} or the next token as an operator expects.
+ * multi's own options are the reserved switches and {@code --timeout} / {@code --start-timeout},
+ * which are not passed to workers.
  */
 public final class ArgParser {
     private ArgParser() {}
 
     /** multi's own options with a value; they are not passed to workers. */
     static final Set<String> MULTI_VALUED = Set.of("--timeout", "--start-timeout");
+
+    /**
+     * The long options of multi and of drover's worker and beat that always take a value: written
+     * without {@code =}, they take the next token. A test keeps this list equal to the commands'.
+     */
+    public static final Set<String> VALUED = Set.of(
+            "--timeout", "--start-timeout", "--range-prefix", "--prefix", "--suffix",
+            "--app", "--hostname", "--concurrency", "--pool", "--loglevel", "--logfile", "--pidfile",
+            "--queues", "--workdir", "--umask", "--classpath", "--jvm-opts", "--executable", "--uid", "--gid");
 
     /**
      * @param acceptsSignal whether a token such as {@code -TERM}, {@code -9} is a signal (stop,
@@ -65,13 +75,16 @@ public final class ArgParser {
                 int eq = token.indexOf('=');
                 String head = eq < 0 ? token : token.substring(0, eq);
                 String value = eq < 0 ? null : token.substring(eq + 1);
-                if (MULTI_VALUED.contains(head)) {
-                    if (value == null) {
-                        if (i + 1 >= tokens.size()) {
-                            throw new UsageException(head + " needs a value (" + head + "=SECONDS)");
-                        }
-                        value = tokens.get(++i);
+                String bare = head.contains(":") ? head.substring(0, head.indexOf(':')) : head;
+                if (value == null && VALUED.contains(bare)) {
+                    // An option drover knows takes a value reads the next token, as an operator
+                    // expects of "--uid nobody"; unknown long options stay flags (celery's rule).
+                    if (i + 1 >= tokens.size() || tokens.get(i + 1).startsWith("-")) {
+                        throw new UsageException(head + " needs a value (" + head + "=VALUE)");
                     }
+                    value = tokens.get(++i);
+                }
+                if (MULTI_VALUED.contains(head)) {
                     multiOptions.put(head, value);
                     continue;
                 }

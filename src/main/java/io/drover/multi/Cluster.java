@@ -7,6 +7,7 @@ import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.Signals;
 import io.drover.core.Templates;
+import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
@@ -160,10 +161,11 @@ public final class Cluster {
             return new NodeEvent.AlreadyRunning(running.pid());
         }
         String replaced = state instanceof PidfileState.Stale stale ? stale.reason() : null;
-        Dirs.createParents(pidfile);
+        Identity owner = identity(node);
+        Dirs.createParents(pidfile, owner == null ? null : owner.uid(), owner == null ? null : owner.gid());
         String logfile = Templates.expandForProcess(node.logfile(), node.nodename(), Templates.MAIN_PROCESS, "--logfile");
         Detacher.Outcome outcome = Detacher.start(posix.get(), argv, logfile, umask(node), node.option("--workdir"),
-                startTimeout);
+                startTimeout, owner);
         if (outcome instanceof Detacher.Outcome.Ready ready) {
             return new NodeEvent.Started(ready.pid(), replaced);
         }
@@ -186,12 +188,23 @@ public final class Cluster {
         }
     }
 
-    /** The application as root is refused before anything is spawned (DESIGN.md, Privileges). */
+    /**
+     * Refuses, before anything is spawned, what would fail every node alike: an application as
+     * root (DESIGN.md, Privileges), a user or group that does not exist.
+     */
     private void checkRootPolicy(List<NodeSpec> nodes) {
         for (NodeSpec node : nodes) {
             RootPolicy.check(host.root(), node.option("-A", "--app"), node.option("--uid"),
                     host.env().get(RootPolicy.FORCE_ROOT));
+            identity(node);
         }
+    }
+
+    /** The user a node drops to, or null when it keeps ours. */
+    private Identity identity(NodeSpec node) {
+        String uid = node.option("--uid");
+        String gid = node.option("--gid");
+        return uid == null && gid == null ? null : posix.get().identity(uid, gid);
     }
 
     private record Signalled(Map<NodeSpec, Long> pids, List<NodeEvent> failures) {}

@@ -1,5 +1,6 @@
 package io.drover.posix;
 
+import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -167,6 +168,72 @@ final class JnrPosix implements Posix {
         if (posix.chdir(dir) != 0) {
             throw new SpawnException(ExitCode.CANT_CREATE, "cannot change to working directory " + dir + ": " + errno());
         }
+    }
+
+    @Override
+    public Identity identity(String user, String group) {
+        Integer uid = null;
+        Integer gid = null;
+        String name = null;
+        if (user != null) {
+            jnr.posix.Passwd pw = isNumber(user) ? posix.getpwuid(Integer.parseInt(user)) : posix.getpwnam(user);
+            if (pw == null && !isNumber(user)) {
+                throw new DroverException(ExitCode.NO_USER, "--uid " + user + ": no such user");
+            }
+            uid = pw == null ? Integer.parseInt(user) : (int) pw.getUID();
+            name = pw == null ? null : pw.getLoginName();
+            gid = pw == null ? null : (int) pw.getGID();
+        }
+        if (group != null) {
+            jnr.posix.Group gr = isNumber(group) ? posix.getgrgid(Integer.parseInt(group)) : posix.getgrnam(group);
+            if (gr == null && !isNumber(group)) {
+                throw new DroverException(ExitCode.NO_USER, "--gid " + group + ": no such group");
+            }
+            gid = gr == null ? Integer.parseInt(group) : (int) gr.getGID();
+        }
+        if (uid == null) {
+            uid = posix.geteuid();
+            jnr.posix.Passwd self = posix.getpwuid(uid);
+            name = self == null ? null : self.getLoginName();
+        }
+        if (gid == null) {
+            gid = posix.getegid();
+        }
+        return new Identity(uid, gid, name);
+    }
+
+    @Override
+    public void become(Identity id) {
+        LibC libc = LibCHolder.LIBC;
+        if (posix.geteuid() == 0) {
+            int groups = id.user() != null ? libc.initgroups(id.user(), id.gid()) : libc.setgroups(1, new int[] {id.gid()});
+            if (groups != 0) {
+                throw refused("set the supplementary groups of " + id);
+            }
+        }
+        if (libc.setresgid(id.gid(), id.gid(), id.gid()) != 0) {
+            throw refused("change group to gid " + id.gid());
+        }
+        if (libc.setresuid(id.uid(), id.uid(), id.uid()) != 0) {
+            throw refused("change user to " + id);
+        }
+        if (id.uid() != 0 && (libc.setresuid(-1, 0, -1) == 0 || posix.getuid() != id.uid() || posix.geteuid() != id.uid())) {
+            throw new DroverException(ExitCode.NO_PERMISSION, "dropped to " + id + " but root could be regained; refusing to run");
+        }
+    }
+
+    private DroverException refused(String what) {
+        return new DroverException(ExitCode.NO_PERMISSION, "cannot " + what + ": "
+                + Errno.valueOf(jnr.ffi.Runtime.getSystemRuntime().getLastError()).description());
+    }
+
+    private static boolean isNumber(String s) {
+        return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+    }
+
+    /** libc through jnr-ffi, bound on first use. */
+    private static final class LibCHolder {
+        static final LibC LIBC = jnr.ffi.LibraryLoader.create(LibC.class).load("c");
     }
 
     private String errno() {

@@ -46,6 +46,23 @@ public interface Posix {
     /** Changes the process's working directory (for a node running in the foreground). */
     void chdir(String dir);
 
+    /**
+     * Resolves {@code --uid}/{@code --gid} (names or numbers). A uid alone takes the user's
+     * primary group; a gid alone keeps the current user.
+     *
+     * @throws io.drover.core.DroverException exit 67 naming a user or group that does not exist
+     */
+    Identity identity(String user, String group);
+
+    /**
+     * Drops to {@code id} for good: supplementary groups from the user's groups (initgroups),
+     * then real, effective and saved gid, then uid, in that order because once the uid is gone
+     * the process may no longer change its groups. Verifies that root cannot be regained.
+     *
+     * @throws io.drover.core.DroverException exit 77 if any step is refused
+     */
+    void become(Identity id);
+
     /** A spawned process and the read end of its handshake pipe. */
     record Spawned(long pid, int handshakeFd) {}
 }

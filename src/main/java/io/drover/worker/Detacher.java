@@ -4,6 +4,7 @@ import io.drover.core.Dirs;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Signals;
+import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
 import java.io.ByteArrayOutputStream;
@@ -56,15 +57,23 @@ public final class Detacher {
      * Starts {@code argv} detached and waits for its handshake.
      *
      * @param logfile the node's main-process logfile (its stdout and stderr), or null
+     * @param owner the user the node will drop to, who must own the directories and logfile
+     *     created for it; null to keep the caller's
      */
     public static Outcome start(Posix posix, List<String> argv, String logfile, Integer umask, String workdir,
-                                Duration timeout) {
+                                Duration timeout, Identity owner) {
         long logStart = 0;
         if (logfile != null) {
             try {
                 Path log = Path.of(logfile);
-                Dirs.createParents(log);
+                Integer uid = owner == null ? null : owner.uid();
+                Integer gid = owner == null ? null : owner.gid();
+                Dirs.createParents(log, uid, gid);
+                boolean created = !Files.exists(log);
                 new FileOutputStream(logfile, true).close();
+                if (created && owner != null) {
+                    Dirs.chown(log, uid, gid);
+                }
                 logStart = Files.size(log);
             } catch (IOException e) {
                 return new Outcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "

@@ -14,20 +14,29 @@ import java.nio.charset.StandardCharsets;
 public final class Handshake {
     public static final String ENV = "DROVER_HANDSHAKE_FD";
 
-    private final int fd;
+    private final FileOutputStream out;
     private boolean sent;
 
-    private Handshake(int fd) {
-        this.fd = fd;
+    private Handshake(FileOutputStream out) {
+        this.out = out;
     }
 
-    /** The handshake this process was spawned with, or null if it was not spawned by drover. */
+    /**
+     * The handshake this process was spawned with, or null if it was not spawned by drover.
+     * Opened at once, while the node still has the credentials it was spawned with: after a
+     * privilege drop the kernel no longer lets it open its own /proc/self/fd entries.
+     */
     public static Handshake fromEnvironment() {
         String fd = System.getenv(ENV);
-        if (fd == null || !fd.chars().allMatch(Character::isDigit) || fd.isEmpty()) {
+        if (fd == null || fd.isEmpty() || !fd.chars().allMatch(Character::isDigit)) {
             return null;
         }
-        return new Handshake(Integer.parseInt(fd));
+        try {
+            // Opening /dev/fd/N reaches the inherited pipe without a native call.
+            return new Handshake(new FileOutputStream("/dev/fd/" + fd));
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     public void ready(long pid) {
@@ -47,8 +56,7 @@ public final class Handshake {
             return;
         }
         sent = true;
-        // Opening /dev/fd/N reaches the inherited pipe without a native call.
-        try (FileOutputStream out = new FileOutputStream("/dev/fd/" + fd)) {
+        try (out) {
             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // The spawner is gone (timed out, killed): nobody to tell.

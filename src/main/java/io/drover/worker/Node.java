@@ -10,6 +10,7 @@ import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.Templates;
 import io.drover.posix.AlreadyRunningException;
+import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
 import java.nio.file.Path;
@@ -57,7 +58,21 @@ public final class Node {
         Pidfile pidfile = null;
         try {
             boolean root = Host.isEffectiveRoot();
-            RootPolicy.check(root, cfg.app(), null, System.getenv(RootPolicy.FORCE_ROOT));
+            RootPolicy.check(root, cfg.app(), cfg.uid(), System.getenv(RootPolicy.FORCE_ROOT));
+            String logfile = expand(cfg.logfile(), "--logfile");
+            String pidPath = expand(cfg.pidfile(), "--pidfile");
+            if (cfg.uid() != null || cfg.gid() != null) {
+                // Directories are made while still root and given to the user; every file is
+                // then opened as the user, so the node can never write where the user cannot.
+                Identity id = Posix.get().identity(cfg.uid(), cfg.gid());
+                for (String file : new String[] {logfile, pidPath}) {
+                    if (file != null && root) {
+                        Dirs.createParents(Path.of(file), id.uid(), id.gid());
+                    }
+                }
+                Posix.get().become(id);
+                root = Host.isEffectiveRoot();
+            }
             if (handshake == null) {
                 // A spawner applied these before exec; run by hand, the node applies them itself.
                 if (cfg.umask() != null) {
@@ -67,12 +82,10 @@ public final class Node {
                     Posix.get().chdir(cfg.workdir());
                 }
             }
-            String logfile = expand(cfg.logfile(), "--logfile");
             if (logfile != null) {
                 Dirs.createParents(Path.of(logfile));
             }
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()));
-            String pidPath = expand(cfg.pidfile(), "--pidfile");
             if (pidPath != null) {
                 Dirs.createParents(Path.of(pidPath));
                 pidfile = Pidfile.acquire(Path.of(pidPath), reason -> log.warn("replaced a stale pidfile: {}", reason));
@@ -83,7 +96,7 @@ public final class Node {
             SignalHooks.handle("INT", () -> events.add(NodeState.Event.INT));
             SignalHooks.handle("HUP", () -> events.add(NodeState.Event.HUP));
             Class<?> appClass = cfg.app() == null ? null : AppLoader.load(cfg.app(), cfg.classpath());
-            if (RootPolicy.warnsAsRoot(root, null)) {
+            if (RootPolicy.warnsAsRoot(root, cfg.uid())) {
                 log.warn("running as root{}", cfg.app() == null ? " (the demo application)"
                         : " because " + RootPolicy.FORCE_ROOT + "=1: this is dangerous, give --uid");
             }

@@ -22,6 +22,8 @@ import java.util.List;
  * @param argv the worker's own arguments, as given: a detaching worker re-runs itself with them
  * @param executable {@code --executable}, the java binary, or null
  * @param jvmOpts {@code --jvm-opts}, or null
+ * @param uid {@code --uid}, a user name or number, or null
+ * @param gid {@code --gid}, a group name or number, or null
  */
 public record WorkerConfig(
         String app,
@@ -39,4 +41,6 @@ public record WorkerConfig(
         List<String> appArgs,
         List<String> argv,
         String executable,
-        String jvmOpts) {}
+        String jvmOpts,
+        String uid,
+        String gid) {}
