@@ -3,7 +3,10 @@ package io.drover.cli;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import java.io.PrintWriter;
+import io.drover.multi.Reserved;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -18,16 +21,44 @@ public final class Main {
 
     /** Runs drover as {@code main} does, without exiting; what tests call. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        args = reservedAfterSubcommand(args);
         CommandLine cmd = commandLine();
         cmd.setOut(out);
         cmd.setErr(err);
-        boolean verbose = Arrays.asList(args).contains("--verbose");
+        List<String> all = Arrays.asList(args);
+        int end = all.indexOf("--");
+        boolean verbose = (end < 0 ? all : all.subList(0, end)).contains("--verbose");
         cmd.setParameterExceptionHandler((ParameterException ex, String[] a) -> usageError(ex, err));
         cmd.setExecutionExceptionHandler((ex, command, parseResult) -> failure(ex, err, verbose));
         int code = cmd.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * multi's output switches work anywhere after {@code multi}, also before its subcommand
+     * ({@code drover multi --json names 2}): they are moved behind the subcommand, where the
+     * subcommand's grammar reads them.
+     */
+    static String[] reservedAfterSubcommand(String[] args) {
+        if (args.length < 2 || !args[0].equals("multi")) {
+            return args;
+        }
+        List<String> moved = new ArrayList<>();
+        int i = 1;
+        while (i < args.length && Reserved.isOutputSwitch(args[i])) {
+            moved.add(args[i++]);
+        }
+        if (moved.isEmpty() || i >= args.length) {
+            return args;
+        }
+        List<String> result = new ArrayList<>();
+        result.add(args[0]);
+        result.add(args[i]);
+        result.addAll(moved);
+        result.addAll(Arrays.asList(args).subList(i + 1, args.length));
+        return result.toArray(String[]::new);
     }
 
     static CommandLine commandLine() {

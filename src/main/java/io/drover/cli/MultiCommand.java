@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "multi",
         mixinStandardHelpOptions = true,
         versionProvider = DroverCommand.Version.class,
-        synopsisHeading = "%%nUsage: ",
+        synopsisHeading = "%nUsage: ",
         customSynopsis = {"drover multi SUBCOMMAND [NODES | COUNT] [OPTIONS...] [-- WORKER-ARGS...]"},
         description = {
             "Start, stop and inspect several worker nodes on this host, tracked through pidfiles.",

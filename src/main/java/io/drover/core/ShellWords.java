@@ -7,7 +7,10 @@ import java.util.List;
 public final class ShellWords {
     private ShellWords() {}
 
-    /** Splits on blanks; single and double quotes group, a backslash escapes the next character. */
+    /**
+     * Splits on blanks as sh does: single and double quotes group, a backslash escapes the next
+     * character (inside double quotes only before $ ` " \ and newline).
+     */
     public static List<String> split(String line) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
@@ -18,7 +21,8 @@ public final class ShellWords {
             if (quote != 0) {
                 if (c == quote) {
                     quote = 0;
-                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
+                } else if (c == '\\' && quote == '"' && i + 1 < line.length() && "$`\"\\\n".indexOf(line.charAt(i + 1)) >= 0) {
+                    // inside double quotes sh keeps a backslash except before $ ` " \ and newline
                     word.append(line.charAt(++i));
                 } else {
                     word.append(c);

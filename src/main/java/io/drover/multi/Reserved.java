@@ -13,4 +13,10 @@ public enum Reserved {
             "--nosplash", NOSPLASH,
             "--json", JSON,
             "--help", HELP, "-h", HELP);
+
+    /** Whether {@code token} is one of the output switches (not help). */
+    public static boolean isOutputSwitch(String token) {
+        Reserved r = TOKENS.get(token);
+        return r != null && r != HELP;
+    }
 }
