@@ -8,7 +8,7 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = DroverCommand.Version.class,
         description = {"Start, stop and supervise detached worker JVMs, as celery multi does for Celery."},
-        subcommands = {MultiCommand.class, WorkerCommand.class},
+        subcommands = {MultiCommand.class, WorkerCommand.class, BeatCommand.class},
         footer = {"", "Quick start:",
             "  drover multi start 3          start three demo nodes drover1@HOST..drover3@HOST",
             "  drover multi status 3         show them",

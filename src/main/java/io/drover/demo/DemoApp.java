@@ -1,8 +1,11 @@
 package io.drover.demo;
 
+import io.drover.api.BeatSchedule;
 import io.drover.api.NodeApp;
 import io.drover.api.NodeContext;
+import io.drover.api.PeriodicJob;
 import io.drover.api.Shutdown;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,9 +16,10 @@ import org.slf4j.Logger;
  * The application a node runs when no {@code -A} is given, so every command works out of the
  * box: {@code -c} threads each run one job after another, a log line when a job starts and when
  * it is done, each job taking a second or so. A warm shutdown lets every job in flight finish
- * and says so; a cold one abandons them.
+ * and says so; a cold one abandons them. Run by {@code drover beat}, it has two periodic jobs:
+ * {@code demo.tick} every second and {@code demo.minutely} on the cron schedule {@code * * * * *}.
  */
-public final class DemoApp implements NodeApp {
+public final class DemoApp implements NodeApp, BeatSchedule {
     private final AtomicInteger jobs = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
@@ -51,6 +55,15 @@ public final class DemoApp implements NodeApp {
                 log.info("job {} done in {} ms", job, millis);
             }
         }
+    }
+
+    @Override
+    public List<PeriodicJob> jobs() {
+        return List.of(
+                PeriodicJob.every("demo.tick", Duration.ofSeconds(1),
+                        run -> run.logger().info("tick: {} ran for due time {}", run.name(), run.due())),
+                PeriodicJob.cron("demo.minutely", "* * * * *",
+                        run -> run.logger().info("minutely: {} ran for due time {}", run.name(), run.due())));
     }
 
     @Override

@@ -25,11 +25,11 @@ import java.util.List;
  * {@code --classpath} (entries separated by {@code :}, {@code dir/*} meaning every jar in dir),
  * either a {@link NodeApp} or a class with {@code main(String[])}.
  */
-final class AppLoader {
+public final class AppLoader {
     private AppLoader() {}
 
     /** Loads the class once; {@link #instantiate} makes a fresh instance per (re)start. */
-    static Class<?> load(String app, String classpath) {
+    public static Class<?> load(String app, String classpath) {
         ClassLoader loader = classLoader(classpath);
         Thread.currentThread().setContextClassLoader(loader);
         try {
@@ -45,20 +45,13 @@ final class AppLoader {
         }
     }
 
-    static NodeApp instantiate(String app, Class<?> cls) {
+    /** A fresh instance of {@code cls} as a NodeApp (a main class is adapted), or the demo for null. */
+    public static NodeApp instantiate(String app, Class<?> cls) {
         if (cls == null) {
             return new DemoApp();
         }
         if (NodeApp.class.isAssignableFrom(cls)) {
-            try {
-                return (NodeApp) cls.getDeclaredConstructor().newInstance();
-            } catch (InvocationTargetException e) {
-                throw new DroverException(ExitCode.NODE_FAILED, "application " + app + " constructor threw: "
-                        + e.getCause(), e.getCause());
-            } catch (ReflectiveOperationException e) {
-                throw new DroverException(ExitCode.NODE_FAILED, "application " + app
-                        + " needs a public no-argument constructor: " + e);
-            }
+            return (NodeApp) construct(cls);
         }
         try {
             Method main = cls.getMethod("main", String[].class);
@@ -70,6 +63,19 @@ final class AppLoader {
         }
         throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " is neither an "
                 + NodeApp.class.getName() + " nor a class with public static void main(String[])");
+    }
+
+    /** A new instance through the public no-argument constructor the SPI asks for. */
+    public static Object construct(Class<?> cls) {
+        try {
+            return cls.getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw new DroverException(ExitCode.NODE_FAILED, "application " + cls.getName() + " constructor threw: "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new DroverException(ExitCode.NODE_FAILED, "application " + cls.getName()
+                    + " needs a public no-argument constructor: " + e);
+        }
     }
 
     private static ClassLoader classLoader(String classpath) {

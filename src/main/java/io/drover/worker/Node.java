@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 public final class Node {
     private final WorkerConfig cfg;
     private final Handshake handshake;
+    private final AppFactory factory;
     private final NodeName nodename;
     private final BlockingQueue<NodeState.Event> events = new LinkedBlockingQueue<>();
     private volatile Throwable startFailure;
@@ -37,9 +38,19 @@ public final class Node {
     private Logger log;
     private NodeApp app;
 
-    private Node(WorkerConfig cfg, Handshake handshake) {
+    /** Makes a fresh application instance from the {@code -A} class (null: none given). */
+    @FunctionalInterface
+    public interface AppFactory {
+        NodeApp create(Class<?> appClass);
+    }
+
+    /** A worker's application: the class itself, or the demo. */
+    public static final AppFactory WORKER_APP = cls -> AppLoader.instantiate(cls == null ? null : cls.getName(), cls);
+
+    private Node(WorkerConfig cfg, Handshake handshake, AppFactory factory) {
         this.cfg = cfg;
         this.handshake = handshake;
+        this.factory = factory;
         this.nodename = NodeName.parse(cfg.nodename());
     }
 
@@ -47,11 +58,12 @@ public final class Node {
      * Runs the node until it stops.
      *
      * @param handshake the spawner's pipe, or null when run in the foreground by hand
+     * @param factory makes the application the node runs (a worker's, or beat's scheduler)
      * @return the exit status: 0 after a clean stop, 1 if the application failed
      * @throws DroverException if the node cannot start (after telling the spawner why)
      */
-    public static int run(WorkerConfig cfg, Handshake handshake) {
-        return new Node(cfg, handshake).run();
+    public static int run(WorkerConfig cfg, Handshake handshake, AppFactory factory) {
+        return new Node(cfg, handshake, factory).run();
     }
 
     private int run() {
@@ -194,7 +206,7 @@ public final class Node {
     private void startApp(Class<?> appClass) {
         NodeApp fresh;
         try {
-            fresh = AppLoader.instantiate(cfg.app(), appClass);
+            fresh = factory.create(appClass);
         } catch (DroverException e) {
             startFailure = e;
             events.add(NodeState.Event.FAILED);

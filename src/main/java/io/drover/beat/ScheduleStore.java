@@ -1,0 +1,165 @@
+package io.drover.beat;
+
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.posix.Pidfile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The schedule file: each job's last due time, one {@code NAME<TAB>EPOCH-MILLIS} line per job
+ * under a header line. Writes are atomic (temporary file, fsync, rename, fsync of the
+ * directory), so a crash leaves the old file or the new one, never half of one. A file that
+ * cannot be read is moved aside and beat starts afresh: a corrupt schedule must not become a
+ * crash loop. A lock on {@code FILE.lock}, held for beat's life, keeps a second beat off it.
+ */
+final class ScheduleStore implements AutoCloseable {
+    static final String HEADER = "# drover beat schedule v1: job<TAB>last due (epoch ms)";
+
+    private final Path file;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Map<String, Instant> lastDue = new LinkedHashMap<>();
+
+    private ScheduleStore(Path file, FileChannel lockChannel, FileLock lock) {
+        this.file = file;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Locks and loads the schedule.
+     *
+     * @param onCorrupt told, in one sentence, which file was moved aside and why
+     * @throws DroverException if another beat holds it, or it cannot be created
+     */
+    static ScheduleStore open(Path file, Consumer<String> onCorrupt) {
+        Path lockPath = file.resolveSibling(file.getFileName() + ".lock");
+        FileChannel ch;
+        FileLock lock;
+        try {
+            ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = ch.tryLock();
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot lock schedule " + file + ": " + Pidfile.reason(e));
+        }
+        if (lock == null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing held
+            }
+            throw new DroverException(ExitCode.NODE_FAILED, "schedule " + file
+                    + " is in use by another beat (" + lockPath + " is locked); only one beat may run a schedule");
+        }
+        ScheduleStore store = new ScheduleStore(file, ch, lock);
+        store.load(onCorrupt);
+        return store;
+    }
+
+    private void load(Consumer<String> onCorrupt) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            moveAside("cannot be read: " + Pidfile.reason(e), onCorrupt);
+            return;
+        }
+        String[] lines = text.split("\n", -1);
+        if (lines.length == 0 || !lines[0].equals(HEADER)) {
+            moveAside("does not start with the schedule header", onCorrupt);
+            return;
+        }
+        Map<String, Instant> loaded = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isEmpty()) {
+                continue;
+            }
+            int tab = line.lastIndexOf('\t');
+            try {
+                loaded.put(line.substring(0, tab), Instant.ofEpochMilli(Long.parseLong(line.substring(tab + 1))));
+            } catch (RuntimeException e) {
+                moveAside("line " + (i + 1) + " is not 'job<TAB>epoch-ms': '" + abbreviate(line) + "'", onCorrupt);
+                return;
+            }
+        }
+        lastDue.putAll(loaded);
+    }
+
+    private void moveAside(String why, Consumer<String> onCorrupt) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        try {
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            onCorrupt.accept("schedule file " + file + " " + why + "; moved it to " + aside + " and started a fresh schedule");
+        } catch (IOException e) {
+            onCorrupt.accept("schedule file " + file + " " + why + "; could not move it aside (" + Pidfile.reason(e)
+                    + "), starting a fresh schedule that will replace it");
+        }
+    }
+
+    Instant lastDue(String job) {
+        return lastDue.get(job);
+    }
+
+    /** Records a due time and writes the whole schedule atomically before the job runs. */
+    synchronized void record(String job, Instant due) {
+        lastDue.put(job, due);
+        StringBuilder out = new StringBuilder(HEADER).append('\n');
+        lastDue.forEach((name, at) -> out.append(name).append('\t').append(at.toEpochMilli()).append('\n'));
+        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncDirectory(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot write schedule " + file + ": " + Pidfile.reason(e));
+        }
+    }
+
+    /** Makes the rename durable: on Linux a directory opened for reading can be fsynced. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // not supported on this platform: the rename is still atomic, only its durability waits
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            // released with the process
+        }
+    }
+}

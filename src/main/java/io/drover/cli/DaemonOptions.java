@@ -1,0 +1,138 @@
+package io.drover.cli;
+
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.Host;
+import io.drover.core.NodeName;
+import io.drover.core.Templates;
+import io.drover.core.UsageException;
+import io.drover.posix.Identity;
+import io.drover.posix.Posix;
+import io.drover.worker.Detacher;
+import io.drover.worker.Handshake;
+import io.drover.worker.Node;
+import io.drover.worker.NodeLaunch;
+import io.drover.worker.RootPolicy;
+import io.drover.worker.WorkerConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The options a worker and beat share (celery's names), and how either runs: in this JVM, or
+ * detached through the same spawn-and-handshake path multi uses.
+ */
+final class DaemonOptions {
+    @Option(names = {"-A", "--app"}, paramLabel = "CLASS",
+            description = "Application class. Default: the built-in demo.")
+    String app;
+
+    @Option(names = {"-l", "--loglevel"}, paramLabel = "LEVEL", defaultValue = "INFO",
+            description = "DEBUG, INFO, WARNING, ERROR or CRITICAL. Default: ${DEFAULT-VALUE}.")
+    String loglevel;
+
+    @Option(names = {"-f", "--logfile"}, paramLabel = "PATH",
+            description = "Log file (%%n %%h %%d %%p %%i %%I %%%% expanded). Default: stderr.")
+    String logfile;
+
+    @Option(names = "--pidfile", paramLabel = "PATH", description = "Pidfile, created exclusively and locked. Default: none.")
+    String pidfile;
+
+    @Option(names = "--workdir", paramLabel = "DIR", description = "Working directory.")
+    String workdir;
+
+    @Option(names = "--umask", paramLabel = "OCTAL", description = "umask, e.g. 022.")
+    String umask;
+
+    @Option(names = "--classpath", paramLabel = "PATHS",
+            description = "The application's jars and directories, ':' separated; dir/* for every jar in dir.")
+    String classpath;
+
+    @Option(names = "--jvm-opts", paramLabel = "OPTIONS", description = "JVM options for a detached JVM, e.g. '-Xmx256m'.")
+    String jvmOpts;
+
+    @Option(names = "--executable", paramLabel = "JAVA", description = "java binary for a detached JVM. Default: the one running drover.")
+    String executable;
+
+    @Option(names = "--uid", paramLabel = "USER",
+            description = "Run as this user (name or number): groups, gid and uid are dropped before any file is opened.")
+    String uid;
+
+    @Option(names = "--gid", paramLabel = "GROUP", description = "Run as this group (name or number). Default: the --uid user's primary group.")
+    String gid;
+
+    @Option(names = "--detach", description = "Run in the background: return once it reported ready, or with its error.")
+    boolean detach;
+
+    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long --detach waits for the ready report. Default: ${DEFAULT-VALUE}.")
+    double startTimeout;
+
+    /** The settings of one node, with the per-command parts filled in by the caller. */
+    WorkerConfig config(CommandSpec spec, String command, String nodename, int concurrency, List<String> queues,
+                        List<String> appArgs) {
+        if (startTimeout <= 0) {
+            throw new UsageException("--start-timeout must be positive, got " + startTimeout);
+        }
+        Integer mask = null;
+        if (umask != null) {
+            try {
+                mask = Integer.parseInt(umask, 8);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--umask " + umask + " is not an octal number (e.g. 022)");
+            }
+        }
+        String host = Host.current().hostname();
+        String full = Templates.expandHostInName(nodename, host);
+        if (!full.contains("@")) {
+            full = full + "@" + host;
+        }
+        return new WorkerConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
+                classpath, detach, Duration.ofMillis((long) (startTimeout * 1000)), List.copyOf(appArgs),
+                rawArgs(spec, command), executable, jvmOpts, uid, gid);
+    }
+
+    /**
+     * Runs the node here, or (with --detach, unless this JVM is the detached one or
+     * DROVER_FAKEFORK=1) spawns it and waits for its handshake.
+     */
+    static int run(WorkerConfig cfg, String command, Node.AppFactory factory) {
+        Handshake handshake = Handshake.fromEnvironment();
+        boolean fakefork = "1".equals(System.getenv("DROVER_FAKEFORK"));
+        if (cfg.detach() && handshake == null && !fakefork) {
+            return detach(cfg, command);
+        }
+        return Node.run(cfg, handshake, factory);
+    }
+
+    private static int detach(WorkerConfig cfg, String command) {
+        RootPolicy.check(Host.isEffectiveRoot(), cfg.app(), cfg.uid(), System.getenv(RootPolicy.FORCE_ROOT));
+        List<String> args = new ArrayList<>();
+        args.add(command);
+        args.addAll(cfg.argv());
+        List<String> argv = NodeLaunch.argv(cfg.executable(), cfg.jvmOpts(), args);
+        NodeName name = NodeName.parse(cfg.nodename());
+        String log = cfg.logfile() == null ? null
+                : Templates.expandForProcess(cfg.logfile(), name, Templates.MAIN_PROCESS, "--logfile");
+        Identity owner = cfg.uid() == null && cfg.gid() == null ? null : Posix.get().identity(cfg.uid(), cfg.gid());
+        Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, log, cfg.umask(), cfg.workdir(), cfg.startTimeout(),
+                owner);
+        if (outcome instanceof Detacher.Outcome.Failed failed) {
+            throw new DroverException(failed.exitCode(), name + ": " + failed.reason());
+        }
+        if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
+            throw new DroverException(ExitCode.NODE_FAILED, name + ": already running (pid " + running.pid() + ")");
+        }
+        return ExitCode.OK;
+    }
+
+    /** The arguments after the command's name, exactly as given: a detaching node re-runs itself with them. */
+    private static List<String> rawArgs(CommandSpec spec, String command) {
+        List<String> all = Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+        int at = all.indexOf(command);
+        return List.copyOf(all.subList(at + 1, all.size()));
+    }
+}
