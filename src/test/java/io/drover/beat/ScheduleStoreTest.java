@@ -1,0 +1,104 @@
+package io.drover.beat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drover.core.DroverException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScheduleStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void recorded_due_times_survive_a_reopen() {
+        Path file = dir.resolve("s");
+        Instant due = Instant.parse("2026-11-27T10:00:00.123Z");
+        try (ScheduleStore store = ScheduleStore.open(file, m -> { })) {
+            store.record("a.job", due);
+        }
+        try (ScheduleStore store = ScheduleStore.open(file, m -> { })) {
+            assertEquals(due, store.lastDue("a.job"));
+            assertNull(store.lastDue("other"));
+        }
+    }
+
+    @Test
+    void a_write_leaves_no_temporary_file_behind() throws Exception {
+        Path file = dir.resolve("s");
+        try (ScheduleStore store = ScheduleStore.open(file, m -> { })) {
+            store.record("a", Instant.EPOCH);
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("s", "s.lock"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void a_corrupt_file_is_moved_aside_with_a_message_naming_it_and_a_fresh_schedule_starts() throws Exception {
+        Path file = dir.resolve("s");
+        Files.writeString(file, "garbage\u0000\n");
+        List<String> messages = new ArrayList<>();
+        try (ScheduleStore store = ScheduleStore.open(file, messages::add)) {
+            assertNull(store.lastDue("garbage"));
+        }
+        assertEquals(1, messages.size());
+        assertTrue(messages.get(0).contains(file.toString()), messages.get(0));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("s.corrupt-")));
+        }
+    }
+
+    @Test
+    void a_line_that_is_not_a_job_and_a_time_makes_the_file_corrupt() throws Exception {
+        Path file = dir.resolve("s");
+        Files.writeString(file, ScheduleStore.HEADER + "\njob\tnot-a-number\n");
+        List<String> messages = new ArrayList<>();
+        ScheduleStore.open(file, messages::add).close();
+        assertTrue(messages.get(0).contains("line 2"), messages.get(0));
+    }
+
+    @Test
+    void a_second_store_on_the_same_schedule_is_refused_while_the_first_holds_it() throws Exception {
+        Path file = dir.resolve("s");
+        // The lock is per process: a second process is needed to see it held.
+        try (ScheduleStore store = ScheduleStore.open(file, m -> { })) {
+            store.record("held", Instant.EPOCH);
+            Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), LockProbe.class.getName(), file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(other.getInputStream().readAllBytes());
+            assertTrue(other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(3, other.exitValue(), out);
+            assertTrue(out.contains("in use by another beat"), out);
+        }
+    }
+
+    /** Opens the store in another JVM: exit 3 with the message when refused. */
+    public static final class LockProbe {
+        public static void main(String[] args) {
+            try {
+                ScheduleStore.open(Path.of(args[0]), m -> { }).close();
+                System.exit(0);
+            } catch (DroverException e) {
+                System.out.println(e.getMessage());
+                System.exit(3);
+            }
+        }
+    }
+
+    @Test
+    void opening_in_a_directory_that_cannot_exist_fails_with_exit_73() {
+        DroverException e = assertThrows(DroverException.class,
+                () -> ScheduleStore.open(Path.of("/proc/nope/s"), m -> { }));
+        assertEquals(73, e.exitCode());
+    }
+}
