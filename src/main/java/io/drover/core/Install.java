@@ -11,10 +11,21 @@ public final class Install {
 
     public static final String MAIN_CLASS = "io.drover.cli.Main";
 
-    /** drover's version from the jar manifest, or "dev" when run from classes. */
+    /** drover's version, filtered into a resource by the build; "dev" if that is missing. */
     public static String version() {
-        String v = Install.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        try (java.io.InputStream in = Install.class.getResourceAsStream("/io/drover/version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.startsWith("$")) {
+                    return v;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // fall through
+        }
+        return "dev";
     }
 
     /** The class path a node JVM needs to run drover itself ({@code HOME/lib/*}). */
