@@ -2,6 +2,7 @@ package io.drover.posix;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,16 +29,41 @@ public final class ProcessTable {
         if (!PROCFS) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
+        Path proc = Path.of("/proc", Long.toString(pid));
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
-            int close = stat.lastIndexOf(')');
-            char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-            return state != 'Z' && state != 'X' && state != 'x';
+            if (!isDead(state(proc.resolve("stat")))) {
+                return true;
+            }
+            // The main thread of a JVM can be a zombie while its other threads are still
+            // exiting and still hold the pidfile lock: the process is gone only when every
+            // thread is.
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
+                for (Path task : tasks) {
+                    try {
+                        if (!isDead(state(task.resolve("stat")))) {
+                            return true;
+                        }
+                    } catch (NoSuchFileException e) {
+                        // that thread is gone
+                    }
+                }
+            }
+            return false;
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException e) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
+    }
+
+    private static char state(Path stat) throws IOException {
+        String text = Files.readString(stat, StandardCharsets.ISO_8859_1);
+        int close = text.lastIndexOf(')');
+        return close >= 0 && close + 2 < text.length() ? text.charAt(close + 2) : '?';
+    }
+
+    private static boolean isDead(char state) {
+        return state == 'Z' || state == 'X' || state == 'x';
     }
 
     /** The process's argv, as {@code /proc/PID/cmdline} holds it; empty if unreadable. */
