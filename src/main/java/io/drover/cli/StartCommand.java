@@ -8,12 +8,15 @@ import picocli.CommandLine.Command;
 
 @Command(name = "start",
         description = {"Start the nodes that are not running, in parallel; OK only for a node that reported ready."},
-        footer = {"", "Exit 0 if every node runs (already running counts); 1 if a node failed (or its sysexits code when all failed alike).", "", "Examples:",
+        footer = {"", "With DROVER_FAKEFORK=1 each node runs in turn in the foreground, its output on the terminal.", "Exit 0 if every node runs (already running counts); 1 if a node failed (or its sysexits code when all failed alike).", "", "Examples:",
             "  drover multi start 3 -c 2 --pidfile=/tmp/drover/%%n.pid --logfile=/tmp/drover/%%n%%I.log",
             "  drover multi start 2 -A com.acme.Consumer --classpath=/opt/acme/lib/* --uid=acme"})
 final class StartCommand extends LifecycleLeaf {
     @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
+        if ("1".equals(System.getenv("DROVER_FAKEFORK"))) {
+            return cluster.startInForeground(nodes);
+        }
         return cluster.start(nodes, seconds(parsed, "--start-timeout", DEFAULT_START_TIMEOUT));
     }
 }

@@ -74,7 +74,7 @@ final class TerminalReporter implements ClusterListener {
         } else if (event instanceof NodeEvent.StaleIgnored s) {
             return "not running: stale pidfile, not signalled (" + s.reason() + ")";
         } else if (event instanceof NodeEvent.Down d) {
-            return "down (pid " + d.pid() + ")";
+            return d.pid() > 0 ? "down (pid " + d.pid() + ")" : "exited";
         } else if (event instanceof NodeEvent.StillAlive a) {
             return output.paint(Output.RED, "still running") + " (pid " + a.pid() + ") when the timeout ran out";
         } else if (event instanceof NodeEvent.Status s) {

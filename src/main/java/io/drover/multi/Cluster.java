@@ -54,6 +54,37 @@ public final class Cluster {
         return exitStatus(results);
     }
 
+    /**
+     * {@code DROVER_FAKEFORK=1 multi start}: runs each node in turn in the foreground, its
+     * output on this terminal, as celery's C_FAKEFORK does, to see why a node will not start.
+     *
+     * @return the exit status of the last node
+     */
+    public int startInForeground(List<NodeSpec> nodes) {
+        checkRootPolicy(nodes);
+        listener.phase("Starting nodes in the foreground (DROVER_FAKEFORK=1)", nodes);
+        int code = ExitCode.OK;
+        for (NodeSpec node : nodes) {
+            Dirs.createParents(Path.of(node.pidfile()));
+            ProcessBuilder pb = new ProcessBuilder(NodeCommand.argv(node)).inheritIO();
+            pb.environment().put("DROVER_FAKEFORK", "1");
+            String workdir = node.option("--workdir");
+            if (workdir != null) {
+                pb.directory(new java.io.File(workdir));
+            }
+            try {
+                code = pb.start().waitFor();
+            } catch (java.io.IOException e) {
+                throw new DroverException(ExitCode.UNAVAILABLE, "cannot run " + pb.command().get(0) + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCode.NODE_FAILED;
+            }
+            listener.node(node, code == 0 ? new NodeEvent.Down(-1) : new NodeEvent.Failed(code, "exited with status " + code));
+        }
+        return code;
+    }
+
     /** Sends {@code signal} to every running node and returns without waiting. */
     public int stop(List<NodeSpec> nodes, int signal) {
         listener.phase("Stopping nodes", nodes);
