@@ -122,6 +122,11 @@ public final class Node {
             if (log != null) {
                 log.error("{} cannot start: {}", nodename, e.getMessage());
             }
+            // The pidfile goes before the spawner hears FAILED: when multi start reports a
+            // node failed, nothing of that node is left.
+            if (pidfile != null) {
+                pidfile.close();
+            }
             if (handshake != null) {
                 handshake.failed(e.exitCode(), e.getMessage());
             }
