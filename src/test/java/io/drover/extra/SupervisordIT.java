@@ -1,0 +1,193 @@
+package io.drover.extra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * extra/supervisord as shipped, run by a real supervisord of our own (its own config, socket and
+ * pidfile in the temp dir: the Debian package's supervisord service, if any, plays no part). The
+ * programs run as nobody, as the shipped files run them as drover.
+ */
+class SupervisordIT {
+    static final String NOBODY = "nobody";
+    static final Pattern STATUS = Pattern.compile("^(\\S+)\\s+(\\S+)\\s*(?:pid (\\d+),)?.*$", Pattern.MULTILINE);
+
+    static Path dist;
+    static Path supervisord;
+    static Path supervisorctl;
+    static String host;
+
+    @TempDir
+    Path tmp;
+
+    Sandbox box;
+    Path conf;
+    Process daemon;
+
+    @BeforeAll
+    static void findPrograms() throws IOException {
+        dist = Sandbox.dist();
+        supervisord = Sandbox.requireProgram("supervisord", "supervisor");
+        supervisorctl = Sandbox.requireProgram("supervisorctl", "supervisor");
+        host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+    }
+
+    @BeforeEach
+    void sandbox() {
+        box = new Sandbox(tmp);
+    }
+
+    @AfterEach
+    void tearDown() {
+        try {
+            if (daemon != null && daemon.isAlive()) {
+                box.run(List.of(supervisorctl.toString(), "-c", conf.toString(), "shutdown"), Map.of(), false);
+                try {
+                    Sandbox.awaitGone(daemon.pid(), Duration.ofSeconds(20));
+                } catch (AssertionError e) {
+                    daemon.destroyForcibly();
+                }
+            }
+        } finally {
+            box.close();
+        }
+    }
+
+    /** The shipped files with the test's paths; the programs run as nobody, with this JVM. */
+    void render() throws IOException {
+        Path extra = dist.resolve("extra/supervisord");
+        Path etc = Files.createDirectories(tmp.resolve("etc"));
+        Map<String, String> paths = Render.map(
+                "/usr/local/bin/drover", dist.resolve("bin/drover").toString(),
+                "/run/drover/", tmp + "/run/",
+                "/var/log/drover/", tmp + "/log/",
+                "/var/lib/drover", tmp + "/lib",
+                "user=drover", "user=" + NOBODY,
+                ";environment=JAVA_HOME=\"/usr/lib/jvm/java-17-openjdk-amd64\"", "environment=JAVA_HOME=\"" + Sandbox.javaHome() + "\"");
+        for (String program : List.of("droverd.conf", "droverbeat.conf")) {
+            Sandbox.write(etc.resolve(program), Render.replace(Files.readString(extra.resolve(program)), paths, program));
+        }
+        Sandbox.write(etc.resolve("supervisord.conf"), Render.replace(Files.readString(extra.resolve("supervisord.conf")),
+                Render.map("/run/supervisord-drover.sock", tmp + "/supervisor.sock",
+                        "/run/supervisord-drover.pid", tmp + "/supervisord.pid",
+                        "/var/log/supervisord/", tmp + "/supervisord/"), "supervisord.conf"));
+        conf = etc.resolve("supervisord.conf");
+        // nobody must reach the temp dir, and write pidfiles and beat's schedule.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        UserPrincipal nobody = tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(NOBODY);
+        for (String dir : List.of("run", "lib")) {
+            Files.setOwner(Files.createDirectories(tmp.resolve(dir)), nobody);
+        }
+        Files.createDirectories(tmp.resolve("log"));
+        Files.createDirectories(tmp.resolve("supervisord"));
+    }
+
+    record ProgramState(String state, Long pid) {}
+
+    ProgramState status(String program) {
+        Sandbox.Result r = box.run(List.of(supervisorctl.toString(), "-c", conf.toString(), "status", program), Map.of(), false);
+        Matcher m = STATUS.matcher(r.out());
+        while (m.find()) {
+            if (m.group(1).equals(program)) {
+                return new ProgramState(m.group(2), m.group(3) == null ? null : Long.valueOf(m.group(3)));
+            }
+        }
+        return new ProgramState("UNKNOWN: " + r, null);
+    }
+
+    String detail() {
+        return "--- supervisorctl status\n" + box.run(List.of(supervisorctl.toString(), "-c", conf.toString(), "status"),
+                Map.of(), false).out()
+                + "--- supervisord.log\n" + Sandbox.read(tmp.resolve("supervisord/supervisord.log"))
+                + "--- droverd.log\n" + Sandbox.read(tmp.resolve("log/droverd.log"))
+                + "--- droverbeat.log\n" + Sandbox.read(tmp.resolve("log/droverbeat.log"));
+    }
+
+    /** Waits until supervisord says RUNNING for a process other than {@code not}; returns its pid. */
+    long awaitRunning(String program, Long not) {
+        return Sandbox.await(program + " RUNNING" + (not == null ? "" : " with a pid other than " + not), () -> {
+            ProgramState s = status(program);
+            return s.state().equals("RUNNING") && s.pid() != null && !s.pid().equals(not) ? s.pid() : null;
+        }, this::detail);
+    }
+
+    /** The log from the line where the node with this pid started, or "" until that line is there. */
+    String logSince(String file, long pid) {
+        String log = Sandbox.read(tmp.resolve("log/" + file));
+        int at = log.indexOf("starting (pid " + pid + ",");
+        return at < 0 ? "" : log.substring(at);
+    }
+
+    void stopAndAssertWarm(String program, String log, Path pidfile, long pid) {
+        Sandbox.Result r = box.run(List.of(supervisorctl.toString(), "-c", conf.toString(), "stop", program), Map.of(), false);
+        assertTrue(r.out().contains(program + ": stopped"), r + detail());
+        Sandbox.awaitGone(pid, Duration.ofSeconds(10));
+        assertEquals("STOPPED", status(program).state());
+        String since = logSince(log, pid);
+        assertTrue(since.contains("warm shutdown (SIGTERM)"), program + " was not stopped warm:\n" + detail());
+        assertTrue(since.contains(" stopped"), detail());
+        assertFalse(Files.exists(pidfile), "the pidfile should be removed on a warm shutdown");
+    }
+
+    @Test
+    void supervisord_runs_the_node_restarts_it_after_kill_9_and_stops_it_with_a_warm_shutdown() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "the programs switch to user nobody, which needs root");
+        render();
+        daemon = box.spawn(List.of(supervisord.toString(), "-n", "-c", conf.toString()), Map.of(), false,
+                tmp.resolve("supervisord.out"));
+        Path pidfile = tmp.resolve("run/droverd.pid");
+
+        long pid = awaitRunning("droverd", null);
+        assertEquals(pid, Sandbox.awaitPidfile(pidfile, null, this::detail), "the pidfile names the process supervisord runs");
+        assertEquals(daemon.pid(), Sandbox.parentOf(pid), "supervisord is the node's parent: the node did not detach");
+        assertEquals(65534, Sandbox.uidOf(pid), "the node runs as the program's user=");
+        assertTrue(Sandbox.cmdline(pid).contains("worker -n droverd@%h"), Sandbox.cmdline(pid));
+        Sandbox.await("droverd to be ready", () -> logSince("droverd.log", pid).contains("droverd@" + host + " ready"), this::detail);
+
+        Sandbox.kill9(pid);
+        long again = awaitRunning("droverd", pid);
+        assertEquals(again, Sandbox.awaitPidfile(pidfile, pid, this::detail));
+        assertEquals(daemon.pid(), Sandbox.parentOf(again));
+        assertTrue(Sandbox.gone(pid));
+        // Its pidfile comes before its signal handlers: TERM is a warm shutdown once it is ready.
+        Sandbox.await("the restarted droverd to be ready", () -> logSince("droverd.log", again).contains("droverd@" + host + " ready"),
+                this::detail);
+
+        stopAndAssertWarm("droverd", "droverd.log", pidfile, again);
+    }
+
+    @Test
+    void supervisord_runs_beat_and_stops_it_with_a_warm_shutdown() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "the programs switch to user nobody, which needs root");
+        render();
+        daemon = box.spawn(List.of(supervisord.toString(), "-n", "-c", conf.toString()), Map.of(), false,
+                tmp.resolve("supervisord.out"));
+        Path pidfile = tmp.resolve("run/beat.pid");
+
+        long pid = awaitRunning("droverbeat", null);
+        assertEquals(pid, Sandbox.awaitPidfile(pidfile, null, this::detail));
+        assertEquals(daemon.pid(), Sandbox.parentOf(pid));
+        Sandbox.await("beat to run a job", () -> logSince("droverbeat.log", pid).contains("tick: demo.tick ran"), this::detail);
+        assertTrue(Files.exists(tmp.resolve("lib/beat.schedule")), "beat should keep its schedule where the program says");
+
+        stopAndAssertWarm("droverbeat", "droverbeat.log", pidfile, pid);
+    }
+}
