@@ -98,15 +98,17 @@ public final class Node {
                 Dirs.createParents(Path.of(logfile));
             }
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()));
+            // Handlers before the pidfile: once the pidfile is visible anyone may signal the
+            // node, and a HUP or TERM meeting the JVM's default handling would kill it.
+            SignalHooks.handle("TERM", () -> events.add(NodeState.Event.TERM));
+            SignalHooks.handle("INT", () -> events.add(NodeState.Event.INT));
+            SignalHooks.handle("HUP", () -> events.add(NodeState.Event.HUP));
             if (pidPath != null) {
                 Dirs.createParents(Path.of(pidPath));
                 pidfile = Pidfile.acquire(Path.of(pidPath), reason -> log.warn("replaced a stale pidfile: {}", reason));
                 Pidfile held = pidfile;
                 Runtime.getRuntime().addShutdownHook(new Thread(held::close, "drover-pidfile-cleanup"));
             }
-            SignalHooks.handle("TERM", () -> events.add(NodeState.Event.TERM));
-            SignalHooks.handle("INT", () -> events.add(NodeState.Event.INT));
-            SignalHooks.handle("HUP", () -> events.add(NodeState.Event.HUP));
             Class<?> appClass = cfg.app() == null ? null : AppLoader.load(cfg.app(), cfg.classpath());
             if (RootPolicy.warnsAsRoot(root, cfg.uid())) {
                 log.warn("running as root{}", cfg.app() == null ? " (the demo application)"

@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * <pre>
  * state        | started | failed | hup        | term          | int           | stopped
- * STARTING     | RUNNING | FAILED | -          | STOPPING_WARM | STOPPING_COLD | -
+ * STARTING     | RUNNING | FAILED | (ignored)  | STOPPING_WARM | STOPPING_COLD | -
  * RUNNING      | -       | FAILED | RESTARTING | STOPPING_WARM | STOPPING_COLD | -
  * RESTARTING   | RUNNING | FAILED | (ignored)  | STOPPING_WARM | STOPPING_COLD | -
  * STOPPING_WARM| (ign.)  | (ign.) | (ignored)  | STOPPING_COLD | STOPPING_COLD | STOPPED
@@ -44,7 +44,8 @@ enum NodeState {
     /** Signals that arrive while the node is already busy with one are dropped, not errors. */
     boolean ignores(Event event) {
         return switch (this) {
-            case RESTARTING -> event == Event.HUP;
+            // a restart asked for while the application is (re)starting has nothing to restart yet
+            case STARTING, RESTARTING -> event == Event.HUP;
             // a start still under way when the stop came may finish or fail afterwards
             case STOPPING_WARM -> event == Event.HUP || event == Event.STARTED || event == Event.FAILED;
             case STOPPING_COLD -> event != Event.STOPPED;
