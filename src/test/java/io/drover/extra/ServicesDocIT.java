@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/daemonizing-services.md quotes the shipped files: each code block marked
+ * docs/daemonizing.md quotes the shipped files: each code block marked
  * {@code <!-- shipped: extra/PATH -->} must be that file without its comments and blank lines,
  * so the page cannot drift from what the other tests run.
  */
@@ -36,13 +36,13 @@ class ServicesDocIT {
     @Test
     void every_file_the_page_quotes_is_quoted_as_shipped() throws IOException {
         Path dist = Sandbox.dist();
-        String page = Files.readString(dist.resolve("docs/daemonizing-services.md"));
+        String page = Files.readString(dist.resolve("docs/daemonizing.md"));
         Matcher m = SHIPPED.matcher(page);
         List<String> quoted = new ArrayList<>();
         while (m.find()) {
             quoted.add(m.group(1));
             assertEquals(content(Files.readString(dist.resolve(m.group(1)))), content(m.group(2)),
-                    "docs/daemonizing-services.md quotes " + m.group(1) + " differently from the shipped file");
+                    "docs/daemonizing.md quotes " + m.group(1) + " differently from the shipped file");
         }
         for (String file : List.of("extra/systemd/drover.service", "extra/systemd/drover@.service",
                 "extra/systemd/droverbeat.service", "extra/systemd/drover.conf", "extra/systemd/drover.tmpfiles",
