@@ -60,12 +60,11 @@ public final class Pidfile implements AutoCloseable {
             ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return new PidfileState.Absent();
-        } catch (FileSystemException e) {
+        } catch (IOException e) {
+            // O_NOFOLLOW on a link fails with ELOOP, which the JDK reports as a bare IOException
             if (Files.isSymbolicLink(path)) {
                 return new PidfileState.Stale(-1, false, path + " is a symbolic link, not a pidfile drover wrote");
             }
-            throw cannotRead(path, e);
-        } catch (IOException e) {
             throw cannotRead(path, e);
         }
         try (ch) {
