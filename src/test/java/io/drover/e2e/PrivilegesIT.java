@@ -109,6 +109,22 @@ class PrivilegesIT {
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("drover1.pid"))));
     }
 
+    @Test
+    void a_stop_racing_a_start_leaves_no_node_without_its_pidfile() {
+        Process start = drover.spawn(java.util.Map.of(), "start", "multi", "start", "2", drover.pidfileOption(),
+                drover.logfileOption());
+        while (start.isAlive()) {
+            Drover.Result stop = drover.multi("stop", "2");
+            assertEquals(0, stop.exitCode(), stop::toString);
+        }
+        // Whatever survived the race is a node that holds its pidfile, so stopwait finds it.
+        Drover.Result stopwait = drover.multi("stopwait", "2");
+        assertEquals(0, stopwait.exitCode(), stopwait::toString);
+        Procs.waitUntil("no process of this test", Procs.PATIENCE, () -> drover.processes().isEmpty(),
+                () -> drover.processes().toString());
+        assertTrue(drover.pidfiles().isEmpty(), drover.files().toString());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
