@@ -38,6 +38,9 @@ final class BeatCommand implements Callable<Integer> {
     @Mixin
     DaemonOptions daemon;
 
+    /** The arguments as given, when {@link LeanParser} filled this command instead of picocli. */
+    List<String> rawArgs;
+
     @Option(names = {"-s", "--schedule"}, paramLabel = "FILE",
             description = "Schedule file. Default: next to the pidfile (beat.pid -> beat.schedule), else ./droverbeat-schedule.")
     String schedule;
@@ -58,7 +61,7 @@ final class BeatCommand implements Callable<Integer> {
         if (maxInterval <= 0 || stopTimeout < 0) {
             throw new UsageException("--max-interval must be positive and --stop-timeout not negative");
         }
-        WorkerConfig cfg = daemon.config(spec, "beat", "beat@%h", 1, List.of(), List.of());
+        WorkerConfig cfg = daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "beat"), "beat@%h", 1, List.of(), List.of());
         String file = Templates.expandForProcess(scheduleFile(cfg), NodeName.parse(cfg.nodename()), Templates.MAIN_PROCESS,
                 "--schedule");
         Beat.Settings settings = new Beat.Settings(Path.of(file).toAbsolutePath(),

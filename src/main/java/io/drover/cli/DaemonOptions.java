@@ -72,7 +72,7 @@ final class DaemonOptions {
     double startTimeout;
 
     /** The settings of one node, with the per-command parts filled in by the caller. */
-    WorkerConfig config(CommandSpec spec, String command, String nodename, int concurrency, List<String> queues,
+    WorkerConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
                         List<String> appArgs) {
         if (startTimeout <= 0) {
             throw new UsageException("--start-timeout must be positive, got " + startTimeout);
@@ -92,7 +92,7 @@ final class DaemonOptions {
         }
         return new WorkerConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
                 classpath, detach, Duration.ofMillis((long) (startTimeout * 1000)), List.copyOf(appArgs),
-                rawArgs(spec, command), executable, jvmOpts, uid, gid);
+                List.copyOf(rawArgs), executable, jvmOpts, uid, gid);
     }
 
     /**
@@ -129,10 +129,15 @@ final class DaemonOptions {
         return ExitCode.OK;
     }
 
-    /** The arguments after the command's name, exactly as given: a detaching node re-runs itself with them. */
-    private static List<String> rawArgs(CommandSpec spec, String command) {
+    /**
+     * The arguments after the command's name, exactly as picocli was given them: a detaching
+     * node re-runs itself with them.
+     */
+    static List<String> rawArgs(CommandSpec spec, String command) {
+        // Run as a node command (Main.nodeCommandLine) the arguments start after the name;
+        // run through the whole tree they include it.
         List<String> all = Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
-        int at = all.indexOf(command);
-        return List.copyOf(all.subList(at + 1, all.size()));
+        boolean fromTree = spec.commandLine().getParent() != null;
+        return List.copyOf(fromTree ? all.subList(all.indexOf(command) + 1, all.size()) : all);
     }
 }

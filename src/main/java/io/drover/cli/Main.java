@@ -3,10 +3,14 @@ package io.drover.cli;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import java.io.PrintWriter;
+import io.drover.multi.ArgParser;
+import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -22,12 +26,22 @@ public final class Main {
     /** Runs drover as {@code main} does, without exiting; what tests call. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         args = reservedAfterSubcommand(args);
-        CommandLine cmd = commandLine();
+        Integer fast = multiWithoutPicocli(args, out, err);
+        if (fast != null) {
+            return fast;
+        }
+        Integer lean = nodeWithoutPicocli(args, err);
+        if (lean != null) {
+            return lean;
+        }
+        boolean node = args.length > 0 && NODE_COMMANDS.containsKey(args[0]);
+        CommandLine cmd = node ? nodeCommandLine(args[0]) : commandLine();
+        if (node) {
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
         cmd.setOut(out);
         cmd.setErr(err);
-        List<String> all = Arrays.asList(args);
-        int end = all.indexOf("--");
-        boolean verbose = (end < 0 ? all : all.subList(0, end)).contains("--verbose");
+        boolean verbose = verbose(Arrays.asList(args));
         cmd.setParameterExceptionHandler((ParameterException ex, String[] a) -> usageError(ex, err));
         cmd.setExecutionExceptionHandler((ex, command, parseResult) -> failure(ex, err, verbose));
         int code = cmd.execute(args);
@@ -59,6 +73,86 @@ public final class Main {
         result.addAll(moved);
         result.addAll(Arrays.asList(args).subList(i + 1, args.length));
         return result.toArray(String[]::new);
+    }
+
+    /** multi's subcommands, for the fast path; a test keeps this equal to MultiCommand's list. */
+    static final Map<String, Supplier<MultiLeaf>> MULTI_LEAVES = Map.ofEntries(
+            Map.entry("start", StartCommand::new), Map.entry("stop", StopCommand::new),
+            Map.entry("stopwait", StopwaitCommand::new), Map.entry("restart", RestartCommand::new),
+            Map.entry("kill", KillCommand::new), Map.entry("status", StatusCommand::new),
+            Map.entry("show", ShowCommand::new), Map.entry("names", NamesCommand::new),
+            Map.entry("expand", ExpandCommand::new), Map.entry("get", GetCommand::new),
+            Map.entry("dryrun", DryrunCommand::new));
+
+    /**
+     * Runs {@code multi SUBCOMMAND ARGS} straight through its grammar when no help is asked
+     * for; null to go through picocli (help, unknown subcommands, other commands).
+     */
+    private static Integer multiWithoutPicocli(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length < 2 || !args[0].equals("multi") || !MULTI_LEAVES.containsKey(args[1])) {
+            return null;
+        }
+        List<String> rest = Arrays.asList(args).subList(2, args.length);
+        MultiLeaf leaf = MULTI_LEAVES.get(args[1]).get();
+        try {
+            ParsedArgs parsed = ArgParser.parse(rest, leaf.acceptsSignal());
+            if (parsed.has(Reserved.HELP)) {
+                return null;
+            }
+            return leaf.execute(parsed, out, err);
+        } catch (RuntimeException e) {
+            return failure(e, err, verbose(rest));
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** --verbose before any "--" (after it, the word belongs to the workers). */
+    private static boolean verbose(List<String> args) {
+        int end = args.indexOf("--");
+        return (end < 0 ? args : args.subList(0, end)).contains("--verbose");
+    }
+
+    /**
+     * The commands a node JVM runs. A node parses only its own command: building the whole
+     * tree (multi and its twelve subcommands) would cost every node start ~100 ms of CPU.
+     */
+    private static final Map<String, Supplier<Object>> NODE_COMMANDS = Map.of(
+            "worker", WorkerCommand::new,
+            "beat", BeatCommand::new);
+
+    /** A node's command filled by {@link LeanParser}; null when its arguments need picocli. */
+    private static Integer nodeWithoutPicocli(String[] args, PrintWriter err) {
+        if (args.length < 1 || !NODE_COMMANDS.containsKey(args[0])) {
+            return null;
+        }
+        Object command = NODE_COMMANDS.get(args[0]).get();
+        List<String> rest = List.copyOf(Arrays.asList(args).subList(1, args.length));
+        if (!LeanParser.fill(command, rest)) {
+            return null;
+        }
+        try {
+            if (command instanceof WorkerCommand w) {
+                w.rawArgs = rest;
+                return w.call();
+            }
+            BeatCommand b = (BeatCommand) command;
+            b.rawArgs = rest;
+            return b.call();
+        } catch (RuntimeException e) {
+            return failure(e, err, false);
+        } finally {
+            err.flush();
+        }
+    }
+
+    static CommandLine nodeCommandLine(String name) {
+        CommandLine cmd = new CommandLine(NODE_COMMANDS.get(name).get());
+        cmd.setCommandName("drover " + name);
+        cmd.setExpandAtFiles(false);
+        cmd.setUsageHelpAutoWidth(true);
+        return cmd;
     }
 
     static CommandLine commandLine() {

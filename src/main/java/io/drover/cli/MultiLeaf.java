@@ -42,8 +42,17 @@ abstract class MultiLeaf implements Callable<Integer> {
             spec.commandLine().usage(spec.commandLine().getOut());
             return 0;
         }
-        Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), parsed);
-        return run(parsed, output);
+        return run(parsed, new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), parsed));
+    }
+
+    /**
+     * Runs the subcommand on already-parsed arguments without picocli: {@link Main}'s fast path,
+     * taken whenever no help is asked for. Loading and verifying picocli (compiled for Java 5,
+     * so neither class-data sharing nor the fast verifier take it) is most of a short
+     * command's start-up.
+     */
+    final int execute(ParsedArgs parsed, java.io.PrintWriter out, java.io.PrintWriter err) {
+        return run(parsed, new Output(out, err, parsed));
     }
 
     abstract int run(ParsedArgs parsed, Output output);

@@ -29,6 +29,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     DaemonOptions daemon;
 
+    /** The arguments as given, when {@link LeanParser} filled this command instead of picocli. */
+    List<String> rawArgs;
+
     @Option(names = {"-n", "--hostname"}, paramLabel = "NODENAME", defaultValue = "drover@%h",
             description = "Node name; %%h is this host's name. Default: ${DEFAULT-VALUE}.")
     String nodename;
@@ -55,6 +58,6 @@ final class WorkerCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UsageException("--concurrency must be at least 1, got " + threads);
         }
-        return DaemonOptions.run(daemon.config(spec, "worker", nodename, threads, queues, appArgs), "worker", Node.WORKER_APP);
+        return DaemonOptions.run(daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "worker"), nodename, threads, queues, appArgs), "worker", Node.WORKER_APP);
     }
 }

@@ -37,6 +37,19 @@ public final class Install {
         return System.getProperty("java.class.path");
     }
 
+    /**
+     * The class-data-sharing archive for node JVMs ({@code HOME/lib/node.jsa}, made by
+     * {@code bin/drover-cds}), if this installation has one.
+     */
+    public static java.util.Optional<Path> nodeArchive() {
+        String home = System.getProperty("drover.home");
+        if (home == null || home.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Path jsa = Path.of(home, "lib", "node.jsa").toAbsolutePath().normalize();
+        return java.nio.file.Files.isReadable(jsa) ? java.util.Optional.of(jsa) : java.util.Optional.empty();
+    }
+
     /** The java binary of the JVM running this code: nodes run on the same Java as the CLI. */
     public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
