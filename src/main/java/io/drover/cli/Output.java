@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 final class Output {
     static final String GREEN = "\u001b[32m";
     static final String RED = "\u001b[31m";
-    static final String YELLOW = "\u001b[33m";
     private static final String RESET = "\u001b[0m";
 
     final PrintWriter out;

@@ -4,7 +4,6 @@ import io.drover.core.Dirs;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
-import io.drover.core.NodeName;
 import io.drover.core.Signals;
 import io.drover.core.Templates;
 import io.drover.posix.Identity;
@@ -391,10 +390,5 @@ public final class Cluster {
             case ExitCode.NO_USER, ExitCode.UNAVAILABLE, ExitCode.CANT_CREATE, ExitCode.NO_PERMISSION, ExitCode.USAGE -> common;
             default -> ExitCode.NODE_FAILED;
         };
-    }
-
-    /** The nodename of each node, for messages. */
-    static String names(List<NodeSpec> nodes) {
-        return String.join(", ", nodes.stream().map(NodeSpec::nodename).map(NodeName::full).toList());
     }
 }
