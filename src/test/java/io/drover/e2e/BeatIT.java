@@ -6,36 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** drover beat through the built launcher, as the beat issue's acceptance list states it. */
-class BeatIT {
+class BeatIT extends DroverTest {
     private static final Pattern TICK = Pattern.compile("tick: demo\\.tick ran for due time (\\S+)");
     private static final Map<String, String> FORCE_ROOT = Map.of("DROVER_FORCE_ROOT", "1");
-
-    @TempDir
-    Path dir;
-    Drover drover;
-
-    @BeforeEach
-    void setUp() {
-        drover = new Drover(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        drover.cleanup();
-    }
 
     private Drover.Result beat(Map<String, String> env, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("beat", "--detach", "--schedule=" + dir.resolve("s"),

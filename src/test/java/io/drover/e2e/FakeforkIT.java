@@ -3,29 +3,11 @@ package io.drover.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** DROVER_FAKEFORK=1: the seed's troubleshooting recipe, through multi start. */
-class FakeforkIT {
-    @TempDir
-    Path dir;
-    Drover drover;
-
-    @BeforeEach
-    void setUp() {
-        drover = new Drover(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        drover.cleanup();
-    }
-
+class FakeforkIT extends DroverTest {
     @Test
     void multi_start_with_fakefork_runs_the_node_in_the_foreground_and_its_error_reaches_the_terminal() {
         Drover.Result r = drover.multi(Map.of("DROVER_FAKEFORK", "1", "DROVER_FORCE_ROOT", "1"), "start", "1",

@@ -6,27 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A node's logging: drover's format from --logfile/--loglevel, or the user's logback.xml. */
-class LoggingIT {
-    @TempDir
-    Path dir;
-    Drover drover;
-
-    @BeforeEach
-    void setUp() {
-        drover = new Drover(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        drover.cleanup();
-    }
-
+class LoggingIT extends DroverTest {
     @Test
     void a_users_logback_configuration_wins_over_drovers() throws Exception {
         Path xml = dir.resolve("logback.xml");

@@ -8,28 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** --uid/--gid and pidfile integrity through the built launcher, as root. */
-class PrivilegesIT {
-    @TempDir
-    Path dir;
-    Drover drover;
-
+class PrivilegesIT extends DroverTest {
     @BeforeEach
-    void setUp() throws Exception {
+    void reachableByNobody() throws Exception {
         assertTrue(Drover.runningAsRoot(), "these tests drop privileges: run them as root");
         // nobody must be able to reach the directories drover creates for it below
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        drover = new Drover(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        drover.cleanup();
     }
 
     private String[] files(String... more) {
