@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Example:",
             "  drover beat --detach --schedule=/var/lib/drover/beat-schedule --pidfile=/run/drover/beat.pid"
                 + " --logfile=/var/log/drover/beat.log"})
-final class BeatCommand implements Callable<Integer> {
+final class BeatCommand implements NodeCommand {
     @Spec
     CommandSpec spec;
 
@@ -40,6 +39,11 @@ final class BeatCommand implements Callable<Integer> {
 
     /** The arguments as given, when {@link LeanParser} filled this command instead of picocli. */
     List<String> rawArgs;
+
+    @Override
+    public void useRawArgs(List<String> args) {
+        rawArgs = args;
+    }
 
     @Option(names = {"-s", "--schedule"}, paramLabel = "FILE",
             description = "Schedule file. Default: next to the pidfile (beat.pid -> beat.schedule), else ./droverbeat-schedule.")

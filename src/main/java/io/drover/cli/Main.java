@@ -118,7 +118,7 @@ public final class Main {
      * The commands a node JVM runs. A node parses only its own command: building the whole
      * tree (multi and its twelve subcommands) would cost every node start ~100 ms of CPU.
      */
-    private static final Map<String, Supplier<Object>> NODE_COMMANDS = Map.of(
+    private static final Map<String, Supplier<NodeCommand>> NODE_COMMANDS = Map.of(
             "worker", WorkerCommand::new,
             "beat", BeatCommand::new);
 
@@ -127,19 +127,14 @@ public final class Main {
         if (args.length < 1 || !NODE_COMMANDS.containsKey(args[0])) {
             return null;
         }
-        Object command = NODE_COMMANDS.get(args[0]).get();
+        NodeCommand command = NODE_COMMANDS.get(args[0]).get();
         List<String> rest = List.copyOf(Arrays.asList(args).subList(1, args.length));
         if (!LeanParser.fill(command, rest)) {
             return null;
         }
+        command.useRawArgs(rest);
         try {
-            if (command instanceof WorkerCommand w) {
-                w.rawArgs = rest;
-                return w.call();
-            }
-            BeatCommand b = (BeatCommand) command;
-            b.rawArgs = rest;
-            return b.call();
+            return command.call();
         } catch (RuntimeException e) {
             return failure(e, err, false);
         } finally {

@@ -4,7 +4,6 @@ import io.drover.core.UsageException;
 import io.drover.worker.Node;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Environment: DROVER_FAKEFORK=1 runs --detach in the foreground (output on the terminal);"
             + " DROVER_FORCE_ROOT=1 lets an application (-A) run as root.",
             "", "Example:", "  drover worker -A com.acme.Consumer --classpath='/opt/acme/lib/*' -c 4 -l INFO"})
-final class WorkerCommand implements Callable<Integer> {
+final class WorkerCommand implements NodeCommand {
     @Spec
     CommandSpec spec;
 
@@ -31,6 +30,11 @@ final class WorkerCommand implements Callable<Integer> {
 
     /** The arguments as given, when {@link LeanParser} filled this command instead of picocli. */
     List<String> rawArgs;
+
+    @Override
+    public void useRawArgs(List<String> args) {
+        rawArgs = args;
+    }
 
     @Option(names = {"-n", "--hostname"}, paramLabel = "NODENAME", defaultValue = "drover@%h",
             description = "Node name; %%h is this host's name. Default: ${DEFAULT-VALUE}.")

@@ -152,27 +152,28 @@ public final class Pidfile implements AutoCloseable {
         if (state instanceof PidfileState.Running running) {
             throw new AlreadyRunningException(path, running.pid());
         }
-        if (state instanceof PidfileState.Stale stale) {
-            Object before = fileKey(path);
-            // Re-check right before unlinking: another starter may have replaced it meanwhile.
-            if (before != null && inspect(path) instanceof PidfileState.Stale && Objects.equals(before, fileKey(path))) {
-                Files.deleteIfExists(path);
-                onStale.accept(stale.reason());
-            }
+        if (state instanceof PidfileState.Stale stale && deleteIfStillStale(path)) {
+            onStale.accept(stale.reason());
         }
     }
 
     /** Removes a stale pidfile after its node is known dead (killed nodes cannot clean up). */
     public static boolean removeIfStale(Path path) {
         try {
-            Object before = fileKey(path);
-            if (before != null && inspect(path) instanceof PidfileState.Stale && Objects.equals(before, fileKey(path))) {
-                return Files.deleteIfExists(path);
-            }
+            return deleteIfStillStale(path);
         } catch (IOException | DroverException e) {
-            // left for the next start, which replaces it
+            return false; // left for the next start, which replaces it
         }
-        return false;
+    }
+
+    /**
+     * Deletes the pidfile if it is stale and still the same file when deleted: between the
+     * check and the unlink another starter may have replaced it with a live one.
+     */
+    private static boolean deleteIfStillStale(Path path) throws IOException {
+        Object before = fileKey(path);
+        return before != null && inspect(path) instanceof PidfileState.Stale
+                && Objects.equals(before, fileKey(path)) && Files.deleteIfExists(path);
     }
 
     private static Object fileKey(Path path) throws IOException {

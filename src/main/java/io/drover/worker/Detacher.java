@@ -5,7 +5,6 @@ import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Signals;
 import io.drover.posix.Identity;
-import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
@@ -77,9 +76,7 @@ public final class Detacher {
                 logStart = Files.size(log);
             } catch (IOException e) {
                 return new Outcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
-                        + (e.getMessage() != null && e.getMessage().contains("(")
-                            ? e.getMessage().substring(e.getMessage().lastIndexOf('(') + 1).replace(")", "")
-                            : Pidfile.reason(e)));
+                        + LogSetup.osReason(e));
             } catch (DroverException e) {
                 return new Outcome.Failed(e.exitCode(), e.getMessage());
             }

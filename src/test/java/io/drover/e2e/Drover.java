@@ -99,16 +99,7 @@ public final class Drover {
     }
 
     public static boolean runningAsRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.substring(4).trim().split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return false;
+        return io.drover.core.Host.isEffectiveRoot();
     }
 
     public Path dir() {

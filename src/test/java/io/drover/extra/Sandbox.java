@@ -58,16 +58,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.substring(4).trim().split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return false;
+        return io.drover.core.Host.isEffectiveRoot();
     }
 
     /** A program's absolute path, looked up in the usual directories (root's and others' PATH differ). */
