@@ -2,7 +2,7 @@ package io.drover.beat;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
-import io.drover.posix.Pidfile;
+import io.drover.core.OsErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -54,7 +54,7 @@ final class ScheduleStore implements AutoCloseable {
             ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = ch.tryLock();
         } catch (IOException e) {
-            throw new DroverException(ExitCode.CANT_CREATE, "cannot lock schedule " + file + ": " + Pidfile.reason(e));
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot lock schedule " + file + ": " + OsErrors.reason(e));
         }
         if (lock == null) {
             try {
@@ -77,7 +77,7 @@ final class ScheduleStore implements AutoCloseable {
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException e) {
-            moveAside("cannot be read: " + Pidfile.reason(e), onCorrupt);
+            moveAside("cannot be read: " + OsErrors.reason(e), onCorrupt);
             return;
         }
         String[] lines = text.split("\n", -1);
@@ -108,7 +108,7 @@ final class ScheduleStore implements AutoCloseable {
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             onCorrupt.accept("schedule file " + file + " " + why + "; moved it to " + aside + " and started a fresh schedule");
         } catch (IOException e) {
-            onCorrupt.accept("schedule file " + file + " " + why + "; could not move it aside (" + Pidfile.reason(e)
+            onCorrupt.accept("schedule file " + file + " " + why + "; could not move it aside (" + OsErrors.reason(e)
                     + "), starting a fresh schedule that will replace it");
         }
     }
@@ -136,7 +136,7 @@ final class ScheduleStore implements AutoCloseable {
             }
             syncDirectory(file.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new DroverException(ExitCode.CANT_CREATE, "cannot write schedule " + file + ": " + Pidfile.reason(e));
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot write schedule " + file + ": " + OsErrors.reason(e));
         }
     }
 

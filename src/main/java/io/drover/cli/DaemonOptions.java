@@ -118,8 +118,10 @@ final class DaemonOptions {
         String log = cfg.logfile() == null ? null
                 : Templates.expandForProcess(cfg.logfile(), name, Templates.MAIN_PROCESS, "--logfile");
         Identity owner = cfg.uid() == null && cfg.gid() == null ? null : Posix.get().identity(cfg.uid(), cfg.gid());
-        Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, log, cfg.umask(), cfg.workdir(), cfg.startTimeout(),
-                owner);
+        String pid = cfg.pidfile() == null ? null
+                : Templates.expandForProcess(cfg.pidfile(), name, Templates.MAIN_PROCESS, "--pidfile");
+        Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, pid, log, cfg.umask(), cfg.workdir(),
+                cfg.startTimeout(), owner);
         if (outcome instanceof Detacher.Outcome.Failed failed) {
             throw new DroverException(failed.exitCode(), name + ": " + failed.reason());
         }

@@ -49,6 +49,8 @@ final class JsonReporter implements ClusterListener {
             put(m, "state", "not_running");
         } else if (event instanceof NodeEvent.StaleIgnored s) {
             put(m, "state", "stale_pidfile", "reason", s.reason());
+        } else if (event instanceof NodeEvent.Warning w) {
+            put(m, "warning", w.message());
         } else if (event instanceof NodeEvent.Down d) {
             put(m, "state", "down", "pid", d.pid());
         } else if (event instanceof NodeEvent.StillAlive a) {

@@ -73,6 +73,8 @@ final class TerminalReporter implements ClusterListener {
             return "not running";
         } else if (event instanceof NodeEvent.StaleIgnored s) {
             return "not running: stale pidfile, not signalled (" + s.reason() + ")";
+        } else if (event instanceof NodeEvent.Warning w) {
+            return output.paint(Output.RED, "warning") + ": " + w.message();
         } else if (event instanceof NodeEvent.Down d) {
             return d.pid() > 0 ? "down (pid " + d.pid() + ")" : "exited";
         } else if (event instanceof NodeEvent.StillAlive a) {

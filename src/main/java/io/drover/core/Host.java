@@ -62,6 +62,20 @@ public record Host(String hostname, boolean root, Map<String, String> env) {
         return root ? "/var/log/drover/%n%I.log" : stateDir() + "/drover/log/%n%I.log";
     }
 
+    /**
+     * Where drover remembers the nodes this user started (the node registry):
+     * {@code DROVER_STATE_DIR} if set; root's is {@code /var/lib/drover}, which survives a
+     * reboot so a node's options do too (unlike {@code /run}); others'
+     * {@code $XDG_STATE_HOME/drover}.
+     */
+    public String registryDir() {
+        String override = env.get("DROVER_STATE_DIR");
+        if (override != null && !override.isEmpty()) {
+            return override;
+        }
+        return root ? "/var/lib/drover" : stateDir() + "/drover";
+    }
+
     private String stateDir() {
         String xdg = env.get("XDG_STATE_HOME");
         if (xdg != null && !xdg.isEmpty()) {

@@ -1,6 +1,5 @@
 package io.drover.multi;
 
-import io.drover.core.Dirs;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
@@ -11,7 +10,10 @@ import io.drover.posix.Pidfile;
 import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
 import io.drover.posix.ProcessTable;
+import io.drover.registry.NodeRecord;
+import io.drover.registry.NodeRegistry;
 import io.drover.worker.Detacher;
+import io.drover.worker.NodeIdentity;
 import io.drover.worker.RootPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,10 +41,13 @@ public final class Cluster {
     private final ClusterListener listener;
     private final Host host;
 
+    private final NodeRegistry registry;
+
     public Cluster(Supplier<Posix> posix, ClusterListener listener, Host host) {
         this.posix = posix;
         this.listener = listener;
         this.host = host;
+        this.registry = new NodeRegistry(Path.of(host.registryDir()));
     }
 
     /** Starts every node that is not running, in parallel; 0 if all run afterwards. */
@@ -64,7 +69,7 @@ public final class Cluster {
         listener.phase("Starting nodes in the foreground (DROVER_FAKEFORK=1)", nodes);
         int code = ExitCode.OK;
         for (NodeSpec node : nodes) {
-            Dirs.createParents(Path.of(node.pidfile()));
+            // the node checks and makes its directories itself (Node.run, run by hand)
             ProcessBuilder pb = new ProcessBuilder(NodeCommand.argv(node)).inheritIO();
             pb.environment().put("DROVER_FAKEFORK", "1");
             String workdir = node.option("--workdir");
@@ -120,13 +125,14 @@ public final class Cluster {
         checkRootPolicy(nodes);
         listener.phase("Restarting nodes", nodes);
         List<NodeEvent> results = parallel(nodes, node -> {
+            // The command line comes from drover's own record, never from the running process:
+            // the node's user controls that process and its pidfile (docs/security.md, S1).
             List<String> argv = NodeCommand.argv(node);
-            PidfileState state = Pidfile.inspect(Path.of(node.pidfile()));
+            if (node.options().isEmpty() && node.passthrough().isEmpty()) {
+                argv = recorded(node).orElse(argv);
+            }
+            PidfileState state = Pidfile.inspect(Path.of(node.pidfile()), check(node));
             if (state instanceof PidfileState.Running running) {
-                List<String> recorded = ProcessTable.commandLine(running.pid());
-                if (node.options().isEmpty() && node.passthrough().isEmpty() && !recorded.isEmpty()) {
-                    argv = recorded;
-                }
                 NodeEvent sent = signalOne(node, running.pid(), signal);
                 if (sent instanceof NodeEvent.Failed) {
                     return sent;
@@ -136,7 +142,7 @@ public final class Cluster {
                     listener.node(node, alive);
                     return new NodeEvent.Failed(ExitCode.NODE_FAILED, "still running (pid " + running.pid() + ")");
                 }
-                Pidfile.removeIfStale(Path.of(node.pidfile()));
+                Pidfile.removeIfStale(Path.of(node.pidfile()), check(node));
                 listener.node(node, new NodeEvent.Down(running.pid()));
             }
             return startOne(node, argv, startTimeout);
@@ -152,7 +158,7 @@ public final class Cluster {
         for (NodeSpec node : nodes) {
             PidfileState state;
             try {
-                state = Pidfile.inspect(Path.of(node.pidfile()));
+                state = Pidfile.inspect(Path.of(node.pidfile()), NodeIdentity.of(node.nodename().full(), null));
             } catch (DroverException e) {
                 listener.node(node, new NodeEvent.Status("unknown", -1, null, node.pidfile(), e.getMessage()));
                 dead = true;
@@ -180,22 +186,24 @@ public final class Cluster {
         } catch (DroverException e) {
             result = new NodeEvent.Failed(e.exitCode(), e.getMessage());
         }
+        if (result instanceof NodeEvent.Started) {
+            remember(node, argv);
+        }
         listener.node(node, result);
         return result;
     }
 
     private NodeEvent spawn(NodeSpec node, List<String> argv, Duration startTimeout) {
         Path pidfile = Path.of(node.pidfile());
-        PidfileState state = Pidfile.inspect(pidfile);
+        PidfileState state = Pidfile.inspect(pidfile, check(node));
         if (state instanceof PidfileState.Running running) {
             return new NodeEvent.AlreadyRunning(running.pid());
         }
         String replaced = state instanceof PidfileState.Stale stale ? stale.reason() : null;
         Identity owner = identity(node);
-        Dirs.createParents(pidfile, owner == null ? null : owner.uid(), owner == null ? null : owner.gid());
         String logfile = Templates.expandForProcess(node.logfile(), node.nodename(), Templates.MAIN_PROCESS, "--logfile");
-        Detacher.Outcome outcome = Detacher.start(posix.get(), argv, logfile, umask(node), node.option("--workdir"),
-                startTimeout, owner);
+        Detacher.Outcome outcome = Detacher.start(posix.get(), argv, node.pidfile(), logfile, umask(node),
+                node.option("--workdir"), startTimeout, owner);
         if (outcome instanceof Detacher.Outcome.Ready ready) {
             return new NodeEvent.Started(ready.pid(), replaced);
         }
@@ -230,6 +238,60 @@ public final class Cluster {
         }
     }
 
+    /**
+     * What the process holding a node's pidfile must be before drover signals it: that node,
+     * run by the user it runs as (docs/security.md, S6).
+     */
+    private Pidfile.NodeCheck check(NodeSpec node) {
+        return pid -> NodeIdentity.of(node.nodename().full(), expectedUid(node)).mismatch(pid);
+    }
+
+    /**
+     * The uid a node runs as: its {@code --uid}, else what drover recorded when it started it;
+     * null when neither says (then only the lock and the nodename are checked).
+     */
+    private Integer expectedUid(NodeSpec node) {
+        Identity id = identity(node);
+        if (id != null) {
+            return id.uid();
+        }
+        try {
+            return registry.find(node.nodename().full()).filter(r -> node.pidfile().equals(r.pidfile()))
+                    .map(NodeRecord::uid).orElse(null);
+        } catch (DroverException e) {
+            return null;
+        }
+    }
+
+    /** The command line drover recorded when it last started this node, if it did. */
+    private java.util.Optional<List<String>> recorded(NodeSpec node) {
+        try {
+            // a record made for another pidfile is another deployment of that name
+            return registry.find(node.nodename().full()).filter(r -> node.pidfile().equals(r.pidfile()))
+                    .map(NodeRecord::argv);
+        } catch (DroverException e) {
+            listener.node(node, new NodeEvent.Warning(e.getMessage()));
+            return java.util.Optional.empty();
+        }
+    }
+
+    private void remember(NodeSpec node, List<String> argv) {
+        try {
+            int restarts = 0;
+            try {
+                restarts = registry.find(node.nodename().full()).map(r -> r.restarts() + 1).orElse(0);
+            } catch (DroverException corrupt) {
+                // replaced by the record written now
+            }
+            Identity id = identity(node);
+            Integer uid = id != null ? Integer.valueOf(id.uid()) : ProcessTable.uid(ProcessHandle.current().pid()).orElse(null);
+            registry.write(new NodeRecord(node.nodename().full(), node.pidfile(), node.logfile(), argv,
+                    java.time.Instant.now(), restarts, null, null, uid));
+        } catch (DroverException e) {
+            listener.node(node, new NodeEvent.Warning(e.getMessage()));
+        }
+    }
+
     /** The user a node drops to, or null when it keeps ours. */
     private Identity identity(NodeSpec node) {
         String uid = node.option("--uid");
@@ -245,7 +307,7 @@ public final class Cluster {
         for (NodeSpec node : nodes) {
             PidfileState state;
             try {
-                state = Pidfile.inspect(Path.of(node.pidfile()));
+                state = Pidfile.inspect(Path.of(node.pidfile()), check(node));
             } catch (DroverException e) {
                 NodeEvent failed = new NodeEvent.Failed(e.exitCode(), e.getMessage());
                 listener.node(node, failed);
@@ -294,7 +356,7 @@ public final class Cluster {
                 if (ProcessTable.isAlive(pid)) {
                     return false;
                 }
-                Pidfile.removeIfStale(Path.of(node.pidfile()));
+                Pidfile.removeIfStale(Path.of(node.pidfile()), check(node));
                 listener.node(node, new NodeEvent.Down(pid));
                 return true;
             });

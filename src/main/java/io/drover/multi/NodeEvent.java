@@ -23,6 +23,9 @@ public sealed interface NodeEvent {
     /** The pidfile is stale: its pid was not signalled. */
     record StaleIgnored(String reason) implements NodeEvent {}
 
+    /** Something the user should know that changes nothing (an untrusted node record). */
+    record Warning(String message) implements NodeEvent {}
+
     /** The node's process is gone. */
     record Down(long pid) implements NodeEvent {}
 

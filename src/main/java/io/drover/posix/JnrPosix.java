@@ -15,20 +15,30 @@ import jnr.constants.platform.OpenFlags;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import jnr.posix.SpawnAttribute;
-import jnr.posix.SpawnFileAction;
 
 /** {@link Posix} through jnr-posix: the only class that touches it. */
 final class JnrPosix implements Posix {
 
     /** Lazy holder: jnr-posix loads when a command first needs a system call. */
     static final class Holder {
-        static final Posix INSTANCE = new JnrPosix(POSIXFactory.getNativePOSIX());
+        static final JnrPosix INSTANCE = new JnrPosix(POSIXFactory.getNativePOSIX());
     }
 
-    /** glibc's POSIX_SPAWN_SETSID: the child starts its own session, detached from our terminal. */
+    /** The instance, for the package's own native needs (pidfile creation). */
+    static JnrPosix native_() {
+        return Holder.INSTANCE;
+    }
+
+    /**
+     * POSIX_SPAWN_SETSID as glibc and musl define it: the child starts its own session,
+     * detached from our terminal. Other systems give the bit other meanings (on macOS 0x80 is
+     * "start suspended"), so detaching is refused there ({@link #checkPlatform}).
+     */
     private static final short POSIX_SPAWN_SETSID = 0x80;
     private static final int FD_CLOEXEC = 1;
     private static final int WNOHANG = 1;
+    /** lockf(3)'s "lock or fail at once". */
+    private static final int F_TLOCK = 2;
 
     /**
      * Spawning is serialized: between marking every descriptor close-on-exec and the spawn, no
@@ -45,7 +55,8 @@ final class JnrPosix implements Posix {
 
     @Override
     public Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask,
-                                 String workdir) {
+                                 String workdir, boolean captureOutput) {
+        checkPlatform();
         List<String> envp = new ArrayList<>();
         env.forEach((k, v) -> envp.add(k + "=" + v));
         synchronized (SPAWN_LOCK) {
@@ -56,17 +67,34 @@ final class JnrPosix implements Posix {
             }
             posix.fcntlInt(pipe[0], Fcntl.F_SETFD, FD_CLOEXEC);
             posix.fcntlInt(pipe[1], Fcntl.F_SETFD, FD_CLOEXEC);
-            List<SpawnFileAction> actions = List.of(
-                    SpawnFileAction.open("/dev/null", 0, OpenFlags.O_RDONLY.intValue(), 0),
-                    SpawnFileAction.open(logfile == null ? "/dev/null" : logfile, 1,
-                            OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue(),
-                            0644),
-                    SpawnFileAction.dup(1, 2),
-                    // dup2 onto fd 3 clears close-on-exec for the copy only: the child gets the
-                    // handshake pipe, nothing else of ours.
-                    SpawnFileAction.dup(pipe[1], 3));
+            int[] output = {-1, -1};
+            if (captureOutput) {
+                if (posix.pipe(output) != 0) {
+                    posix.close(pipe[0]);
+                    posix.close(pipe[1]);
+                    throw new SpawnException(ExitCode.UNAVAILABLE, "cannot create a pipe: " + errno());
+                }
+                posix.fcntlInt(output[0], Fcntl.F_SETFD, FD_CLOEXEC);
+                posix.fcntlInt(output[1], Fcntl.F_SETFD, FD_CLOEXEC);
+            }
+            Spawn spawn = new Spawn(LibCHolder.LIBC);
+            spawn.open(0, "/dev/null", OpenFlags.O_RDONLY.intValue(), 0);
+            if (captureOutput) {
+                // A node that drops privileges opens its own logfile once it is that user: root
+                // never opens a path in the user's directory (docs/security.md, S2/S3). Until
+                // then its output comes to us, for the error report.
+                spawn.dup(output[1], 1);
+            } else {
+                spawn.open(1, logfile == null ? "/dev/null" : logfile,
+                        OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue(), 0644);
+            }
+            spawn.dup(1, 2);
+            // dup2 onto fd 3 clears close-on-exec for the copy only: the child gets the
+            // handshake pipe, nothing else of ours.
+            spawn.dup(pipe[1], HANDSHAKE_FD);
             String cwd = null;
             int oldUmask = -1;
+            boolean spawned = false;
             try {
                 if (workdir != null) {
                     cwd = posix.getcwd();
@@ -78,18 +106,28 @@ final class JnrPosix implements Posix {
                 if (umask != null) {
                     oldUmask = posix.umask(umask);
                 }
-                long pid = posix.posix_spawnp(argv.get(0), actions,
-                        List.of(SpawnAttribute.flags(POSIX_SPAWN_SETSID)), argv, envp);
-                if (pid <= 0) {
-                    Errno e = Errno.valueOf(posix.errno());
-                    posix.close(pipe[0]);
+                int err = spawn.run(argv, envp);
+                long pid = spawn.pid();
+                if (err != 0) {
+                    Errno e = Errno.valueOf(err);
                     throw new SpawnException(e == Errno.ENOENT || e == Errno.EACCES || e == Errno.ENOEXEC
                             ? ExitCode.UNAVAILABLE : ExitCode.CANT_CREATE,
                             "cannot run " + argv.get(0) + ": " + e.description());
                 }
-                return new Spawned(pid, pipe[0]);
+                spawned = true;
+                return new Spawned(pid, pipe[0], output[0]);
             } finally {
+                spawn.close();
+                if (!spawned) {
+                    posix.close(pipe[0]);
+                    if (output[0] >= 0) {
+                        posix.close(output[0]);
+                    }
+                }
                 posix.close(pipe[1]);
+                if (output[1] >= 0) {
+                    posix.close(output[1]);
+                }
                 if (oldUmask >= 0) {
                     posix.umask(oldUmask);
                 }
@@ -112,6 +150,83 @@ final class JnrPosix implements Posix {
             }
         } catch (IOException | NumberFormatException e) {
             throw new SpawnException(ExitCode.SOFTWARE, "cannot list open descriptors in " + fdDir + ": " + e);
+        }
+    }
+
+    /** Detaching is known right on Linux only; elsewhere say so instead of doing something else. */
+    private static void checkPlatform() {
+        jnr.ffi.Platform.OS os = jnr.ffi.Platform.getNativePlatform().getOS();
+        if (os != jnr.ffi.Platform.OS.LINUX) {
+            throw new SpawnException(ExitCode.UNAVAILABLE, "detached starts are only known to be right on Linux, not "
+                    + os.name().toLowerCase(java.util.Locale.ROOT) + ": run the node in the foreground"
+                    + " (drover worker, as the launchd plists do)");
+        }
+    }
+
+    /**
+     * One posix_spawnp(3) call: a new session, every signal at its default disposition and none
+     * blocked, whatever the caller had. A JVM keeps a signal ignored if it was ignored when it
+     * started, so a node started from {@code nohup} or {@code &} would otherwise never see HUP
+     * or INT, and one started from a shell ignoring TERM could not be stopped.
+     */
+    private static final class Spawn {
+        private final LibC libc;
+        private final jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
+        private final jnr.ffi.Pointer actions = jnr.ffi.Memory.allocateDirect(runtime, 1024, true);
+        private final jnr.ffi.Pointer attr = jnr.ffi.Memory.allocateDirect(runtime, 1024, true);
+        private final jnr.ffi.Pointer all = jnr.ffi.Memory.allocateDirect(runtime, 256, true);
+        private final jnr.ffi.Pointer none = jnr.ffi.Memory.allocateDirect(runtime, 256, true);
+        private final jnr.ffi.byref.IntByReference pid = new jnr.ffi.byref.IntByReference();
+        private final List<Object> keep = new ArrayList<>();
+
+        Spawn(LibC libc) {
+            this.libc = libc;
+            libc.posix_spawn_file_actions_init(actions);
+            libc.posix_spawnattr_init(attr);
+            libc.sigfillset(all);
+            libc.sigemptyset(none);
+            libc.posix_spawnattr_setsigdefault(attr, all);
+            libc.posix_spawnattr_setsigmask(attr, none);
+            libc.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSID | SpawnAttribute.SETSIGDEF
+                    | SpawnAttribute.SETSIGMASK));
+        }
+
+        void open(int fd, String path, int flags, int mode) {
+            libc.posix_spawn_file_actions_addopen(actions, fd, path, flags, mode);
+        }
+
+        void dup(int fd, int to) {
+            libc.posix_spawn_file_actions_adddup2(actions, fd, to);
+        }
+
+        /** Spawns; returns 0 or the error number. */
+        int run(List<String> argv, List<String> envp) {
+            return libc.posix_spawnp(pid, argv.get(0), actions, attr, strings(argv), strings(envp));
+        }
+
+        long pid() {
+            return pid.getValue();
+        }
+
+        /** A NULL-terminated array of C strings, kept alive until {@link #close}. */
+        private jnr.ffi.Pointer strings(List<String> values) {
+            int size = runtime.addressSize();
+            jnr.ffi.Pointer array = jnr.ffi.Memory.allocateDirect(runtime, (values.size() + 1) * size, true);
+            for (int i = 0; i < values.size(); i++) {
+                byte[] bytes = values.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                jnr.ffi.Pointer str = jnr.ffi.Memory.allocateDirect(runtime, bytes.length + 1, true);
+                str.put(0, bytes, 0, bytes.length);
+                keep.add(str);
+                array.putPointer((long) i * size, str);
+            }
+            keep.add(array);
+            return array;
+        }
+
+        void close() {
+            libc.posix_spawn_file_actions_destroy(actions);
+            libc.posix_spawnattr_destroy(attr);
+            keep.clear();
         }
     }
 
@@ -167,6 +282,66 @@ final class JnrPosix implements Posix {
     public void chdir(String dir) {
         if (posix.chdir(dir) != 0) {
             throw new SpawnException(ExitCode.CANT_CREATE, "cannot change to working directory " + dir + ": " + errno());
+        }
+    }
+
+    @Override
+    public void prepareDirectory(Path file, Identity owner) {
+        new DirWalk(posix, LibCHolder.LIBC, owner).prepare(file);
+    }
+
+    @Override
+    public void redirectOutput(String logfile) {
+        int fd = posix.open(logfile == null ? "/dev/null" : logfile, OpenFlags.O_WRONLY.intValue()
+                | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue() | OpenFlags.O_NOFOLLOW.intValue()
+                | OpenFlags.O_CLOEXEC.intValue(), 0644);
+        if (fd < 0) {
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
+                    + (Errno.valueOf(posix.errno()) == Errno.ELOOP ? "it is a symbolic link" : errno()));
+        }
+        LibC libc = LibCHolder.LIBC;
+        try {
+            if (libc.dup2(fd, 1) < 0 || libc.dup2(fd, 2) < 0) {
+                throw new DroverException(ExitCode.CANT_CREATE, "cannot send output to " + logfile + ": " + errno());
+            }
+        } finally {
+            libc.close(fd);
+        }
+    }
+
+    /**
+     * Creates {@code temp} with O_CREAT|O_EXCL|O_NOFOLLOW, gives it mode 0644 by descriptor
+     * whatever the umask, writes and syncs {@code content} and takes an fcntl lock on it.
+     */
+    Pidfile.Lock createLocked(Path temp, byte[] content) throws IOException {
+        LibC libc = LibCHolder.LIBC;
+        int fd = posix.open(temp.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
+                | OpenFlags.O_EXCL.intValue() | OpenFlags.O_NOFOLLOW.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0644);
+        if (fd < 0) {
+            Errno e = Errno.valueOf(posix.errno());
+            if (e == Errno.EEXIST) {
+                throw new java.nio.file.FileAlreadyExistsException(temp.toString());
+            }
+            throw new IOException(e.description());
+        }
+        try {
+            if (libc.fchmod(fd, 0644) != 0 || libc.lockf(fd, F_TLOCK, 0) != 0
+                    || libc.write(fd, content, content.length) != content.length || libc.fsync(fd) != 0) {
+                throw new IOException(errno());
+            }
+            jnr.posix.FileStat st = posix.fstat(fd);
+            return new NativeLock(libc, fd, st.dev() + ":" + st.ino());
+        } catch (IOException | RuntimeException e) {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    /** A pidfile lock held through a native descriptor; closing it releases the lock. */
+    private record NativeLock(LibC libc, int fd, Object key) implements Pidfile.Lock {
+        @Override
+        public void close() {
+            libc.close(fd);
         }
     }
 

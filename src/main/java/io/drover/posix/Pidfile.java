@@ -2,6 +2,7 @@ package io.drover.posix;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.OsErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,15 +10,17 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -28,18 +31,40 @@ import java.util.function.Consumer;
  * temporary name and then hard-linked into place, so whoever sees the pidfile sees it complete
  * and locked, and {@code link(2)} failing on an existing name makes the creation exclusive.
  * Paths are never followed through a symlink.
+ *
+ * <p>A pidfile's content is not trusted: the node's user can write it (docs/security.md, S6).
+ * It names a running node only when the kernel says that very pid holds the file's lock
+ * ({@code /proc/locks}), the file is a regular file, and the process passes the caller's
+ * {@link NodeCheck} (a drover node of the expected name, run by the expected user).
  */
 public final class Pidfile implements AutoCloseable {
+    /** What a pidfile holder must be; see {@link #inspect(Path, NodeCheck)}. */
+    @FunctionalInterface
+    public interface NodeCheck {
+        /** Null if {@code pid} is the node the pidfile belongs to, else why not. */
+        String mismatch(long pid);
+
+        /** Trusts any holder of the lock (for callers that do not signal what they find). */
+        NodeCheck ANY = pid -> null;
+    }
+
+    /**
+     * The pidfiles this JVM holds, by file identity. Closing any descriptor of a file drops
+     * every fcntl lock the process has on it, so this process must never open one of its own
+     * pidfiles to look at it (issue: "no lock is ever released by looking").
+     */
+    private static final Set<Object> HELD = ConcurrentHashMap.newKeySet();
+
+    private static final String MODE = "rw-r--r--";
+
     private final Path path;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final Lock lock;
     private final Object fileKey;
     private final long pid;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Pidfile(Path path, FileChannel channel, FileLock lock, Object fileKey, long pid) {
+    private Pidfile(Path path, Lock lock, Object fileKey, long pid) {
         this.path = path;
-        this.channel = channel;
         this.lock = lock;
         this.fileKey = fileKey;
         this.pid = pid;
@@ -53,8 +78,35 @@ public final class Pidfile implements AutoCloseable {
         return pid;
     }
 
-    /** Reads a pidfile and decides whether the pid in it is a live node. Changes nothing. */
+    /** As {@link #inspect(Path, NodeCheck)} with no check of who the holder is. */
     public static PidfileState inspect(Path path) {
+        return inspect(path, NodeCheck.ANY);
+    }
+
+    /**
+     * Reads a pidfile and decides whether the pid in it is a live node. Changes nothing.
+     *
+     * @param check what the lock's holder must be for the pidfile to count as that node's
+     */
+    public static PidfileState inspect(Path path, NodeCheck check) {
+        FileIdentity before;
+        try {
+            before = FileIdentity.of(path);
+        } catch (IOException e) {
+            throw cannotRead(path, e);
+        }
+        if (before == null) {
+            return new PidfileState.Absent();
+        }
+        if (before.symlink()) {
+            return new PidfileState.Stale(-1, false, path + " is a symbolic link, not a pidfile drover wrote");
+        }
+        if (!before.regular()) {
+            return new PidfileState.Stale(-1, false, path + " is not a regular file");
+        }
+        if (HELD.contains(before.key())) {
+            return new PidfileState.Running(ProcessHandle.current().pid()); // this JVM holds it
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
@@ -76,20 +128,30 @@ public final class Pidfile implements AutoCloseable {
             } catch (OverlappingFileLockException e) {
                 return new PidfileState.Running(ProcessHandle.current().pid()); // this JVM holds it
             }
-            if (probe == null) {
-                // Held: the node that wrote it is alive. Its content was complete before the
-                // link made it visible, so an unreadable pid here means someone else wrote it.
-                return pid > 0 ? new PidfileState.Running(pid)
-                        : new PidfileState.Stale(-1, false, describe(path, content) + " but is locked by another process");
+            if (probe != null) {
+                probe.release();
+                if (pid <= 0) {
+                    return new PidfileState.Stale(-1, false, describe(path, content));
+                }
+                boolean alive = ProcessTable.isAlive(pid);
+                return new PidfileState.Stale(pid, alive, alive
+                        ? "pid " + pid + " in " + path + " is another process (the node's lock is free)"
+                        : "pid " + pid + " in " + path + " is gone");
             }
-            probe.release();
+            // Held. Who holds it is the kernel's word, not the file's.
             if (pid <= 0) {
-                return new PidfileState.Stale(-1, false, describe(path, content));
+                return new PidfileState.Stale(-1, false, describe(path, content) + " but is locked by another process");
             }
-            boolean alive = ProcessTable.isAlive(pid);
-            return new PidfileState.Stale(pid, alive, alive
-                    ? "pid " + pid + " in " + path + " is another process (the node's lock is free)"
-                    : "pid " + pid + " in " + path + " is gone");
+            long holder = LockTable.holder(before).orElse(-1L);
+            if (holder != pid) {
+                return new PidfileState.Stale(pid, ProcessTable.isAlive(pid), path + " names pid " + pid
+                        + " but " + (holder > 0 ? "pid " + holder : "another process") + " holds its lock");
+            }
+            String mismatch = check.mismatch(pid);
+            if (mismatch != null) {
+                return new PidfileState.Stale(pid, true, "pid " + pid + " holds " + path + " but " + mismatch);
+            }
+            return new PidfileState.Running(pid);
         } catch (IOException e) {
             throw cannotRead(path, e);
         }
@@ -98,69 +160,96 @@ public final class Pidfile implements AutoCloseable {
     /**
      * Creates and locks the pidfile for the current process, replacing a stale one.
      *
+     * @param check what a holder of an existing pidfile must be to count as this node running
      * @param onStale told the reason when a stale pidfile is replaced
      * @throws AlreadyRunningException if a live node holds it
      * @throws DroverException (exit 73) if it cannot be written
      */
-    public static Pidfile acquire(Path path, Consumer<String> onStale) {
+    public static Pidfile acquire(Path path, NodeCheck check, Consumer<String> onStale) {
         long pid = ProcessHandle.current().pid();
         Path dir = path.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + path.getFileName() + "." + pid + ".tmp");
         for (int attempt = 0; attempt < 20; attempt++) {
-            FileChannel ch = null;
+            Lock lock = null;
             try {
-                Files.deleteIfExists(temp);
-                ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-                FileLock lock = ch.lock();
-                ch.write(ByteBuffer.wrap((pid + "\n").getBytes(StandardCharsets.US_ASCII)));
-                ch.force(true);
-                // The umask may have narrowed the mode: state it so other users can read the pid.
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-                Object key = Files.readAttributes(temp, BasicFileAttributes.class).fileKey();
+                deleteOwnTemp(temp);
+                lock = createLocked(temp, (pid + "\n").getBytes(StandardCharsets.US_ASCII));
+                Object key = lock.key();
                 try {
                     Files.createLink(path, temp);
                 } catch (FileAlreadyExistsException exists) {
-                    lock.release();
-                    ch.close();
-                    ch = null;
+                    lock.close();
+                    lock = null;
                     Files.deleteIfExists(temp);
-                    replaceIfStale(path, onStale);
+                    replaceIfStale(path, check, onStale);
                     continue;
                 }
+                HELD.add(key);
                 Files.deleteIfExists(temp);
-                return new Pidfile(path, ch, lock, key, pid);
+                return new Pidfile(path, lock, key, pid);
             } catch (AlreadyRunningException e) {
                 throw e;
             } catch (IOException e) {
-                closeQuietly(ch);
+                if (lock != null) {
+                    lock.close();
+                }
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {
                     // the directory is what failed; nothing was created
                 }
-                throw new DroverException(ExitCode.CANT_CREATE, "cannot create pidfile " + path + ": " + reason(e), e);
+                throw new DroverException(ExitCode.CANT_CREATE, "cannot create pidfile " + path + ": "
+                        + OsErrors.reason(e), e);
             }
         }
         throw new DroverException(ExitCode.CANT_CREATE, "cannot create pidfile " + path
                 + ": it keeps reappearing while stale (another drover is racing for it)");
     }
 
-    private static void replaceIfStale(Path path, Consumer<String> onStale) throws IOException {
-        PidfileState state = inspect(path);
+    /** A temporary name left by an earlier process with our pid; never a link's target. */
+    private static void deleteOwnTemp(Path temp) throws IOException {
+        Files.deleteIfExists(temp); // unlink(2) removes a symbolic link itself, never its target
+    }
+
+    /**
+     * Creates {@code temp} exclusively, never through a symbolic link, with mode 0644 from its
+     * creation (it is never chmodded by name), writes {@code content}, syncs and locks it.
+     */
+    private static Lock createLocked(Path temp, byte[] content) throws IOException {
+        if ((ProcessTable.umask() & 0644) != 0) {
+            // The umask would narrow the mode: only a native open with fchmod on the new
+            // descriptor gives 0644 without a second look-up of the name.
+            return JnrPosix.native_().createLocked(temp, content);
+        }
+        FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(MODE)));
+        try {
+            FileLock lock = ch.lock();
+            ch.write(ByteBuffer.wrap(content));
+            ch.force(true);
+            FileIdentity id = FileIdentity.of(temp);
+            return new ChannelLock(ch, lock, id == null ? null : id.key());
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static void replaceIfStale(Path path, NodeCheck check, Consumer<String> onStale) throws IOException {
+        PidfileState state = inspect(path, check);
         if (state instanceof PidfileState.Running running) {
             throw new AlreadyRunningException(path, running.pid());
         }
-        if (state instanceof PidfileState.Stale stale && deleteIfStillStale(path)) {
+        if (state instanceof PidfileState.Stale stale && deleteIfStillStale(path, check)) {
             onStale.accept(stale.reason());
         }
     }
 
     /** Removes a stale pidfile after its node is known dead (killed nodes cannot clean up). */
-    public static boolean removeIfStale(Path path) {
+    public static boolean removeIfStale(Path path, NodeCheck check) {
         try {
-            return deleteIfStillStale(path);
+            return deleteIfStillStale(path, check);
         } catch (IOException | DroverException e) {
             return false; // left for the next start, which replaces it
         }
@@ -168,20 +257,16 @@ public final class Pidfile implements AutoCloseable {
 
     /**
      * Deletes the pidfile if it is stale and still the same file when deleted: between the
-     * check and the unlink another starter may have replaced it with a live one.
+     * check and the unlink another starter may have replaced it with a live one. unlink(2)
+     * removes a name, never what a link points at.
      */
-    private static boolean deleteIfStillStale(Path path) throws IOException {
-        Object before = fileKey(path);
-        return before != null && inspect(path) instanceof PidfileState.Stale
-                && Objects.equals(before, fileKey(path)) && Files.deleteIfExists(path);
-    }
-
-    private static Object fileKey(Path path) throws IOException {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (NoSuchFileException e) {
-            return null;
+    private static boolean deleteIfStillStale(Path path, NodeCheck check) throws IOException {
+        FileIdentity before = FileIdentity.of(path);
+        if (before == null || !(inspect(path, check) instanceof PidfileState.Stale)) {
+            return false;
         }
+        FileIdentity after = FileIdentity.of(path);
+        return after != null && Objects.equals(before.key(), after.key()) && Files.deleteIfExists(path);
     }
 
     /**
@@ -194,18 +279,15 @@ public final class Pidfile implements AutoCloseable {
             return;
         }
         try {
-            if (Objects.equals(fileKey, fileKey(path))) {
+            FileIdentity now = FileIdentity.of(path);
+            if (now != null && Objects.equals(fileKey, now.key())) {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {
             // the process is ending; the next start sees a pidfile whose lock is free
         }
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // released when the channel closes
-        }
-        closeQuietly(channel);
+        lock.close();
+        HELD.remove(fileKey);
     }
 
     private static String read(FileChannel ch) throws IOException {
@@ -235,29 +317,45 @@ public final class Pidfile implements AutoCloseable {
     }
 
     private static DroverException cannotRead(Path path, IOException e) {
-        return new DroverException(ExitCode.CANT_CREATE, "cannot read pidfile " + path + ": " + reason(e), e);
+        return new DroverException(ExitCode.CANT_CREATE, "cannot read pidfile " + path + ": " + OsErrors.reason(e), e);
     }
 
-    /** The OS's words for an I/O failure, without Java's exception class names. */
-    public static String reason(IOException e) {
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        if (e instanceof NoSuchFileException) {
-            return "No such file or directory";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "Permission denied";
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    /** The lock a pidfile holder keeps: a JDK channel, or a native descriptor. */
+    interface Lock {
+        /** The file's identity, as {@link FileIdentity#key()}. */
+        Object key();
+
+        /** Releases the lock and the descriptor. */
+        void close();
     }
 
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
+    private record ChannelLock(FileChannel channel, FileLock lock, Object key) implements Lock {
+        @Override
+        public void close() {
             try {
-                ch.close();
-            } catch (IOException ignored) {
-                // nothing to do
+                lock.release();
+            } catch (IOException e) {
+                // released when the channel closes
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing left to do
+            }
+        }
+    }
+
+    /** lstat(2) of a name: what it is, and which file. */
+    record FileIdentity(Object key, long dev, long ino, boolean symlink, boolean regular) {
+        static FileIdentity of(Path path) throws IOException {
+            try {
+                Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,mode", LinkOption.NOFOLLOW_LINKS);
+                long dev = (Long) a.get("dev");
+                long ino = (Long) a.get("ino");
+                int type = (Integer) a.get("mode") & 0170000;
+                return new FileIdentity(dev + ":" + ino, dev, ino, type == 0120000, type == 0100000);
+            } catch (NoSuchFileException e) {
+                return null;
             }
         }
     }

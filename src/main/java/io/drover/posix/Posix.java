@@ -9,6 +9,8 @@ import java.util.Map;
  * start-up, so it is created only by the commands that spawn or signal.
  */
 public interface Posix {
+    /** The descriptor a spawned node finds the write end of its handshake pipe on. */
+    int HANDSHAKE_FD = 3;
 
     /** The native implementation, loaded on first use. */
     static Posix get() {
@@ -17,13 +19,34 @@ public interface Posix {
 
     /**
      * Spawns {@code argv} detached: new session, stdin from /dev/null, stdout and stderr appended
-     * to {@code logfile} (or /dev/null), the write end of a new pipe as fd 3 and no other
-     * inherited descriptor, with the given umask and working directory.
+     * to {@code logfile} (or /dev/null), the write end of a new pipe as fd {@link #HANDSHAKE_FD}
+     * and no other inherited descriptor, with the given umask and working directory.
      *
-     * @return the child's pid and the read end of the pipe
+     * @param captureOutput send stdout and stderr to a second pipe instead of opening
+     *     {@code logfile}: for a node that opens its logfile itself after dropping privileges
+     * @return the child's pid and the read ends of the pipes
      * @throws SpawnException if the program cannot be run
      */
-    Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask, String workdir);
+    Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask, String workdir,
+                          boolean captureOutput);
+
+    /**
+     * Makes sure the directory {@code file} goes in exists and that nobody but root, the caller
+     * and {@code owner} can write any directory on its path, creating missing directories
+     * (0755, given to {@code owner}) by descriptor, never by a second look-up of a path.
+     *
+     * @param owner the user the node runs as; null for the caller
+     * @throws io.drover.core.DroverException exit 77 for an unsafe layout, 73 if it cannot be made
+     */
+    void prepareDirectory(java.nio.file.Path file, Identity owner);
+
+    /**
+     * Points this process's stdout and stderr at {@code logfile} (appending, created 0644, never
+     * through a symbolic link), or at /dev/null when it is null.
+     *
+     * @throws io.drover.core.DroverException exit 73 if it cannot be opened
+     */
+    void redirectOutput(String logfile);
 
     /** Sends a signal; false if the process does not exist (ESRCH). */
     boolean kill(long pid, int signal);
@@ -63,6 +86,9 @@ public interface Posix {
      */
     void become(Identity id);
 
-    /** A spawned process and the read end of its handshake pipe. */
-    record Spawned(long pid, int handshakeFd) {}
+    /**
+     * A spawned process, the read end of its handshake pipe, and the read end of its output
+     * pipe (-1 unless the output was captured).
+     */
+    record Spawned(long pid, int handshakeFd, int outputFd) {}
 }

@@ -84,6 +84,38 @@ public final class ProcessTable {
         return argv;
     }
 
+    /**
+     * This process's umask, from {@code /proc/self/status} (Linux 4.7+) without native code;
+     * 0777 if it cannot be read, so callers that must not depend on it take their safe path.
+     */
+    public static int umask() {
+        return statusField(ProcessHandle.current().pid(), "Umask").map(v -> {
+            try {
+                return Integer.parseInt(v, 8);
+            } catch (NumberFormatException e) {
+                return 0777;
+            }
+        }).orElse(0777);
+    }
+
+    /** The real uid a process runs as ({@code Uid:} in /proc/PID/status), if readable. */
+    public static Optional<Integer> uid(long pid) {
+        return statusField(pid, "Uid").map(v -> Integer.parseInt(v.split("\\s+")[0]));
+    }
+
+    private static Optional<String> statusField(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.ISO_8859_1)) {
+                if (line.startsWith(field + ":")) {
+                    return Optional.of(line.substring(field.length() + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not Linux
+        }
+        return Optional.empty();
+    }
+
     /** How long the process has run, if the JDK can tell. */
     public static Optional<Duration> uptime(long pid) {
         return ProcessHandle.of(pid)

@@ -5,6 +5,7 @@ import io.drover.api.NodeContext;
 import io.drover.api.Shutdown;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.OsErrors;
 import io.drover.demo.DemoApp;
 import java.io.File;
 import java.io.IOException;
@@ -101,7 +102,7 @@ public final class AppLoader {
                 }
             } catch (IOException e) {
                 throw new DroverException(ExitCode.NODE_FAILED, "--classpath entry " + entry + " cannot be read: "
-                        + LogSetup.osReason(e));
+                        + OsErrors.reason(e));
             }
         }
         return new URLClassLoader(urls.toArray(URL[]::new), parent);

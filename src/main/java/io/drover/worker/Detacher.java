@@ -1,8 +1,8 @@
 package io.drover.worker;
 
-import io.drover.core.Dirs;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.OsErrors;
 import io.drover.core.Signals;
 import io.drover.posix.Identity;
 import io.drover.posix.Posix;
@@ -55,39 +55,44 @@ public final class Detacher {
     /**
      * Starts {@code argv} detached and waits for its handshake.
      *
+     * <p>Before anything runs, the directories of the pidfile and the logfile are made safe
+     * ({@link Posix#prepareDirectory}). A node that drops to another user ({@code owner}) opens
+     * its logfile and pidfile itself once it is that user: root never opens a path in a
+     * directory the user can write (docs/security.md, S2-S4); until the drop its output comes
+     * back on a pipe, for the error report.
+     *
+     * @param pidfile the node's pidfile, or null
      * @param logfile the node's main-process logfile (its stdout and stderr), or null
-     * @param owner the user the node will drop to, who must own the directories and logfile
-     *     created for it; null to keep the caller's
+     * @param owner the user the node will drop to, who must own the directories created for it;
+     *     null to keep the caller's
      */
-    public static Outcome start(Posix posix, List<String> argv, String logfile, Integer umask, String workdir,
-                                Duration timeout, Identity owner) {
+    public static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
+                                String workdir, Duration timeout, Identity owner) {
         long logStart = 0;
-        if (logfile != null) {
-            try {
-                Path log = Path.of(logfile);
-                Integer uid = owner == null ? null : owner.uid();
-                Integer gid = owner == null ? null : owner.gid();
-                Dirs.createParents(log, uid, gid);
-                boolean created = !Files.exists(log);
-                new FileOutputStream(logfile, true).close();
-                if (created && owner != null) {
-                    Dirs.chown(log, uid, gid);
+        boolean capture = owner != null;
+        try {
+            for (String file : new String[] {pidfile, logfile}) {
+                if (file != null) {
+                    posix.prepareDirectory(Path.of(file), owner);
                 }
-                logStart = Files.size(log);
-            } catch (IOException e) {
-                return new Outcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
-                        + LogSetup.osReason(e));
-            } catch (DroverException e) {
-                return new Outcome.Failed(e.exitCode(), e.getMessage());
             }
+            if (logfile != null && !capture) {
+                // the caller's own file, in a directory only trusted users can write
+                new FileOutputStream(logfile, true).close();
+                logStart = Files.size(Path.of(logfile));
+            }
+        } catch (IOException e) {
+            return new Outcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": " + OsErrors.reason(e));
+        } catch (DroverException e) {
+            return new Outcome.Failed(e.exitCode(), e.getMessage());
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("DROVER_FAKEFORK");
-        env.put(Handshake.ENV, "3");
+        env.put(Handshake.ENV, Integer.toString(Posix.HANDSHAKE_FD));
 
         Posix.Spawned spawned;
         try {
-            spawned = posix.spawnDetached(argv, env, logfile, umask, workdir);
+            spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, capture);
         } catch (DroverException e) {
             return new Outcome.Failed(e.exitCode(), e.getMessage());
         }
@@ -104,19 +109,53 @@ public final class Detacher {
             watchdog.cancel(false);
             posix.close(spawned.handshakeFd());
         }
-        if (line != null) {
-            Outcome outcome = parse(line);
-            if (outcome != null) {
-                return outcome;
-            }
+        Outcome outcome = line == null ? null : parse(line);
+        if (outcome instanceof Outcome.Ready || outcome instanceof Outcome.AlreadyRunning) {
+            closeOutput(posix, spawned);
+            return outcome;
+        }
+        Integer status = awaitExit(posix, pid);
+        String tail = capture ? captured(posix, spawned, status != null) : tail(logfile, logStart);
+        if (outcome != null) {
+            return outcome;
         }
         if (timedOut.get()) {
             return new Outcome.Failed(ExitCode.TEMPFAIL, "did not report ready within " + timeout.toSeconds()
-                    + " s (--start-timeout); killed pid " + pid + tail(logfile, logStart));
+                    + " s (--start-timeout); killed pid " + pid + tail);
         }
-        Integer status = awaitExit(posix, pid);
         return new Outcome.Failed(ExitCode.NODE_FAILED, "exited"
-                + (status == null ? "" : " with status " + status) + " before it was ready" + tail(logfile, logStart));
+                + (status == null ? "" : " with status " + status) + " before it was ready" + tail);
+    }
+
+    private static void closeOutput(Posix posix, Posix.Spawned spawned) {
+        if (spawned.outputFd() >= 0) {
+            posix.close(spawned.outputFd());
+        }
+    }
+
+    /**
+     * What a node that never reached its own logfile printed, read from its output pipe once it
+     * is gone (then the pipe is at end-of-file, so the read cannot hang).
+     */
+    private static String captured(Posix posix, Posix.Spawned spawned, boolean exited) {
+        if (spawned.outputFd() < 0) {
+            return "";
+        }
+        try {
+            if (!exited) {
+                return "";
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            int n;
+            while (out.size() < 65536 && (n = posix.read(spawned.outputFd(), buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+            String text = summary(out.toString(StandardCharsets.UTF_8));
+            return text.isEmpty() ? "" : ": " + text;
+        } finally {
+            closeOutput(posix, spawned);
+        }
     }
 
     private static Outcome parse(String line) {
@@ -190,19 +229,24 @@ public final class Detacher {
             byte[] bytes = new byte[(int) (f.length() - start)];
             f.seek(start);
             f.readFully(bytes);
-            Deque<String> last = new ArrayDeque<>();
-            for (String l : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-                // stack frames say where, the lines around them say what: keep the what
-                if (!l.isBlank() && !l.strip().startsWith("at ") && !l.strip().startsWith("...")) {
-                    last.addLast(l.strip());
-                    if (last.size() > 3) {
-                        last.removeFirst();
-                    }
-                }
-            }
-            return ": " + String.join(" | ", last) + " (log: " + logfile + ")";
+            return ": " + summary(new String(bytes, StandardCharsets.UTF_8)) + " (log: " + logfile + ")";
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The last three lines of {@code text}, stack frames left out: usually the error. */
+    private static String summary(String text) {
+        Deque<String> last = new ArrayDeque<>();
+        for (String l : text.split("\n")) {
+            // stack frames say where, the lines around them say what: keep the what
+            if (!l.isBlank() && !l.strip().startsWith("at ") && !l.strip().startsWith("...")) {
+                last.addLast(l.strip());
+                if (last.size() > 3) {
+                    last.removeFirst();
+                }
+            }
+        }
+        return String.join(" | ", last);
     }
 }

@@ -9,8 +9,8 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.OsErrors;
 import io.drover.core.UsageException;
-import io.drover.posix.Pidfile;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.util.Locale;
@@ -49,7 +49,7 @@ final class LogSetup {
                 new FileOutputStream(logfile, true).close();
             } catch (IOException e) {
                 throw new DroverException(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
-                        + osReason(e));
+                        + OsErrors.reason(e));
             }
         }
         if (System.getProperty("logback.configurationFile") == null) {
@@ -79,14 +79,5 @@ final class LogSetup {
             root.addAppender(appender);
         }
         return LoggerFactory.getLogger("drover");
-    }
-
-    /** "Permission denied" out of "/x/y.log (Permission denied)". */
-    static String osReason(IOException e) {
-        String m = e.getMessage();
-        if (m != null && m.endsWith(")") && m.lastIndexOf(" (") > 0) {
-            return m.substring(m.lastIndexOf(" (") + 2, m.length() - 1);
-        }
-        return Pidfile.reason(e);
     }
 }

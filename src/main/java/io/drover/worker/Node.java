@@ -3,7 +3,6 @@ package io.drover.worker;
 import io.drover.api.NodeApp;
 import io.drover.api.NodeContext;
 import io.drover.api.Shutdown;
-import io.drover.core.Dirs;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
@@ -36,7 +35,8 @@ public final class Node {
     private volatile Throwable startFailure;
     private NodeState state = NodeState.STARTING;
     private Logger log;
-    private NodeApp app;
+    /** Written by the restart thread, read by stop: published safely. */
+    private volatile NodeApp app;
 
     /** Makes a fresh application instance from the {@code -A} class (null: none given). */
     @FunctionalInterface
@@ -73,17 +73,24 @@ public final class Node {
             RootPolicy.check(root, cfg.app(), cfg.uid(), System.getenv(RootPolicy.FORCE_ROOT));
             String logfile = expand(cfg.logfile(), "--logfile");
             String pidPath = expand(cfg.pidfile(), "--pidfile");
-            if (cfg.uid() != null || cfg.gid() != null) {
-                // Directories are made while still root and given to the user; every file is
-                // then opened as the user, so the node can never write where the user cannot.
+            boolean dropping = cfg.uid() != null || cfg.gid() != null;
+            boolean prepared = false;
+            if (dropping) {
+                // Root makes the missing directories (by descriptor, checking that nobody else
+                // can write on the way) and gives them to the user; every file is then opened
+                // as the user, so root never opens a path the user could point elsewhere.
                 Identity id = Posix.get().identity(cfg.uid(), cfg.gid());
-                for (String file : new String[] {logfile, pidPath}) {
-                    if (file != null && root) {
-                        Dirs.createParents(Path.of(file), id.uid(), id.gid());
-                    }
+                if (root) {
+                    prepareDirectories(id, logfile, pidPath);
+                    prepared = true;
                 }
                 Posix.get().become(id);
                 root = Host.isEffectiveRoot();
+                if (handshake != null) {
+                    // the spawner gave us a pipe for output until now (Detacher): from here on
+                    // the node's output goes to its own logfile, opened as the user
+                    Posix.get().redirectOutput(logfile);
+                }
             }
             if (handshake == null) {
                 // A spawner applied these before exec; run by hand, the node applies them itself.
@@ -93,9 +100,10 @@ public final class Node {
                 if (cfg.workdir() != null) {
                     Posix.get().chdir(cfg.workdir());
                 }
-            }
-            if (logfile != null) {
-                Dirs.createParents(Path.of(logfile));
+                if (!prepared) {
+                    // nobody checked the layout for a node run by hand
+                    prepareDirectories(null, logfile, pidPath);
+                }
             }
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()));
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
@@ -104,8 +112,8 @@ public final class Node {
             SignalHooks.handle("INT", () -> events.add(NodeState.Event.INT));
             SignalHooks.handle("HUP", () -> events.add(NodeState.Event.HUP));
             if (pidPath != null) {
-                Dirs.createParents(Path.of(pidPath));
-                pidfile = Pidfile.acquire(Path.of(pidPath), reason -> log.warn("replaced a stale pidfile: {}", reason));
+                pidfile = Pidfile.acquire(Path.of(pidPath), NodeIdentity.of(nodename.full(), null),
+                        reason -> log.warn("replaced a stale pidfile: {}", reason));
                 Pidfile held = pidfile;
                 Runtime.getRuntime().addShutdownHook(new Thread(held::close, "drover-pidfile-cleanup"));
             }
@@ -252,6 +260,14 @@ public final class Node {
     private static void background(String name, Runnable task) {
         Thread t = new Thread(task, name);
         t.start();
+    }
+
+    private static void prepareDirectories(Identity owner, String... files) {
+        for (String file : files) {
+            if (file != null) {
+                Posix.get().prepareDirectory(Path.of(file), owner);
+            }
+        }
     }
 
     private String expand(String template, String option) {

@@ -1,0 +1,76 @@
+package io.drover.posix;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * Who holds a file's lock, in the kernel's words: {@code /proc/locks}, read without native
+ * code. A pidfile's content is whatever its directory's owner wrote; the pid in the lock table
+ * is the process that really holds the lock (docs/security.md, S6).
+ */
+final class LockTable {
+    private LockTable() {}
+
+    private static final Path LOCKS = Path.of("/proc/locks");
+
+    /**
+     * The pid holding a POSIX (fcntl) write or read lock on the file, if the kernel lists one.
+     * Lines look like {@code 1: POSIX  ADVISORY  WRITE 4242 fd:01:1311 0 EOF}; blocked waiters
+     * ({@code 1: -> POSIX ...}) and open-file-description locks (pid -1) do not count.
+     */
+    static OptionalLong holder(Pidfile.FileIdentity file) {
+        String text;
+        try {
+            text = Files.readString(LOCKS, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+        String device = String.format("%02x:%02x:%d", major(file.dev()), minor(file.dev()), file.ino());
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 6 || f[1].equals("->") || !f[1].equals("POSIX")) {
+                continue;
+            }
+            if (sameFile(f[5], device)) {
+                try {
+                    long pid = Long.parseLong(f[4]);
+                    if (pid > 0) {
+                        return OptionalLong.of(pid);
+                    }
+                } catch (NumberFormatException e) {
+                    // not a line of the format above
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The kernel prints major and minor in hex with at least two digits; compare by value. */
+    private static boolean sameFile(String field, String expected) {
+        String[] a = field.split(":");
+        String[] b = expected.split(":");
+        if (a.length != 3) {
+            return false;
+        }
+        try {
+            return Long.parseLong(a[0], 16) == Long.parseLong(b[0], 16)
+                    && Long.parseLong(a[1], 16) == Long.parseLong(b[1], 16)
+                    && Long.parseLong(a[2]) == Long.parseLong(b[2]);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** glibc's gnu_dev_major: the device number's major part. */
+    static long major(long dev) {
+        return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+    }
+
+    /** glibc's gnu_dev_minor. */
+    static long minor(long dev) {
+        return (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+    }
+}

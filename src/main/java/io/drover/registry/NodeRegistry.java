@@ -1,0 +1,185 @@
+package io.drover.registry;
+
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.Install;
+import io.drover.core.OsErrors;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * What drover remembers of the nodes it started, one record per nodename in a directory only
+ * the invoking user can write ({@code Host.registryDir()}, mode 0700). A restart re-runs the
+ * command line recorded here, never what a process's {@code /proc/PID/cmdline} says: the node's
+ * user controls its process and its pidfile, not this directory (docs/security.md, S1).
+ *
+ * <p>Records are Java properties with a {@code format} number, written to a temporary file,
+ * synced and renamed into place. A record that cannot be read, is of an unknown format, or lies
+ * in a directory or file someone else could have written is reported, never trusted.
+ */
+public final class NodeRegistry {
+    /** The record format this drover writes and reads. */
+    public static final int FORMAT = 1;
+    private static final String SUFFIX = ".node";
+
+    private final Path dir;
+
+    public NodeRegistry(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A record that is not trusted, and why. */
+    public static final class CorruptRecordException extends DroverException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptRecordException(Path file, String why) {
+            super(ExitCode.SOFTWARE, "node record " + file + " " + why + "; not trusted");
+        }
+    }
+
+    /** The record of {@code nodename}, if there is one. */
+    public Optional<NodeRecord> find(String nodename) {
+        Path file = fileOf(nodename);
+        byte[] bytes;
+        try {
+            checkOwnedByUs(dir, true);
+            checkOwnedByUs(file, false);
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new CorruptRecordException(file, "cannot be read: " + OsErrors.reason(e));
+        }
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CorruptRecordException(file, "is not a properties file");
+        }
+        String format = p.getProperty("format");
+        if (!Integer.toString(FORMAT).equals(format)) {
+            throw new CorruptRecordException(file, "has format " + format + ", this drover reads format " + FORMAT);
+        }
+        List<String> argv = new ArrayList<>();
+        for (int i = 0; p.getProperty("argv." + i) != null; i++) {
+            argv.add(p.getProperty("argv." + i));
+        }
+        if (!nodename.equals(p.getProperty("nodename")) || argv.isEmpty()) {
+            throw new CorruptRecordException(file, "is incomplete");
+        }
+        try {
+            return Optional.of(new NodeRecord(nodename, p.getProperty("pidfile"), p.getProperty("logfile"),
+                    List.copyOf(argv), Instant.parse(p.getProperty("started")),
+                    Integer.parseInt(p.getProperty("restarts", "0")), p.getProperty("lastExit"),
+                    p.getProperty("version"), p.getProperty("uid") == null ? null : Integer.valueOf(p.getProperty("uid"))));
+        } catch (RuntimeException e) {
+            throw new CorruptRecordException(file, "has a field that does not parse");
+        }
+    }
+
+    /** Writes {@code record} atomically (temporary file, fsync, rename). */
+    public void write(NodeRecord record) {
+        Path file = fileOf(record.nodename());
+        Path temp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            ensureDir();
+            Properties p = new Properties();
+            p.setProperty("format", Integer.toString(FORMAT));
+            p.setProperty("nodename", record.nodename());
+            set(p, "pidfile", record.pidfile());
+            set(p, "logfile", record.logfile());
+            for (int i = 0; i < record.argv().size(); i++) {
+                p.setProperty("argv." + i, record.argv().get(i));
+            }
+            p.setProperty("started", record.started().toString());
+            p.setProperty("restarts", Integer.toString(record.restarts()));
+            set(p, "lastExit", record.lastExit());
+            set(p, "uid", record.uid() == null ? null : record.uid().toString());
+            p.setProperty("version", record.version() == null ? Install.version() : record.version());
+            StringWriter text = new StringWriter();
+            p.store(text, "drover node record");
+            Files.deleteIfExists(temp);
+            try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // nothing was renamed into place
+            }
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot write node record " + file + ": " + OsErrors.reason(e));
+        }
+    }
+
+    private static void set(Properties p, String key, String value) {
+        if (value != null) {
+            p.setProperty(key, value);
+        }
+    }
+
+    private Path fileOf(String nodename) {
+        // nodenames are names (no '/', no '..', no control characters): the grammar refuses others
+        if (nodename.contains("/") || nodename.startsWith(".")) {
+            throw new DroverException(ExitCode.USAGE, "not a node name: " + nodename);
+        }
+        return dir.resolve(nodename + SUFFIX);
+    }
+
+    /** The directory, 0700 and ours; an existing one anyone else can write is refused. */
+    private void ensureDir() throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir.getParent());
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made by a concurrent drover of ours: checked below
+            }
+        }
+        checkOwnedByUs(dir, true);
+    }
+
+    private static void checkOwnedByUs(Path p, boolean directory) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        boolean ours = uid == currentUid();
+        boolean kind = directory ? a.isDirectory() : a.isRegularFile();
+        Set<PosixFilePermission> perms = a.permissions();
+        boolean othersWrite = perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE);
+        if (!ours || !kind || othersWrite) {
+            throw new CorruptRecordException(p, "is not a " + (directory ? "directory" : "file")
+                    + " only this user can write");
+        }
+    }
+
+    private static int currentUid() {
+        return io.drover.posix.ProcessTable.uid(ProcessHandle.current().pid()).orElse(-1);
+    }
+}
