@@ -83,6 +83,7 @@ final class TerminalReporter implements ClusterListener {
             return switch (s.state()) {
                 case "running" -> output.paint(Output.GREEN, "running") + " (pid " + s.pid()
                         + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")";
+                case "starting" -> "starting (pid " + s.pid() + ", not yet ready)";
                 case "stopped" -> "stopped";
                 default -> output.paint(Output.RED, s.state()) + ": " + s.reason();
             };

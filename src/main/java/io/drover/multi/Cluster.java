@@ -14,6 +14,7 @@ import io.drover.registry.NodeRecord;
 import io.drover.registry.NodeRegistry;
 import io.drover.worker.Detacher;
 import io.drover.worker.NodeIdentity;
+import io.drover.worker.ReadyMark;
 import io.drover.worker.RootPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,7 +166,9 @@ public final class Cluster {
                 continue;
             }
             if (state instanceof PidfileState.Running r) {
-                listener.node(node, new NodeEvent.Status("running", r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
+                // alive but not yet ready (or its starter died before it was): "starting"
+                String running = ProcessTable.hasThread(r.pid(), ReadyMark.THREAD) ? "running" : "starting";
+                listener.node(node, new NodeEvent.Status(running, r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
                         node.pidfile(), null));
             } else if (state instanceof PidfileState.Stale s) {
                 dead = true;

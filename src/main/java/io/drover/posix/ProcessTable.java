@@ -116,6 +116,24 @@ public final class ProcessTable {
         return Optional.empty();
     }
 
+    /** Whether one of the process's threads has this name ({@code /proc/PID/task/TID/comm}). */
+    public static boolean hasThread(long pid, String name) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    if (Files.readString(task.resolve("comm"), StandardCharsets.ISO_8859_1).trim().equals(name)) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // that thread is gone
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
     /** How long the process has run, if the JDK can tell. */
     public static Optional<Duration> uptime(long pid) {
         return ProcessHandle.of(pid)

@@ -5,6 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.OsErrors;
 import io.drover.core.Signals;
 import io.drover.posix.Identity;
+import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
@@ -89,6 +90,8 @@ public final class Detacher {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("DROVER_FAKEFORK");
         env.put(Handshake.ENV, Integer.toString(Posix.HANDSHAKE_FD));
+        // the node keeps to the same deadline by itself, should we die before it is ready
+        env.put(Handshake.START_TIMEOUT_ENV, Long.toString(timeout.toMillis()));
 
         Posix.Spawned spawned;
         try {
@@ -116,6 +119,11 @@ public final class Detacher {
         }
         Integer status = awaitExit(posix, pid);
         String tail = capture ? captured(posix, spawned, status != null) : tail(logfile, logStart);
+        if (pidfile != null && status != null) {
+            // a node killed before it was ready could not remove its pidfile: a failed start
+            // leaves nothing behind (a live holder, another node that won a race, is left alone)
+            Pidfile.removeIfStale(Path.of(pidfile), Pidfile.NodeCheck.ANY);
+        }
         if (outcome != null) {
             return outcome;
         }

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Handshake {
     public static final String ENV = "DROVER_HANDSHAKE_FD";
+    /** How long, in milliseconds, the spawner waits for the ready report; the node keeps to it too. */
+    public static final String START_TIMEOUT_ENV = "DROVER_START_TIMEOUT_MS";
 
     private final FileOutputStream out;
     private boolean sent;
@@ -35,6 +37,17 @@ public final class Handshake {
             // Opening /dev/fd/N reaches the inherited pipe without a native call.
             return new Handshake(new FileOutputStream("/dev/fd/" + fd));
         } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The spawner's start timeout, or null if it set none (0 or absent: no limit). */
+    public static java.time.Duration startTimeout() {
+        String ms = System.getenv(START_TIMEOUT_ENV);
+        try {
+            long v = ms == null ? 0 : Long.parseLong(ms);
+            return v > 0 ? java.time.Duration.ofMillis(v) : null;
+        } catch (NumberFormatException e) {
             return null;
         }
     }

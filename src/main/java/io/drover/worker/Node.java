@@ -152,10 +152,23 @@ public final class Node {
         log.info("{} starting (pid {}, {} threads)", nodename, ProcessHandle.current().pid(), cfg.concurrency());
         startApp(appClass);
         boolean reported = false;
+        // A spawned node keeps to its spawner's start timeout by itself: if the spawner died,
+        // nobody else would end a node that never becomes ready (issue 17, item 3).
+        java.time.Duration limit = handshake == null ? null : Handshake.startTimeout();
+        long deadline = limit == null ? 0 : System.nanoTime() + limit.toNanos();
         while (true) {
             NodeState.Event event;
             try {
-                event = events.take();
+                if (!reported && limit != null) {
+                    event = events.poll(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    if (event == null) {
+                        stopQuietly(Shutdown.COLD);
+                        throw new DroverException(ExitCode.TEMPFAIL, "did not become ready within "
+                                + limit.toMillis() / 1000.0 + " s (--start-timeout); exiting");
+                    }
+                } else {
+                    event = events.take();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 event = NodeState.Event.INT;
@@ -170,6 +183,7 @@ public final class Node {
                 case RUNNING -> {
                     if (!reported) {
                         reported = true;
+                        ReadyMark.set();
                         log.info("{} ready", nodename);
                         if (handshake != null) {
                             handshake.ready(ProcessHandle.current().pid());
