@@ -64,8 +64,10 @@ public record Host(String hostname, boolean root, Map<String, String> env) {
 
     /**
      * Where drover remembers the nodes this user started (the node registry):
-     * {@code DROVER_STATE_DIR} if set; root's is {@code /var/lib/drover}, which survives a
-     * reboot so a node's options do too (unlike {@code /run}); others'
+     * {@code DROVER_STATE_DIR} if set; root's is {@code /var/lib/drover-registry}, which
+     * survives a reboot so a node's options do too (unlike {@code /run}), and is not
+     * {@code /var/lib/drover} or {@code /run/drover}: in the shipped layout those belong to the
+     * nodes' user, and root never trusts a directory that user can write; others'
      * {@code $XDG_STATE_HOME/drover}.
      */
     public String registryDir() {
@@ -73,7 +75,7 @@ public record Host(String hostname, boolean root, Map<String, String> env) {
         if (override != null && !override.isEmpty()) {
             return override;
         }
-        return root ? "/var/lib/drover" : stateDir() + "/drover";
+        return root ? "/var/lib/drover-registry" : stateDir() + "/drover";
     }
 
     private String stateDir() {
