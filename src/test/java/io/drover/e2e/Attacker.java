@@ -1,0 +1,227 @@
+package io.drover.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real process of the untrusted user: {@code /usr/bin/python3} run as {@code nobody:nogroup}
+ * with no supplementary groups ({@code setpriv}), the user a node drops to and who owns the
+ * node's directories. Its stdout (one line per thing it did) goes to a file the test reads.
+ *
+ * <p>{@code /usr/bin/python3}, not whatever {@code python3} is on the PATH: root's pyenv shim
+ * lives under {@code /root}, which nobody cannot read.
+ */
+final class Attacker implements AutoCloseable {
+    static final String USER = "nobody";
+    static final String GROUP = "nogroup";
+
+    /**
+     * {@code PIDFILE PID MARKER}: writes PID ({@code self}: its own) into PIDFILE, holds an fcntl
+     * lock on it as a node does, prints {@code locked} and waits. Run by root instead, it is the
+     * payload: it creates MARKER and exits, the proof that root executed nobody's program.
+     */
+    static final String HOLD_LOCK = """
+            import fcntl, os, sys, time
+            pidfile, pid, marker = sys.argv[1:4]
+            if os.geteuid() == 0:
+                fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                os.write(fd, b"root ran the attacker's program, pid %d\\n" % os.getpid())
+                sys.exit(0)
+            fd = os.open(pidfile, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.write(fd, (str(os.getpid()) if pid == "self" else pid).encode() + b"\\n")
+            fcntl.lockf(fd, fcntl.LOCK_EX)
+            print("locked", flush=True)
+            while True:
+                time.sleep(3600)
+            """;
+
+    /** {@code SOURCE LINK}: a hard link, made as nobody (protected_hardlinks allows one's own files). */
+    static final String HARD_LINK = """
+            import os, sys
+            os.link(sys.argv[1], sys.argv[2])
+            print("linked", flush=True)
+            """;
+
+    /**
+     * inotify through ctypes (no package needed), and the atomic swap of two names in one
+     * directory ({@code renameat2(RENAME_EXCHANGE)}): root's file or directory and a symlink the
+     * attacker prepared beforehand trade places, so the swap succeeds only while root's entry
+     * still exists and "swapped" counts only real wins.
+     */
+    private static final String RACE_PRELUDE = """
+            import ctypes, os, struct, sys
+            libc = ctypes.CDLL(None, use_errno=True)
+            IN_CREATE, IN_ISDIR, AT_FDCWD, RENAME_EXCHANGE = 0x100, 0x40000000, -100, 2
+            def watch(d):
+                fd = libc.inotify_init1(0)
+                if fd < 0 or libc.inotify_add_watch(fd, d.encode(), IN_CREATE) < 0:
+                    sys.exit("inotify on %s: %s" % (d, os.strerror(ctypes.get_errno())))
+                return fd
+            def created(fd):
+                while True:
+                    buf = os.read(fd, 65536)
+                    i = 0
+                    while i < len(buf):
+                        _, mask, _, n = struct.unpack_from("iIII", buf, i)
+                        yield mask, buf[i + 16:i + 16 + n].rstrip(b"\\0").decode()
+                        i += 16 + n
+            def exchange(a, b):
+                if libc.renameat2(AT_FDCWD, a.encode(), AT_FDCWD, b.encode(), RENAME_EXCHANGE) != 0:
+                    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+            class Links:
+                # a symlink made ahead of time, so the swap is one system call after the event
+                def __init__(self, d, target):
+                    self.d, self.target, self.n = d, target, 0
+                    self.next()
+                def next(self):
+                    self.n += 1
+                    self.path = os.path.join(self.d, ".atk%d" % self.n)
+                    os.symlink(self.target, self.path)
+            """;
+
+    /**
+     * {@code DIR TARGET KEEP}: the moment any file but KEEP appears in DIR (a temporary pidfile
+     * {@code .w1.pid.PID.tmp}, or whatever name the code uses), it becomes a symlink to TARGET.
+     * Root's file is then removed. Prints {@code watching}, then {@code swapped NAME} per win.
+     */
+    static final String SWAP_NEW_FILES = RACE_PRELUDE + """
+            d, target, keep = sys.argv[1:4]
+            fd = watch(d)
+            links = Links(d, target)
+            print("watching", flush=True)
+            for mask, name in created(fd):
+                if mask & IN_ISDIR or name == keep or name.startswith(".atk"):
+                    continue
+                try:
+                    exchange(links.path, os.path.join(d, name))
+                except OSError as e:
+                    print("missed %s: %s" % (name, e.strerror), flush=True)
+                    continue
+                print("swapped " + name, flush=True)
+                try:
+                    os.unlink(links.path)
+                except OSError:
+                    pass
+                links.next()
+            """;
+
+    /**
+     * {@code DIR NAME TARGET}: the moment directory DIR/NAME appears, it becomes a symlink to
+     * TARGET (root's directory moves aside to {@code .atkN}). Prints {@code watching}, then
+     * {@code swapped NAME} per win.
+     */
+    static final String SWAP_NEW_DIRECTORY = RACE_PRELUDE + """
+            d, victim, target = sys.argv[1:4]
+            fd = watch(d)
+            links = Links(d, target)
+            print("watching", flush=True)
+            for mask, name in created(fd):
+                if not mask & IN_ISDIR or name != victim:
+                    continue
+                try:
+                    exchange(links.path, os.path.join(d, name))
+                except OSError as e:
+                    print("missed %s: %s" % (name, e.strerror), flush=True)
+                    continue
+                print("swapped " + name, flush=True)
+                links.next()
+            """;
+
+    private final Process process;
+    private final Path output;
+
+    private Attacker(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /** Starts SCRIPT as nobody with ARGS; its stdout and stderr go to {@code output}. */
+    static Attacker start(Path output, String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + GROUP,
+                "--clear-groups", "/usr/bin/python3", "-c", script));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            return new Attacker(pb.start(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run the attacker " + command, e);
+        }
+    }
+
+    /** Runs SCRIPT as nobody to its end; fails unless it exits 0. */
+    static List<String> runOnce(Path output, String script, String... args) {
+        try (Attacker a = start(output, script, args)) {
+            try {
+                if (!a.process.waitFor(Procs.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new AssertionError("the attacker did not finish: " + a.lines());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            if (a.process.exitValue() != 0) {
+                throw new AssertionError("the attacker failed (exit " + a.process.exitValue() + "): " + a.lines());
+            }
+            return a.lines();
+        }
+    }
+
+    /** The setpriv process execs python: this is the attacker's own pid. */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return Procs.alive(pid());
+    }
+
+    List<String> lines() {
+        try {
+            return Files.readAllLines(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** How many lines start with {@code prefix}. */
+    long count(String prefix) {
+        return lines().stream().filter(l -> l.startsWith(prefix)).count();
+    }
+
+    /** Waits until the attacker printed {@code line}; fails at once if it died first. */
+    void awaitLine(String line) {
+        Procs.waitUntil("the attacker to print '" + line + "'", Procs.PATIENCE, () -> {
+            if (lines().contains(line)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the attacker exited (" + process.exitValue() + ") before '" + line + "': "
+                        + lines());
+            }
+            return false;
+        }, this::toString);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(Procs.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "attacker pid " + pid() + " said " + lines();
+    }
+}
