@@ -285,6 +285,43 @@ final class JnrPosix implements Posix {
         }
     }
 
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 02000000;
+    private static final int SUN_PATH = 108;
+
+    @Override
+    public boolean notifyServiceManager(String socket, String state) {
+        if (socket == null || socket.isEmpty() || !(socket.startsWith("/") || socket.startsWith("@"))) {
+            return false;
+        }
+        byte[] path = socket.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean abstractName = path[0] == '@';
+        if (path.length >= SUN_PATH) {
+            return false;
+        }
+        // struct sockaddr_un: sa_family_t in the machine's byte order, then the path; an
+        // abstract name starts with a NUL byte and has no terminating one
+        byte[] addr = new byte[2 + SUN_PATH];
+        java.nio.ByteBuffer.wrap(addr).order(java.nio.ByteOrder.nativeOrder()).putShort((short) AF_UNIX);
+        System.arraycopy(path, 0, addr, 2, path.length);
+        if (abstractName) {
+            addr[2] = 0;
+        }
+        int length = 2 + path.length + (abstractName ? 0 : 1);
+        LibC libc = LibCHolder.LIBC;
+        int fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            return false;
+        }
+        try {
+            byte[] msg = state.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return libc.sendto(fd, msg, msg.length, 0, addr, length) == msg.length;
+        } finally {
+            libc.close(fd);
+        }
+    }
+
     @Override
     public void prepareDirectory(Path file, Identity owner) {
         new DirWalk(posix, LibCHolder.LIBC, owner).prepare(file);

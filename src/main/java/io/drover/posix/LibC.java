@@ -65,4 +65,10 @@ public interface LibC {
     int posix_spawn_file_actions_addopen(jnr.ffi.Pointer actions, int fd, String path, int oflag, int mode);
 
     int posix_spawn_file_actions_adddup2(jnr.ffi.Pointer actions, int fd, int newfd);
+
+    // sd_notify(3)'s datagram, without libsystemd.
+
+    int socket(int domain, int type, int protocol);
+
+    long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrlen);
 }

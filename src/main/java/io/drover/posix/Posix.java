@@ -48,6 +48,14 @@ public interface Posix {
      */
     void redirectOutput(String logfile);
 
+    /**
+     * Sends {@code state} ("READY=1", "STOPPING=1"...) to the service manager at
+     * {@code NOTIFY_SOCKET}, as sd_notify(3) does: one datagram on a UNIX socket.
+     *
+     * @return false when there is no NOTIFY_SOCKET or the datagram could not be sent
+     */
+    boolean notifyServiceManager(String socket, String state);
+
     /** Sends a signal; false if the process does not exist (ESRCH). */
     boolean kill(long pid, int signal);
 

@@ -89,6 +89,8 @@ public final class Detacher {
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("DROVER_FAKEFORK");
+        // a detached node is not the service's main process: only its starter may notify
+        env.remove(ServiceManager.SOCKET_ENV);
         env.put(Handshake.ENV, Integer.toString(Posix.HANDSHAKE_FD));
         // the node keeps to the same deadline by itself, should we die before it is ready
         env.put(Handshake.START_TIMEOUT_ENV, Long.toString(timeout.toMillis()));

@@ -32,6 +32,7 @@ public final class Node {
     private final AppFactory factory;
     private final NodeName nodename;
     private final BlockingQueue<NodeState.Event> events = new LinkedBlockingQueue<>();
+    private final ServiceManager systemd = ServiceManager.fromEnvironment();
     private volatile Throwable startFailure;
     private NodeState state = NodeState.STARTING;
     private Logger log;
@@ -185,11 +186,17 @@ public final class Node {
                         reported = true;
                         ReadyMark.set();
                         log.info("{} ready", nodename);
+                        if (systemd != null) {
+                            systemd.ready(nodename + " ready");
+                        }
                         if (handshake != null) {
                             handshake.ready(ProcessHandle.current().pid());
                         }
                     } else {
                         log.info("{} restarted in place (pid {} unchanged)", nodename, ProcessHandle.current().pid());
+                        if (systemd != null) {
+                            systemd.ready(nodename + " ready");
+                        }
                     }
                 }
                 case FAILED -> {
@@ -203,6 +210,9 @@ public final class Node {
                 }
                 case RESTARTING -> {
                     log.info("{} restarting in place (SIGHUP)", nodename);
+                    if (systemd != null) {
+                        systemd.reloading();
+                    }
                     background("drover-restart", () -> {
                         stopQuietly(Shutdown.WARM);
                         startApp(appClass);
@@ -210,6 +220,9 @@ public final class Node {
                 }
                 case STOPPING_WARM -> {
                     log.info("{} warm shutdown (SIGTERM): finishing work in flight", nodename);
+                    if (systemd != null) {
+                        systemd.stopping(nodename + ": warm shutdown, finishing work in flight");
+                    }
                     background("drover-stop", () -> {
                         stopQuietly(Shutdown.WARM);
                         events.add(NodeState.Event.STOPPED);
@@ -217,6 +230,9 @@ public final class Node {
                 }
                 case STOPPING_COLD -> {
                     log.info("{} cold shutdown{}", nodename, from == NodeState.STOPPING_WARM ? " (asked again)" : " (SIGINT)");
+                    if (systemd != null) {
+                        systemd.stopping(nodename + ": cold shutdown");
+                    }
                     background("drover-stop-cold", () -> {
                         stopQuietly(Shutdown.COLD);
                         events.add(NodeState.Event.STOPPED);

@@ -223,6 +223,26 @@ final class Sandbox implements AutoCloseable {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
+    /** Sends a signal by name with kill(1). */
+    static void signal(long pid, String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+            if (!kill.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** target/test-classes, where the fixture applications are. */
+    static String testClasses() {
+        return io.drover.e2e.Drover.testClasses();
+    }
+
     static void term(long pid) {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
     }

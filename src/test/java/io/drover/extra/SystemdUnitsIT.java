@@ -178,8 +178,17 @@ class SystemdUnitsIT {
 
     /** Boots a private systemd with the rendered units and drover.conf pointing into the temp dir. */
     void bootWith(String nodes) throws IOException {
+        bootWith(nodes, Map.of(), "");
+    }
+
+    /**
+     * As {@link #bootWith(String)}, with some of drover.conf's variables set otherwise, extra
+     * lines appended to it, and drover@.service's WatchdogSec shortened to 3 s.
+     */
+    void bootWith(String nodes, Map<String, String> conf, String extraLines) throws IOException {
         Files.createDirectories(tmp.resolve("lib"));
-        String conf = Render.setVariables(shipped("drover.conf"), Render.map(
+        Map<String, String> overrides = conf;
+        String text = Render.setVariables(shipped("drover.conf"), Render.map(
                 "DROVER_BIN", dist.resolve("bin/drover").toString(),
                 "JAVA_HOME", Sandbox.javaHome(),
                 "DROVERD_NODES", nodes,
@@ -189,8 +198,13 @@ class SystemdUnitsIT {
                 "DROVERBEAT_PID_FILE", tmp + "/run/beat.pid",
                 "DROVERBEAT_LOG_FILE", tmp + "/log/beat.log",
                 "DROVERBEAT_SCHEDULE", tmp + "/lib/beat.schedule"));
-        Sandbox.write(tmp.resolve("drover.conf"), conf);
-        systemd = PrivateSystemd.boot(box, renderedUnits());
+        Sandbox.write(tmp.resolve("drover.conf"), Render.setVariables(text, overrides) + extraLines);
+        Map<String, String> units = renderedUnits();
+        if (!overrides.isEmpty() || !extraLines.isEmpty()) {
+            units.put("drover@.service", Render.replace(units.get("drover@.service"),
+                    Render.map("WatchdogSec=30", "WatchdogSec=3"), "drover@.service"));
+        }
+        systemd = PrivateSystemd.boot(box, units);
     }
 
     String detail(String unit) {
@@ -366,5 +380,68 @@ class SystemdUnitsIT {
         assertWarmShutdown("beat", pid);
         assertTrue(logSince("beat", pid).contains("beat stopped"), log("beat"));
         assertNotEquals("", Sandbox.read(tmp.resolve("lib/beat.schedule")));
+    }
+
+    // ---- Type=notify: readiness, failure, watchdog
+
+    private void bootWithApp(String app, String opts) throws IOException {
+        bootWith("unused", Render.map("DROVER_APP", app, "DROVERD_OPTS", opts), "DROVER_FORCE_ROOT=1\n");
+    }
+
+    @Test
+    void drover_at_w1_is_activating_until_its_application_reports_ready_and_active_after() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
+        Path go = tmp.resolve("go");
+        bootWithApp("io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.testClasses() + " -- " + go);
+
+        systemd.ok("start", "--no-block", "drover@w1.service");
+        long pid = Sandbox.awaitPidfile(pidfile("w1"), null, () -> detail("drover@w1.service"));
+        Sandbox.await("w1 to wait for its signal file", () -> logSince("w1", pid).contains("ready once"), () -> log("w1"));
+        assertEquals("activating", systemd.show("drover@w1.service", "ActiveState"), () -> detail("drover@w1.service"));
+
+        Sandbox.write(go, "go\n");
+        Sandbox.await("drover@w1 to become active", () -> "active".equals(systemd.show("drover@w1.service", "ActiveState")),
+                () -> detail("drover@w1.service"));
+        assertEquals(String.valueOf(pid), systemd.show("drover@w1.service", "MainPID"));
+        assertTrue(systemd.show("drover@w1.service", "StatusText").contains("ready"), () -> detail("drover@w1.service"));
+
+        systemd.ok("stop", "drover@w1.service");
+        assertStoppedCleanly("drover@w1.service");
+        assertWarmShutdown("w1", pid);
+    }
+
+    @Test
+    void drover_at_w1_whose_application_throws_in_start_leaves_the_unit_failed() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
+        bootWithApp("io.drover.fixtures.ThrowsAfterOneSecondApp", "--classpath=" + Sandbox.testClasses());
+
+        Sandbox.Result start = systemd.systemctl("start", "drover@w1.service");
+        assertNotEquals(0, start.code(), () -> detail("drover@w1.service"));
+        Sandbox.await("drover@w1 to be failed or restarting", () -> {
+            String state = systemd.show("drover@w1.service", "ActiveState");
+            return state.equals("failed") || state.equals("activating") && !"0".equals(systemd.show("drover@w1.service", "NRestarts"));
+        }, () -> detail("drover@w1.service"));
+        assertEquals("exit-code", systemd.show("drover@w1.service", "Result"), () -> detail("drover@w1.service"));
+        systemd.systemctl("stop", "drover@w1.service");
+    }
+
+    @Test
+    void drover_at_w1_whose_jvm_stops_answering_is_noticed_by_the_watchdog() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
+        bootWithApp("", "");
+
+        systemd.ok("start", "drover@w1.service");
+        long pid = Sandbox.awaitPidfile(pidfile("w1"), null, () -> detail("drover@w1.service"));
+        assertEquals("3000000", systemd.show("drover@w1.service", "WatchdogUSec"), () -> detail("drover@w1.service"));
+        Sandbox.signal(pid, "STOP");
+        try {
+            Sandbox.await("systemd to notice the watchdog timeout", () -> systemd.journal().contains("Watchdog timeout"),
+                    () -> detail("drover@w1.service"));
+        } finally {
+            Sandbox.kill9(pid);
+        }
+        Sandbox.await("systemd to start w1 again", () -> !"0".equals(systemd.show("drover@w1.service", "NRestarts")),
+                () -> detail("drover@w1.service"));
+        systemd.systemctl("stop", "drover@w1.service");
     }
 }
