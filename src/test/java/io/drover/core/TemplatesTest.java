@@ -110,6 +110,29 @@ class TemplatesTest {
         assertEquals(expected, Templates.expandHostInName(name, host));
     }
 
+    /** Issue 16 item 6: a nodename is a name, never a path: %n and %d become parts of pidfile paths. */
+    @ParameterizedTest(name = "''{0}''")
+    @ValueSource(strings = {"../../x", "../../x@h", "a/b@h", "a@b/c", "/@h", "..@h", ".@h", "a@..", "a@.", "..",
+        "a\nb@h", "a@h\n", "a\tb@h", "a\u0000b", "a\u001bb", "a\u007fb", "a\u0085b", "@h", ""})
+    void a_nodename_that_is_not_a_name_is_a_usage_error(String full) {
+        UsageException e = assertThrows(UsageException.class, () -> NodeName.parse(full));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}@{1}")
+    @CsvSource(delimiter = '|', value = {"../x | h", "a | b/c", ".. | h", "a | ..", "a\tb | h"})
+    void a_nodename_built_from_parts_that_are_not_names_is_a_usage_error(String shortName, String host) {
+        assertThrows(UsageException.class, () -> NodeName.of(shortName.replace("\\t", "\t"), host));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"w1@h", "a.b@h", "a..b@h", "...@h", ".w@h", "w1@", "solo", "a b@h", "ünï@cødé", "50%@h"})
+    void a_nodename_that_is_a_name_is_accepted(String full) {
+        assertEquals(full, NodeName.parse(full).full());
+    }
+
     @Test
     void nodename_parse_splits_at_the_first_at() {
         assertEquals(new NodeName("a@b@c", "a", "b@c"), NodeName.parse("a@b@c"));

@@ -648,6 +648,64 @@ class NodeExpanderTest {
         }
     }
 
+    /** Issue 16 item 6: a node's name ends up in its pidfile and logfile paths, so it is never a path. */
+    @Nested
+    class NamesAreNames {
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+            "../../x | ../../x | /",
+            "a/b | a/b | /",
+            "w1@a/b | w1@a/b | /",
+            "/abs | /abs | /",
+            ".. | '..' | ..",
+            ". | '.' | .",
+            "..@HOST | '..' | ..",
+            "w1@.. | '..' | ..",
+        })
+        void a_name_with_a_slash_or_a_dot_step_is_a_usage_error(String name, String shown, String rule) {
+            UsageException e = usageError(name);
+            assertMentions(e, shown, rule);
+            assertEquals(64, e.exitCode());
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"--prefix=../", "--prefix=a/", "--suffix=a/b", "--hostname=..", "-n", "--suffix=.."})
+        void a_naming_option_that_makes_a_path_is_a_usage_error(String token) {
+            List<String> tokens = new ArrayList<>(List.of("w1", token));
+            if (token.equals("-n")) {
+                tokens.add("x/y");
+            }
+            assertThrows(UsageException.class, () -> expand(tokens.toArray(String[]::new)));
+        }
+
+        @ParameterizedTest(name = "code point {0}")
+        @ValueSource(ints = {'\n', '\r', '\t', 0, 1, 0x1b, 0x7f, 0x85})
+        void a_name_with_a_control_character_is_a_one_line_usage_error(int c) {
+            String name = "a" + Character.toString(c) + "b";
+            UsageException e = usageError(name, "-c", "3");
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+            assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+            assertMentions(e, "control character");
+        }
+
+        @Test
+        void a_control_character_from_a_naming_option_is_a_usage_error() {
+            assertMentions(usageError("w1", "--hostname=h\nx"), "h\\nx");
+        }
+
+        @Test
+        void an_empty_name_is_a_usage_error() {
+            assertMentions(usageError("@HOST"), "empty");
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"w1", "a.b", "a..b", "...", ".hidden@h", "w1@", "a b", "w-1_x+y", "ünï@cødé"})
+        void names_that_are_names_are_accepted(String name) {
+            assertEquals(1, expand(name).size());
+        }
+    }
+
     @Test
     void node_specs_are_immutable() {
         NodeSpec node = expand("1", "-c", "3", "--", "x").get(0);
