@@ -74,6 +74,7 @@ final class DaemonOptions {
     /** The settings of one node, with the per-command parts filled in by the caller. */
     WorkerConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
                         List<String> appArgs) {
+        String full = fullNodename(nodename, Host.current().hostname());
         if (startTimeout <= 0) {
             throw new UsageException("--start-timeout must be positive, got " + startTimeout);
         }
@@ -85,14 +86,23 @@ final class DaemonOptions {
                 throw new UsageException("--umask " + umask + " is not an octal number (e.g. 022)");
             }
         }
-        String host = Host.current().hostname();
-        String full = Templates.expandHostInName(nodename, host);
-        if (!full.contains("@")) {
-            full = full + "@" + host;
-        }
         return new WorkerConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
                 classpath, detach, Duration.ofMillis((long) (startTimeout * 1000)), List.copyOf(appArgs),
                 List.copyOf(rawArgs), executable, jvmOpts, uid, gid);
+    }
+
+    /**
+     * The node's name from {@code -n}: host templates expanded as in multi's node names,
+     * this host added when there is no {@code @}, and checked to be a name before anything is
+     * opened with it (issue 16: {@code -n ../../x} would put the pidfile elsewhere).
+     */
+    static String fullNodename(String nodename, String host) {
+        try {
+            String full = Templates.expandHostInName(nodename, host);
+            return NodeName.parse(full.contains("@") ? full : full + "@" + host).full();
+        } catch (UsageException e) {
+            throw new UsageException("-n/--hostname: " + e.getMessage());
+        }
     }
 
     /**

@@ -15,15 +15,18 @@ import picocli.CommandLine.Spec;
             "Start, stop and inspect several worker nodes on this host, tracked through pidfiles.",
             "",
             "Nodes are a count (3 -> drover1@HOST..drover3@HOST) or names (image video -> image@HOST,"
-                + " video@HOST); a name with @ is a full nodename, and %%h in it is this host's name.",
+                + " video@HOST); a name with @ is a full nodename. In node names %%h, %%n and %%d are this"
+                + " host's name, short name and domain; a name is never a path (no /, . or ..).",
             "Options go to every node's worker; -x:NS value and --name:NS=value go only to the nodes in NS:"
-                + " names, full nodenames, 1-based indexes, comma lists of those, or index ranges"
-                + " (1-3, only with a count). --pidfile and --logfile default to %%n-templated paths"
+                + " names (a name first, even 1-3), full nodenames, 1-based indexes, comma lists of those,"
+                + " or index ranges (1-3, only with a count); between namespaces the last written wins."
+                + " --pidfile and --logfile default to %%n-templated paths"
                 + " (root: /run/drover/%%n.pid, /var/log/drover/%%n%%I.log).",
             "Templates in option values: %%h full nodename, %%n short name, %%d host part, %%p full nodename;"
                 + " %%i, %%I and %%%% are left for the worker (pool index, -INDEX, literal %%).",
-            "Naming options (not passed to workers): --range-prefix=drover, --prefix=P, --suffix=S"
-                + " (\"\" for none), --hostname=H or -n H. Output switches, anywhere before --:"
+            "Naming options (not passed to workers; empty means not given): --range-prefix=drover,"
+                + " --prefix=P (named nodes only), --suffix=S (\"\" for none), --hostname=H or -n H."
+                + " --append=WORDS ends every worker's command line. Output switches, anywhere before --:"
                 + " --quiet/-q, --verbose, --no-color, --nosplash, --json.",
             ""},
         subcommands = {

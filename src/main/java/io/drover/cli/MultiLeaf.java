@@ -35,6 +35,9 @@ abstract class MultiLeaf implements Callable<Integer> {
         return Host.current();
     }
 
+    /** Where {@link #nodes} warns; set before {@link #run}. */
+    private java.io.PrintWriter warnings;
+
     @Override
     public final Integer call() {
         ParsedArgs parsed = ArgParser.parse(args, acceptsSignal());
@@ -42,7 +45,7 @@ abstract class MultiLeaf implements Callable<Integer> {
             spec.commandLine().usage(spec.commandLine().getOut());
             return 0;
         }
-        return run(parsed, new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), parsed));
+        return execute(parsed, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /**
@@ -52,16 +55,20 @@ abstract class MultiLeaf implements Callable<Integer> {
      * command's start-up.
      */
     final int execute(ParsedArgs parsed, java.io.PrintWriter out, java.io.PrintWriter err) {
+        warnings = err;
         return run(parsed, new Output(out, err, parsed));
     }
 
     abstract int run(ParsedArgs parsed, Output output);
 
-    /** Expands the positionals (or those after the first {@code skip}) into nodes. */
+    /**
+     * Expands the positionals (or those after the first {@code skip}) into nodes. The grammar's
+     * warnings go to stderr, also with --quiet: like an error, they are about the command line.
+     */
     List<NodeSpec> nodes(ParsedArgs parsed, int skip) {
         List<String> positionals = parsed.positionals();
         return NodeExpander.expand(positionals.subList(Math.min(skip, positionals.size()), positionals.size()),
-                parsed, host());
+                parsed, host(), w -> warnings.println("drover: warning: " + w));
     }
 
     static String firstPositional(ParsedArgs parsed, String what) {

@@ -37,7 +37,7 @@ final class WorkerCommand implements NodeCommand {
     }
 
     @Option(names = {"-n", "--hostname"}, paramLabel = "NODENAME", defaultValue = "drover@%h",
-            description = "Node name; %%h is this host's name. Default: ${DEFAULT-VALUE}.")
+            description = "Node name; %%h, %%n and %%d are this host's name, short name and domain. Default: ${DEFAULT-VALUE}.")
     String nodename;
 
     @Option(names = {"-c", "--concurrency"}, paramLabel = "N", description = "Threads for the application. Default: CPUs.")

@@ -1,9 +1,19 @@
 package io.drover.core;
 
 /**
- * The {@code %} keys of option values (DESIGN.md, "Templates"). Expansion happens in two places:
- * {@code multi} expands the keys it can know per node ({@code %h %n %N %d %p}) and leaves the
- * per-process ones ({@code %i %I %%}) for the worker, which knows its process index.
+ * The {@code %} keys (DESIGN.md, "Templates"), in two sets, as celery has them:
+ * <ul>
+ * <li><b>Host keys</b>, in a node's name ({@link #expandHostInName}): {@code %h} this host's
+ *     name, {@code %n} its part before the first dot, {@code %d} its part after it: celery's
+ *     {@code host_format}, applied to the whole nodename (name, host part, {@code --prefix},
+ *     {@code --suffix}, {@code --hostname}).
+ * <li><b>Node keys</b>, in option values: {@code multi} expands the ones it can know per node
+ *     ({@code %h %n %N %d %p}) and leaves the per-process ones ({@code %i %I %%}) for the worker,
+ *     which knows its process index.
+ * </ul>
+ * A key is {@code %} and a letter; a letter that is not a key of the set is a usage error naming
+ * it. A {@code %} before anything else, or at the end, is a literal {@code %} (celery's templates
+ * are {@code %\w}): {@code -Q 50%} means 50%.
  */
 public final class Templates {
     private Templates() {}
@@ -15,7 +25,7 @@ public final class Templates {
      * Expands the node keys in {@code value}, keeping {@code %i %I %%} literal.
      *
      * @param where names the option the value came from, for the error message
-     * @throws UsageException for any other {@code %x}
+     * @throws UsageException for any other {@code %} and letter
      */
     public static String expandForNode(String value, NodeName node, String where) {
         return expand(value, node, where, false, MAIN_PROCESS);
@@ -26,9 +36,44 @@ public final class Templates {
         return expand(value, node, where, true, processIndex);
     }
 
-    /** Expands {@code %h} in a node name given on the command line to this host's name. */
+    /**
+     * Expands the host keys in a node name: {@code %h} is {@code hostname}, {@code %n} its part
+     * before the first dot, {@code %d} its part after it (empty without a dot). {@code %%} stays
+     * {@code %%}, so a name expands to itself a second time (the worker expands its {@code -n}).
+     *
+     * @throws UsageException for any other {@code %} and letter, naming it and the name
+     */
     public static String expandHostInName(String name, String hostname) {
-        return name.replace("%h", hostname);
+        if (name.indexOf('%') < 0) {
+            return name;
+        }
+        int dot = hostname.indexOf('.');
+        String shortHost = dot < 0 ? hostname : hostname.substring(0, dot);
+        String domain = dot < 0 ? "" : hostname.substring(dot + 1);
+        StringBuilder out = new StringBuilder(name.length() + 16);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            char key = i + 1 < name.length() ? name.charAt(i + 1) : 0;
+            if (c != '%' || !(isLetter(key) || key == '%')) {
+                out.append(c);
+                continue;
+            }
+            i++;
+            switch (key) {
+                case 'h' -> out.append(hostname);
+                case 'n' -> out.append(shortHost);
+                case 'd' -> out.append(domain);
+                case '%' -> out.append("%%");
+                default -> throw new UsageException("node name '" + NodeName.printable(name) + "': unknown template key '%"
+                        + key + "' (known in node names: %h %n %d, this host's name, short name and domain)");
+            }
+        }
+        return out.toString();
+    }
+
+    /** An ASCII letter: what can follow {@code %} as a key (celery's {@code \w}, less digits and _). */
+    private static boolean isLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static String expand(String value, NodeName node, String where, boolean perProcess, int index) {
@@ -38,14 +83,12 @@ public final class Templates {
         StringBuilder out = new StringBuilder(value.length() + 16);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c != '%') {
+            char key = i + 1 < value.length() ? value.charAt(i + 1) : 0;
+            if (c != '%' || !(isLetter(key) || key == '%')) {
                 out.append(c);
                 continue;
             }
-            if (i + 1 >= value.length()) {
-                throw new UsageException(where + ": '" + value + "' ends with a lone '%' (write %% for a literal %)");
-            }
-            char key = value.charAt(++i);
+            i++;
             switch (key) {
                 case 'h', 'p' -> out.append(node.full());
                 case 'n', 'N' -> out.append(node.shortName());
@@ -53,7 +96,7 @@ public final class Templates {
                 case 'i' -> out.append(perProcess ? Integer.toString(index) : "%i");
                 case 'I' -> out.append(perProcess ? (index == MAIN_PROCESS ? "" : "-" + index) : "%I");
                 case '%' -> out.append(perProcess ? "%" : "%%");
-                default -> throw new UsageException(where + ": unknown template key '%" + key + "' in '" + value
+                default -> throw new UsageException(where + ": unknown template key '%" + key + "' in '" + NodeName.printable(value)
                         + "' (known: %h %n %N %d %p %i %I %%)");
             }
         }

@@ -21,6 +21,8 @@ import java.util.Set;
  *     ({@link #VALUED}: {@code --uid nobody} means what it says);
  * <li>{@code -x value} takes the next token unless it starts with {@code -};
  * <li>{@code -x:NS value} and {@code --name:NS=value} are namespaced;
+ * <li>a lone {@code -} is a usage error: it is neither an option nor a name (celery multi dies
+ *     of an IndexError on it);
  * <li>anything else is positional.
  * </ul>
  * multi's own options are the reserved switches and {@code --timeout} / {@code --start-timeout},
@@ -37,7 +39,7 @@ public final class ArgParser {
      * without {@code =}, they take the next token. A test keeps this list equal to the commands'.
      */
     public static final Set<String> VALUED = Set.of(
-            "--timeout", "--start-timeout", "--range-prefix", "--prefix", "--suffix",
+            "--timeout", "--start-timeout", "--range-prefix", "--prefix", "--suffix", "--append",
             "--app", "--hostname", "--concurrency", "--pool", "--loglevel", "--logfile", "--pidfile",
             "--queues", "--workdir", "--umask", "--classpath", "--jvm-opts", "--executable", "--uid", "--gid");
 
@@ -58,6 +60,9 @@ public final class ArgParser {
             if (token.equals("--")) {
                 passthrough.addAll(tokens.subList(i, tokens.size()));
                 break;
+            }
+            if (token.equals("-")) {
+                throw new UsageException("'-' alone is neither an option nor a node name");
             }
             Reserved flag = Reserved.TOKENS.get(token);
             if (flag != null) {

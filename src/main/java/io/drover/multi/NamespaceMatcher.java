@@ -3,42 +3,89 @@ package io.drover.multi;
 import io.drover.core.NodeName;
 import io.drover.core.Templates;
 import io.drover.core.UsageException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decides which nodes a namespace ({@code -c:NS}) selects. NS is a comma list of node names,
  * full nodenames, 1-based indexes, or (only when the nodes were given as a count) index ranges
- * {@code A-B}. Anything that selects no node is a usage error naming it: a silently ignored
- * option is how a per-node setting gets lost.
+ * {@code A-B}. As in celery:
+ * <ul>
+ * <li>a namespace, or an entry of it, that is exactly a node's name selects that node, even when
+ *     it looks like an index or a range ({@code multi show 1-3 foo -c:1-3 5} sets node 1-3);
+ * <li>a short name selects every node that has it ({@code foo foo@h2 -c:foo 5} sets both); a
+ *     full nodename only its node;
+ * <li>host templates ({@code %h %n %d}) expand in it as in a node's name.
+ * </ul>
+ * Anything that selects no node is a usage error naming it: a silently ignored option is how a
+ * per-node setting gets lost.
  */
 final class NamespaceMatcher {
     private final List<String> names;
-    private final List<NodeName> nodenames;
     private final boolean counted;
     private final String hostname;
+    /** Raw names, full nodenames and short names, each to the 0-based positions of its nodes. */
+    private final Map<String, List<Integer>> byName = new HashMap<>();
+    private final Map<MultiOption, BitSet> selections = new IdentityHashMap<>();
 
     NamespaceMatcher(List<String> names, List<NodeName> nodenames, boolean counted, String hostname) {
         this.names = names;
-        this.nodenames = nodenames;
         this.counted = counted;
         this.hostname = hostname;
-    }
-
-    boolean matches(MultiOption opt, int index) {
-        boolean hit = false;
-        for (String element : opt.namespace().split(",", -1)) {
-            hit |= matchesElement(opt, Templates.expandHostInName(element.trim(), hostname), index);
+        for (int i = 0; i < names.size(); i++) {
+            NodeName n = nodenames.get(i);
+            for (String key : new String[] {names.get(i), n.full(), n.shortName()}) {
+                List<Integer> positions = byName.computeIfAbsent(key, k -> new ArrayList<>());
+                if (positions.isEmpty() || positions.get(positions.size() - 1) != i) {
+                    positions.add(i);
+                }
+            }
         }
-        return hit;
     }
 
-    private boolean matchesElement(MultiOption opt, String element, int index) {
+    /** Whether {@code opt}'s namespace selects the node at the 1-based {@code index}. */
+    boolean matches(MultiOption opt, int index) {
+        return selections.computeIfAbsent(opt, this::select).get(index - 1);
+    }
+
+    private BitSet select(MultiOption opt) {
+        BitSet selected = new BitSet(names.size());
+        if (selectByName(opt.namespace(), selected)) {
+            return selected;
+        }
+        for (String element : opt.namespace().split(",", -1)) {
+            selectElement(opt, element.trim(), selected);
+        }
+        return selected;
+    }
+
+    /** Selects the nodes {@code name} names, as written or with host templates; false if none. */
+    private boolean selectByName(String name, BitSet selected) {
+        List<Integer> hits = byName.get(name);
+        if (hits == null) {
+            hits = byName.get(Templates.expandHostInName(name, hostname));
+        }
+        if (hits == null) {
+            return false;
+        }
+        hits.forEach(selected::set);
+        return true;
+    }
+
+    private void selectElement(MultiOption opt, String element, BitSet selected) {
         if (element.isEmpty()) {
-            throw new UsageException(opt.written() + ": empty entry in node list '" + opt.namespace() + "'");
+            throw new UsageException(opt.written() + ": empty entry in node list '" + NodeName.printable(opt.namespace()) + "'");
+        }
+        if (selectByName(element, selected)) {
+            return;
         }
         if (NodeExpander.isCount(element)) {
-            int i = checkedIndex(opt, element);
-            return i == index;
+            selected.set(checkedIndex(opt, element) - 1);
+            return;
         }
         int dash = element.indexOf('-');
         if (dash > 0 && NodeExpander.isCount(element.substring(0, dash))
@@ -52,21 +99,11 @@ final class NamespaceMatcher {
             if (from > to) {
                 throw new UsageException(opt.written() + ": the range " + element + " is empty (write " + to + "-" + from + ")");
             }
-            return index >= from && index <= to;
+            selected.set(from - 1, to);
+            return;
         }
-        int match = -1;
-        for (int i = 0; i < names.size(); i++) {
-            NodeName n = nodenames.get(i);
-            if (element.equals(names.get(i)) || element.equals(n.full()) || element.equals(n.shortName())) {
-                match = i + 1;
-                break;
-            }
-        }
-        if (match < 0) {
-            throw new UsageException(opt.written() + ": no node named '" + element + "' (nodes: "
-                    + String.join(", ", names) + ")");
-        }
-        return match == index;
+        throw new UsageException(NodeName.printable(opt.written()) + ": no node named '" + NodeName.printable(element)
+                + "' (nodes: " + String.join(", ", names) + ")");
     }
 
     private int checkedIndex(MultiOption opt, String digits) {

@@ -2,18 +2,24 @@ package io.drover.multi;
 
 import io.drover.core.Host;
 import io.drover.core.NodeName;
+import io.drover.core.ShellWords;
 import io.drover.core.Templates;
 import io.drover.core.UsageException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Turns node arguments and options into {@link NodeSpec}s: names from a count or a list,
- * nodenames from prefix/suffix/hostname, each node's options as the globals overlaid by its
- * namespaces, templates expanded, default pidfile and logfile filled in. Pure: touches no disk.
+ * nodenames from prefix/suffix/hostname with the host templates expanded over the whole
+ * nodename, each node's options as the globals overlaid by its namespaces (the last written
+ * namespace winning, with a warning), node templates expanded, default pidfile and logfile
+ * filled in, {@code --append} added at the end. Pure: touches no disk, prints nothing.
  */
 public final class NodeExpander {
     private NodeExpander() {}
@@ -23,18 +29,26 @@ public final class NodeExpander {
     /** Options that name the nodes; they shape nodenames and are not passed to workers. */
     private static final Set<String> NAMING = Set.of("--range-prefix", "--prefix", "--suffix", "--hostname", "-n");
 
-    public static List<NodeSpec> expand(List<String> nodeArgs, ParsedArgs parsed, Host host) {
+    /** Nodes named in one warning; the rest are counted. */
+    private static final int NODES_NAMED_IN_A_WARNING = 5;
+
+    /**
+     * @param warnings receives each warning once, as one line: two namespaces that give one node
+     *     different values for one option
+     */
+    public static List<NodeSpec> expand(List<String> nodeArgs, ParsedArgs parsed, Host host, Consumer<String> warnings) {
+        refuseCmd(parsed.options());
         if (nodeArgs.isEmpty()) {
             throw new UsageException("no nodes given: name them (multi start w1 w2) or give a count (multi start 3)");
         }
         Map<String, String> naming = namingOptions(parsed.options());
-        String hostSuffix = naming.containsKey("--suffix") ? naming.get("--suffix")
+        String suffix = naming.containsKey("--suffix") ? naming.get("--suffix")
                 : naming.containsKey("--hostname") ? naming.get("--hostname")
                 : naming.containsKey("-n") ? naming.get("-n")
                 : host.hostname();
-        hostSuffix = Templates.expandHostInName(hostSuffix, host.hostname());
         String prefix = naming.getOrDefault("--prefix", "");
 
+        // celery: a count's nodes are named by --range-prefix alone; --prefix names named nodes
         boolean counted = nodeArgs.size() == 1 && isCount(nodeArgs.get(0));
         List<String> names = counted
                 ? rangeNames(nodeArgs.get(0), naming.getOrDefault("--range-prefix", DEFAULT_RANGE_PREFIX))
@@ -42,34 +56,43 @@ public final class NodeExpander {
 
         List<NodeName> nodenames = new ArrayList<>();
         for (String name : names) {
-            nodenames.add(name.contains("@")
-                    ? NodeName.parse(Templates.expandHostInName(name, host.hostname()))
-                    : NodeName.of(prefix + name, hostSuffix));
+            String written = name.contains("@") ? name : (counted ? "" : prefix) + name + "@" + suffix;
+            // celery's host_format runs over the whole nodename: host part, prefix, suffix, hostname
+            nodenames.add(NodeName.parse(Templates.expandHostInName(written, host.hostname())));
         }
         NamespaceMatcher matcher = new NamespaceMatcher(names, nodenames, counted, host.hostname());
 
+        Map<List<MultiOption>, List<String>> overridden = new LinkedHashMap<>();
         List<NodeSpec> nodes = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            nodes.add(node(i + 1, names.get(i), nodenames.get(i), parsed, matcher, host));
+            nodes.add(node(i + 1, names.get(i), nodenames.get(i), parsed, matcher, host, overridden));
         }
+        overridden.forEach((pair, nodesHit) -> warnings.accept(overrideWarning(pair.get(0), pair.get(1), nodesHit)));
         return List.copyOf(nodes);
     }
 
     private static NodeSpec node(int index, String name, NodeName nodename, ParsedArgs parsed,
-                                 NamespaceMatcher matcher, Host host) {
+                                 NamespaceMatcher matcher, Host host, Map<List<MultiOption>, List<String>> overridden) {
         Map<String, String> merged = new LinkedHashMap<>();
         Map<String, String> written = new LinkedHashMap<>();
+        Map<String, MultiOption> setByNamespace = new HashMap<>();
         // Globals first, then the node's namespaces over them whatever the order written:
         // "-Q:1-3 images -Q default" gives nodes 1-3 images. A namespaced value takes the
-        // global's place in the order; one with no global is appended.
+        // global's place in the order; one with no global is appended. Between namespaces the
+        // last written wins.
         for (boolean namespaced : new boolean[] {false, true}) {
             for (MultiOption opt : parsed.options()) {
-                if (NAMING.contains(opt.name()) || (opt.namespace() != null) != namespaced) {
+                if (NAMING.contains(opt.name()) || (opt.namespace() != null) != namespaced
+                        || (namespaced && !matcher.matches(opt, index))) {
                     continue;
                 }
-                if (!namespaced || matcher.matches(opt, index)) {
-                    merged.put(opt.name(), opt.value());
-                    written.put(opt.name(), opt.written());
+                merged.put(opt.name(), opt.value());
+                written.put(opt.name(), opt.written());
+                if (namespaced) {
+                    MultiOption earlier = setByNamespace.put(opt.name(), opt);
+                    if (earlier != null && !Objects.equals(earlier.value(), opt.value())) {
+                        overridden.computeIfAbsent(List.of(earlier, opt), k -> new ArrayList<>()).add(nodename.full());
+                    }
                 }
             }
         }
@@ -78,6 +101,10 @@ public final class NodeExpander {
                 : merged.containsKey("-f") ? merged.remove("-f") : host.defaultLogfile();
         requireValue("--pidfile", pidfile);
         requireValue("--logfile", logfile);
+        List<String> tail = new ArrayList<>(parsed.passthrough());
+        if (merged.containsKey("--append")) {
+            tail.addAll(appended(merged.remove("--append"), nodename));
+        }
 
         Map<String, String> options = new LinkedHashMap<>();
         merged.forEach((opt, value) -> options.put(opt,
@@ -85,7 +112,51 @@ public final class NodeExpander {
         return new NodeSpec(index, name, nodename,
                 Templates.expandForNode(pidfile, nodename, "option --pidfile"),
                 Templates.expandForNode(logfile, nodename, "option --logfile"),
-                options, parsed.passthrough());
+                options, tail);
+    }
+
+    /**
+     * celery multi's {@code --append=STRING}: words added at the end of every worker's command
+     * line, after the {@code --} passthrough, node templates expanded in each word.
+     */
+    private static List<String> appended(String value, NodeName nodename) {
+        if (value == null) {
+            throw new UsageException("--append needs a value (--append=WORDS)");
+        }
+        List<String> words = new ArrayList<>();
+        for (String word : ShellWords.split(value)) {
+            words.add(Templates.expandForNode(word, nodename, "option --append"));
+        }
+        return words;
+    }
+
+    /**
+     * celery's {@code --cmd} replaces the worker command. A drover node must be drover's worker:
+     * it reports ready, holds its pidfile's lock and drops privileges, which another program
+     * would not. So it is refused with what does that job here, never passed on to a worker.
+     */
+    private static void refuseCmd(List<MultiOption> options) {
+        for (MultiOption opt : options) {
+            if (opt.name().equals("--cmd")) {
+                throw new UsageException(opt.written() + ": drover runs its own worker for every node (it reports"
+                        + " ready and holds the pidfile); give your application with -A CLASS and --classpath,"
+                        + " the java binary with --executable, JVM options with --jvm-opts");
+            }
+        }
+    }
+
+    private static String overrideWarning(MultiOption earlier, MultiOption later, List<String> nodes) {
+        String named = String.join(", ", nodes.subList(0, Math.min(nodes.size(), NODES_NAMED_IN_A_WARNING)));
+        if (nodes.size() > NODES_NAMED_IN_A_WARNING) {
+            named += " and " + (nodes.size() - NODES_NAMED_IN_A_WARNING) + " more";
+        }
+        return shown(later) + " overrides " + shown(earlier) + " for " + named
+                + " (between namespaces the last written wins)";
+    }
+
+    /** The option as written, with its value. */
+    private static String shown(MultiOption opt) {
+        return opt.value() == null || opt.written().contains("=") ? opt.written() : opt.written() + " " + opt.value();
     }
 
     private static void requireValue(String option, String value) {
@@ -94,6 +165,11 @@ public final class NodeExpander {
         }
     }
 
+    /**
+     * The naming options' last values. An empty value is an option not given ({@code --suffix=}
+     * is this host, {@code --range-prefix=} is drover, as in celery), while {@code ""} and
+     * {@code ''} mean the empty string ({@code --suffix='""'}: no host part).
+     */
     private static Map<String, String> namingOptions(List<MultiOption> options) {
         Map<String, String> naming = new LinkedHashMap<>();
         for (MultiOption opt : options) {
@@ -107,7 +183,11 @@ public final class NodeExpander {
                 throw new UsageException(opt.written() + " needs a value (" + opt.name()
                         + (opt.name().startsWith("--") ? "=VALUE" : " VALUE") + ")");
             }
-            naming.put(opt.name(), unquoteEmpty(opt.value()));
+            if (opt.value().isEmpty()) {
+                naming.remove(opt.name());
+            } else {
+                naming.put(opt.name(), unquoteEmpty(opt.value()));
+            }
         }
         return naming;
     }

@@ -245,6 +245,24 @@ class LauncherIT {
         }
     }
 
+    // ---- issue 18's and issue 16 item 6's grammar
+
+    static Stream<IssueTwoExamples.Example> grammarParityExamples() throws Exception {
+        return GrammarParityExamples.all(readHostname());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("grammarParityExamples")
+    void grammar_parity_example_holds_through_the_launcher(IssueTwoExamples.Example example) {
+        List<String> args = new ArrayList<>(List.of("multi"));
+        args.addAll(example.args());
+        Result r = drover(args.toArray(String[]::new));
+        IssueTwoExamples.check(example, host, r.code(), r.out(), r.err(), ShellWords::split);
+        if (example.kind() == IssueTwoExamples.Kind.USAGE_ERROR) {
+            assertNoStackTrace(r);
+        }
+    }
+
     @Test
     void show_prints_the_java_and_classpath_of_the_installation() {
         Map<String, String> env = Map.of("XDG_STATE_HOME", "/nonexistent-xdg", "HOME", "/nonexistent-home");

@@ -105,6 +105,64 @@ class MultiComputeCommandsTest {
         IssueTwoExamples.check(example, H, r.code(), r.out(), r.err(), ShellWords::split);
     }
 
+    static Stream<IssueTwoExamples.Example> grammarParityExamples() {
+        return GrammarParityExamples.all(H);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("grammarParityExamples")
+    void grammar_parity_example_holds(IssueTwoExamples.Example example) {
+        Result r = run(Stream.concat(Stream.of("multi"), example.args().stream()).toArray(String[]::new));
+        IssueTwoExamples.check(example, H, r.code(), r.out(), r.err(), ShellWords::split);
+        if (example.kind() == IssueTwoExamples.Kind.USAGE_ERROR) {
+            assertNoStackTrace(r);
+        }
+    }
+
+    // ---- two namespaces setting one option on one node
+
+    @Test
+    void two_namespaces_setting_one_option_on_one_node_warn_once_and_the_last_written_wins() {
+        Result r = multi("show 3 -c:1-3 5 -c:2-3 7");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(List.of("drover1@" + H + " -c 5", "drover2@" + H + " -c 7", "drover3@" + H + " -c 7"),
+                nodeAndOptions(r));
+        assertEquals(1, r.errLines().size(), r::toString);
+        String warning = r.errLines().get(0);
+        assertTrue(warning.startsWith("drover: warning: "), r::toString);
+        for (String part : List.of("-c:2-3 7", "-c:1-3 5", "drover2@" + H, "drover3@" + H)) {
+            assertTrue(warning.contains(part), () -> "the warning should mention '" + part + "'\n" + r);
+        }
+    }
+
+    @Test
+    void the_warning_goes_to_stderr_and_leaves_json_on_stdout_intact() {
+        Result r = multi("names 2 -c:1 5 -c:1 6 --json");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(List.of("drover1@" + H, "drover2@" + H), JsonText.array(r.out()));
+        assertEquals(1, r.errLines().size(), r::toString);
+    }
+
+    @ParameterizedTest(name = "multi {0}")
+    @ValueSource(strings = {"show 3 -c:1-3 5 -c:2 5", "show 3 -c 3 -c:2 7", "show 3 -c:1 5 -c:2 7", "show 3 -c 3 -c 4"})
+    void no_warning_when_no_two_namespaces_give_one_node_different_values(String line) {
+        assertOk(multi(line));
+    }
+
+    // ---- the worker's own nodename
+
+    @ParameterizedTest(name = "worker -n {0}")
+    @ValueSource(strings = {"../../x", "a/b@h", "..", "w1@..", "a\\nb"})
+    void worker_nodename_that_is_not_a_name_is_a_usage_error(String nodename) {
+        // --umask=bad is checked after the nodename: today's code reports the umask and runs nothing
+        Result r = run("worker", "-n", nodename.replace("\\n", "\n"), "--umask=bad");
+        assertEquals(64, r.code(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        assertTrue(r.err().contains("-n"), r::toString);
+        assertTrue(r.err().contains(nodename.replace("@h", "")), r::toString);
+        assertNoStackTrace(r);
+    }
+
     // ---- show
 
     @Test

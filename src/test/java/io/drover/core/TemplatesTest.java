@@ -69,7 +69,7 @@ class TemplatesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"%x", "a%yb", "/run/%H.pid", "%n%z", "%-"})
+    @ValueSource(strings = {"%x", "a%yb", "/run/%H.pid", "%n%z", "50%z"})
     void unknown_key_is_a_usage_error_naming_the_key_and_where(String value) {
         char key = value.charAt(value.lastIndexOf('%') + 1);
         UsageException e = assertThrows(UsageException.class, () -> Templates.expandForNode(value, W1, "option -c"));
@@ -84,11 +84,34 @@ class TemplatesTest {
         assertTrue(e.getMessage().contains("%x"), e.getMessage());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"%", "50%", "%n%"})
-    void lone_percent_at_the_end_is_a_usage_error(String value) {
-        UsageException e = assertThrows(UsageException.class, () -> Templates.expandForNode(value, W1, "option -x"));
-        assertTrue(e.getMessage().contains("option -x"), e.getMessage());
+    /** celery's templates are %-and-a-word-character; a % before anything else is just a %. */
+    @ParameterizedTest(name = "''{0}'' -> ''{1}''")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "% | %",
+        "50% | 50%",
+        "%n% | w1%",
+        "a%-b | a%-b",
+        "%-%n | %-w1",
+        "100% of %n | 100% of w1",
+        "%.pid | %.pid",
+        "%5 | %5",
+        "%%% | %%%",
+    })
+    void percent_not_followed_by_a_letter_stays_literal_for_the_node(String value, String expected) {
+        assertEquals(expected, Templates.expandForNode(value, W1, "option -x"));
+    }
+
+    @ParameterizedTest(name = "''{0}'' -> ''{1}''")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "% | %",
+        "50% | 50%",
+        "a%-b | a%-b",
+        "%%% | %%",
+        "%n%I% | w1-2%",
+    })
+    void percent_not_followed_by_a_letter_stays_literal_for_the_process(String value, String expected) {
+        assertEquals(expected, Templates.expandForProcess(value, W1, 2, "option -x"));
+        assertEquals(expected, Templates.expandForProcess(Templates.expandForNode(value, W1, "a"), W1, 2, "b"));
     }
 
     @Test
@@ -108,6 +131,62 @@ class TemplatesTest {
     @CsvSource({"foo@%h, HOST, foo@HOST", "%h, HOST, HOST", "foo@%h.lan, h1, foo@h1.lan", "plain, HOST, plain"})
     void host_in_a_nodename_is_this_host(String name, String host, String expected) {
         assertEquals(expected, Templates.expandHostInName(name, host));
+    }
+
+    /** celery's host_format: %h the hostname, %n its part before the first dot, %d the rest. */
+    @ParameterizedTest(name = "{0} on {1} -> {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "%n | box.example.com | box",
+        "%d | box.example.com | example.com",
+        "dd@x%d | box.example.com | dd@xexample.com",
+        "drover1@%n.x | box.example.com | drover1@box.x",
+        "%n@%d | box.example.com | box@example.com",
+        "%n | vm | vm",
+        "a@x%d | vm | a@x",
+        "%d | a.b.c | b.c",
+    })
+    void host_templates_in_a_nodename_are_celerys(String name, String host, String expected) {
+        assertEquals(expected, Templates.expandHostInName(name, host));
+    }
+
+    /** A guard: names were never parsed for keys before, so a % that is no key must stay as it is. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"50%@h", "a%-b", "a%", "a%%n"})
+    void a_percent_that_is_no_key_stays_in_a_nodename(String name) {
+        assertEquals(name, Templates.expandHostInName(name, "box.example.com"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a%z", "a@%i", "%I@h", "%N", "a@%p", "w%H"})
+    void a_node_key_in_a_nodename_is_a_usage_error_naming_it_and_the_name(String name) {
+        String key = name.substring(name.indexOf('%'), name.indexOf('%') + 2);
+        UsageException e = assertThrows(UsageException.class, () -> Templates.expandHostInName(name, "box.example.com"));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+        assertTrue(e.getMessage().contains(name), e.getMessage());
+        assertTrue(e.getMessage().contains("%h %n %d"), e.getMessage());
+    }
+
+    /** Issue 16 item 6: a nodename is a name, never a path: %n and %d become parts of pidfile paths. */
+    @ParameterizedTest(name = "''{0}''")
+    @ValueSource(strings = {"../../x", "../../x@h", "a/b@h", "a@b/c", "/@h", "..@h", ".@h", "a@..", "a@.", "..",
+        "a\nb@h", "a@h\n", "a\tb@h", "a\u0000b", "a\u001bb", "a\u007fb", "a\u0085b", "@h", ""})
+    void a_nodename_that_is_not_a_name_is_a_usage_error(String full) {
+        UsageException e = assertThrows(UsageException.class, () -> NodeName.parse(full));
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}@{1}")
+    @CsvSource(delimiter = '|', value = {"../x | h", "a | b/c", ".. | h", "a | ..", "a\tb | h"})
+    void a_nodename_built_from_parts_that_are_not_names_is_a_usage_error(String shortName, String host) {
+        assertThrows(UsageException.class, () -> NodeName.of(shortName.replace("\\t", "\t"), host));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"w1@h", "a.b@h", "a..b@h", "...@h", ".w@h", "w1@", "solo", "a b@h", "ünï@cødé", "50%@h"})
+    void a_nodename_that_is_a_name_is_accepted(String full) {
+        assertEquals(full, NodeName.parse(full).full());
     }
 
     @Test

@@ -80,10 +80,32 @@ class ArgParserTest {
     }
 
     @ParameterizedTest(name = "-x followed by {0} is a flag")
-    @ValueSource(strings = {"-c", "--pidfile=/p", "-", "--", "-1"})
+    @ValueSource(strings = {"-c", "--pidfile=/p", "--", "-1"})
     void short_option_followed_by_a_token_starting_with_dash_is_a_flag(String next) {
         ParsedArgs p = parse("-D", next);
         assertEquals(opt("-D", null, null, "-D"), p.options().get(0));
+    }
+
+    static Stream<Arguments> loneDashes() {
+        return Stream.of(
+                Arguments.of(List.of("-")),
+                Arguments.of(List.of("3", "-")),
+                Arguments.of(List.of("a", "-", "b")),
+                Arguments.of(List.of("-D", "-")),
+                Arguments.of(List.of("-c:1", "-", "2")));
+    }
+
+    /** celery multi dies with an IndexError on it; a node named "-" is never what was meant. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loneDashes")
+    void a_lone_dash_before_double_dash_is_a_usage_error(List<String> tokens) {
+        UsageException e = assertThrows(UsageException.class, () -> ArgParser.parse(tokens, false));
+        assertTrue(e.getMessage().contains("'-'"), e.getMessage());
+    }
+
+    @Test
+    void append_is_a_long_option_that_takes_the_next_token() {
+        assertEquals(List.of(opt("--append", null, "x%n", "--append")), parse("2", "--append", "x%n").options());
     }
 
     @Test

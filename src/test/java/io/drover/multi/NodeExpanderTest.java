@@ -31,7 +31,15 @@ class NodeExpanderTest {
 
     static List<NodeSpec> expand(Host host, String... tokens) {
         ParsedArgs parsed = ArgParser.parse(List.of(tokens), false);
-        return NodeExpander.expand(parsed.positionals(), parsed, host);
+        return NodeExpander.expand(parsed.positionals(), parsed, host, warning -> { });
+    }
+
+    /** The warnings expanding {@code tokens} gives. */
+    static List<String> warnings(String... tokens) {
+        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false);
+        List<String> warnings = new ArrayList<>();
+        NodeExpander.expand(parsed.positionals(), parsed, ROOT, warnings::add);
+        return warnings;
     }
 
     static List<String> nodenames(List<NodeSpec> nodes) {
@@ -241,8 +249,11 @@ class NodeExpanderTest {
         }
 
         @Test
-        void prefix_goes_before_each_counted_node() {
-            assertEquals(List.of("p-drover1@HOST", "p-drover2@HOST"), nodenames(expand("2", "--prefix=p-")));
+        void prefix_is_ignored_for_counted_nodes_which_range_prefix_names() {
+            List<NodeSpec> nodes = expand("2", "--prefix=p-");
+            assertEquals(List.of("drover1@HOST", "drover2@HOST"), nodenames(nodes));
+            assertEquals("/run/drover/drover1.pid", nodes.get(0).pidfile());
+            assertEquals("/var/log/drover/drover1%I.log", nodes.get(0).logfile());
         }
 
         @Test
@@ -470,6 +481,13 @@ class NodeExpanderTest {
                     nodes.stream().map(NodeExpanderTest::rest).toList());
         }
 
+        /** docs/cli.md: celery keeps only the full nodename's options here; drover applies both. */
+        @Test
+        void a_short_name_namespace_and_a_full_nodename_namespace_both_apply() {
+            NodeSpec node = expand("foo", "-c:foo", "5", "-l:foo@HOST", "DEBUG").get(0);
+            assertEquals(List.of("-c", "5", "-l", "DEBUG"), rest(node));
+        }
+
         @Test
         void a_repeated_global_keeps_the_last_value_in_the_first_position() {
             NodeSpec node = expand("1", "-c", "3", "-l", "INFO", "-c", "4").get(0);
@@ -556,9 +574,11 @@ class NodeExpanderTest {
             assertMentions(usageError("2", "-c:1", "%x"), "%x");
         }
 
-        @Test
-        void lone_percent_at_the_end_is_a_usage_error() {
-            assertThrows(UsageException.class, () -> expand("2", "-c", "50%"));
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"50%", "a%-b", "%", "100% of %", "%.pid", "%5"})
+        void percent_not_followed_by_a_letter_stays_literal(String value) {
+            NodeSpec node = expand("w1", "-Q", value).get(0);
+            assertEquals(List.of("-Q", value), rest(node));
         }
 
         @Test
@@ -645,6 +665,212 @@ class NodeExpanderTest {
         @ValueSource(strings = {"--pidfile", "--logfile", "--pidfile=", "--logfile="})
         void pidfile_or_logfile_without_a_value_is_a_usage_error(String token) {
             assertThrows(UsageException.class, () -> expand("w1", token));
+        }
+    }
+
+    /** Issue 18, "Grammar parity, round two": where celery multi is right, one row per rule. */
+    @Nested
+    class GrammarParity {
+
+        /** A host with a domain, so %h, %n and %d differ. */
+        static final Host BOX = new Host("box.example.com", true, Map.of());
+
+        static Stream<Arguments> nodenamesFromTheGrammar() {
+            return Stream.of(
+                    // 1. --prefix names named nodes; a count's nodes are named by --range-prefix alone
+                    Arguments.of(List.of("1", "--prefix=z"), List.of("drover1@box.example.com")),
+                    Arguments.of(List.of("2", "--prefix=z", "--range-prefix=w"),
+                            List.of("w1@box.example.com", "w2@box.example.com")),
+                    // 2. %h %n %d over the whole nodename: host part, --hostname/-n, --prefix, --suffix
+                    Arguments.of(List.of("dd@x%d"), List.of("dd@xexample.com")),
+                    Arguments.of(List.of("dd@%n"), List.of("dd@box")),
+                    Arguments.of(List.of("%n@%h"), List.of("box@box.example.com")),
+                    Arguments.of(List.of("w%n"), List.of("wbox@box.example.com")),
+                    Arguments.of(List.of("2", "--hostname=%n.x"), List.of("drover1@box.x", "drover2@box.x")),
+                    Arguments.of(List.of("2", "-n", "%d"), List.of("drover1@example.com", "drover2@example.com")),
+                    Arguments.of(List.of("bar", "--prefix=%h-"), List.of("box.example.com-bar@box.example.com")),
+                    Arguments.of(List.of("bar", "--suffix=%n.lan"), List.of("bar@box.lan")),
+                    Arguments.of(List.of("2", "--range-prefix=%n-"), List.of("box-1@box.example.com", "box-2@box.example.com")),
+                    // 3. an empty --suffix, --range-prefix or --hostname is one not given
+                    Arguments.of(List.of("2", "--suffix="), List.of("drover1@box.example.com", "drover2@box.example.com")),
+                    Arguments.of(List.of("2", "--range-prefix="), List.of("drover1@box.example.com", "drover2@box.example.com")),
+                    Arguments.of(List.of("2", "--hostname=", "-n", ""), List.of("drover1@box.example.com", "drover2@box.example.com")),
+                    Arguments.of(List.of("1", "--hostname=h", "--suffix="), List.of("drover1@h")));
+        }
+
+        @ParameterizedTest(name = "{0} -> {1}")
+        @MethodSource("nodenamesFromTheGrammar")
+        void nodenames_follow_celery(List<String> tokens, List<String> expected) {
+            assertEquals(expected, nodenames(expand(BOX, tokens.toArray(String[]::new))));
+        }
+
+        @Test
+        void option_values_keep_the_node_templates_while_names_get_the_host_ones() {
+            NodeSpec node = expand(BOX, "1", "--hostname=%n.x", "-L", "%h|%n|%d|%N|%p").get(0);
+            assertEquals("drover1@box.x", node.nodename().full());
+            assertEquals(List.of("-L", "drover1@box.x|drover1|box.x|drover1|drover1@box.x"), rest(node));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"a%z", "a@%i", "%N@h", "%p"})
+        void unknown_key_in_a_name_is_a_usage_error_naming_it(String name) {
+            String key = name.substring(name.indexOf('%'), name.indexOf('%') + 2);
+            assertMentions(assertThrows(UsageException.class, () -> expand(BOX, name)), key, name);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"--prefix=%z", "--suffix=%z", "--hostname=%z", "--range-prefix=%z"})
+        void unknown_key_in_a_naming_option_is_a_usage_error_naming_it(String token) {
+            String[] tokens = token.startsWith("--range") ? new String[] {"2", token} : new String[] {"a", token};
+            assertMentions(assertThrows(UsageException.class, () -> expand(BOX, tokens)), "%z");
+        }
+
+        @ParameterizedTest(name = "{0} selects {1}")
+        @CsvSource({"-c:w1@box, 1", "-c:w2@%n.example.com, 2"})
+        void a_namespace_gets_the_host_templates_of_a_name(String token, int selected) {
+            List<NodeSpec> nodes = expand(BOX, "w1@%n", "w2@%h", "w3", token, "9");
+            for (NodeSpec node : nodes) {
+                assertEquals(node.index() == selected ? List.of("-c", "9") : List.of(), rest(node), token);
+            }
+        }
+
+        static Stream<Arguments> namespaceSelections() {
+            return Stream.of(
+                    // 5. a namespace that is exactly a node's name is that node, range or index as it may look
+                    Arguments.of(List.of("1-3", "foo", "-c:1-3", "5"), List.of(true, false)),
+                    Arguments.of(List.of("foo", "1-3", "-c:1-3", "5"), List.of(false, true)),
+                    Arguments.of(List.of("2", "foo", "-c:2", "5"), List.of(true, false)),
+                    Arguments.of(List.of("a,b", "c", "-c:a,b", "5"), List.of(true, false)),
+                    Arguments.of(List.of("1-3", "foo", "-c:1-3,foo", "5"), List.of(true, true)),
+                    // 6. a short name selects every node that has it
+                    Arguments.of(List.of("foo", "foo@h2", "-c:foo", "5"), List.of(true, true)),
+                    Arguments.of(List.of("foo@h1", "bar", "foo@h2", "-c:foo", "5"), List.of(true, false, true)));
+        }
+
+        @ParameterizedTest(name = "{0} selects {1}")
+        @MethodSource("namespaceSelections")
+        void namespaces_select_as_celery_does(List<String> tokens, List<Boolean> selected) {
+            List<NodeSpec> nodes = expand(tokens.toArray(String[]::new));
+            assertEquals(selected, nodes.stream().map(n -> rest(n).equals(List.of("-c", "5"))).toList());
+        }
+
+        @Test
+        void append_goes_after_everything_expanded_per_node_and_split_into_words() {
+            List<NodeSpec> nodes = expand("2", "-c", "3", "--append=--id=%n '--note=a b'", "--", "x");
+            assertEquals(List.of("-c", "3", "--", "x", "--id=drover1", "--note=a b"), rest(nodes.get(0)));
+            assertEquals(List.of("-c", "3", "--", "x", "--id=drover2", "--note=a b"), rest(nodes.get(1)));
+        }
+
+        @Test
+        void append_takes_the_next_token_and_can_be_set_per_node() {
+            List<NodeSpec> nodes = expand("2", "--append", "slow", "--append:2=--fast");
+            assertEquals(List.of("slow"), rest(nodes.get(0)));
+            assertEquals(List.of("--fast"), rest(nodes.get(1)));
+        }
+
+        @Test
+        void empty_append_appends_nothing() {
+            assertEquals(List.of("-c", "3"), rest(expand("1", "-c", "3", "--append=").get(0)));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"--cmd=-m celery worker", "--cmd", "--cmd:1=x"})
+        void cmd_is_a_usage_error_that_says_what_to_use_instead(String token) {
+            assertMentions(usageError("2", token), "--cmd", "-A", "--executable");
+        }
+
+        static Stream<Arguments> overrides() {
+            return Stream.of(
+                    Arguments.of(List.of("3", "-c:1-3", "5", "-c:2", "7"),
+                            List.of("-c:2 7 overrides -c:1-3 5 for drover2@HOST")),
+                    Arguments.of(List.of("3", "-c:1-3", "5", "-c:2-3", "7"),
+                            List.of("-c:2-3 7 overrides -c:1-3 5 for drover2@HOST, drover3@HOST")),
+                    Arguments.of(List.of("2", "--queues:1=a", "--queues:drover1=b"),
+                            List.of("--queues:drover1=b overrides --queues:1=a for drover1@HOST")),
+                    Arguments.of(List.of("2", "-c:1", "5", "-c:1", "6", "-c:1", "7"),
+                            List.of("-c:1 6 overrides -c:1 5 for drover1@HOST", "-c:1 7 overrides -c:1 6 for drover1@HOST")),
+                    Arguments.of(List.of("7", "-c:1-7", "5", "-D:1-7"), List.of()),
+                    Arguments.of(List.of("7", "-c:1-7", "5", "-c:1-7", "6"),
+                            List.of("-c:1-7 6 overrides -c:1-7 5 for drover1@HOST, drover2@HOST, drover3@HOST,"
+                                    + " drover4@HOST, drover5@HOST and 2 more")),
+                    Arguments.of(List.of("3", "-c:1-3", "5", "-c:2", "5"), List.of()),
+                    Arguments.of(List.of("3", "-c", "3", "-c:2", "7", "-c", "4"), List.of()),
+                    Arguments.of(List.of("3", "-c:1", "5", "-c:2", "7"), List.of()));
+        }
+
+        /** 8. Two namespaces giving one node different values: the last written wins, with one warning. */
+        @ParameterizedTest(name = "{0} warns {1}")
+        @MethodSource("overrides")
+        void two_namespaces_setting_one_option_on_one_node_warn_once(List<String> tokens, List<String> expected) {
+            List<String> actual = warnings(tokens.toArray(String[]::new));
+            assertEquals(expected.size(), actual.size(), actual::toString);
+            for (int i = 0; i < expected.size(); i++) {
+                assertTrue(actual.get(i).startsWith(expected.get(i)), actual.get(i));
+                assertTrue(actual.get(i).contains("last written wins"), actual.get(i));
+            }
+        }
+
+        @Test
+        void a_lone_dash_is_not_a_node_name() {
+            assertMentions(usageError("a", "-", "b"), "'-'");
+        }
+    }
+
+    /** Issue 16 item 6: a node's name ends up in its pidfile and logfile paths, so it is never a path. */
+    @Nested
+    class NamesAreNames {
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+            "../../x | ../../x | /",
+            "a/b | a/b | /",
+            "w1@a/b | w1@a/b | /",
+            "/abs | /abs | /",
+            ".. | '..' | ..",
+            ". | '.' | .",
+            "..@HOST | '..' | ..",
+            "w1@.. | '..' | ..",
+        })
+        void a_name_with_a_slash_or_a_dot_step_is_a_usage_error(String name, String shown, String rule) {
+            UsageException e = usageError(name);
+            assertMentions(e, shown, rule);
+            assertEquals(64, e.exitCode());
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"--prefix=../", "--prefix=a/", "--suffix=a/b", "--hostname=..", "-n", "--suffix=.."})
+        void a_naming_option_that_makes_a_path_is_a_usage_error(String token) {
+            List<String> tokens = new ArrayList<>(List.of("w1", token));
+            if (token.equals("-n")) {
+                tokens.add("x/y");
+            }
+            assertThrows(UsageException.class, () -> expand(tokens.toArray(String[]::new)));
+        }
+
+        @ParameterizedTest(name = "code point {0}")
+        @ValueSource(ints = {'\n', '\r', '\t', 0, 1, 0x1b, 0x7f, 0x85})
+        void a_name_with_a_control_character_is_a_one_line_usage_error(int c) {
+            String name = "a" + Character.toString(c) + "b";
+            UsageException e = usageError(name, "-c", "3");
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+            assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+            assertMentions(e, "control character");
+        }
+
+        @Test
+        void a_control_character_from_a_naming_option_is_a_usage_error() {
+            assertMentions(usageError("w1", "--hostname=h\nx"), "h\\nx");
+        }
+
+        @Test
+        void an_empty_name_is_a_usage_error() {
+            assertMentions(usageError("@HOST"), "empty");
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"w1", "a.b", "a..b", "...", ".hidden@h", "w1@", "a b", "w-1_x+y", "ünï@cødé"})
+        void names_that_are_names_are_accepted(String name) {
+            assertEquals(1, expand(name).size());
         }
     }
 
