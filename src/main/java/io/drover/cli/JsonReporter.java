@@ -28,7 +28,7 @@ final class JsonReporter implements ClusterListener {
             nodes.computeIfAbsent(spec.nodename().full(), k -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("nodename", k);
-                m.put("pidfile", spec.pidfile());
+                m.put("pidfile", spec.mainPidfile());
                 return m;
             });
         }
