@@ -71,6 +71,12 @@ final class DaemonOptions {
             description = "How long --detach waits for the ready report. Default: ${DEFAULT-VALUE}.")
     double startTimeout;
 
+    // Read by Main from the raw arguments (a failure can come before these fields are filled);
+    // declared here so both parsers accept it and --help lists it.
+    @Option(names = "--verbose", description = "On a failed start, print the stack trace of what the application threw"
+            + " (the node's log always has it).")
+    boolean verbose;
+
     /** The settings of one node, with the per-command parts filled in by the caller. */
     WorkerConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
                         List<String> appArgs) {
@@ -121,7 +127,7 @@ final class DaemonOptions {
         Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, log, cfg.umask(), cfg.workdir(), cfg.startTimeout(),
                 owner);
         if (outcome instanceof Detacher.Outcome.Failed failed) {
-            throw new DroverException(failed.exitCode(), name + ": " + failed.reason());
+            throw new NodeFailedException(failed.exitCode(), name + ": " + failed.reason(), failed.trace());
         }
         if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
             throw new DroverException(ExitCode.NODE_FAILED, name + ": already running (pid " + running.pid() + ")");

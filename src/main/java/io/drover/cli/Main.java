@@ -151,7 +151,7 @@ public final class Main {
         try {
             return command.call();
         } catch (RuntimeException e) {
-            return failure(e, null, err, false, false);
+            return failure(e, null, err, verbose(rest), false);
         } finally {
             err.flush();
         }
@@ -208,7 +208,7 @@ public final class Main {
             message = d.getMessage();
             err.println("drover: " + message);
             if (verbose) {
-                d.printStackTrace(err);
+                printTrace(d, err);
             }
         } else {
             code = ExitCode.SOFTWARE;
@@ -220,6 +220,19 @@ public final class Main {
             jsonError(out, message, code);
         }
         return code;
+    }
+
+    /**
+     * What {@code --verbose} adds to a failure: the stack trace of what went wrong underneath,
+     * the application's own exception where there is one (sent by a spawned node, or the cause
+     * of a start that failed in this JVM), rather than the frames of drover's wrapping it.
+     */
+    private static void printTrace(DroverException d, PrintWriter err) {
+        if (d instanceof NodeFailedException n && n.trace() != null) {
+            err.print(n.trace());
+        } else {
+            (d.getCause() != null ? d.getCause() : d).printStackTrace(err);
+        }
     }
 
     /** {@code {"error": MESSAGE, "exit": CODE}}: what a failure is on stdout with --json. */

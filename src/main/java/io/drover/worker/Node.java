@@ -122,7 +122,8 @@ public final class Node {
             throw e;
         } catch (DroverException e) {
             if (log != null) {
-                log.error("{} cannot start: {}", nodename, e.getMessage());
+                // with the cause's frames and Caused-by chain: what the application threw
+                log.error("{} cannot start: {}", nodename, e.getMessage(), e.getCause());
             }
             // The pidfile goes before the spawner hears FAILED: when multi start reports a
             // node failed, nothing of that node is left.
@@ -130,7 +131,7 @@ public final class Node {
                 pidfile.close();
             }
             if (handshake != null) {
-                handshake.failed(e.exitCode(), e.getMessage());
+                handshake.failed(e.exitCode(), e.getMessage(), e.getCause());
             }
             throw e;
         } finally {
