@@ -108,10 +108,13 @@ public final class AppLoader {
     }
 
     /**
-     * A plain {@code main(String[])} class. It is ready once main runs (it may return, leaving
-     * its threads running, or block); a throw from main before the node reported ready fails
-     * the start. Stop has no way to ask it to finish its work: the node exits, which runs the
-     * application's shutdown hooks.
+     * A plain {@code main(String[])} class, run on a thread of its own. The node reports ready
+     * as soon as that thread is started: main may return (leaving its threads running) or block,
+     * so nothing marks the end of its start, and a throw from main, early or late, is logged
+     * with its stack trace while the node keeps running until it is stopped. Stop has no way to
+     * ask it to finish its work: the node exits, which runs the application's shutdown hooks.
+     * Nor can HUP restart it in place, as a second main would run beside the first: the node
+     * logs the HUP and ignores it ({@link Node}).
      */
     static final class MainClassApp implements NodeApp {
         private final Method main;

@@ -157,6 +157,13 @@ public final class Node {
                 log.info("{} ignored while {}", event, state);
                 continue;
             }
+            if (event == NodeState.Event.HUP && app instanceof AppLoader.MainClassApp) {
+                // main() cannot be asked to stop, so a second main would run beside the first
+                // (docs/apps.md): a main() class restarts only with its JVM.
+                log.info("SIGHUP ignored: {} is a main() class, which cannot restart in place;"
+                        + " restart the node instead (drover multi restart)", cfg.app());
+                continue;
+            }
             NodeState from = state;
             state = state.on(event, nodename.full());
             switch (state) {
