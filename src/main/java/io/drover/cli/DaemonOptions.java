@@ -106,12 +106,17 @@ final class DaemonOptions {
      * DROVER_FAKEFORK=1) spawns it and waits for its handshake.
      */
     static int run(WorkerConfig cfg, String command, Node.AppFactory factory) {
+        return run(cfg, command, factory, List.of());
+    }
+
+    /** {@link #run(WorkerConfig, String, Node.AppFactory)} for an application with files of its own. */
+    static int run(WorkerConfig cfg, String command, Node.AppFactory factory, List<String> dataFiles) {
         Handshake handshake = Handshake.fromEnvironment();
         boolean fakefork = "1".equals(System.getenv("DROVER_FAKEFORK"));
         if (cfg.detach() && handshake == null && !fakefork) {
             return detach(cfg, command);
         }
-        return Node.run(cfg, handshake, factory);
+        return Node.run(cfg, handshake, factory, dataFiles);
     }
 
     private static int detach(WorkerConfig cfg, String command) {

@@ -31,6 +31,7 @@ public final class Node {
     private final WorkerConfig cfg;
     private final Handshake handshake;
     private final AppFactory factory;
+    private final List<String> dataFiles;
     private final NodeName nodename;
     private final BlockingQueue<NodeState.Event> events = new LinkedBlockingQueue<>();
     private volatile Throwable startFailure;
@@ -47,10 +48,11 @@ public final class Node {
     /** A worker's application: the class itself, or the demo. */
     public static final AppFactory WORKER_APP = cls -> AppLoader.instantiate(cls == null ? null : cls.getName(), cls);
 
-    private Node(WorkerConfig cfg, Handshake handshake, AppFactory factory) {
+    private Node(WorkerConfig cfg, Handshake handshake, AppFactory factory, List<String> dataFiles) {
         this.cfg = cfg;
         this.handshake = handshake;
         this.factory = factory;
+        this.dataFiles = List.copyOf(dataFiles);
         this.nodename = NodeName.parse(cfg.nodename());
     }
 
@@ -63,7 +65,16 @@ public final class Node {
      * @throws DroverException if the node cannot start (after telling the spawner why)
      */
     public static int run(WorkerConfig cfg, Handshake handshake, AppFactory factory) {
-        return new Node(cfg, handshake, factory).run();
+        return run(cfg, handshake, factory, List.of());
+    }
+
+    /**
+     * {@link #run(WorkerConfig, Handshake, AppFactory)} for an application that writes files of
+     * its own (beat's schedule): their directories are created as the pidfile's and logfile's
+     * are, given to the {@code --uid} user, and one that cannot be is the node's failure (73).
+     */
+    public static int run(WorkerConfig cfg, Handshake handshake, AppFactory factory, List<String> dataFiles) {
+        return new Node(cfg, handshake, factory, dataFiles).run();
     }
 
     private int run() {
@@ -79,6 +90,11 @@ public final class Node {
                 Identity id = Posix.get().identity(cfg.uid(), cfg.gid());
                 for (String file : new String[] {logfile, pidPath}) {
                     if (file != null && root) {
+                        Dirs.createParents(Path.of(file), id.uid(), id.gid());
+                    }
+                }
+                for (String file : dataFiles) {
+                    if (root) {
                         Dirs.createParents(Path.of(file), id.uid(), id.gid());
                     }
                 }
@@ -98,6 +114,9 @@ public final class Node {
                 Dirs.createParents(Path.of(logfile));
             }
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()));
+            for (String file : dataFiles) {
+                Dirs.createParents(Path.of(file));
+            }
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
             // node, and a HUP or TERM meeting the JVM's default handling would kill it.
             SignalHooks.handle("TERM", () -> events.add(NodeState.Event.TERM));
