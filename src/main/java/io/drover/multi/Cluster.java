@@ -192,7 +192,7 @@ public final class Cluster {
         }
         String replaced = state instanceof PidfileState.Stale stale ? stale.reason() : null;
         Identity owner = identity(node);
-        Dirs.createParents(pidfile, owner == null ? null : owner.uid(), owner == null ? null : owner.gid());
+        Dirs.createParents(pidfile, owner);
         String logfile = Templates.expandForProcess(node.logfile(), node.nodename(), Templates.MAIN_PROCESS, "--logfile");
         Detacher.Outcome outcome = Detacher.start(posix.get(), argv, logfile, umask(node), node.option("--workdir"),
                 startTimeout, owner);

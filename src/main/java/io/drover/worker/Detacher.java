@@ -74,7 +74,7 @@ public final class Detacher {
                 Path log = Path.of(logfile);
                 Integer uid = owner == null ? null : owner.uid();
                 Integer gid = owner == null ? null : owner.gid();
-                Dirs.createParents(log, uid, gid);
+                Dirs.createParents(log, owner);
                 boolean created = !Files.exists(log);
                 new FileOutputStream(logfile, true).close();
                 if (created && owner != null) {

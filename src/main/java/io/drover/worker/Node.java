@@ -90,12 +90,12 @@ public final class Node {
                 Identity id = Posix.get().identity(cfg.uid(), cfg.gid());
                 for (String file : new String[] {logfile, pidPath}) {
                     if (file != null && root) {
-                        Dirs.createParents(Path.of(file), id.uid(), id.gid());
+                        Dirs.createParents(Path.of(file), id);
                     }
                 }
                 for (String file : dataFiles) {
                     if (root) {
-                        Dirs.createParents(Path.of(file), id.uid(), id.gid());
+                        Dirs.createParents(Path.of(file), id);
                     }
                 }
                 Posix.get().become(id);
