@@ -70,7 +70,8 @@ final class BeatCommand implements NodeCommand {
                 "--schedule");
         Beat.Settings settings = new Beat.Settings(Path.of(file).toAbsolutePath(),
                 Duration.ofMillis((long) (maxInterval * 1000)), !noCatchUp, Duration.ofMillis((long) (stopTimeout * 1000)));
-        return DaemonOptions.run(cfg, "beat", cls -> new Beat(settings, schedule(cls), Clock.systemUTC()));
+        return DaemonOptions.run(cfg, "beat", cls -> new Beat(settings, schedule(cls), Clock.systemUTC()),
+                List.of(settings.schedule().toString()));
     }
 
     private String scheduleFile(WorkerConfig cfg) {

@@ -71,6 +71,12 @@ final class DaemonOptions {
             description = "How long --detach waits for the ready report. Default: ${DEFAULT-VALUE}.")
     double startTimeout;
 
+    // Read by Main from the raw arguments (a failure can come before these fields are filled);
+    // declared here so both parsers accept it and --help lists it.
+    @Option(names = "--verbose", description = "On a failed start, print the stack trace of what the application threw"
+            + " (the node's log always has it).")
+    boolean verbose;
+
     /** The settings of one node, with the per-command parts filled in by the caller. */
     WorkerConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
                         List<String> appArgs) {
@@ -110,12 +116,17 @@ final class DaemonOptions {
      * DROVER_FAKEFORK=1) spawns it and waits for its handshake.
      */
     static int run(WorkerConfig cfg, String command, Node.AppFactory factory) {
+        return run(cfg, command, factory, List.of());
+    }
+
+    /** {@link #run(WorkerConfig, String, Node.AppFactory)} for an application with files of its own. */
+    static int run(WorkerConfig cfg, String command, Node.AppFactory factory, List<String> dataFiles) {
         Handshake handshake = Handshake.fromEnvironment();
         boolean fakefork = "1".equals(System.getenv("DROVER_FAKEFORK"));
         if (cfg.detach() && handshake == null && !fakefork) {
             return detach(cfg, command);
         }
-        return Node.run(cfg, handshake, factory);
+        return Node.run(cfg, handshake, factory, dataFiles);
     }
 
     private static int detach(WorkerConfig cfg, String command) {
@@ -133,7 +144,7 @@ final class DaemonOptions {
         Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, pid, log, cfg.umask(), cfg.workdir(),
                 cfg.startTimeout(), owner);
         if (outcome instanceof Detacher.Outcome.Failed failed) {
-            throw new DroverException(failed.exitCode(), name + ": " + failed.reason());
+            throw new NodeFailedException(failed.exitCode(), name + ": " + failed.reason(), failed.trace());
         }
         if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
             throw new DroverException(ExitCode.NODE_FAILED, name + ": already running (pid " + running.pid() + ")");

@@ -28,7 +28,7 @@ final class JsonReporter implements ClusterListener {
             nodes.computeIfAbsent(spec.nodename().full(), k -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("nodename", k);
-                m.put("pidfile", spec.pidfile());
+                m.put("pidfile", spec.mainPidfile());
                 return m;
             });
         }
@@ -42,7 +42,8 @@ final class JsonReporter implements ClusterListener {
         } else if (event instanceof NodeEvent.AlreadyRunning r) {
             put(m, "state", "already_running", "pid", r.pid());
         } else if (event instanceof NodeEvent.Failed f) {
-            put(m, "state", "failed", "exit_code", f.exitCode(), "reason", f.reason());
+            put(m, "state", "failed", "exit_code", f.exitCode(), "reason", f.reason(),
+                    "trace", output.verbose ? f.trace() : null);
         } else if (event instanceof NodeEvent.Signalled s) {
             put(m, "state", "signalled", "signal", Signals.name(s.signal()), "pid", s.pid());
         } else if (event instanceof NodeEvent.NotRunning) {

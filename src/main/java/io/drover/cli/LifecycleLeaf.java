@@ -4,6 +4,7 @@ import io.drover.core.Signals;
 import io.drover.core.UsageException;
 import io.drover.multi.Cluster;
 import io.drover.multi.ClusterListener;
+import io.drover.multi.NodeConflicts;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import io.drover.posix.Posix;
@@ -19,6 +20,11 @@ abstract class LifecycleLeaf extends MultiLeaf {
     @Override
     final int run(ParsedArgs parsed, Output output) {
         List<NodeSpec> nodes = nodes(parsed, 0);
+        // Before anything is started or signalled: nodes sharing a nodename or a pidfile are refused.
+        NodeConflicts.check(nodes);
+        if (startsNodes() && !output.quiet) {
+            NodeConflicts.sharedLogfiles(nodes).forEach(w -> output.err.println("drover: warning: " + w));
+        }
         ClusterListener listener = output.json ? new JsonReporter(output) : new TerminalReporter(output);
         Cluster cluster = new Cluster(Posix::get, listener, host());
         int code = operate(cluster, nodes, parsed);
@@ -26,6 +32,11 @@ abstract class LifecycleLeaf extends MultiLeaf {
             json.finish();
         }
         return code;
+    }
+
+    /** Whether the subcommand starts nodes, which then write their logfiles. */
+    boolean startsNodes() {
+        return false;
     }
 
     abstract int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed);

@@ -8,6 +8,7 @@ import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,8 +43,9 @@ public final class Main {
         cmd.setOut(out);
         cmd.setErr(err);
         boolean verbose = verbose(Arrays.asList(args));
-        cmd.setParameterExceptionHandler((ParameterException ex, String[] a) -> usageError(ex, err));
-        cmd.setExecutionExceptionHandler((ex, command, parseResult) -> failure(ex, err, verbose));
+        boolean json = multiJson(args);
+        cmd.setParameterExceptionHandler((ParameterException ex, String[] a) -> usageError(ex, out, err, json));
+        cmd.setExecutionExceptionHandler((ex, command, parseResult) -> failure(ex, out, err, verbose, json));
         int code = cmd.execute(args);
         out.flush();
         err.flush();
@@ -101,7 +103,7 @@ public final class Main {
             }
             return leaf.execute(parsed, out, err);
         } catch (RuntimeException e) {
-            return failure(e, err, verbose(rest));
+            return failure(e, out, err, verbose(rest), multiJson(args));
         } finally {
             out.flush();
             err.flush();
@@ -110,8 +112,21 @@ public final class Main {
 
     /** --verbose before any "--" (after it, the word belongs to the workers). */
     private static boolean verbose(List<String> args) {
+        return beforeDoubleDash(args).contains("--verbose");
+    }
+
+    /**
+     * Whether a multi command asked for JSON: then a failure is JSON too, so a script that
+     * parses stdout reads the error instead of choking on nothing.
+     */
+    private static boolean multiJson(String[] args) {
+        return args.length > 1 && args[0].equals("multi")
+                && beforeDoubleDash(Arrays.asList(args).subList(1, args.length)).contains("--json");
+    }
+
+    private static List<String> beforeDoubleDash(List<String> args) {
         int end = args.indexOf("--");
-        return (end < 0 ? args : args.subList(0, end)).contains("--verbose");
+        return end < 0 ? args : args.subList(0, end);
     }
 
     /**
@@ -136,7 +151,7 @@ public final class Main {
         try {
             return command.call();
         } catch (RuntimeException e) {
-            return failure(e, err, false);
+            return failure(e, null, err, verbose(rest), false);
         } finally {
             err.flush();
         }
@@ -166,30 +181,65 @@ public final class Main {
         return cmd;
     }
 
-    private static int usageError(ParameterException ex, PrintWriter err) {
+    private static int usageError(ParameterException ex, PrintWriter out, PrintWriter err, boolean json) {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
+        String message;
         if (ex instanceof UnmatchedArgumentException u && !cmd.getSubcommands().isEmpty()
                 && !u.getUnmatched().isEmpty()) {
-            err.println(name + ": unknown subcommand '" + u.getUnmatched().get(0) + "' (one of: "
-                    + String.join(", ", cmd.getSubcommands().keySet()) + ")");
+            message = name + ": unknown subcommand '" + u.getUnmatched().get(0) + "' (one of: "
+                    + String.join(", ", cmd.getSubcommands().keySet()) + ")";
         } else {
-            err.println(name + ": " + ex.getMessage());
+            message = name + ": " + ex.getMessage();
         }
+        err.println(message);
         err.println("Try '" + name + " --help' for more information.");
+        if (json) {
+            jsonError(out, message, ExitCode.USAGE);
+        }
         return ExitCode.USAGE;
     }
 
-    private static int failure(Exception ex, PrintWriter err, boolean verbose) {
+    private static int failure(Exception ex, PrintWriter out, PrintWriter err, boolean verbose, boolean json) {
+        int code;
+        String message;
         if (ex instanceof DroverException d) {
-            err.println("drover: " + d.getMessage());
+            code = d.exitCode();
+            message = d.getMessage();
+            err.println("drover: " + message);
             if (verbose) {
-                d.printStackTrace(err);
+                printTrace(d, err);
             }
-            return d.exitCode();
+        } else {
+            code = ExitCode.SOFTWARE;
+            message = "internal error: " + ex;
+            err.println("drover: " + message);
+            ex.printStackTrace(err);
         }
-        err.println("drover: internal error: " + ex);
-        ex.printStackTrace(err);
-        return ExitCode.SOFTWARE;
+        if (json) {
+            jsonError(out, message, code);
+        }
+        return code;
+    }
+
+    /**
+     * What {@code --verbose} adds to a failure: the stack trace of what went wrong underneath,
+     * the application's own exception where there is one (sent by a spawned node, or the cause
+     * of a start that failed in this JVM), rather than the frames of drover's wrapping it.
+     */
+    private static void printTrace(DroverException d, PrintWriter err) {
+        if (d instanceof NodeFailedException n && n.trace() != null) {
+            err.print(n.trace());
+        } else {
+            (d.getCause() != null ? d.getCause() : d).printStackTrace(err);
+        }
+    }
+
+    /** {@code {"error": MESSAGE, "exit": CODE}}: what a failure is on stdout with --json. */
+    private static void jsonError(PrintWriter out, String message, int code) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("error", message);
+        error.put("exit", code);
+        out.println(Json.write(error));
     }
 }

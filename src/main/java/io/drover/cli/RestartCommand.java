@@ -18,6 +18,11 @@ final class RestartCommand extends LifecycleLeaf {
     }
 
     @Override
+    boolean startsNodes() {
+        return true;
+    }
+
+    @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
         return cluster.restart(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
                 seconds(parsed, "--start-timeout", DEFAULT_START_TIMEOUT));

@@ -23,8 +23,9 @@ final class ShowCommand extends MultiLeaf {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", node.name());
         m.put("nodename", node.nodename().full());
-        m.put("pidfile", node.pidfile());
-        m.put("logfile", node.logfile());
+        // the paths the node's main process holds and writes, as a script would open them
+        m.put("pidfile", node.mainPidfile());
+        m.put("logfile", node.mainLogfile());
         m.put("argv", commandLine(node));
         return m;
     }

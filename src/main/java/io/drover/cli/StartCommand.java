@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
             "  drover multi start 2 -A com.acme.Consumer --classpath=/opt/acme/lib/* --uid=acme"})
 final class StartCommand extends LifecycleLeaf {
     @Override
+    boolean startsNodes() {
+        return true;
+    }
+
+    @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
         if ("1".equals(System.getenv("DROVER_FAKEFORK"))) {
             return cluster.startInForeground(nodes);

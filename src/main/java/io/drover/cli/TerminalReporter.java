@@ -38,6 +38,9 @@ final class TerminalReporter implements ClusterListener {
             return;
         }
         output.out.println("\t> " + node.nodename().full() + ": " + line);
+        if (output.verbose && event instanceof NodeEvent.Failed f && f.trace() != null) {
+            f.trace().lines().forEach(l -> output.out.println("\t  " + l));
+        }
         output.out.flush();
     }
 

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
         versionProvider = DroverCommand.Version.class,
         description = {"Run one worker node, in the foreground or detached (--detach).",
             "-A is an io.drover.api.NodeApp or a class with main(String[]); with no -A the built-in demo runs."
-                + " TERM: warm shutdown (finish work in flight); INT: cold shutdown; HUP: restart the application"
-                + " in place (same pid, same pidfile)."},
+                + " TERM: warm shutdown (finish work in flight); INT: cold shutdown; HUP: restart a NodeApp"
+                + " in place (same pid, same pidfile); a main() class logs and ignores HUP."},
         footer = {"", "Environment: DROVER_FAKEFORK=1 runs --detach in the foreground (output on the terminal);"
             + " DROVER_FORCE_ROOT=1 lets an application (-A) run as root.",
             "", "Example:", "  drover worker -A com.acme.Consumer --classpath='/opt/acme/lib/*' -c 4 -l INFO"})

@@ -214,7 +214,7 @@ public final class Cluster {
             return new NodeEvent.AlreadyRunning(running.pid());
         }
         Detacher.Outcome.Failed failed = (Detacher.Outcome.Failed) outcome;
-        return new NodeEvent.Failed(failed.exitCode(), failed.reason());
+        return new NodeEvent.Failed(failed.exitCode(), failed.reason(), failed.trace());
     }
 
     private static Integer umask(NodeSpec node) {

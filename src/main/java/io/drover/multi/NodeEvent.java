@@ -11,8 +11,16 @@ public sealed interface NodeEvent {
     /** A live node already holds the pidfile: nothing to do, and not a failure. */
     record AlreadyRunning(long pid) implements NodeEvent {}
 
-    /** The node could not start, or could not be signalled; {@code reason} is the node's own words. */
-    record Failed(int exitCode, String reason) implements NodeEvent {}
+    /**
+     * The node could not start, or could not be signalled; {@code reason} is the node's own
+     * words, one line. {@code trace} is the stack trace of what the application threw (frames
+     * and {@code Caused by} chain), shown only with {@code --verbose}; null when there is none.
+     */
+    record Failed(int exitCode, String reason, String trace) implements NodeEvent {
+        public Failed(int exitCode, String reason) {
+            this(exitCode, reason, null);
+        }
+    }
 
     /** A signal was sent to the node's process. */
     record Signalled(int signal, long pid) implements NodeEvent {}

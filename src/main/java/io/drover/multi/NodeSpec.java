@@ -1,6 +1,7 @@
 package io.drover.multi;
 
 import io.drover.core.NodeName;
+import io.drover.core.Templates;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -52,6 +53,19 @@ public record NodeSpec(
         });
         args.addAll(passthrough);
         return args;
+    }
+
+    /**
+     * The pidfile the node's main process holds: {@link #pidfile} with the per-process keys
+     * ({@code %i %I %%}) expanded as the worker expands them for process 0.
+     */
+    public String mainPidfile() {
+        return Templates.expandForProcess(pidfile, nodename, Templates.MAIN_PROCESS, "--pidfile");
+    }
+
+    /** The logfile the node's main process writes (no {@code %I} left), as {@link #mainPidfile}. */
+    public String mainLogfile() {
+        return Templates.expandForProcess(logfile, nodename, Templates.MAIN_PROCESS, "--logfile");
     }
 
     /** The value of a worker option given as any of its names, or null. */

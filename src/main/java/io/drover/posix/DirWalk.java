@@ -33,6 +33,7 @@ final class DirWalk {
     private static final int S_IWOTH = 0002;
     private static final int S_ISVTX = 01000;
     private static final int DIR_MODE = 0755;
+    private static final int AT_REMOVEDIR = 0x200;
 
     private final POSIX posix;
     private final LibC libc;
@@ -76,6 +77,8 @@ final class DirWalk {
         Deque<Integer> fds = new ArrayDeque<>();
         Deque<String> names = new ArrayDeque<>();
         int links = 0;
+        created.clear();
+        boolean done = false;
         try {
             fds.push(openRoot());
             check(fds.peek(), "/", file);
@@ -127,16 +130,34 @@ final class DirWalk {
                 names.addLast(name);
                 check(next, shown, file);
             }
+            done = true;
         } finally {
+            if (!done) {
+                // a start that fails leaves nothing behind: the directories made for it go
+                for (int i = created.size() - 1; i >= 0; i--) {
+                    Made m = created.get(i);
+                    if (fds.contains(m.parent())) {
+                        libc.unlinkat(m.parent(), m.name(), AT_REMOVEDIR);
+                    }
+                }
+            }
             fds.forEach(libc::close);
         }
     }
+
+    /** A directory this walk made: its parent's descriptor and its name. */
+    private record Made(int parent, String name) {}
+
+    private final List<Made> created = new ArrayList<>();
 
     private int create(int parent, String name, String shown, Path file) {
         boolean made = libc.mkdirat(parent, name, DIR_MODE) == 0;
         if (!made && errno() != Errno.EEXIST) {
             throw new DroverException(ExitCode.CANT_CREATE, "cannot create directory " + shown + ": "
                     + errno().description());
+        }
+        if (made) {
+            created.add(new Made(parent, name));
         }
         int fd = openDir(parent, name);
         if (fd < 0) {
@@ -152,7 +173,7 @@ final class DirWalk {
                 Errno e = errno();
                 libc.close(fd);
                 throw new DroverException(ExitCode.CANT_CREATE, "cannot give directory " + shown + " to " + owner
-                        + ": " + e.description());
+                        + " (--uid/--gid): " + e.description());
             }
         }
         return fd;

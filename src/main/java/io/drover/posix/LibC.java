@@ -21,6 +21,9 @@ public interface LibC {
 
     int mkdirat(int dirfd, String path, int mode);
 
+    /** With {@code AT_REMOVEDIR} (0x200), rmdir relative to {@code dirfd}. */
+    int unlinkat(int dirfd, String path, int flags);
+
     long readlinkat(int dirfd, String path, @Out byte[] buf, long size);
 
     /** An fcntl (POSIX record) lock, as {@code java.nio} takes them: {@code F_TLOCK} is 2. */

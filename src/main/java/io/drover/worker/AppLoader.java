@@ -37,7 +37,7 @@ public final class AppLoader {
             return Class.forName(app, true, loader);
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
             throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " not found on the class path"
-                    + (classpath == null ? " (give its jars with --classpath)" : " " + classpath));
+                    + (classpath == null ? " (give its jars with --classpath)" : " " + classpath + hints(classpath)));
         } catch (ExceptionInInitializerError e) {
             throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " failed to initialize: "
                     + e.getCause(), e.getCause());
@@ -79,6 +79,58 @@ public final class AppLoader {
         }
     }
 
+    /**
+     * Why a class path may not hold the class: entries that do not exist (the JVM ignores them
+     * without a word), and directories that hold only jars (a directory entry gives the classes
+     * in it, not its jars: {@code DIR/*} does).
+     */
+    static String hints(String classpath) {
+        List<String> missing = new ArrayList<>();
+        List<String> jarDirs = new ArrayList<>();
+        List<String> fixed = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator, -1)) {
+            if (entry.isEmpty() || entry.endsWith("*")) {
+                // a DIR/* that cannot be read failed, naming itself, before the class was looked up
+                fixed.add(entry);
+                continue;
+            }
+            if (!Files.exists(Path.of(entry))) {
+                missing.add(entry + " does not exist");
+            }
+            if (holdsOnlyJars(Path.of(entry))) {
+                jarDirs.add(entry);
+                fixed.add((entry.endsWith("/") ? entry : entry + "/") + "*");
+            } else {
+                fixed.add(entry);
+            }
+        }
+        List<String> hints = new ArrayList<>(missing);
+        if (!jarDirs.isEmpty()) {
+            hints.add(String.join(", ", jarDirs) + (jarDirs.size() == 1 ? " holds" : " hold") + " only jars, which a"
+                    + " directory entry does not read: give --classpath='" + String.join(File.pathSeparator, fixed) + "'");
+        }
+        return hints.isEmpty() ? "" : " (" + String.join("; ", hints) + ")";
+    }
+
+    private static boolean holdsOnlyJars(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        boolean jars = false;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (!Files.isRegularFile(p) || !name.toLowerCase(java.util.Locale.ROOT).endsWith(".jar")) {
+                    return false;
+                }
+                jars = true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return jars;
+    }
+
     private static ClassLoader classLoader(String classpath) {
         ClassLoader parent = AppLoader.class.getClassLoader();
         if (classpath == null || classpath.isEmpty()) {
@@ -109,10 +161,13 @@ public final class AppLoader {
     }
 
     /**
-     * A plain {@code main(String[])} class. It is ready once main runs (it may return, leaving
-     * its threads running, or block); a throw from main before the node reported ready fails
-     * the start. Stop has no way to ask it to finish its work: the node exits, which runs the
-     * application's shutdown hooks.
+     * A plain {@code main(String[])} class, run on a thread of its own. The node reports ready
+     * as soon as that thread is started: main may return (leaving its threads running) or block,
+     * so nothing marks the end of its start, and a throw from main, early or late, is logged
+     * with its stack trace while the node keeps running until it is stopped. Stop has no way to
+     * ask it to finish its work: the node exits, which runs the application's shutdown hooks.
+     * Nor can HUP restart it in place, as a second main would run beside the first: the node
+     * logs the HUP and ignores it ({@link Node}).
      */
     static final class MainClassApp implements NodeApp {
         private final Method main;

@@ -43,8 +43,15 @@ public final class Detacher {
         /** Another live node holds the pidfile. */
         record AlreadyRunning(long pid) implements Outcome {}
 
-        /** The node did not start; {@code reason} is the node's own words when it had any. */
-        record Failed(int exitCode, String reason) implements Outcome {}
+        /**
+         * The node did not start; {@code reason} is the node's own words when it had any, and
+         * {@code trace} the stack trace the node sent with them (null when there is none).
+         */
+        record Failed(int exitCode, String reason, String trace) implements Outcome {
+            public Failed(int exitCode, String reason) {
+                this(exitCode, reason, null);
+            }
+        }
     }
 
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -177,7 +184,8 @@ public final class Detacher {
                 case "RUNNING":
                     return new Outcome.AlreadyRunning(Long.parseLong(parts[1]));
                 case "FAILED":
-                    return new Outcome.Failed(Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "failed");
+                    String[] text = Handshake.failure(parts.length > 2 ? parts[2] : "failed");
+                    return new Outcome.Failed(Integer.parseInt(parts[1]), text[0], text[1]);
                 default:
                     return null;
             }

@@ -2,19 +2,24 @@ package io.drover.worker;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The node's side of the start handshake. Whoever spawned the node passes the write end of a
  * pipe as a file descriptor named in {@value #ENV}; the node writes one line on it:
  * {@code READY pid}, {@code RUNNING pid} (another node holds the pidfile) or
- * {@code FAILED exitcode message}. A node that dies before writing closes the pipe, which the
- * spawner sees as end-of-file at once: "OK" is never printed for a node that did not say so.
+ * {@code FAILED exitcode message[TAB trace]}. A node that dies before writing closes the pipe,
+ * which the spawner sees as end-of-file at once: "OK" is never printed for a node that did not
+ * say so.
  */
 public final class Handshake {
     public static final String ENV = "DROVER_HANDSHAKE_FD";
     /** How long, in milliseconds, the spawner waits for the ready report; the node keeps to it too. */
     public static final String START_TIMEOUT_ENV = "DROVER_START_TIMEOUT_MS";
+    /** The longest trace sent: a deep recursion's would be megabytes, and the log has it all. */
+    private static final int MAX_TRACE = 32 * 1024;
 
     private final FileOutputStream out;
     private boolean sent;
@@ -61,7 +66,67 @@ public final class Handshake {
     }
 
     public void failed(int exitCode, String message) {
-        send("FAILED " + exitCode + " " + message.replace('\n', ' '));
+        failed(exitCode, message, null);
+    }
+
+    /**
+     * {@code FAILED exitcode message}, and when {@code cause} is not null a tab and its stack
+     * trace with newlines escaped: the line stays one line, and the spawner can show the trace
+     * under {@code --verbose} without reading the node's log.
+     */
+    public void failed(int exitCode, String message, Throwable cause) {
+        String line = "FAILED " + exitCode + " " + message.replace('\n', ' ').replace('\t', ' ');
+        if (cause != null) {
+            line += "\t" + escape(cut(stackTrace(cause)));
+        }
+        send(line);
+    }
+
+    /** The text of a {@code FAILED} line after its exit code: {message, trace or null}. */
+    public static String[] failure(String text) {
+        int tab = text.indexOf('\t');
+        return tab < 0 ? new String[] {text, null} : new String[] {text.substring(0, tab), unescape(text.substring(tab + 1))};
+    }
+
+    /** What {@code printStackTrace} prints: the frames and the {@code Caused by} chain. */
+    public static String stackTrace(Throwable t) {
+        StringWriter text = new StringWriter();
+        t.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+
+    private static String cut(String trace) {
+        return trace.length() <= MAX_TRACE ? trace
+                : trace.substring(0, MAX_TRACE) + "\n\t... (cut: the node's log has the whole trace)\n";
+    }
+
+    private static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 64);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> { }
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char next = s.charAt(++i);
+                out.append(next == 'n' ? '\n' : next == 't' ? '\t' : next);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private synchronized void send(String line) {

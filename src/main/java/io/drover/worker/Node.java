@@ -30,6 +30,7 @@ public final class Node {
     private final WorkerConfig cfg;
     private final Handshake handshake;
     private final AppFactory factory;
+    private final List<String> dataFiles;
     private final NodeName nodename;
     private final BlockingQueue<NodeState.Event> events = new LinkedBlockingQueue<>();
     private final ServiceManager systemd = ServiceManager.fromEnvironment();
@@ -48,10 +49,11 @@ public final class Node {
     /** A worker's application: the class itself, or the demo. */
     public static final AppFactory WORKER_APP = cls -> AppLoader.instantiate(cls == null ? null : cls.getName(), cls);
 
-    private Node(WorkerConfig cfg, Handshake handshake, AppFactory factory) {
+    private Node(WorkerConfig cfg, Handshake handshake, AppFactory factory, List<String> dataFiles) {
         this.cfg = cfg;
         this.handshake = handshake;
         this.factory = factory;
+        this.dataFiles = List.copyOf(dataFiles);
         this.nodename = NodeName.parse(cfg.nodename());
     }
 
@@ -64,7 +66,16 @@ public final class Node {
      * @throws DroverException if the node cannot start (after telling the spawner why)
      */
     public static int run(WorkerConfig cfg, Handshake handshake, AppFactory factory) {
-        return new Node(cfg, handshake, factory).run();
+        return run(cfg, handshake, factory, List.of());
+    }
+
+    /**
+     * {@link #run(WorkerConfig, Handshake, AppFactory)} for an application that writes files of
+     * its own (beat's schedule): their directories are created as the pidfile's and logfile's
+     * are, given to the {@code --uid} user, and one that cannot be is the node's failure (73).
+     */
+    public static int run(WorkerConfig cfg, Handshake handshake, AppFactory factory, List<String> dataFiles) {
+        return new Node(cfg, handshake, factory, dataFiles).run();
     }
 
     private int run() {
@@ -83,6 +94,7 @@ public final class Node {
                 Identity id = Posix.get().identity(cfg.uid(), cfg.gid());
                 if (root) {
                     prepareDirectories(id, logfile, pidPath);
+                    prepareDirectories(id, dataFiles.toArray(String[]::new));
                     prepared = true;
                 }
                 Posix.get().become(id);
@@ -105,6 +117,10 @@ public final class Node {
                     // nobody checked the layout for a node run by hand
                     prepareDirectories(null, logfile, pidPath);
                 }
+            }
+            if (!prepared) {
+                // an application's own files (beat's schedule): the spawner knows nothing of them
+                prepareDirectories(null, dataFiles.toArray(String[]::new));
             }
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()));
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
@@ -131,7 +147,8 @@ public final class Node {
             throw e;
         } catch (DroverException e) {
             if (log != null) {
-                log.error("{} cannot start: {}", nodename, e.getMessage());
+                // with the cause's frames and Caused-by chain: what the application threw
+                log.error("{} cannot start: {}", nodename, e.getMessage(), e.getCause());
             }
             // The pidfile goes before the spawner hears FAILED: when multi start reports a
             // node failed, nothing of that node is left.
@@ -139,7 +156,7 @@ public final class Node {
                 pidfile.close();
             }
             if (handshake != null) {
-                handshake.failed(e.exitCode(), e.getMessage());
+                handshake.failed(e.exitCode(), e.getMessage(), e.getCause());
             }
             throw e;
         } finally {
@@ -176,6 +193,13 @@ public final class Node {
             }
             if (state.ignores(event)) {
                 log.info("{} ignored while {}", event, state);
+                continue;
+            }
+            if (event == NodeState.Event.HUP && app instanceof AppLoader.MainClassApp) {
+                // main() cannot be asked to stop, so a second main would run beside the first
+                // (docs/apps.md): a main() class restarts only with its JVM.
+                log.info("SIGHUP ignored: {} is a main() class, which cannot restart in place;"
+                        + " restart the node instead (drover multi restart)", cfg.app());
                 continue;
             }
             NodeState from = state;

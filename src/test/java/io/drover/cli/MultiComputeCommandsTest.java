@@ -276,7 +276,8 @@ class MultiComputeCommandsTest {
         assertEquals("drover2", second.get("name"));
         assertEquals("drover2@" + H, second.get("nodename"));
         assertEquals(HOST.defaultPidfile().replace("%n", "drover2"), second.get("pidfile"));
-        assertEquals(HOST.defaultLogfile().replace("%n", "drover2"), second.get("logfile"));
+        // the path the main process writes: %I is empty there
+        assertEquals(HOST.defaultLogfile().replace("%n", "drover2").replace("%I", ""), second.get("logfile"));
         assertEquals(expectedArgv("drover2", "drover2@" + H, "-c", "3"), second.get("argv"));
     }
 
@@ -409,9 +410,19 @@ class MultiComputeCommandsTest {
     }
 
     @ParameterizedTest(name = "multi {0}")
-    @ValueSource(strings = {"show", "names", "show -c 3", "names --json", "get drover1"})
+    @ValueSource(strings = {"show", "names", "show -c 3", "get drover1"})
     void no_nodes_is_a_usage_error(String line) {
         assertOneLineUsageError(multi(line), "no nodes");
+    }
+
+    @Test
+    void no_nodes_with_json_is_the_line_on_stderr_and_a_json_error_on_stdout() {
+        Result r = multi("names --json");
+        assertEquals(64, r.code(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        Map<String, Object> error = JsonText.object(JsonText.parse(r.out()));
+        assertTrue(((String) error.get("error")).contains("no nodes"), r::toString);
+        assertEquals(64.0, error.get("exit"), r::toString);
     }
 
     static Stream<Arguments> badInput() {

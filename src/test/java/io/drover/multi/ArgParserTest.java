@@ -252,11 +252,25 @@ class ArgParserTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"-c", "-term", "-NOSUCH", "-0", "-65"})
+    @ValueSource(strings = {"-c", "-term", "-Q", "-Ofair"})
     void tokens_that_are_not_signals_stay_options_even_when_signals_are_accepted(String token) {
         ParsedArgs p = parseWithSignal("3", token, "4");
         assertEquals(OptionalInt.empty(), p.signal());
         assertEquals(List.of(opt(token, null, "4", token)), p.options());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"-NOSUCH", "-HPU", "-SIGFOO", "-SIG", "-0", "-65", "-99", "-1000000000000"})
+    void a_signal_the_platform_does_not_have_is_a_usage_error_naming_it(String token) {
+        UsageException e = assertThrows(UsageException.class, () -> parseWithSignal("3", token));
+        assertTrue(e.getMessage().contains("'" + token + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("-TERM, -SIGTERM, -15"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"-USR1, 10", "-SIGRTMIN, 34", "-RTMAX, 64", "-64, 64", "-WINCH, 28"})
+    void signals_come_from_the_platforms_table(String token, int signal) {
+        assertEquals(OptionalInt.of(signal), parseWithSignal("3", token).signal());
     }
 
     @Test
