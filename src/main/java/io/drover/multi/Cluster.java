@@ -204,6 +204,14 @@ public final class Cluster {
         }
         String replaced = state instanceof PidfileState.Stale stale ? stale.reason() : null;
         Identity owner = identity(node);
+        NodeIdentity.Running other = elsewhere(node, owner);
+        if (other != null) {
+            // one process per nodename: never a second drover1@HOST beside one started with
+            // another pidfile template (or whose pidfile its user removed)
+            return new NodeEvent.Failed(ExitCode.NODE_FAILED, "already runs as pid " + other.pid()
+                    + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile())
+                    + "; stop it first, or give that pidfile");
+        }
         String logfile = Templates.expandForProcess(node.logfile(), node.nodename(), Templates.MAIN_PROCESS, "--logfile");
         Detacher.Outcome outcome = Detacher.start(posix.get(), argv, node.pidfile(), logfile, umask(node),
                 node.option("--workdir"), startTimeout, owner);
@@ -264,6 +272,34 @@ public final class Cluster {
         } catch (DroverException e) {
             return null;
         }
+    }
+
+    private Map<String, List<NodeIdentity.Running>> everyNode;
+
+    /** This machine's drover nodes, looked up once per operation, before anything starts. */
+    private synchronized Map<String, List<NodeIdentity.Running>> everyNode() {
+        if (everyNode == null) {
+            everyNode = NodeIdentity.everyNode();
+        }
+        return everyNode;
+    }
+
+    /**
+     * A live process that runs this node's nodename under another pidfile, as root, the caller
+     * or the node's user (a process of any other user proves nothing).
+     */
+    private NodeIdentity.Running elsewhere(NodeSpec node, Identity owner) {
+        int self = ProcessTable.uid(ProcessHandle.current().pid()).orElse(-1);
+        for (NodeIdentity.Running r : everyNode().getOrDefault(node.nodename().full(), List.of())) {
+            boolean trusted = r.uid() == 0 || r.uid() == self || owner != null && r.uid() == owner.uid();
+            // one on the same pidfile is left to the pidfile's lock (a concurrent start of ours)
+            boolean samePidfile = r.pidfile() != null && Path.of(r.pidfile()).toAbsolutePath().normalize()
+                    .equals(Path.of(node.pidfile()).toAbsolutePath().normalize());
+            if (trusted && !samePidfile && ProcessTable.isAlive(r.pid())) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The command line drover recorded when it last started this node, if it did. */

@@ -366,8 +366,7 @@ final class JnrPosix implements Posix {
                     || libc.write(fd, content, content.length) != content.length || libc.fsync(fd) != 0) {
                 throw new IOException(errno());
             }
-            jnr.posix.FileStat st = posix.fstat(fd);
-            return new NativeLock(libc, fd, st.dev() + ":" + st.ino());
+            return new NativeLock(libc, fd);
         } catch (IOException | RuntimeException e) {
             libc.close(fd);
             throw e;
@@ -375,7 +374,7 @@ final class JnrPosix implements Posix {
     }
 
     /** A pidfile lock held through a native descriptor; closing it releases the lock. */
-    private record NativeLock(LibC libc, int fd, Object key) implements Pidfile.Lock {
+    private record NativeLock(LibC libc, int fd) implements Pidfile.Lock {
         @Override
         public void close() {
             libc.close(fd);

@@ -174,7 +174,6 @@ public final class Pidfile implements AutoCloseable {
             try {
                 deleteOwnTemp(temp);
                 lock = createLocked(temp, (pid + "\n").getBytes(StandardCharsets.US_ASCII));
-                Object key = lock.key();
                 try {
                     Files.createLink(path, temp);
                 } catch (FileAlreadyExistsException exists) {
@@ -184,9 +183,23 @@ public final class Pidfile implements AutoCloseable {
                     replaceIfStale(path, check, onStale);
                     continue;
                 }
-                HELD.add(key);
                 Files.deleteIfExists(temp);
-                return new Pidfile(path, lock, key, pid);
+                // link(2) links whatever the temporary name was at that instant: whoever else
+                // can write the directory may have swapped it. The kernel says whether the
+                // file now at the pidfile's name is the one we locked.
+                FileIdentity linked = FileIdentity.of(path);
+                if (linked == null || !linked.regular() || LockTable.holder(linked).orElse(-1L) != pid) {
+                    lock.close();
+                    lock = null;
+                    if (linked != null && linked.symlink()) {
+                        Files.deleteIfExists(path); // the link we made: never a pidfile
+                    }
+                    throw new DroverException(ExitCode.CANT_CREATE, "cannot create pidfile " + path
+                            + ": it was replaced while it was being created (someone else can write "
+                            + dir + ")");
+                }
+                HELD.add(linked.key());
+                return new Pidfile(path, lock, linked.key(), pid);
             } catch (AlreadyRunningException e) {
                 throw e;
             } catch (IOException e) {
@@ -228,8 +241,7 @@ public final class Pidfile implements AutoCloseable {
             FileLock lock = ch.lock();
             ch.write(ByteBuffer.wrap(content));
             ch.force(true);
-            FileIdentity id = FileIdentity.of(temp);
-            return new ChannelLock(ch, lock, id == null ? null : id.key());
+            return new ChannelLock(ch, lock);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -322,14 +334,11 @@ public final class Pidfile implements AutoCloseable {
 
     /** The lock a pidfile holder keeps: a JDK channel, or a native descriptor. */
     interface Lock {
-        /** The file's identity, as {@link FileIdentity#key()}. */
-        Object key();
-
         /** Releases the lock and the descriptor. */
         void close();
     }
 
-    private record ChannelLock(FileChannel channel, FileLock lock, Object key) implements Lock {
+    private record ChannelLock(FileChannel channel, FileLock lock) implements Lock {
         @Override
         public void close() {
             try {

@@ -66,6 +66,22 @@ public final class ProcessTable {
         return state == 'Z' || state == 'X' || state == 'x';
     }
 
+    /** The pids of every process, from {@code /proc} (empty where there is none). */
+    public static List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path e : entries) {
+                String name = e.getFileName().toString();
+                if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+                    pids.add(Long.parseLong(name));
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return pids;
+    }
+
     /** The process's argv, as {@code /proc/PID/cmdline} holds it; empty if unreadable. */
     public static List<String> commandLine(long pid) {
         List<String> argv = new ArrayList<>();

@@ -38,6 +38,45 @@ public final class NodeIdentity {
         };
     }
 
+    /** A drover node process: its pid, uid and the pidfile its command line names (or null). */
+    public record Running(long pid, int uid, String pidfile) {}
+
+    /**
+     * Every live drover node process on this machine, by full nodename, from
+     * {@code /proc/PID/cmdline}: how drover finds a node whatever pidfile it was started with
+     * (one process per nodename).
+     */
+    public static java.util.Map<String, List<Running>> everyNode() {
+        java.util.Map<String, List<Running>> nodes = new java.util.HashMap<>();
+        for (long pid : ProcessTable.pids()) {
+            List<String> argv = ProcessTable.commandLine(pid);
+            String name = nodename(argv);
+            if (name != null && ProcessTable.isAlive(pid)) {
+                int uid = ProcessTable.uid(pid).orElse(-1);
+                nodes.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(new Running(pid, uid, pidfile(argv)));
+            }
+        }
+        return nodes;
+    }
+
+    /** The {@code --pidfile} of a drover command line, or null. */
+    static String pidfile(List<String> argv) {
+        int main = argv.indexOf(Install.MAIN_CLASS);
+        String found = null;
+        for (int i = main + 2; main >= 0 && i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("--pidfile") && i + 1 < argv.size()) {
+                found = argv.get(++i);
+            } else if (a.startsWith("--pidfile=")) {
+                found = a.substring("--pidfile=".length());
+            }
+        }
+        return found;
+    }
+
     /** The full nodename a drover command line runs as, or null if it is not a node's. */
     static String nodename(List<String> argv) {
         int main = argv.indexOf(Install.MAIN_CLASS);

@@ -20,7 +20,7 @@ class NodeConflictsTest {
 
     private static List<NodeSpec> nodes(String line) {
         ParsedArgs parsed = ArgParser.parse(List.of(line.split(" ")), false);
-        return NodeExpander.expand(parsed.positionals(), parsed, HOST);
+        return NodeExpander.expand(parsed.positionals(), parsed, HOST, warning -> { });
     }
 
     @ParameterizedTest(name = "{0}")
