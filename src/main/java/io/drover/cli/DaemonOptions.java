@@ -5,7 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.Templates;
-import io.drover.core.UsageException;
+import io.drover.core.Umask;
 import io.drover.posix.Identity;
 import io.drover.posix.Posix;
 import io.drover.worker.Detacher;
@@ -68,30 +68,21 @@ final class DaemonOptions {
     boolean detach;
 
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "How long --detach waits for the ready report. Default: ${DEFAULT-VALUE}.")
+            description = "How long --detach waits for the ready report; 0 for no limit. Default: ${DEFAULT-VALUE}.")
     double startTimeout;
 
     /** The settings of one node, with the per-command parts filled in by the caller. */
     WorkerConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
                         List<String> appArgs) {
-        if (startTimeout <= 0) {
-            throw new UsageException("--start-timeout must be positive, got " + startTimeout);
-        }
-        Integer mask = null;
-        if (umask != null) {
-            try {
-                mask = Integer.parseInt(umask, 8);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--umask " + umask + " is not an octal number (e.g. 022)");
-            }
-        }
+        Duration timeout = Seconds.startTimeout(Seconds.of("--start-timeout", startTimeout, String.valueOf(startTimeout)));
+        Integer mask = umask == null ? null : Umask.parse(umask);
         String host = Host.current().hostname();
         String full = Templates.expandHostInName(nodename, host);
         if (!full.contains("@")) {
             full = full + "@" + host;
         }
         return new WorkerConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
-                classpath, detach, Duration.ofMillis((long) (startTimeout * 1000)), List.copyOf(appArgs),
+                classpath, detach, timeout, List.copyOf(appArgs),
                 List.copyOf(rawArgs), executable, jvmOpts, uid, gid);
     }
 
@@ -105,6 +96,10 @@ final class DaemonOptions {
         if (cfg.detach() && handshake == null && !fakefork) {
             return detach(cfg, command);
         }
+        if (cfg.uid() != null && cfg.gid() == null) {
+            // the node resolves its user itself and would take a bare uid with the caller's group
+            Posix.get().identity(cfg.uid(), null).requireGroup(cfg.uid(), null);
+        }
         return Node.run(cfg, handshake, factory);
     }
 
@@ -117,7 +112,8 @@ final class DaemonOptions {
         NodeName name = NodeName.parse(cfg.nodename());
         String log = cfg.logfile() == null ? null
                 : Templates.expandForProcess(cfg.logfile(), name, Templates.MAIN_PROCESS, "--logfile");
-        Identity owner = cfg.uid() == null && cfg.gid() == null ? null : Posix.get().identity(cfg.uid(), cfg.gid());
+        Identity owner = cfg.uid() == null && cfg.gid() == null ? null
+                : Posix.get().identity(cfg.uid(), cfg.gid()).requireGroup(cfg.uid(), cfg.gid());
         Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, log, cfg.umask(), cfg.workdir(), cfg.startTimeout(),
                 owner);
         if (outcome instanceof Detacher.Outcome.Failed failed) {
