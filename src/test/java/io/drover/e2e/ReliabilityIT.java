@@ -10,16 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 17, item 5, through the built launcher: options that used to be accepted while meaning
- * nothing, or the wrong thing.
+ * Issue 17, items 5 and 6, through the built launcher: options that used to be accepted while
+ * meaning nothing (or the wrong thing), and failures a script capturing stderr could not see.
  */
 class ReliabilityIT extends DroverTest {
     private static final String H = Drover.hostname();
     /** A uid and gid with no passwd or group entry here, as a container's --user 54321 is. */
     private static final String BARE_ID = "54321";
+    private static final Map<String, String> FORCE_ROOT = Map.of("DROVER_FORCE_ROOT", "1");
 
     private static String status(long pid, String field) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
@@ -146,5 +148,46 @@ class ReliabilityIT extends DroverTest {
         assertEquals(67, worker.exitCode(), worker::toString);
         assertOneLineOnStderrNaming(worker, "--uid " + BARE_ID, "--gid");
         assertTrue(drover.processes().isEmpty(), "processes left: " + drover.processes());
+    }
+
+    // ---- item 6: failures also on stderr
+
+    @Test
+    void every_failure_of_multi_start_is_also_on_stderr_while_the_progress_stays_on_stdout() {
+        Drover.Result r = drover.multi(FORCE_ROOT, "start", "w1", "w2", "w3", "-A:w2,w3", "no.such.App");
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.lineFor("w1@" + H).contains("OK (pid "), r::toString);
+        assertTrue(r.stdout().contains("> Starting nodes..."), r::toString);
+        List<String> err = r.stderr().lines().toList();
+        assertEquals(2, err.size(), r::toString);
+        for (String node : List.of("w2@" + H, "w3@" + H)) {
+            String out = r.lineFor(node);
+            String reason = out.substring(out.indexOf("FAILED: "));
+            assertTrue(err.contains("drover: " + node + ": " + reason), () -> node + "'s failure is not on stderr as on stdout\n" + r);
+        }
+        assertFalse(r.stderr().contains("w1@") || r.stderr().contains("Starting"), r::toString);
+    }
+
+    @Test
+    void a_failure_of_multi_restart_is_also_on_stderr() {
+        assertEquals(0, drover.multi("start", "w1").exitCode());
+        Drover.Result r = drover.multi(FORCE_ROOT, "restart", "w1", "-A", "no.such.App");
+        assertEquals(1, r.exitCode(), r::toString);
+        String out = r.linesFor("w1@" + H).stream().filter(l -> l.contains("FAILED: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no FAILED line\n" + r));
+        assertEquals(List.of("drover: w1@" + H + ": " + out.substring(out.indexOf("FAILED: "))), r.stderr().lines().toList(),
+                r::toString);
+    }
+
+    @Test
+    void a_node_still_running_when_stopwait_times_out_is_also_named_on_stderr() {
+        Drover.Result start = drover.multi(FORCE_ROOT, "start", "w1", "-A", "io.drover.fixtures.IgnoresTermApp",
+                "--classpath=" + Drover.testClasses());
+        assertEquals(0, start.exitCode(), start::toString);
+        long pid = drover.pid("w1");
+        Drover.Result r = drover.multi("stopwait", "w1", "--timeout=1");
+        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(List.of("drover: w1@" + H + ": still running (pid " + pid + ") when the timeout ran out"),
+                r.stderr().lines().toList(), r::toString);
     }
 }
