@@ -83,6 +83,11 @@ public final class Beat implements NodeApp {
         Instant now = now();
         for (Entry e : entries) {
             Instant last = store.lastDue(e.job.name());
+            if (e.times.isBeyondNext(last, now)) {
+                log.warn("{}: the last due time {} recorded in {} is beyond its next due time {} (now {}): the clock"
+                        + " was set back or the file was edited; clamped: next due {} instead of a pause until then",
+                        e.job.name(), last, settings.schedule(), e.times.after(now), now, e.times.after(now));
+            }
             e.nextDue = e.times.first(last, now, settings.catchUp());
             if (last != null && settings.catchUp() && !e.nextDue.isAfter(now)) {
                 log.info("{}: due times since {} were missed while beat was down; running it once now", e.job.name(), last);

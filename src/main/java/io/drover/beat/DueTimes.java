@@ -46,11 +46,24 @@ final class DueTimes {
         if (lastDue == null) {
             return job.interval() != null ? now : after(now);
         }
+        if (isBeyondNext(lastDue, now)) {
+            return after(now);
+        }
         Instant next = after(lastDue);
         if (!next.isAfter(now)) {
             return catchUp ? latestUpTo(lastDue, now) : after(now);
         }
         return next;
+    }
+
+    /**
+     * Whether a recorded last due time lies beyond the job's next natural due time, the first
+     * one after now. Only a clock that was set back, or an edited file, puts it there; taken as
+     * it is, it would pause the job until then, silently. {@link #first} clamps it to that
+     * natural due time instead (without computing anything from it, so no time is too far).
+     */
+    boolean isBeyondNext(Instant lastDue, Instant now) {
+        return lastDue != null && lastDue.isAfter(after(now));
     }
 
     /**
@@ -76,7 +89,8 @@ final class DueTimes {
     /** The latest due time after {@code last} and not after {@code now} (assumes one exists). */
     private Instant latestUpTo(Instant last, Instant now) {
         if (job.interval() != null) {
-            long steps = Duration.between(last, now).toNanos() / job.interval().toNanos();
+            // not in nanoseconds: those overflow a long after 292 years
+            long steps = Duration.between(last, now).dividedBy(job.interval());
             return last.plus(job.interval().multipliedBy(Math.max(1, steps)));
         }
         Instant latest = cron.lastExecution(now.plusNanos(1).atZone(job.zone()))

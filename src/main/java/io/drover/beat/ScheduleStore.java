@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -28,6 +30,10 @@ import java.util.function.Consumer;
  */
 final class ScheduleStore implements AutoCloseable {
     static final String HEADER = "# drover beat schedule v1: job<TAB>last due (epoch ms)";
+    /** The earliest due time a schedule can hold: beat records wall-clock times, never before 1970. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    /** The latest: the end of year 9999, the last that calendars, cron and ISO-8601 all take. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final Path file;
     private final FileChannel lockChannel;
@@ -86,24 +92,58 @@ final class ScheduleStore implements AutoCloseable {
             return;
         }
         Map<String, Instant> loaded = new LinkedHashMap<>();
+        List<String> outOfRange = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i];
             if (line.isEmpty()) {
                 continue;
             }
             int tab = line.lastIndexOf('\t');
+            Instant due;
             try {
-                loaded.put(line.substring(0, tab), Instant.ofEpochMilli(Long.parseLong(line.substring(tab + 1))));
+                due = Instant.ofEpochMilli(Long.parseLong(line.substring(tab + 1)));
+                loaded.put(line.substring(0, tab), due);
             } catch (RuntimeException e) {
                 moveAside("line " + (i + 1) + " is not 'job<TAB>epoch-ms': '" + abbreviate(line) + "'", onCorrupt);
                 return;
             }
+            if (due.isBefore(EARLIEST) || due.isAfter(LATEST)) {
+                // No beat wrote it, and times that far out overflow the arithmetic of every
+                // start: a corrupt entry, dropped, so its job is scheduled as if it never ran.
+                loaded.remove(line.substring(0, tab));
+                outOfRange.add("line " + (i + 1) + " (" + abbreviate(line.substring(0, tab)) + ") has due time "
+                        + line.substring(tab + 1) + " ms, outside " + EARLIEST + ".." + LATEST);
+            }
         }
         lastDue.putAll(loaded);
+        if (!outOfRange.isEmpty()) {
+            String why = String.join("; ", outOfRange);
+            String kept = loaded.isEmpty() ? "" : ", kept the other entries";
+            String rescheduled = "; those jobs are rescheduled as if they never ran";
+            Path aside = aside();
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                onCorrupt.accept("schedule file " + file + ": " + why + "; could not move it aside (" + OsErrors.reason(e)
+                        + "), dropped those entries" + rescheduled);
+                return;
+            }
+            try {
+                write();
+                onCorrupt.accept("schedule file " + file + ": " + why + "; moved it to " + aside + kept + rescheduled);
+            } catch (DroverException e) {
+                onCorrupt.accept("schedule file " + file + ": " + why + "; moved it to " + aside + rescheduled
+                        + " (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private Path aside() {
+        return file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
     }
 
     private void moveAside(String why, Consumer<String> onCorrupt) {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        Path aside = aside();
         try {
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             onCorrupt.accept("schedule file " + file + " " + why + "; moved it to " + aside + " and started a fresh schedule");
@@ -120,6 +160,10 @@ final class ScheduleStore implements AutoCloseable {
     /** Records a due time and writes the whole schedule atomically before the job runs. */
     synchronized void record(String job, Instant due) {
         lastDue.put(job, due);
+        write();
+    }
+
+    private void write() {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         lastDue.forEach((name, at) -> out.append(name).append('\t').append(at.toEpochMilli()).append('\n'));
         Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");

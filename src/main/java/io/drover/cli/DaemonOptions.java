@@ -5,6 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.Templates;
+import io.drover.core.Umask;
 import io.drover.core.UsageException;
 import io.drover.posix.Identity;
 import io.drover.posix.Posix;
@@ -68,7 +69,7 @@ final class DaemonOptions {
     boolean detach;
 
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "How long --detach waits for the ready report. Default: ${DEFAULT-VALUE}.")
+            description = "How long --detach waits for the ready report; 0 for no limit. Default: ${DEFAULT-VALUE}.")
     double startTimeout;
 
     // Read by Main from the raw arguments (a failure can come before these fields are filled);
@@ -81,19 +82,10 @@ final class DaemonOptions {
     WorkerConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
                         List<String> appArgs) {
         String full = fullNodename(nodename, Host.current().hostname());
-        if (startTimeout <= 0) {
-            throw new UsageException("--start-timeout must be positive, got " + startTimeout);
-        }
-        Integer mask = null;
-        if (umask != null) {
-            try {
-                mask = Integer.parseInt(umask, 8);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--umask " + umask + " is not an octal number (e.g. 022)");
-            }
-        }
+        Duration timeout = Seconds.startTimeout(Seconds.of("--start-timeout", startTimeout, String.valueOf(startTimeout)));
+        Integer mask = umask == null ? null : Umask.parse(umask);
         return new WorkerConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
-                classpath, detach, Duration.ofMillis((long) (startTimeout * 1000)), List.copyOf(appArgs),
+                classpath, detach, timeout, List.copyOf(appArgs),
                 List.copyOf(rawArgs), executable, jvmOpts, uid, gid);
     }
 
@@ -126,6 +118,10 @@ final class DaemonOptions {
         if (cfg.detach() && handshake == null && !fakefork) {
             return detach(cfg, command);
         }
+        if (cfg.uid() != null && cfg.gid() == null) {
+            // the node resolves its user itself and would take a bare uid with the caller's group
+            Posix.get().identity(cfg.uid(), null).requireGroup(cfg.uid(), null);
+        }
         return Node.run(cfg, handshake, factory, dataFiles);
     }
 
@@ -138,7 +134,8 @@ final class DaemonOptions {
         NodeName name = NodeName.parse(cfg.nodename());
         String log = cfg.logfile() == null ? null
                 : Templates.expandForProcess(cfg.logfile(), name, Templates.MAIN_PROCESS, "--logfile");
-        Identity owner = cfg.uid() == null && cfg.gid() == null ? null : Posix.get().identity(cfg.uid(), cfg.gid());
+        Identity owner = cfg.uid() == null && cfg.gid() == null ? null
+                : Posix.get().identity(cfg.uid(), cfg.gid()).requireGroup(cfg.uid(), cfg.gid());
         String pid = cfg.pidfile() == null ? null
                 : Templates.expandForProcess(cfg.pidfile(), name, Templates.MAIN_PROCESS, "--pidfile");
         Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, pid, log, cfg.umask(), cfg.workdir(),

@@ -1,7 +1,6 @@
 package io.drover.cli;
 
 import io.drover.core.Signals;
-import io.drover.core.UsageException;
 import io.drover.multi.Cluster;
 import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeConflicts;
@@ -45,20 +44,15 @@ abstract class LifecycleLeaf extends MultiLeaf {
         return parsed.signal().orElse(Signals.TERM);
     }
 
+    /** An option's seconds ({@link Seconds}: 0 means no limit), or {@code fallback} when it is not given. */
     static Duration seconds(ParsedArgs parsed, String option, Duration fallback) {
         String value = parsed.multiOptions().get(option);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            double s = Double.parseDouble(value);
-            if (s < 0 || Double.isNaN(s) || Double.isInfinite(s)) {
-                throw new NumberFormatException();
-            }
-            return Duration.ofMillis((long) (s * 1000));
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " " + value + " is not a number of seconds");
-        }
+        return value == null ? fallback : Seconds.parse(option, value);
+    }
+
+    /** {@code --start-timeout}, in the form the spawner takes (0, no limit, becomes a century). */
+    static Duration startTimeout(ParsedArgs parsed) {
+        return Seconds.startTimeout(seconds(parsed, "--start-timeout", DEFAULT_START_TIMEOUT));
     }
 
 }

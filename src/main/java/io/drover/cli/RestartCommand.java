@@ -25,6 +25,6 @@ final class RestartCommand extends LifecycleLeaf {
     @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
         return cluster.restart(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
-                seconds(parsed, "--start-timeout", DEFAULT_START_TIMEOUT));
+                startTimeout(parsed));
     }
 }

@@ -22,6 +22,6 @@ final class StartCommand extends LifecycleLeaf {
         if ("1".equals(System.getenv("DROVER_FAKEFORK"))) {
             return cluster.startInForeground(nodes);
         }
-        return cluster.start(nodes, seconds(parsed, "--start-timeout", DEFAULT_START_TIMEOUT));
+        return cluster.start(nodes, startTimeout(parsed));
     }
 }

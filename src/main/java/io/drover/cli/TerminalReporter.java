@@ -34,6 +34,13 @@ final class TerminalReporter implements ClusterListener {
     public synchronized void node(NodeSpec node, NodeEvent event) {
         String line = describe(event);
         boolean failure = event instanceof NodeEvent.Failed || event instanceof NodeEvent.StillAlive;
+        if (failure) {
+            // A script that keeps stderr (2>errors, or captures it) must see why, not only the
+            // exit code: each failure is also one line there, in plain text, flushed first so
+            // it is never behind the progress on a terminal that shows both.
+            output.err.println("drover: " + node.nodename().full() + ": " + plain(event));
+            output.err.flush();
+        }
         if (output.quiet && !failure) {
             return;
         }
@@ -42,6 +49,14 @@ final class TerminalReporter implements ClusterListener {
             f.trace().lines().forEach(l -> output.out.println("\t  " + l));
         }
         output.out.flush();
+    }
+
+    /** A failure's line for stderr: as on stdout, without colour (stderr may be another file). */
+    private static String plain(NodeEvent event) {
+        if (event instanceof NodeEvent.Failed f) {
+            return "FAILED: " + f.reason();
+        }
+        return "still running (pid " + ((NodeEvent.StillAlive) event).pid() + ") when the timeout ran out";
     }
 
     @Override

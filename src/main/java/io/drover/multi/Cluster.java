@@ -5,6 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.Signals;
 import io.drover.core.Templates;
+import io.drover.core.Umask;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.PidfileState;
@@ -227,25 +228,19 @@ public final class Cluster {
 
     private static Integer umask(NodeSpec node) {
         String value = node.option("--umask");
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(value, 8);
-        } catch (NumberFormatException e) {
-            throw new DroverException(ExitCode.USAGE, "--umask " + value + " is not an octal number (e.g. 022)");
-        }
+        return value == null ? null : Umask.parse(value);
     }
 
     /**
      * Refuses, before anything is spawned, what would fail every node alike: an application as
-     * root (DESIGN.md, Privileges), a user or group that does not exist.
+     * root (DESIGN.md, Privileges), a user or group that does not exist, a umask out of range.
      */
     private void checkRootPolicy(List<NodeSpec> nodes) {
         for (NodeSpec node : nodes) {
             RootPolicy.check(host.root(), node.option("-A", "--app"), node.option("--uid"),
                     host.env().get(RootPolicy.FORCE_ROOT));
             identity(node);
+            umask(node);
         }
     }
 
@@ -335,7 +330,7 @@ public final class Cluster {
     private Identity identity(NodeSpec node) {
         String uid = node.option("--uid");
         String gid = node.option("--gid");
-        return uid == null && gid == null ? null : posix.get().identity(uid, gid);
+        return uid == null && gid == null ? null : posix.get().identity(uid, gid).requireGroup(uid, gid);
     }
 
     private record Signalled(Map<NodeSpec, Long> pids, List<NodeEvent> failures) {}

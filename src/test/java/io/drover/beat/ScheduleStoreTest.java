@@ -101,4 +101,51 @@ class ScheduleStoreTest {
                 () -> ScheduleStore.open(Path.of("/proc/nope/s"), m -> { }));
         assertEquals(73, e.exitCode());
     }
+
+    @Test
+    void an_out_of_range_due_time_is_a_corrupt_entry_moved_aside_with_a_message_and_the_other_entries_are_kept()
+            throws Exception {
+        Path file = dir.resolve("s");
+        String original = ScheduleStore.HEADER + "\nbroken.job\t-9223372036854775808\ngood.job\t1795000000000\n";
+        Files.writeString(file, original);
+        List<String> messages = new ArrayList<>();
+        try (ScheduleStore store = ScheduleStore.open(file, messages::add)) {
+            assertNull(store.lastDue("broken.job"), "an out-of-range entry must be dropped, so its job is rescheduled");
+            assertEquals(Instant.ofEpochMilli(1795000000000L), store.lastDue("good.job"));
+        }
+        assertEquals(1, messages.size(), messages::toString);
+        String m = messages.get(0);
+        assertTrue(m.contains(file.toString()) && m.contains("line 2") && m.contains("broken.job")
+                && m.contains("-9223372036854775808") && m.contains("rescheduled"), m);
+        Path aside;
+        try (var files = Files.list(dir)) {
+            aside = files.filter(p -> p.getFileName().toString().startsWith("s.corrupt-")).findFirst().orElseThrow();
+        }
+        assertTrue(m.contains(aside.toString()), m);
+        assertEquals(original, Files.readString(aside), "the file moved aside is the file as it was");
+        assertEquals(ScheduleStore.HEADER + "\ngood.job\t1795000000000\n", Files.readString(file),
+                "the schedule is rewritten at once with the entries that were good");
+    }
+
+    @Test
+    void due_times_before_1970_or_after_year_9999_are_out_of_range_and_the_bounds_themselves_are_not() throws Exception {
+        for (long bad : new long[] {Long.MIN_VALUE, -1, ScheduleStore.LATEST.toEpochMilli() + 1, Long.MAX_VALUE}) {
+            Path file = dir.resolve("bad" + bad);
+            Files.writeString(file, ScheduleStore.HEADER + "\njob\t" + bad + "\n");
+            List<String> messages = new ArrayList<>();
+            try (ScheduleStore store = ScheduleStore.open(file, messages::add)) {
+                assertNull(store.lastDue("job"), "accepted " + bad);
+            }
+            assertEquals(1, messages.size(), bad + ": " + messages);
+        }
+        for (long good : new long[] {0, ScheduleStore.LATEST.toEpochMilli()}) {
+            Path file = dir.resolve("good" + good);
+            Files.writeString(file, ScheduleStore.HEADER + "\njob\t" + good + "\n");
+            List<String> messages = new ArrayList<>();
+            try (ScheduleStore store = ScheduleStore.open(file, messages::add)) {
+                assertEquals(Instant.ofEpochMilli(good), store.lastDue("job"));
+            }
+            assertEquals(List.of(), messages);
+        }
+    }
 }

@@ -151,4 +151,35 @@ class BeatIT extends DroverTest {
         assertTrue(r.stderr().contains("io.drover.fixtures.MainClassApp is not an io.drover.api.BeatSchedule"), r::toString);
         assertFalse(Files.exists(dir.resolve("beat.pid")));
     }
+
+    /** The schedule file's first line (ScheduleStore.HEADER), as a user editing the file sees it. */
+    private static final String SCHEDULE_HEADER = "# drover beat schedule v1: job<TAB>last due (epoch ms)\n";
+
+    @Test
+    void a_due_time_out_of_range_is_a_corrupt_entry_moved_aside_and_logged_and_the_job_runs() throws Exception {
+        Files.writeString(dir.resolve("s"), SCHEDULE_HEADER + "demo.tick\t-9223372036854775808\n");
+        Drover.Result r = beat(Map.of());
+        assertEquals(0, r.exitCode(), r::toString);
+        assertFalse(r.output().contains("Exception"), r::toString);
+        Procs.waitUntil("a run of demo.tick", Procs.PATIENCE, () -> !ticks(log()).isEmpty(), this::log);
+        String log = log();
+        assertTrue(log.contains("schedule file " + dir.resolve("s") + ": line 2 (demo.tick) has due time -9223372036854775808"),
+                log);
+        try (var files = Files.list(dir)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("s.corrupt-")), drover.files().toString());
+        }
+    }
+
+    @Test
+    void a_due_time_far_in_the_future_is_clamped_with_a_log_line_and_does_not_pause_the_job() throws Exception {
+        Instant future = Instant.now().plus(Duration.ofDays(30));
+        Files.writeString(dir.resolve("s"), SCHEDULE_HEADER + "demo.tick\t" + future.toEpochMilli() + "\n");
+        Drover.Result r = beat(Map.of());
+        assertEquals(0, r.exitCode(), r::toString);
+        Procs.waitUntil("a run of demo.tick", Procs.PATIENCE, () -> !ticks(log()).isEmpty(), this::log);
+        String log = log();
+        assertTrue(log.contains("demo.tick: the last due time " + Instant.ofEpochMilli(future.toEpochMilli())), log);
+        assertTrue(log.contains("clamped"), log);
+        assertTrue(ticks(log).get(0).isBefore(future), log);
+    }
 }
