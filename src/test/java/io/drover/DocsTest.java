@@ -57,4 +57,17 @@ class DocsTest {
         assertEquals(List.of(commands, status), exitCodeTables(),
                 "docs/cli.md, section Exit codes, must list ExitCode.all(): the commands' codes, then status's");
     }
+
+    @Test
+    void the_documents_speak_of_drover_not_of_the_workspace_s_seed() throws Exception {
+        List<String> found = new ArrayList<>();
+        for (String doc : List.of("README.md", "docs/apps.md", "docs/cli.md", "docs/daemonizing.md",
+                "docs/performance.md", "extra/README.md")) {
+            String text = Files.readString(Path.of(doc));
+            if (text.matches("(?s).*\\b[Ss]eed('s)?\\b.*")) {
+                found.add(doc);
+            }
+        }
+        assertEquals(List.of(), found, "say what drover does (or what Celery's guide says), not 'the seed'");
+    }
 }
