@@ -1,7 +1,7 @@
 package io.drover.core;
 
 /**
- * The {@code %} keys of option values (DESIGN.md, "Templates"). Expansion happens in two places:
+ * The {@code %} keys of option values (docs/design.md, "The multi grammar": templates). Expansion happens in two places:
  * {@code multi} expands the keys it can know per node ({@code %h %n %N %d %p}) and leaves the
  * per-process ones ({@code %i %I %%}) for the worker, which knows its process index.
  */

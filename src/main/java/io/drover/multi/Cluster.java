@@ -220,7 +220,7 @@ public final class Cluster {
 
     /**
      * Refuses, before anything is spawned, what would fail every node alike: an application as
-     * root (DESIGN.md, Privileges), a user or group that does not exist.
+     * root (docs/design.md, "Root is refused for applications"), a user or group that does not exist.
      */
     private void checkRootPolicy(List<NodeSpec> nodes) {
         for (NodeSpec node : nodes) {

@@ -481,7 +481,7 @@ class InitScriptsIT {
         Result version = exec(List.of("sh", "-c", "command -v shellcheck"), null);
         if (version.code() != 0) {
             fail("shellcheck is not installed: it is how these scripts are proven POSIX sh."
-                    + " Install Debian's shellcheck (apt-get install shellcheck; .ci/run does).");
+                    + " Install Debian's shellcheck (apt-get install shellcheck; .ci/install-test-tools does).");
         }
         Result r = exec(List.of("shellcheck", "--shell=sh", "--severity=style",
                 initd.resolve(DROVERD).toString(), initd.resolve(DROVERBEAT).toString()), null);
