@@ -23,13 +23,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "beat",
         mixinStandardHelpOptions = true,
         versionProvider = DroverCommand.Version.class,
+        customSynopsis = "drover beat [OPTIONS...]",
         description = {"Run the periodic scheduler: one instance per schedule file.",
             "-A is an io.drover.api.BeatSchedule; with no -A the demo's jobs run (demo.tick every second)."
                 + " Each job's last due time is kept in --schedule, so a restart neither repeats nor drops a run."
                 + " TERM lets running jobs finish (up to --stop-timeout) and exits 0."},
-        footer = {"", "Example:",
-            "  drover beat --detach --schedule=/var/lib/drover/beat-schedule --pidfile=/run/drover/beat.pid"
-                + " --logfile=/var/log/drover/beat.log"})
+        footer = {"drover beat --detach --schedule=/tmp/drover/beat.schedule --pidfile=/tmp/drover/beat.pid"
+                + " --logfile=/tmp/drover/beat.log",
+            "# stop it: TERM, then wait until it is gone (multi finds beat by its pidfile)",
+            "drover multi stopwait beat --pidfile=/tmp/drover/beat.pid"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "UNAVAILABLE", "CANT_CREATE", "TEMPFAIL", "NO_PERMISSION"})
+@Manual.Environment({"DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class BeatCommand implements NodeCommand {
     @Spec
     CommandSpec spec;

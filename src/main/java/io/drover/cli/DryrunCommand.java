@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 
 @Command(name = "dryrun",
         description = {"Print what 'start' would execute, per node, and run nothing."},
-        footer = {"", "Example:", "  drover multi dryrun 3 -c 2"})
+        footer = {"drover multi dryrun 3 -c 2"})
+@Manual.Exits({"OK", "USAGE"})
+@Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class DryrunCommand extends MultiLeaf {
     @Override
     int run(ParsedArgs parsed, Output output) {

@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
         customSynopsis = "drover multi expand TEMPLATE NODES [OPTIONS...]",
         description = {"Print TEMPLATE expanded for each node, as the node's main process sees it"
             + " (%%i is 0, %%I is empty, %%%% is %%). Touches nothing."},
-        footer = {"", "Examples:", "  drover multi expand '%%n.pid' foo bar@%%h      -> foo.pid, bar.pid",
-            "  drover multi expand '%%h|%%n|%%d' w1            -> w1@HOST|w1|HOST"})
+        footer = {"# foo.pid, then bar.pid", "drover multi expand '%%n.pid' foo bar@%%h",
+            "# w1@HOST|w1|HOST", "drover multi expand '%%h|%%n|%%d' w1"})
+@Manual.Exits({"OK", "USAGE"})
+@Manual.Environment({"JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class ExpandCommand extends MultiLeaf {
     @Override
     int run(ParsedArgs parsed, Output output) {

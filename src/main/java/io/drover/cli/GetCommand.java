@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 @Command(name = "get",
         customSynopsis = "drover multi get NODENAME NODES [OPTIONS...]",
         description = {"Print the command line of one node (by nodename or name). Exit 1 if there is no such node."},
-        footer = {"", "Example:", "  drover multi get drover2@HOST 3 -c 3"})
+        footer = {"drover multi get drover2 3 -c 3"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
+@Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class GetCommand extends MultiLeaf {
     @Override
     int run(ParsedArgs parsed, Output output) {

@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 
 @Command(name = "kill",
         description = {"Send SIGKILL to every running node, wait until they are gone, and remove their pidfiles."},
-        footer = {"", "Exit 0 when every node is gone.", "", "Examples:",
-            "  drover multi kill 3"})
+        footer = {"drover multi kill 3"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
+@Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class KillCommand extends LifecycleLeaf {
     @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {

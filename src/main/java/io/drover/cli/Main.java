@@ -161,14 +161,14 @@ public final class Main {
         CommandLine cmd = new CommandLine(NODE_COMMANDS.get(name).get());
         cmd.setCommandName("drover " + name);
         cmd.setExpandAtFiles(false);
-        cmd.setUsageHelpAutoWidth(true);
+        HelpPage.install(cmd);
         return cmd;
     }
 
     static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new DroverCommand());
         cmd.setExpandAtFiles(false);
-        cmd.setUsageHelpAutoWidth(true);
+        HelpPage.install(cmd);
         CommandLine multi = cmd.getSubcommands().get("multi");
         // multi's subcommands read their arguments with celery multi's grammar (ArgParser), so
         // picocli hands them over untouched: unknown options and "--" included.

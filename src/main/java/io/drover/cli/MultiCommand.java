@@ -1,7 +1,6 @@
 package io.drover.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -9,7 +8,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "multi",
         mixinStandardHelpOptions = true,
         versionProvider = DroverCommand.Version.class,
-        synopsisHeading = "%nUsage: ",
         customSynopsis = {"drover multi SUBCOMMAND [NODES | COUNT] [OPTIONS...] [-- WORKER-ARGS...]"},
         description = {
             "Start, stop and inspect several worker nodes on this host, tracked through pidfiles.",
@@ -27,43 +25,41 @@ import picocli.CommandLine.Spec;
             "Naming options (not passed to workers; empty means not given): --range-prefix=drover,"
                 + " --prefix=P (named nodes only), --suffix=S (\"\" for none), --hostname=H or -n H."
                 + " --append=WORDS ends every worker's command line. Output switches, anywhere before --:"
-                + " --quiet/-q, --verbose, --no-color, --nosplash, --json.",
-            ""},
+                + " --quiet/-q, --verbose, --no-color, --nosplash, --json."},
         subcommands = {
             StartCommand.class, StopCommand.class, StopwaitCommand.class, RestartCommand.class,
             KillCommand.class, StatusCommand.class, ShowCommand.class, NamesCommand.class,
-            ExpandCommand.class, GetCommand.class, DryrunCommand.class, HelpCommand.class},
-        footer = {"", "Examples:",
-            "  # three nodes, drover1@HOST..drover3@HOST, each with 3 threads",
-            "  drover multi start 3 -c 3",
-            "  # the same nodes, named worker1..worker3",
-            "  drover multi start 3 --range-prefix=worker -c 3",
-            "  # named nodes; image gets 10 threads, the others 3",
-            "  drover multi start image video data -c 3 -c:image 10",
-            "  # nodes on another hostname: drover1@worker.example.com, drover2@worker.example.com",
-            "  drover multi start 2 --hostname=worker.example.com",
-            "  # full nodenames: foo@HOST, bar@HOST",
-            "  drover multi start foo@%%h bar@%%h",
-            "  # 10 nodes: 1-3 consume images,video; 4-5 data at DEBUG; the rest default",
-            "  drover multi start 10 -l INFO -Q:1-3 images,video -Q:4,5 data -Q default -L:4,5 DEBUG",
-            "  # pass arguments through to every worker's application",
-            "  drover multi start 2 -- --extra x",
-            "  # your application, its jars, and where the files go",
-            "  drover multi start 2 -A com.acme.Consumer --classpath=/opt/acme/lib/*"
+            ExpandCommand.class, GetCommand.class, DryrunCommand.class, HelpSubcommand.class},
+        footer = {
+            "# three nodes, drover1@HOST..drover3@HOST, each with 3 threads",
+            "drover multi start 3 -c 3",
+            "# the same nodes, named worker1..worker3",
+            "drover multi start 3 --range-prefix=worker -c 3",
+            "# named nodes; image gets 10 threads, the others 3",
+            "drover multi start image video data -c 3 -c:image 10",
+            "# nodes on another hostname: drover1@worker.example.com, drover2@worker.example.com",
+            "drover multi start 2 --hostname=worker.example.com",
+            "# full nodenames: foo@HOST, bar@HOST",
+            "drover multi start foo@%%h bar@%%h",
+            "# 10 nodes: 1-3 consume images,video; 4-5 data at DEBUG; the rest default",
+            "drover multi start 10 -l INFO -Q:1-3 images,video -Q:4,5 data -Q default -l:4,5 DEBUG",
+            "# pass arguments through to every worker's application",
+            "drover multi start 2 -- --extra x",
+            "# your application, its jars, and where the files go",
+            "drover multi start 2 -A com.acme.Consumer --classpath='/opt/acme/lib/*'"
                 + " --pidfile=/var/run/acme/%%n.pid --logfile=/var/log/acme/%%n%%I.log",
-            "  # stop them, wait until they are gone (at most 30 s), then start again",
-            "  drover multi stopwait 2 --pidfile=/var/run/acme/%%n.pid --timeout=30",
-            "  drover multi restart 2 -A com.acme.Consumer --pidfile=/var/run/acme/%%n.pid",
-            "  # stop with another signal: -INT (cold), -KILL, -9",
-            "  drover multi stop 3 -KILL",
-            "  # what would run, touching nothing",
-            "  drover multi show 3 -c 3",
-            "  drover multi names 3",
-            "  drover multi expand '%%n.pid' foo bar@%%h",
-            "  drover multi get drover2@HOST 3 -c 3",
-            "",
-            "Exit codes: 0 ok, 1 a node failed, 64 usage error, 69 java cannot run, 73 cannot create a"
-                + " file, 77 permission; status: 0 all running, 1 dead with pidfile left, 3 not running."})
+            "# stop them, wait until they are gone (at most 30 s), then start again",
+            "drover multi stopwait 2 --pidfile=/var/run/acme/%%n.pid --timeout=30",
+            "drover multi restart 2 -A com.acme.Consumer --pidfile=/var/run/acme/%%n.pid",
+            "# stop with another signal: -INT (cold), -KILL, -9",
+            "drover multi stop 3 -KILL",
+            "# what would run, touching nothing",
+            "drover multi show 3 -c 3",
+            "drover multi names 3",
+            "drover multi expand '%%n.pid' foo bar@%%h",
+            "drover multi get drover2 3 -c 3"})
+@Manual.Environment({"JAVA_HOME", "DROVER_JAVA_OPTS", "DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "XDG_STATE_HOME",
+    "NO_COLOR", "COLUMNS"})
 final class MultiCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 
 @Command(name = "names",
         description = {"Print the nodenames, one per line. Touches nothing."},
-        footer = {"", "Example:", "  drover multi names 3 --range-prefix=worker"})
+        footer = {"drover multi names 3 --range-prefix=worker"})
+@Manual.Exits({"OK", "USAGE"})
+@Manual.Environment({"JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class NamesCommand extends MultiLeaf {
     @Override
     int run(ParsedArgs parsed, Output output) {

@@ -7,10 +7,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 @Command(name = "restart",
-        description = {"Stop each running node (default TERM), start it again as soon as it is down, and start the nodes that were not running. Given no worker options, a node restarts with the command line it was started with."},
-        footer = {"", "Exit 0 if every node runs afterwards.", "", "Examples:",
-            "  drover multi restart 3",
-            "  drover multi restart 3 -c 4   # new options replace the old"})
+        description = {"Stop each running node (default TERM), start it again as soon as it is down, and start the nodes that were not running. Given no worker options, a node restarts with the command line it was started with.",
+            "Exit 0 if every node runs afterwards."},
+        footer = {"drover multi restart 3", "# new options replace the old ones", "drover multi restart 3 -c 4"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "UNAVAILABLE", "CANT_CREATE", "TEMPFAIL", "NO_PERMISSION"})
+@Manual.Environment({"DROVER_FORCE_ROOT", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class RestartCommand extends LifecycleLeaf {
     @Override
     boolean acceptsSignal() {

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 
 @Command(name = "show",
         description = {"Print, per node, the exact command line 'start' executes. Touches nothing."},
-        footer = {"", "Example:", "  drover multi show 3 -c 3", "  drover multi show 2 --json"})
+        footer = {"drover multi show 3 -c 3", "drover multi show 2 --json"})
+@Manual.Exits({"OK", "USAGE"})
+@Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class ShowCommand extends MultiLeaf {
 
     /** The node's JVM command line, as start spawns it. */

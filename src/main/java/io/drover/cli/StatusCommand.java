@@ -7,10 +7,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 @Command(name = "status",
-        description = {"Print, per node: running (pid, uptime), dead (pidfile left), stale (the pid is another process) or stopped."},
-        footer = {"", "Exit (LSB): 0 all running, 1 a node is dead but its pidfile exists, 3 not running.", "", "Examples:",
-            "  drover multi status 3",
-            "  drover multi status 3 --json"})
+        description = {"Print, per node: running (pid, uptime), dead (pidfile left), stale (the pid is another process) or stopped.",
+            "The exit code is LSB's, as init scripts expect."},
+        footer = {"drover multi status 3", "drover multi status 3 --json"})
+@Manual.Exits({"STATUS_RUNNING", "STATUS_DEAD_PIDFILE", "STATUS_NOT_RUNNING", "USAGE"})
+@Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StatusCommand extends LifecycleLeaf {
     @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {

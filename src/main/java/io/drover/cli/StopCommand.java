@@ -7,11 +7,12 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 @Command(name = "stop",
-        description = {"Send a signal (default TERM: warm shutdown) to every running node, and return."},
-        footer = {"", "Exit 0 unless a signal could not be delivered.", "", "Examples:",
-            "  drover multi stop 3",
-            "  drover multi stop 3 -INT",
-            "  drover multi stop 3 -9"})
+        description = {"Send a signal (default TERM: warm shutdown) to every running node, and return.",
+            "-TERM, -INT (cold shutdown), -HUP (restart in place), -KILL, -9, -SIGKILL... choose the signal."
+                + " Exit 1 if a signal could not be delivered."},
+        footer = {"drover multi stop 3", "drover multi stop 3 -INT", "drover multi stop 3 -9"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
+@Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StopCommand extends LifecycleLeaf {
     @Override
     boolean acceptsSignal() {

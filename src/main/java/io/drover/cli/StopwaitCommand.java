@@ -7,10 +7,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 @Command(name = "stopwait",
-        description = {"Send a signal (default TERM), then wait until every node has exited (--timeout SECONDS, default 90; 0 waits forever)."},
-        footer = {"", "Exit 0 when every node is gone; 1 naming the nodes still alive when the timeout ran out.", "", "Examples:",
-            "  drover multi stopwait 3",
-            "  drover multi stopwait 3 --timeout 10"})
+        description = {"Send a signal (default TERM), then wait until every node has exited (--timeout SECONDS, default 90; 0 waits forever).",
+            "Exit 1, naming the nodes still alive, when the timeout ran out."},
+        footer = {"drover multi stopwait 3", "drover multi stopwait 3 --timeout 10"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
+@Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StopwaitCommand extends LifecycleLeaf {
     @Override
     boolean acceptsSignal() {

@@ -14,13 +14,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "worker",
         mixinStandardHelpOptions = true,
         versionProvider = DroverCommand.Version.class,
+        customSynopsis = "drover worker [OPTIONS...] [-- APP-ARGS...]",
         description = {"Run one worker node, in the foreground or detached (--detach).",
             "-A is an io.drover.api.NodeApp or a class with main(String[]); with no -A the built-in demo runs."
                 + " TERM: warm shutdown (finish work in flight); INT: cold shutdown; HUP: restart a NodeApp"
                 + " in place (same pid, same pidfile); a main() class logs and ignores HUP."},
-        footer = {"", "Environment: DROVER_FAKEFORK=1 runs --detach in the foreground (output on the terminal);"
-            + " DROVER_FORCE_ROOT=1 lets an application (-A) run as root.",
-            "", "Example:", "  drover worker -A com.acme.Consumer --classpath='/opt/acme/lib/*' -c 4 -l INFO"})
+        footer = {"drover worker -A com.acme.Consumer --classpath='/opt/acme/lib/*' -c 4 -l INFO",
+            "# in the background, returning once the node is ready",
+            "drover worker --detach -n w1@%%h --pidfile=/tmp/drover/w1.pid --logfile=/tmp/drover/w1.log"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "UNAVAILABLE", "CANT_CREATE", "TEMPFAIL", "NO_PERMISSION"})
+@Manual.Environment({"DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class WorkerCommand implements NodeCommand {
     @Spec
     CommandSpec spec;

@@ -52,7 +52,7 @@ public record Host(String hostname, boolean root, Map<String, String> env) {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** Where pidfiles go unless --pidfile says otherwise (DESIGN.md: root's and others' defaults). */
+    /** Where pidfiles go unless --pidfile says otherwise (docs/design.md, "Names and defaults"). */
     public String defaultPidfile() {
         return root ? "/run/drover/%n.pid" : stateDir() + "/drover/run/%n.pid";
     }

@@ -1,7 +1,7 @@
 package io.drover.core;
 
 /**
- * The {@code %} keys (DESIGN.md, "Templates"), in two sets, as celery has them:
+ * The {@code %} keys (docs/design.md, "The multi grammar": templates), in two sets, as celery has them:
  * <ul>
  * <li><b>Host keys</b>, in a node's name ({@link #expandHostInName}): {@code %h} this host's
  *     name, {@code %n} its part before the first dot, {@code %d} its part after it: celery's

@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * celery multi's argument grammar (DESIGN.md, "The multi argument grammar"), as a pure function
+ * celery multi's argument grammar (docs/design.md, "The multi grammar"), as a pure function
  * of the tokens after {@code multi SUBCOMMAND}:
  * <ul>
  * <li>{@code --} ends parsing; it and what follows go to every worker;

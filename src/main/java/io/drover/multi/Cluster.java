@@ -233,7 +233,7 @@ public final class Cluster {
 
     /**
      * Refuses, before anything is spawned, what would fail every node alike: an application as
-     * root (DESIGN.md, Privileges), a user or group that does not exist, a umask out of range.
+     * root (docs/design.md, "Root is refused for applications"), a user or group that does not exist, a umask out of range.
      */
     private void checkRootPolicy(List<NodeSpec> nodes) {
         for (NodeSpec node : nodes) {

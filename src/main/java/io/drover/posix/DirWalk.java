@@ -104,7 +104,7 @@ final class DirWalk {
                         String target = readlink(fds.peek(), name);
                         if (target == null) {
                             throw new DroverException(ExitCode.CANT_CREATE, "cannot create directory " + dir + ": "
-                                    + shown + " exists and is not a directory");
+                                    + shown + ": " + Errno.ENOTDIR.description());
                         }
                         if (!strictlyTrusted(fds.peek()) || ++links > MAX_LINKS) {
                             throw unsafe(file, shown + " is a symbolic link in a directory that "

@@ -4,7 +4,7 @@ import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 
 /**
- * Application code does not run as root unless the operator says so (DESIGN.md, Privileges).
+ * Application code does not run as root unless the operator says so (docs/design.md, "Root is refused for applications").
  * Checked before any application class is loaded, and by {@code multi start} before anything
  * is spawned, so the refusal reaches the operator's terminal.
  */

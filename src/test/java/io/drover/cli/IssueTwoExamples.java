@@ -89,7 +89,7 @@ final class IssueTwoExamples {
         return String.join(" ", out);
     }
 
-    /** Checks stdout and stderr of one example as DESIGN.md and the issue state them. */
+    /** Checks stdout and stderr of one example as docs/design.md and the issue state them. */
     static void check(Example example, String host, int exitCode, String stdout, String stderr,
                       java.util.function.Function<String, List<String>> splitWords) {
         List<String> out = stdout.lines().toList();

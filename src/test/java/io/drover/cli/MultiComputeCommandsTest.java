@@ -79,7 +79,7 @@ class MultiComputeCommandsTest {
         assertFalse(r.err().contains("Exception"), r::toString);
     }
 
-    /** The argv multi start would spawn for one node, as DESIGN.md and NodeLaunch describe it. */
+    /** The argv multi start would spawn for one node, as docs/design.md and NodeLaunch describe it. */
     static List<String> expectedArgv(String shortName, String nodename, String... options) {
         List<String> argv = new ArrayList<>();
         argv.add(Install.java());
@@ -242,7 +242,7 @@ class MultiComputeCommandsTest {
         }
     }
 
-    /** DESIGN.md: the reserved options "work anywhere after multi", as in celery multi. */
+    /** docs/cli.md: the output switches work "anywhere after multi and before --", as in celery multi. */
     @ParameterizedTest(name = "multi {0} names 2")
     @ValueSource(strings = {"--nosplash", "--no-color", "--quiet", "-q", "--verbose"})
     void output_switch_between_multi_and_the_subcommand_is_accepted(String flag) {
@@ -251,7 +251,7 @@ class MultiComputeCommandsTest {
         assertEquals(List.of("drover1@" + H, "drover2@" + H), r.outLines());
     }
 
-    /** DESIGN.md: the reserved options "work anywhere after multi", as in celery multi. */
+    /** docs/cli.md: the output switches work "anywhere after multi and before --", as in celery multi. */
     @Test
     void json_between_multi_and_the_subcommand_gives_json() {
         Result r = run("multi", "--json", "names", "2");

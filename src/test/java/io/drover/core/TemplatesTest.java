@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The % keys of DESIGN.md, "Templates": multi's per-node pass and the worker's per-process pass. */
+/** The % keys of docs/design.md, "The multi grammar": multi's per-node pass and the worker's per-process pass. */
 class TemplatesTest {
 
     private static final NodeName W1 = NodeName.parse("w1@box.example.com");

@@ -51,7 +51,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class LifecycleIT {
     private static final String HOST = Drover.hostname();
-    /** An application (-A) as root needs this (DESIGN.md, Privileges); harmless for other users. */
+    /** An application (-A) as root needs this (docs/design.md, "Root is refused for applications"); harmless for other users. */
     private static final Map<String, String> FORCE_ROOT = Map.of("DROVER_FORCE_ROOT", "1");
     private static final Pattern JOB_DONE = Pattern.compile("job \\d+ done");
     private static final Pattern JOB_STARTED = Pattern.compile("job \\d+ started");

@@ -217,6 +217,145 @@ class InitScriptsIT {
         assertEquals(List.of(), processesMentioning(tmp.toString()), "create-paths starts nothing");
     }
 
+    // ---- DROVERD_SU_ARGS: the nodes in their user's login environment
+
+    /**
+     * A user made for one test (useradd -m, a login shell, ACME_ENV in ~/.profile), removed with
+     * its home afterwards, once the processes the test started are gone.
+     */
+    void withThrowawayUser(UserTest test) throws Exception {
+        String name = "drv" + ProcessHandle.current().pid() % 100000 + "x" + System.nanoTime() % 1000;
+        Result add = exec(List.of("useradd", "--create-home", "--shell", "/bin/sh", "--user-group", name), null);
+        assertEquals(0, add.code(), add::toString);
+        try {
+            Path home = Path.of(exec(List.of("sh", "-c", "getent passwd " + name + " | cut -d: -f6"), null).output().trim());
+            // what a migrated celery user keeps in the service user's profile
+            Files.writeString(home.resolve(".profile"), "export ACME_ENV=from-profile\nexport JAVA_HOME=" + javaHome + "\n",
+                    java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.CREATE);
+            int uid = Integer.parseInt(exec(List.of("id", "-u", name), null).output().trim());
+            test.run(name, uid);
+        } finally {
+            for (long pid : processesMentioning(tmp.toString())) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                awaitGone(pid);
+            }
+            Result del = exec(List.of("userdel", "--force", "--remove", name), null);
+            assertEquals(0, del.code(), del::toString);
+        }
+    }
+
+    @FunctionalInterface
+    interface UserTest {
+        void run(String user, int uid) throws Exception;
+    }
+
+    static String environ(long pid) throws IOException {
+        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")), StandardCharsets.UTF_8)
+                .replace('\0', '\n');
+    }
+
+    static void assertRunsAs(long pid, int uid) throws IOException {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        assertEquals(List.of(uid, uid, uid, uid), uidLine(status, "Uid:"), "uids of " + pid);
+    }
+
+    String loginShellConfig(String user, String suArgs) throws IOException {
+        return workerConfig((suArgs == null ? "" : "DROVERD_SU_ARGS=\"" + suArgs + "\"\n"))
+                .replace("DROVERD_USER=nobody\n", "DROVERD_USER=" + user + "\n")
+                .replace("DROVERD_GROUP=nogroup\n", "DROVERD_GROUP=" + user + "\n");
+    }
+
+    /** start, status, restart, stop; returns the environment of a node after the restart. */
+    String startRestartStop(Path config, int uid) throws IOException {
+        Result start = run(DROVERD, "start", config);
+        assertEquals(0, start.code(), start::toString);
+        List<Long> before = List.of(pid("run/w1.pid"), pid("run/w2.pid"));
+        for (long pid : before) {
+            assertRunsAs(pid, uid);
+        }
+        String started = environ(before.get(0));
+        Result status = run(DROVERD, "status", config);
+        assertEquals(0, status.code(), status::toString);
+
+        Result restart = run(DROVERD, "restart", config);
+        assertEquals(0, restart.code(), restart::toString);
+        List<Long> after = List.of(pid("run/w1.pid"), pid("run/w2.pid"));
+        for (int i = 0; i < 2; i++) {
+            assertNotEquals(before.get(i), after.get(i), restart::toString);
+            awaitGone(before.get(i));
+            assertRunsAs(after.get(i), uid);
+        }
+        String restarted = environ(after.get(1));
+        assertEquals(started.contains("ACME_ENV=from-profile"), restarted.contains("ACME_ENV=from-profile"),
+                "restart keeps the environment start gave");
+
+        Result stop = run(DROVERD, "stop", config);
+        assertEquals(0, stop.code(), stop::toString);
+        for (long pid : after) {
+            awaitGone(pid);
+        }
+        Result stopped = run(DROVERD, "status", config);
+        assertEquals(3, stopped.code(), stopped::toString);
+        return restarted;
+    }
+
+    @Test
+    void with_droverd_su_args_the_nodes_get_their_user_s_login_environment() throws Exception {
+        requireRoot();
+        withThrowawayUser((user, uid) -> {
+            Path config = config(loginShellConfig(user, "-l"), "rw-r--r--");
+            Result dryrun = run(DROVERD, "dryrun", config);
+            assertFalse(dryrun.output().contains("--uid="), "su, not --uid, makes the user: " + dryrun);
+            String env = startRestartStop(config, uid);
+            assertTrue(env.contains("ACME_ENV=from-profile\n"), "the profile's variable reached the node:\n" + env);
+            assertTrue(env.contains("HOME=/home/" + user + "\n") || env.contains("USER=" + user + "\n"), env);
+            assertOwnedBy(tmp.resolve("run"), uid);
+        });
+    }
+
+    @Test
+    void without_droverd_su_args_the_nodes_drop_to_their_user_and_keep_the_script_s_environment() throws Exception {
+        requireRoot();
+        withThrowawayUser((user, uid) -> {
+            Path config = config(loginShellConfig(user, null), "rw-r--r--");
+            String env = startRestartStop(config, uid);
+            assertFalse(env.contains("ACME_ENV="), "no login shell, no profile:\n" + env);
+        });
+    }
+
+    @Test
+    void droverd_su_args_without_a_user_is_refused() throws IOException {
+        requireRoot();
+        Path config = config(workerConfig("DROVERD_SU_ARGS=-l").replace("DROVERD_USER=nobody\n", ""), "rw-r--r--");
+        Result start = run(DROVERD, "start", config);
+        assertEquals(6, start.code(), start::toString);
+        assertTrue(start.output().contains("DROVERD_SU_ARGS is set but DROVERD_USER is not"), start::toString);
+        assertEquals(List.of(), processesMentioning(tmp.toString()), "nothing was started");
+    }
+
+    @Test
+    void with_droverbeat_su_args_beat_gets_its_user_s_login_environment() throws Exception {
+        requireRoot();
+        withThrowawayUser((user, uid) -> {
+            Path config = config(beatConfig().replace("DROVERBEAT_USER=nobody\n", "DROVERBEAT_USER=" + user + "\n")
+                    .replace("DROVERBEAT_GROUP=nogroup\n", "DROVERBEAT_GROUP=" + user + "\nDROVERBEAT_SU_ARGS=-l\n"), "rw-r--r--");
+            Result start = run(DROVERBEAT, "start", config);
+            assertEquals(0, start.code(), start::toString);
+            long pid = pid("run/beat.pid");
+            assertRunsAs(pid, uid);
+            assertTrue(environ(pid).contains("ACME_ENV=from-profile\n"), environ(pid));
+            Result status = run(DROVERBEAT, "status", config);
+            assertEquals(0, status.code(), status::toString);
+            Result stop = run(DROVERBEAT, "stop", config);
+            assertEquals(0, stop.code(), stop::toString);
+            awaitGone(pid);
+        });
+    }
+
+    static void assertOwnedBy(Path dir, int uid) throws IOException {
+        assertEquals(uid, Files.getAttribute(dir, "unix:uid"), dir + " owner");
+    }
+
     // ---- droverbeat
 
     @Test
@@ -342,7 +481,7 @@ class InitScriptsIT {
         Result version = exec(List.of("sh", "-c", "command -v shellcheck"), null);
         if (version.code() != 0) {
             fail("shellcheck is not installed: it is how these scripts are proven POSIX sh."
-                    + " Install Debian's shellcheck (apt-get install shellcheck; .ci/run does).");
+                    + " Install Debian's shellcheck (apt-get install shellcheck; .ci/install-test-tools does).");
         }
         Result r = exec(List.of("shellcheck", "--shell=sh", "--severity=style",
                 initd.resolve(DROVERD).toString(), initd.resolve(DROVERBEAT).toString()), null);

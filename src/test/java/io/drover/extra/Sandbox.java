@@ -69,7 +69,7 @@ final class Sandbox implements AutoCloseable {
 
     static Path requireProgram(String name, String debianPackage) {
         return program(name).orElseGet(() -> fail(name + " is missing: apt-get install " + debianPackage
-                + " (.ci/run installs it)"));
+                + " (.ci/install-test-tools installs it)"));
     }
 
     // ---- running commands

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SupervisordIT {
     static final String NOBODY = "nobody";
+    static final int NOBODY_ID = 65534;
     static final Pattern STATUS = Pattern.compile("^(\\S+)\\s+(\\S+)\\s*(?:pid (\\d+),)?.*$", Pattern.MULTILINE);
 
     static Path dist;
@@ -88,7 +89,7 @@ class SupervisordIT {
         Sandbox.write(etc.resolve("supervisord.conf"), Render.replace(Files.readString(extra.resolve("supervisord.conf")),
                 Render.map("/run/supervisord-drover.sock", tmp + "/supervisor.sock",
                         "/run/supervisord-drover.pid", tmp + "/supervisord.pid",
-                        "/var/log/supervisord/", tmp + "/supervisord/"), "supervisord.conf"));
+                        "/var/log/supervisor/", tmp + "/supervisord/"), "supervisord.conf"));
         conf = etc.resolve("supervisord.conf");
         // nobody must reach the temp dir, and write pidfiles and beat's schedule.
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -189,5 +190,47 @@ class SupervisordIT {
         assertTrue(Files.exists(tmp.resolve("lib/beat.schedule")), "beat should keep its schedule where the program says");
 
         stopAndAssertWarm("droverbeat", "droverbeat.log", pidfile, pid);
+    }
+
+    /**
+     * The three files as shipped, on a root directory that has only what Debian gives (/run, and
+     * /var/log/supervisor from the supervisor package) and what drover.tmpfiles creates there:
+     * supervisord must start both programs without a directory made by hand.
+     */
+    @Test
+    void the_shipped_files_need_no_directory_but_debian_s_and_drover_tmpfiles() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "the programs switch to user nobody, which needs root");
+        Path root = tmp.resolve("root");
+        Files.createDirectories(root.resolve("run"));
+        Files.createDirectories(root.resolve("var/log/supervisor"));
+        Path tmpfiles = Files.createDirectories(root.resolve("etc/tmpfiles.d")).resolve("drover.conf");
+        Sandbox.write(tmpfiles, Files.readString(dist.resolve("extra/systemd/drover.tmpfiles"))
+                .replace("drover drover", NOBODY_ID + " " + NOBODY_ID));
+        box.ok(Sandbox.requireProgram("systemd-tmpfiles", "systemd").toString(), "--create", "--root=" + root, tmpfiles.toString());
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Path etc = Files.createDirectories(root.resolve("etc/drover"));
+        for (String file : List.of("supervisord.conf", "droverd.conf", "droverbeat.conf")) {
+            String text = Files.readString(dist.resolve("extra/supervisord/" + file))
+                    .replaceAll("(?<![\\w.])/(run|var)/", root + "/$1/")
+                    .replace("/usr/local/bin/drover", dist.resolve("bin/drover").toString())
+                    .replace("user=drover", "user=" + NOBODY)
+                    .replace(";environment=JAVA_HOME=\"/usr/lib/jvm/java-17-openjdk-amd64\"",
+                            "environment=JAVA_HOME=\"" + Sandbox.javaHome() + "\"");
+            Sandbox.write(etc.resolve(file), text);
+        }
+        conf = etc.resolve("supervisord.conf");
+        daemon = box.spawn(List.of(supervisord.toString(), "-n", "-c", conf.toString()), Map.of(), false,
+                tmp.resolve("supervisord.out"));
+        java.util.function.Supplier<String> why = () -> "--- supervisord.out\n" + Sandbox.read(tmp.resolve("supervisord.out"))
+                + "--- supervisord-drover.log\n" + Sandbox.read(root.resolve("var/log/supervisor/supervisord-drover.log"))
+                + "--- droverd.log\n" + Sandbox.read(root.resolve("var/log/drover/droverd.log"));
+        for (String program : List.of("droverd", "droverbeat")) {
+            Sandbox.await(program + " RUNNING", () -> status(program).state().equals("RUNNING") ? program : null, why);
+        }
+        long node = Sandbox.awaitPidfile(root.resolve("run/drover/droverd.pid"), null, why);
+        Sandbox.await("droverd to be ready", () -> Sandbox.read(root.resolve("var/log/drover/droverd.log"))
+                .contains("droverd@" + host + " ready") ? node : null, why);
+        Sandbox.awaitPidfile(root.resolve("run/drover/beat.pid"), null, why);
     }
 }

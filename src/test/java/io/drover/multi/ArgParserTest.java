@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The token-level grammar of DESIGN.md, "The multi argument grammar": no nodes, no host. */
+/** The token-level grammar of docs/design.md, "The multi grammar": no nodes, no host. */
 class ArgParserTest {
 
     private static ParsedArgs parse(String... tokens) {

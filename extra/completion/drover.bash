@@ -1,0 +1,131 @@
+# bash completion for drover: its commands, multi's subcommands, the options of drover worker
+# and drover beat, and for the nodes of drover multi both the worker's options and multi's own
+# (naming options, output switches, --timeout, --start-timeout, signals). It completes values
+# too: log levels after -l/--loglevel (also -l:4,5 and --loglevel=), pools, users after --uid,
+# groups after --gid, files and directories where a path goes.
+#
+# Install it, one of:
+#   for everyone, where the bash-completion package is installed (Debian, Ubuntu, Fedora):
+#     install -m 0644 /opt/drover/extra/completion/drover.bash /usr/share/bash-completion/completions/drover
+#   for yourself, with bash-completion:
+#     mkdir -p ~/.local/share/bash-completion/completions
+#     cp /opt/drover/extra/completion/drover.bash ~/.local/share/bash-completion/completions/drover
+#   for yourself, without it: this line in ~/.bashrc
+#     . /opt/drover/extra/completion/drover.bash
+# (/opt/drover is where drover is installed.) For zsh, see _drover next to this file.
+#
+# The lists below are drover's own options: CompletionIT keeps them equal to the commands'.
+
+# shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)): compgen prints one word a line
+
+_drover_subcommands="start stop stopwait restart kill status show names expand get dryrun help"
+_drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
+    --jvm-opts --executable --uid --gid --detach --start-timeout"
+_drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues"
+_drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
+_drover_help_options="-h --help -V --version"
+_drover_multi_naming="--range-prefix --prefix --suffix"
+_drover_multi_switches="-q --quiet --verbose --no-color --nosplash --json"
+_drover_signals="-TERM -INT -HUP -QUIT -KILL -USR1 -USR2 -9"
+_drover_levels="DEBUG INFO WARNING ERROR CRITICAL"
+
+# Completes the value of option $1 (without its :NAMESPACE) from the text $2; fails when $1
+# takes no value.
+_drover_value() {
+    case $1 in
+        -l | --loglevel) COMPREPLY=($(compgen -W "$_drover_levels" -- "$2")) ;;
+        -P | --pool) COMPREPLY=($(compgen -W "threads solo" -- "$2")) ;;
+        --uid) COMPREPLY=($(compgen -u -- "$2")) ;;
+        --gid) COMPREPLY=($(compgen -g -- "$2")) ;;
+        --workdir)
+            type compopt >/dev/null 2>&1 && compopt -o filenames
+            COMPREPLY=($(compgen -d -- "$2"))
+            ;;
+        -f | --logfile | --pidfile | -s | --schedule | --executable | --classpath)
+            type compopt >/dev/null 2>&1 && compopt -o filenames
+            COMPREPLY=($(compgen -f -- "$2"))
+            ;;
+        -A | --app | -n | --hostname | -c | --concurrency | -Q | --queues | --umask | --jvm-opts | \
+            --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --max-interval | --stop-timeout)
+            COMPREPLY=()
+            ;;
+        *) return 1 ;;
+    esac
+    return 0
+}
+
+_drover_complete() {
+    COMPREPLY=()
+    # The words before the cursor as typed, split at blanks only: bash's COMP_WORDS also splits
+    # at : and =, which would tear -l:4,5 and --loglevel=DEBUG apart.
+    local line=${COMP_LINE:0:COMP_POINT} words word prev n i options sub
+    local noglob=
+    case $- in *f*) noglob=1 ;; esac
+    set -f
+    # shellcheck disable=SC2206 # split at blanks on purpose, globbing is off
+    words=($line)
+    [ -z "$noglob" ] && set +f
+    case $line in *[[:space:]] | '') words+=("") ;; esac
+    n=${#words[@]}
+    word=${words[n - 1]}
+    prev=
+    if [ "$n" -gt 1 ]; then
+        prev=${words[n - 2]}
+    fi
+
+    if [ "$n" -le 2 ]; then
+        COMPREPLY=($(compgen -W "multi worker beat $_drover_help_options" -- "$word"))
+        return 0
+    fi
+    for ((i = 2; i < n - 1; i++)); do
+        if [ "${words[i]}" = "--" ]; then
+            return 0 # the rest is for the workers' application
+        fi
+    done
+
+    case ${words[1]} in
+        multi)
+            # multi's output switches may come before its subcommand
+            i=2
+            while [ "$i" -lt $((n - 1)) ] && [[ ${words[i]} == -* ]]; do
+                i=$((i + 1))
+            done
+            if [ "$i" -eq $((n - 1)) ]; then
+                if [[ $word == -* ]]; then
+                    COMPREPLY=($(compgen -W "$_drover_multi_switches $_drover_help_options" -- "$word"))
+                else
+                    COMPREPLY=($(compgen -W "$_drover_subcommands" -- "$word"))
+                fi
+                return 0
+            fi
+            sub=${words[i]}
+            if [ "$sub" = help ]; then
+                COMPREPLY=($(compgen -W "$_drover_subcommands" -- "$word"))
+                return 0
+            fi
+            options="$_drover_worker_options $_drover_multi_naming $_drover_multi_switches -h --help"
+            case $sub in stopwait | restart) options="$options --timeout" ;; esac
+            case $sub in stop | stopwait | restart) options="$options $_drover_signals" ;; esac
+            ;;
+        worker) options="$_drover_worker_options $_drover_help_options" ;;
+        beat) options="$_drover_beat_options $_drover_help_options" ;;
+        *) return 0 ;;
+    esac
+
+    # --name=VALUE, --name:NS=VALUE: the value (bash completes the text after the =)
+    if [[ $word == --*=* ]]; then
+        local name=${word%%=*}
+        _drover_value "${name%%:*}" "${word#*=}"
+        return 0
+    fi
+    # the value of the option before: -l DEBUG, -l:4,5 DEBUG, --uid nobody
+    if [[ $prev == -* ]] && _drover_value "${prev%%:*}" "$word"; then
+        return 0
+    fi
+    if [[ $word == -* && $word != *:* ]]; then
+        COMPREPLY=($(compgen -W "$options" -- "$word"))
+    fi
+    return 0
+}
+
+complete -F _drover_complete drover

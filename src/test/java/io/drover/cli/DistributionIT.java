@@ -1,0 +1,133 @@
+package io.drover.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.drover.core.Host;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarball as a user gets it: unpacked into an empty directory, where its first command has
+ * no class-data archives (they hold the installation's paths, so the tarball cannot carry them).
+ */
+class DistributionIT {
+    static Path tarball;
+    static String version;
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void findTheTarball() throws IOException {
+        Path target = Path.of(System.getProperty("drover.dist", "target/drover")).toAbsolutePath().getParent();
+        try (Stream<Path> files = Files.list(target)) {
+            tarball = files.filter(p -> p.getFileName().toString().matches("drover-.+-bin\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no drover-VERSION-bin.tar.gz in " + target + ": run mvn package"));
+        }
+        version = tarball.getFileName().toString().replaceFirst("^drover-(.+)-bin\\.tar\\.gz$", "$1");
+    }
+
+    static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("drover-dist-it-", ".out");
+        Path err = Files.createTempFile("drover-dist-it-", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().remove("DROVER_CDS_BUILDING");
+            Process p = pb.start();
+            assertTrue(p.waitFor(180, TimeUnit.SECONDS), command + " did not finish");
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Unpacks the tarball into tmp/unpacked as a user would; returns drover-VERSION/. */
+    Path unpack() throws Exception {
+        Path into = Files.createDirectories(tmp.resolve("unpacked"));
+        Result r = run(into, List.of("tar", "-xzf", tarball.toString()));
+        assertEquals(0, r.code(), r::toString);
+        return into.resolve("drover-" + version);
+    }
+
+    @Test
+    void the_tarball_unpacks_into_one_directory_drover_version() throws Exception {
+        Result list = run(tmp, List.of("tar", "-tzf", tarball.toString()));
+        assertEquals(0, list.code(), list::toString);
+        List<String> entries = list.out().lines().toList();
+        List<String> outside = new ArrayList<>(entries);
+        outside.removeIf(e -> e.startsWith("drover-" + version + "/"));
+        assertEquals(List.of(), outside, "entries outside drover-" + version + "/");
+        for (String file : List.of("bin/drover", "bin/drover-cds", "lib/drover-" + version + ".jar", "README.md",
+                "LICENSE", "extra/generic-init.d/droverd", "docs/man/drover-multi.1")) {
+            assertTrue(entries.contains("drover-" + version + "/" + file), file + " missing from the tarball");
+        }
+        assertTrue(entries.stream().noneMatch(e -> e.endsWith(".jsa") || e.contains("cds.lock")),
+                "no archive made for the build's own paths");
+    }
+
+    @Test
+    void the_first_command_after_unpacking_builds_the_archives_and_says_so() throws Exception {
+        Path home = unpack();
+        Result first = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
+        assertEquals(0, first.code(), first::toString);
+        String host = Host.current().hostname();
+        assertEquals("drover1@" + host + "\ndrover2@" + host + "\n", first.out(), "stdout is the command's alone");
+        assertTrue(first.err().contains("building class-data archives"), first::toString);
+        assertTrue(first.err().contains("drover-cds: built " + home.resolve("lib/cli.jsa")), first::toString);
+        for (String file : List.of("cli.jsa", "node.jsa")) {
+            assertTrue(Files.size(home.resolve("lib/" + file)) > 0, file);
+        }
+        assertFalse(Files.exists(home.resolve("lib/cds.lock")), "the lock is gone");
+
+        Result second = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
+        assertEquals(0, second.code(), second::toString);
+        assertEquals("", second.err(), "built once, then used silently");
+    }
+
+    @Test
+    void drover_cds_says_what_it_built() throws Exception {
+        Path home = unpack();
+        Result r = run(tmp, List.of(home.resolve("bin/drover-cds").toString()));
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().matches("(?s)drover-cds: built " + home + "/lib/cli\\.jsa \\(\\d+ MB, the drover command\\) and "
+                + home + "/lib/node\\.jsa \\(\\d+ MB, a node\\) for .*java .*\\n"), r::toString);
+    }
+
+    @Test
+    void a_user_who_cannot_write_the_installation_is_told_it_runs_slower_and_how_to_fix_it() throws Exception {
+        assumeTrue(Host.isEffectiveRoot(), "needs root, to run as nobody an installation root unpacked");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path home = unpack();
+        Result r = run(tmp, List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                home.resolve("bin/drover").toString(), "multi", "names", "1"));
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("drover1@" + Host.current().hostname() + "\n", r.out());
+        assertEquals("drover: no class-data archives in " + home + "/lib: start-up is slower; run "
+                + home + "/bin/drover-cds as the owner of " + home + "/lib to build them\n", r.err());
+        assertFalse(Files.exists(home.resolve("lib/cli.jsa")));
+    }
+}
