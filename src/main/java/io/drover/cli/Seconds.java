@@ -12,8 +12,8 @@ final class Seconds {
 
     /**
      * How "no limit" is handed to a start: the spawner's watchdog takes a delay, and reads 0 as
-     * "at once". A century is longer than any start, and small enough that adding it to a clock
-     * reading in nanoseconds cannot overflow.
+     * "at once". A century is longer than any start, and short enough for arithmetic in
+     * nanoseconds: 3.2e18 of them, where a long holds 9.2e18.
      */
     static final Duration NO_LIMIT = Duration.ofDays(36_525);
 
