@@ -65,7 +65,7 @@ find_drover() {
         if [[ ! -x $DROVER_HOME/bin/drover ]]; then
             [[ -f $repo/pom.xml ]] || usage_die "no drover at $DROVER_HOME and no pom.xml to build it: set DROVER_HOME"
             printf 'soak.sh: building drover: mvn -B -q package -DskipTests in %s\n' "$repo" >&2
-            (cd "$repo" && mvn -B -q package -DskipTests -Dasciidoctor.skip) >&2 || die "mvn package failed"
+            (cd "$repo" && mvn -B -q package -DskipTests) >&2 || die "mvn package failed"
         fi
     fi
     DROVER_HOME=$(cd -P "$DROVER_HOME" && pwd -P)
