@@ -17,6 +17,14 @@ final class LockTable {
     private static final Path LOCKS = Path.of("/proc/locks");
 
     /**
+     * Whether the kernel publishes its lock table here (Linux). Elsewhere (a foreground node
+     * on macOS) a held lock is all drover can know, as before it read the table.
+     */
+    static boolean available() {
+        return Files.isReadable(LOCKS);
+    }
+
+    /**
      * The pid holding a POSIX (fcntl) write or read lock on the file, if the kernel lists one.
      * Lines look like {@code 1: POSIX  ADVISORY  WRITE 4242 fd:01:1311 0 EOF}; blocked waiters
      * ({@code 1: -> POSIX ...}) and open-file-description locks (pid -1) do not count.

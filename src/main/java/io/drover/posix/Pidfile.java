@@ -142,7 +142,7 @@ public final class Pidfile implements AutoCloseable {
             if (pid <= 0) {
                 return new PidfileState.Stale(-1, false, describe(path, content) + " but is locked by another process");
             }
-            long holder = LockTable.holder(before).orElse(-1L);
+            long holder = LockTable.available() ? LockTable.holder(before).orElse(-1L) : pid;
             if (holder != pid) {
                 return new PidfileState.Stale(pid, ProcessTable.isAlive(pid), path + " names pid " + pid
                         + " but " + (holder > 0 ? "pid " + holder : "another process") + " holds its lock");
@@ -188,7 +188,8 @@ public final class Pidfile implements AutoCloseable {
                 // can write the directory may have swapped it. The kernel says whether the
                 // file now at the pidfile's name is the one we locked.
                 FileIdentity linked = FileIdentity.of(path);
-                if (linked == null || !linked.regular() || LockTable.holder(linked).orElse(-1L) != pid) {
+                if (linked == null || !linked.regular()
+                        || LockTable.available() && LockTable.holder(linked).orElse(-1L) != pid) {
                     lock.close();
                     lock = null;
                     if (linked != null && linked.symlink()) {
