@@ -354,6 +354,18 @@ class NodeRegistryIT {
         }
     }
 
+    @Test
+    void status_all_and_logs_all_load_no_native_code() {
+        assertExit(0, dm("start", "1", "-c", "1"));
+        for (List<String> command : List.of(List.of("multi", "status", "--all"), List.of("multi", "status", "--all", "--json"),
+                List.of("multi", "logs", "--all", "-n", "1"))) {
+            Result r = drover.run(Map.of("DROVER_JAVA_OPTS", "-Xlog:class+load=info"), command);
+            assertTrue(r.stdout().contains(node(1)), r::toString);
+            List<String> loaded = r.output().lines().filter(l -> l.contains(" jnr.") || l.contains("com.kenai.jffi")).toList();
+            assertEquals(List.of(), loaded, () -> "jnr classes loaded by " + command);
+        }
+    }
+
     @ParameterizedTest(name = "multi {0}")
     @ValueSource(strings = {"status", "stop", "stopwait", "kill", "restart", "logs", "forget"})
     void a_command_given_no_nodes_says_all_exists(String subcommand) {
