@@ -234,6 +234,36 @@ class NodeRegistryIT {
     }
 
     @Test
+    void restart_all_restarts_every_recorded_node_at_its_own_pidfile_with_its_own_options_and_forget_all_forgets_them() {
+        assertExit(0, dm("start", "a", "-c", "2", "-Q", "qa", "--pidfile=" + dir + "/one/%n.pid"));
+        assertExit(0, dm("start", "b", "-c", "1", "-l", "DEBUG", "--pidfile=" + dir + "/two/%n-x.pid"));
+        long a = pid(dir.resolve("one/a.pid"));
+        long b = pid(dir.resolve("two/b-x.pid"));
+
+        Result restart = multi("restart", "--all");
+
+        assertExit(0, restart);
+        long a2 = pid(dir.resolve("one/a.pid"));
+        long b2 = pid(dir.resolve("two/b-x.pid"));
+        assertNotEquals(a, a2, restart::toString);
+        assertNotEquals(b, b2, restart::toString);
+        assertEquals(List.of("-Q", "qa"), after(Procs.argv(a2), "-Q"), () -> Procs.cmdline(a2));
+        assertEquals(List.of("-c", "2"), after(Procs.argv(a2), "-c"), () -> Procs.cmdline(a2));
+        assertEquals(List.of("-l", "DEBUG"), after(Procs.argv(b2), "-l"), () -> Procs.cmdline(b2));
+        assertFalse(restart.stdout().contains("dropped"), restart::toString);
+
+        assertExit(1, multi("forget", "--all"));
+        assertExit(0, multi("kill", "--all"));
+        Result forget = multi("forget", "--all");
+        assertExit(0, forget);
+        assertContains(forget.lineFor("a@" + HOST), "forgotten", forget);
+        assertContains(forget.lineFor("b@" + HOST), "forgotten", forget);
+        Result status = multi("status", "--all");
+        assertExit(3, status);
+        assertContains(status.stderr(), "no node recorded in " + dir.resolve(".state"), status);
+    }
+
+    @Test
     void logs_all_follow_shows_lines_written_after_it_started_also_after_a_copytruncate() throws IOException {
         assertExit(0, dm("start", "2", "-c", "1"));
         Path out = dir.resolve("follow.out");
