@@ -36,6 +36,12 @@ final class StatusCommand extends LifecycleLeaf {
             return super.run(parsed, output);
         }
         String value = own.value(WATCH);
+        if (value.isEmpty() && own.has(ALL) && parsed.positionals().size() == 1
+                && parsed.positionals().get(0).matches("[0-9.]+")) {
+            // the grammar's long options take a value only after '=': "--watch 3" named node 3
+            throw new UsageException("--all acts on every recorded node, so " + parsed.positionals().get(0)
+                    + " is no node here; for seconds write --watch=" + parsed.positionals().get(0));
+        }
         double seconds;
         try {
             seconds = value.isEmpty() ? DEFAULT_WATCH_SECONDS : Double.parseDouble(value);

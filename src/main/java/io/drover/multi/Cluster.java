@@ -448,7 +448,8 @@ public final class Cluster {
             try {
                 String pidfile = r != null ? r.pidfile() : node.pidfile();
                 Integer uid = r != null ? r.uid() : null;
-                PidfileState state = Pidfile.inspect(Path.of(pidfile), NodeIdentity.of(nodename, uid));
+                // an untrusted record from --all has no pidfile to look at: the process table decides
+                PidfileState state = pidfile.isEmpty() ? null : Pidfile.inspect(Path.of(pidfile), NodeIdentity.of(nodename, uid));
                 NodeIdentity.Running other = elsewhere(node, null);
                 if (state instanceof PidfileState.Running running) {
                     result = new NodeEvent.Failed(ExitCode.NODE_FAILED, "runs as pid " + running.pid() + " with pidfile "
