@@ -1,6 +1,7 @@
 # bash completion for drover: its commands, multi's subcommands, the options of drover worker
 # and drover beat, and for the nodes of drover multi both the worker's options and multi's own
-# (naming options, output switches, --timeout, --start-timeout, signals). It completes values
+# (naming options, output switches, --timeout, --start-timeout, signals, --all, status's
+# --watch, logs' -n and -f). It completes values
 # too: log levels after -l/--loglevel (also -l:4,5 and --loglevel=), pools, users after --uid,
 # groups after --gid, files and directories where a path goes.
 #
@@ -18,7 +19,7 @@
 
 # shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)): compgen prints one word a line
 
-_drover_subcommands="start stop stopwait restart kill status show names expand get dryrun help"
+_drover_subcommands="start stop stopwait restart kill status show names expand get dryrun forget logs help"
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
     --jvm-opts --executable --uid --gid --detach --start-timeout --verbose"
 _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues"
@@ -107,6 +108,11 @@ _drover_complete() {
             options="$_drover_worker_options $_drover_multi_naming $_drover_multi_switches -h --help"
             case $sub in stopwait | restart) options="$options --timeout" ;; esac
             case $sub in stop | stopwait | restart) options="$options $_drover_signals" ;; esac
+            case $sub in status | stop | stopwait | kill | restart | forget | logs) options="$options --all" ;; esac
+            case $sub in
+                status) options="$options --watch" ;;
+                logs) options="--all -n --lines -f --follow --logfile --range-prefix --prefix --suffix --hostname $_drover_multi_switches -h --help" ;;
+            esac
             ;;
         worker) options="$_drover_worker_options $_drover_help_options" ;;
         beat) options="$_drover_beat_options $_drover_help_options" ;;

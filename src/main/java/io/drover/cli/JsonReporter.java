@@ -57,8 +57,19 @@ final class JsonReporter implements ClusterListener {
         } else if (event instanceof NodeEvent.StillAlive a) {
             put(m, "state", "still_running", "pid", a.pid());
         } else if (event instanceof NodeEvent.Status s) {
-            put(m, "state", s.state(), "pid", s.pid() > 0 ? s.pid() : null,
-                    "uptime_seconds", s.uptime() == null ? null : s.uptime().toSeconds(), "reason", s.reason());
+            // every column of the status table, null where it has none, so a script finds each key
+            m.put("state", s.state());
+            m.put("pid", s.pid() > 0 ? s.pid() : null);
+            m.put("uptime_seconds", s.uptime() == null ? null : s.uptime().toSeconds());
+            m.put("rss_bytes", s.rssBytes());
+            m.put("cpu_percent", s.cpuPercent() == null ? null : Math.round(s.cpuPercent() * 10) / 10.0);
+            m.put("restarts", s.restarts());
+            m.put("last_exit", s.lastExit());
+            put(m, "reason", s.reason());
+        } else if (event instanceof NodeEvent.Dropped dropped) {
+            m.put("dropped", dropped.options());
+        } else if (event instanceof NodeEvent.Forgotten f) {
+            put(m, "state", f.existed() ? "forgotten" : "no_record");
         }
     }
 

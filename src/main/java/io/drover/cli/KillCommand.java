@@ -7,8 +7,9 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 @Command(name = "kill",
-        description = {"Send SIGKILL to every running node, wait until they are gone, and remove their pidfiles."},
-        footer = {"drover multi kill 3"})
+        description = {"Send SIGKILL to every running node, wait until they are gone, and remove their pidfiles."
+            + " --all: every node of the node registry."},
+        footer = {"drover multi kill 3", "drover multi kill --all"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
 @Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class KillCommand extends LifecycleLeaf {

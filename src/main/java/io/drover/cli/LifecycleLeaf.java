@@ -16,21 +16,75 @@ abstract class LifecycleLeaf extends MultiLeaf {
     /** As systemd's default TimeoutStopSec: long enough for a warm shutdown, never forever. */
     static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(90);
 
+    /** The flag that makes a subcommand act on every node of the node registry. */
+    static final String ALL = "--all";
+
     @Override
-    final int run(ParsedArgs parsed, Output output) {
-        List<NodeSpec> nodes = nodes(parsed, 0);
-        // Before anything is started or signalled: nodes sharing a nodename or a pidfile are refused.
-        NodeConflicts.check(nodes);
+    int run(ParsedArgs parsed, Output output) {
+        ClusterListener listener = listener(output);
+        Cluster cluster = new Cluster(Posix::get, listener, host());
+        List<NodeSpec> nodes = targets(parsed, cluster, output);
+        // Before anything is started or signalled: nodes sharing a nodename or a pidfile are
+        // refused (an untrusted record has no pidfile: it is named, never acted on).
+        NodeConflicts.check(nodes.stream().filter(n -> !n.pidfile().isEmpty()).toList());
         if (startsNodes() && !output.quiet) {
             NodeConflicts.sharedLogfiles(nodes).forEach(w -> output.err.println("drover: warning: " + w));
         }
-        ClusterListener listener = output.json ? new JsonReporter(output) : new TerminalReporter(output);
-        Cluster cluster = new Cluster(Posix::get, listener, host());
-        int code = operate(cluster, nodes, parsed);
+        int code = nodes.isEmpty() ? nothingRecorded() : operate(cluster, nodes, parsed);
         if (listener instanceof JsonReporter json) {
             json.finish();
+        } else if (listener instanceof StatusTable table) {
+            table.finish();
         }
         return code;
+    }
+
+    /** How the subcommand renders the cluster's events. */
+    ClusterListener listener(Output output) {
+        return output.json ? new JsonReporter(output) : new TerminalReporter(output);
+    }
+
+    /** Whether {@code --all} acts on every recorded node; true but for {@code start}. */
+    boolean acceptsAll() {
+        return true;
+    }
+
+    @Override
+    java.util.Set<String> ownFlags() {
+        return acceptsAll() ? java.util.Set.of(ALL) : java.util.Set.of();
+    }
+
+    /** The exit code of {@code --all} when the registry holds no node. */
+    int nothingRecorded() {
+        return io.drover.core.ExitCode.OK;
+    }
+
+    /**
+     * The nodes given, or with {@code --all} every node of this user's registry (each with its
+     * own pidfile and recorded command line, whatever template started it).
+     */
+    final List<NodeSpec> targets(ParsedArgs parsed, Cluster cluster, Output output) {
+        if (!own.has(ALL)) {
+            if (acceptsAll() && parsed.positionals().isEmpty()) {
+                throw new io.drover.core.UsageException("no nodes given: name them (multi " + name()
+                        + " w1 w2), give a count (multi " + name() + " 3), or --all for every node drover started");
+            }
+            return nodes(parsed, 0);
+        }
+        if (!parsed.positionals().isEmpty()) {
+            throw new io.drover.core.UsageException("--all acts on every recorded node: give no nodes with it (got "
+                    + String.join(" ", parsed.positionals()) + ")");
+        }
+        if (!parsed.options().isEmpty() || !parsed.passthrough().isEmpty()) {
+            String first = parsed.options().isEmpty() ? "--" : parsed.options().get(0).written();
+            throw new io.drover.core.UsageException("--all uses each node's recorded options: give no worker options"
+                    + " with it (got " + first + ")");
+        }
+        List<NodeSpec> nodes = cluster.allRecorded();
+        if (nodes.isEmpty() && !output.quiet) {
+            output.err.println("drover: no node recorded in " + host().registryDir());
+        }
+        return nodes;
     }
 
     /** Whether the subcommand starts nodes, which then write their logfiles. */

@@ -3,7 +3,6 @@ package io.drover.cli;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import java.io.PrintWriter;
-import io.drover.multi.ArgParser;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
 import java.util.ArrayList;
@@ -84,7 +83,8 @@ public final class Main {
             Map.entry("kill", KillCommand::new), Map.entry("status", StatusCommand::new),
             Map.entry("show", ShowCommand::new), Map.entry("names", NamesCommand::new),
             Map.entry("expand", ExpandCommand::new), Map.entry("get", GetCommand::new),
-            Map.entry("dryrun", DryrunCommand::new));
+            Map.entry("dryrun", DryrunCommand::new), Map.entry("forget", ForgetCommand::new),
+            Map.entry("logs", LogsCommand::new));
 
     /**
      * Runs {@code multi SUBCOMMAND ARGS} straight through its grammar when no help is asked
@@ -97,7 +97,7 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(2, args.length);
         MultiLeaf leaf = MULTI_LEAVES.get(args[1]).get();
         try {
-            ParsedArgs parsed = ArgParser.parse(rest, leaf.acceptsSignal());
+            ParsedArgs parsed = leaf.parse(rest);
             if (parsed.has(Reserved.HELP)) {
                 return null;
             }

@@ -44,6 +44,8 @@ final class Manual {
             "DROVER_FORCE_ROOT", "1: let an application (-A) run as root; the node logs a warning",
             "XDG_STATE_HOME", "for users other than root, the default pidfiles and logfiles are under"
                     + " $XDG_STATE_HOME/drover/ (run/%n.pid, log/%n%I.log); unset: ~/.local/state",
+            "DROVER_STATE_DIR", "the node registry's directory (default: /var/lib/drover-registry for root,"
+                    + " $XDG_STATE_HOME/drover for others)",
             "NO_COLOR", "set and not empty: no colour (colour is only used on a terminal)",
             "COLUMNS", "the width help is wrapped to; unset: the terminal's, else 80");
 

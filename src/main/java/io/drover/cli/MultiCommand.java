@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             StartCommand.class, StopCommand.class, StopwaitCommand.class, RestartCommand.class,
             KillCommand.class, StatusCommand.class, ShowCommand.class, NamesCommand.class,
-            ExpandCommand.class, GetCommand.class, DryrunCommand.class, HelpSubcommand.class},
+            ExpandCommand.class, GetCommand.class, DryrunCommand.class, ForgetCommand.class, LogsCommand.class,
+            HelpSubcommand.class},
         footer = {
             "# three nodes, drover1@HOST..drover3@HOST, each with 3 threads",
             "drover multi start 3 -c 3",

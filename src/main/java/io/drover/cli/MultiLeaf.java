@@ -30,6 +30,39 @@ abstract class MultiLeaf implements Callable<Integer> {
         return false;
     }
 
+    /**
+     * Reads the tokens after the subcommand with multi's grammar. A subcommand with options of
+     * its own ({@code --all}, {@code --watch}, {@code -n LINES}) takes them out first, so they
+     * never reach the grammar or a worker.
+     */
+    ParsedArgs parse(List<String> tokens) {
+        own = new OwnOptions(tokens, ownFlags(), ownOptional(), ownValued());
+        return ArgParser.parse(own.rest(), acceptsSignal());
+    }
+
+    /** This subcommand's own options, read by {@link #parse}. */
+    OwnOptions own = new OwnOptions(List.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+
+    /** This subcommand's own flags ({@code --all}). */
+    java.util.Set<String> ownFlags() {
+        return java.util.Set.of();
+    }
+
+    /** This subcommand's own options with an optional {@code =VALUE} ({@code --watch}). */
+    java.util.Set<String> ownOptional() {
+        return java.util.Set.of();
+    }
+
+    /** This subcommand's own options with a value ({@code -n LINES}). */
+    java.util.Set<String> ownValued() {
+        return java.util.Set.of();
+    }
+
+    /** The subcommand's name, as {@code multi NAME}. */
+    final String name() {
+        return getClass().getAnnotation(picocli.CommandLine.Command.class).name();
+    }
+
     /** The host to expand nodes for; tests override it through the environment of the process. */
     Host host() {
         return Host.current();
@@ -40,7 +73,7 @@ abstract class MultiLeaf implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        ParsedArgs parsed = ArgParser.parse(args, acceptsSignal());
+        ParsedArgs parsed = parse(args);
         if (parsed.has(Reserved.HELP)) {
             spec.commandLine().usage(spec.commandLine().getOut());
             return 0;

@@ -19,6 +19,8 @@ final class Output {
     final boolean quiet;
     final boolean verbose;
     final boolean splash;
+    /** Whether stdout is a terminal: {@code status} then prints aligned columns. */
+    final boolean terminal;
     private final boolean color;
 
     Output(PrintWriter out, PrintWriter err, ParsedArgs parsed) {
@@ -29,7 +31,8 @@ final class Output {
         this.verbose = parsed.has(Reserved.VERBOSE);
         this.splash = !json && !quiet && !parsed.has(Reserved.NOSPLASH);
         String noColor = System.getenv("NO_COLOR");
-        this.color = !parsed.has(Reserved.NO_COLOR) && !json && System.console() != null
+        this.terminal = System.console() != null;
+        this.color = !parsed.has(Reserved.NO_COLOR) && !json && terminal
                 && (noColor == null || noColor.isEmpty());
     }
 

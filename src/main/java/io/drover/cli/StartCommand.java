@@ -9,12 +9,20 @@ import picocli.CommandLine.Command;
 @Command(name = "start",
         description = {"Start the nodes that are not running, in parallel; OK only for a node that reported ready.",
             "A node already running counts as started. Missing pidfile and logfile directories are created."
-                + " Exit 1 if a node failed, or the failures' own code when every one failed for the same reason."},
+                + " Exit 1 if a node failed, or the failures' own code when every one failed for the same reason.",
+            "Given no worker options, a node drover started before at the same pidfile starts with the command line"
+                + " it recorded then (dead or not); options given replace the record, and the recorded options left"
+                + " out are named (drover1@HOST: -Q a,b dropped)."},
         footer = {"drover multi start 3 -c 2 --pidfile=/tmp/drover/%%n.pid --logfile=/tmp/drover/%%n%%I.log",
             "drover multi start 2 -A com.acme.Consumer --classpath='/opt/acme/lib/*' --uid=acme"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "UNAVAILABLE", "CANT_CREATE", "TEMPFAIL", "NO_PERMISSION"})
 @Manual.Environment({"DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StartCommand extends LifecycleLeaf {
+    @Override
+    boolean acceptsAll() {
+        return false;
+    }
+
     @Override
     boolean startsNodes() {
         return true;

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 @Command(name = "stop",
         description = {"Send a signal (default TERM: warm shutdown) to every running node, and return.",
             "-TERM, -INT (cold shutdown), -HUP (restart in place), -KILL, -9, -SIGKILL... choose the signal."
-                + " Exit 1 if a signal could not be delivered."},
-        footer = {"drover multi stop 3", "drover multi stop 3 -INT", "drover multi stop 3 -9"})
+                + " Exit 1 if a signal could not be delivered. --all: every node of the node registry."},
+        footer = {"drover multi stop 3", "drover multi stop 3 -INT", "drover multi stop 3 -9",
+            "# every node drover started, each at its own pidfile", "drover multi stop --all"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
 @Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StopCommand extends LifecycleLeaf {

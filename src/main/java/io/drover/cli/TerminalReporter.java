@@ -98,15 +98,46 @@ final class TerminalReporter implements ClusterListener {
         } else if (event instanceof NodeEvent.StillAlive a) {
             return output.paint(Output.RED, "still running") + " (pid " + a.pid() + ") when the timeout ran out";
         } else if (event instanceof NodeEvent.Status s) {
-            return switch (s.state()) {
+            String state = switch (s.state()) {
                 case "running" -> output.paint(Output.GREEN, "running") + " (pid " + s.pid()
                         + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")";
                 case "starting" -> "starting (pid " + s.pid() + ", not yet ready)";
                 case "stopped" -> "stopped";
                 default -> output.paint(Output.RED, s.state()) + ": " + s.reason();
             };
+            if (s.state().equals("unknown")) {
+                return state;
+            }
+            // the fields of the status table, after what the line always said (scripts read its start)
+            return state + "; rss " + dash(s.rssBytes() == null ? null : bytes(s.rssBytes()))
+                    + ", cpu " + dash(s.cpuPercent() == null ? null : percent(s.cpuPercent()))
+                    + ", restarts " + dash(s.restarts()) + ", last exit " + dash(s.lastExit())
+                    + ", pidfile " + s.pidfile();
+        } else if (event instanceof NodeEvent.Dropped dropped) {
+            return String.join(" ", dropped.options()) + " dropped";
+        } else if (event instanceof NodeEvent.Forgotten f) {
+            return f.existed() ? "forgotten" : "no record";
         }
         return event.toString();
+    }
+
+    static String dash(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
+    /** Memory as ps and top print it: 812K, 51.2M, 1.3G. */
+    static String bytes(long bytes) {
+        double kib = bytes / 1024.0;
+        if (kib < 1024) {
+            return Math.round(kib) + "K";
+        }
+        double mib = kib / 1024;
+        return mib < 1024 ? String.format(java.util.Locale.ROOT, "%.1fM", mib)
+                : String.format(java.util.Locale.ROOT, "%.1fG", mib / 1024);
+    }
+
+    static String percent(double cpu) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", cpu);
     }
 
     static String human(Duration d) {

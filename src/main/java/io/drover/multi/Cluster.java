@@ -10,6 +10,7 @@ import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
+import io.drover.posix.ProcessStats;
 import io.drover.posix.ProcessTable;
 import io.drover.registry.NodeRecord;
 import io.drover.registry.NodeRegistry;
@@ -56,7 +57,8 @@ public final class Cluster {
     public int start(List<NodeSpec> nodes, Duration startTimeout) {
         checkRootPolicy(nodes);
         listener.phase("Starting nodes", nodes);
-        List<NodeEvent> results = parallel(nodes, node -> startOne(node, NodeCommand.argv(node), startTimeout));
+        nodes = trusted(nodes, false);
+        List<NodeEvent> results = parallel(nodes, node -> startOne(node, argvFor(node), startTimeout));
         return exitStatus(results);
     }
 
@@ -94,7 +96,7 @@ public final class Cluster {
     /** Sends {@code signal} to every running node and returns without waiting. */
     public int stop(List<NodeSpec> nodes, int signal) {
         listener.phase("Stopping nodes", nodes);
-        return exitStatus(signalAll(nodes, signal).failures);
+        return exitStatus(signalAll(trusted(nodes, false), signal).failures);
     }
 
     /**
@@ -105,16 +107,16 @@ public final class Cluster {
      */
     public int stopwait(List<NodeSpec> nodes, int signal, Duration timeout) {
         listener.phase("Stopping nodes", nodes);
-        Signalled signalled = signalAll(nodes, signal);
-        int waited = awaitDown(signalled.pids, timeout);
+        Signalled signalled = signalAll(trusted(nodes, false), signal);
+        int waited = awaitDown(signalled.pids, timeout, signal);
         return Math.max(exitStatus(signalled.failures), waited);
     }
 
     /** SIGKILL to every running node, then waits for them to be gone and removes their pidfiles. */
     public int kill(List<NodeSpec> nodes) {
         listener.phase("Killing nodes", nodes);
-        Signalled signalled = signalAll(nodes, Signals.KILL);
-        int waited = awaitDown(signalled.pids, Duration.ofSeconds(30));
+        Signalled signalled = signalAll(trusted(nodes, false), Signals.KILL);
+        int waited = awaitDown(signalled.pids, Duration.ofSeconds(30), Signals.KILL);
         return Math.max(exitStatus(signalled.failures), waited);
     }
 
@@ -126,13 +128,9 @@ public final class Cluster {
     public int restart(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout) {
         checkRootPolicy(nodes);
         listener.phase("Restarting nodes", nodes);
+        nodes = trusted(nodes, false);
         List<NodeEvent> results = parallel(nodes, node -> {
-            // The command line comes from drover's own record, never from the running process:
-            // the node's user controls that process and its pidfile (docs/security.md, S1).
-            List<String> argv = NodeCommand.argv(node);
-            if (node.options().isEmpty() && node.passthrough().isEmpty()) {
-                argv = recorded(node).orElse(argv);
-            }
+            List<String> argv = argvFor(node);
             PidfileState state = Pidfile.inspect(Path.of(node.pidfile()), check(node));
             if (state instanceof PidfileState.Running running) {
                 NodeEvent sent = signalOne(node, running.pid(), signal);
@@ -145,6 +143,7 @@ public final class Cluster {
                     return new NodeEvent.Failed(ExitCode.NODE_FAILED, "still running (pid " + running.pid() + ")");
                 }
                 Pidfile.removeIfStale(Path.of(node.pidfile()), check(node));
+                noteExit(node, running.pid(), signal);
                 listener.node(node, new NodeEvent.Down(running.pid()));
             }
             return startOne(node, argv, startTimeout);
@@ -155,9 +154,10 @@ public final class Cluster {
     /** LSB status: 0 all running, 1 a node is dead with its pidfile left, 3 not running. */
     public int status(List<NodeSpec> nodes) {
         listener.phase("Status", nodes);
-        boolean dead = false;
+        List<NodeSpec> trusted = trusted(nodes, true);
+        boolean dead = nodes.size() != trusted.size();
         boolean stopped = false;
-        for (NodeSpec node : nodes) {
+        for (NodeSpec node : trusted) {
             PidfileState state;
             try {
                 state = Pidfile.inspect(Path.of(node.pidfile()), NodeIdentity.of(node.nodename().full(), null));
@@ -166,24 +166,34 @@ public final class Cluster {
                 dead = true;
                 continue;
             }
+            NodeRecord record = record(node);
+            Integer restarts = record == null ? null : Integer.valueOf(record.restarts());
+            String lastExit = record == null ? null : record.lastExit();
             if (state instanceof PidfileState.Running r) {
                 // alive but not yet ready (or its starter died before it was): "starting"
                 String running = ProcessTable.hasThread(r.pid(), ReadyMark.THREAD) ? "running" : "starting";
+                java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
+                java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
                 listener.node(node, new NodeEvent.Status(running, r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
-                        node.pidfile(), null));
+                        node.pidfile(), null, rss.isPresent() ? Long.valueOf(rss.getAsLong()) : null,
+                        cpu.isPresent() ? Double.valueOf(cpu.getAsDouble()) : null, restarts, lastExit));
             } else if (state instanceof PidfileState.Stale s) {
                 dead = true;
+                // a dead node nobody reaped still tells how it ended
+                String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
                 listener.node(node, new NodeEvent.Status(s.pidAlive() ? "stale" : "dead", s.pid(), null, node.pidfile(),
-                        s.reason()));
+                        s.reason(), null, null, restarts, exit));
             } else {
                 stopped = true;
-                listener.node(node, new NodeEvent.Status("stopped", -1, null, node.pidfile(), null));
+                listener.node(node, new NodeEvent.Status("stopped", -1, null, node.pidfile(), null, null, null,
+                        restarts, lastExit));
             }
         }
         return dead ? ExitCode.STATUS_DEAD_PIDFILE : stopped ? ExitCode.STATUS_NOT_RUNNING : ExitCode.STATUS_RUNNING;
     }
 
     private NodeEvent startOne(NodeSpec node, List<String> argv, Duration startTimeout) {
+        NodeRecord before = optionsGiven(node) ? record(node) : null;
         NodeEvent result;
         try {
             result = spawn(node, argv, startTimeout);
@@ -194,7 +204,30 @@ public final class Cluster {
             remember(node, argv);
         }
         listener.node(node, result);
+        if (result instanceof NodeEvent.Started && before != null) {
+            // options given replace the record: say what is gone, so nothing is lost silently
+            List<String> dropped = RecordedNodes.dropped(before.argv(), node);
+            if (!dropped.isEmpty()) {
+                listener.node(node, new NodeEvent.Dropped(dropped));
+            }
+        }
         return result;
+    }
+
+    /** Whether worker options (or a passthrough) were given for the node: then they replace its record. */
+    private static boolean optionsGiven(NodeSpec node) {
+        return !node.options().isEmpty() || !node.passthrough().isEmpty();
+    }
+
+    /**
+     * The command line to start a node with: the one drover recorded when it last started it
+     * at this pidfile, when no worker options are given (even for a node that died); else the
+     * given options'. Never the command line of the running process: the node's user controls
+     * that process and its pidfile (docs/security.md, S1).
+     */
+    private List<String> argvFor(NodeSpec node) {
+        List<String> argv = NodeCommand.argv(node);
+        return optionsGiven(node) ? argv : recorded(node).orElse(argv);
     }
 
     private NodeEvent spawn(NodeSpec node, List<String> argv, Duration startTimeout) {
@@ -204,6 +237,10 @@ public final class Cluster {
             return new NodeEvent.AlreadyRunning(running.pid());
         }
         String replaced = state instanceof PidfileState.Stale stale ? stale.reason() : null;
+        if (state instanceof PidfileState.Stale stale && !stale.pidAlive()) {
+            // a dead node nobody reaped tells how it ended: kept in its record as its last exit
+            io.drover.posix.ProcessStats.zombieExit(stale.pid()).ifPresent(exit -> noteExit(node, exit));
+        }
         Identity owner = identity(node);
         NodeIdentity.Running other = elsewhere(node, owner);
         if (other != null) {
@@ -309,18 +346,146 @@ public final class Cluster {
         }
     }
 
+    /** The node's record made at this pidfile, or null (none, another pidfile's, or untrusted). */
+    private NodeRecord record(NodeSpec node) {
+        try {
+            return registry.find(node.nodename().full()).filter(r -> node.pidfile().equals(r.pidfile())).orElse(null);
+        } catch (DroverException e) {
+            return null;
+        }
+    }
+
+    /** Keeps how a node ended in its record, when drover saw it end. */
+    private void noteExit(NodeSpec node, String exit) {
+        NodeRecord r = record(node);
+        if (r == null || exit == null) {
+            return;
+        }
+        try {
+            registry.write(new NodeRecord(r.nodename(), r.pidfile(), r.logfile(), r.argv(), r.started(), r.restarts(),
+                    exit, r.version(), r.uid()));
+        } catch (DroverException e) {
+            listener.node(node, new NodeEvent.Warning(e.getMessage()));
+        }
+    }
+
+    /** {@link #noteExit(NodeSpec, String)} for a node that ended after drover sent it {@code signal}. */
+    private void noteExit(NodeSpec node, long pid, int signal) {
+        noteExit(node, ProcessStats.zombieExit(pid).orElse("after " + Signals.name(signal) + " from drover"));
+    }
+
+    /** Nodenames of {@link #allRecorded} whose record is not trusted, and why. */
+    private final Map<String, String> untrusted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Every node of this user's registry, for {@code --all}, in nodename order, each with its
+     * own pidfile and command line. A record that is not trusted is in the list too, so that
+     * every operation names it; none acts on it ({@code status} reports it "unknown").
+     */
+    public List<NodeSpec> allRecorded() {
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (NodeRegistry.Entry e : registry.all()) {
+            int index = nodes.size() + 1;
+            if (e.record() != null) {
+                try {
+                    nodes.add(RecordedNodes.spec(index, e.record()));
+                    continue;
+                } catch (DroverException bad) {
+                    untrusted.put(e.nodename(), "node record of " + e.nodename() + ": " + bad.getMessage() + "; not trusted");
+                }
+            } else {
+                untrusted.put(e.nodename(), e.problem());
+            }
+            io.drover.core.NodeName name;
+            try {
+                name = io.drover.core.NodeName.parse(e.nodename());
+            } catch (DroverException bad) {
+                name = io.drover.core.NodeName.parse(io.drover.core.NodeName.printable(e.nodename()).replace('/', '_'));
+                untrusted.put(name.full(), e.problem() == null ? bad.getMessage() : e.problem());
+            }
+            nodes.add(new NodeSpec(index, name.shortName(), name, "", "", Map.of(), List.of()));
+        }
+        return nodes;
+    }
+
+    /**
+     * The nodes whose records are trusted. Each other one is named: a warning, or for status
+     * the state "unknown".
+     */
+    private List<NodeSpec> trusted(List<NodeSpec> nodes, boolean asStatus) {
+        if (untrusted.isEmpty()) {
+            return nodes;
+        }
+        List<NodeSpec> trusted = new ArrayList<>();
+        for (NodeSpec node : nodes) {
+            String problem = untrusted.get(node.nodename().full());
+            if (problem == null) {
+                trusted.add(node);
+            } else {
+                listener.node(node, asStatus ? new NodeEvent.Status("unknown", -1, null, null, problem)
+                        : new NodeEvent.Warning(problem));
+            }
+        }
+        return trusted;
+    }
+
+    /**
+     * Removes the records of nodes that are not running; a running one (its recorded pidfile
+     * held, or its nodename run by a process of this user) is refused, exit 1 for it.
+     */
+    public int forget(List<NodeSpec> nodes) {
+        listener.phase("Forgetting nodes", nodes);
+        List<NodeEvent> results = new ArrayList<>();
+        for (NodeSpec node : nodes) {
+            String nodename = node.nodename().full();
+            NodeRecord r;
+            try {
+                r = registry.find(nodename).orElse(null);
+            } catch (DroverException corrupt) {
+                r = null; // an untrusted record can be forgotten: its pidfile is not looked at
+            }
+            NodeEvent result;
+            try {
+                String pidfile = r != null ? r.pidfile() : node.pidfile();
+                Integer uid = r != null ? r.uid() : null;
+                // an untrusted record from --all has no pidfile to look at: the process table decides
+                PidfileState state = pidfile.isEmpty() ? null : Pidfile.inspect(Path.of(pidfile), NodeIdentity.of(nodename, uid));
+                NodeIdentity.Running other = elsewhere(node, null);
+                if (state instanceof PidfileState.Running running) {
+                    result = new NodeEvent.Failed(ExitCode.NODE_FAILED, "runs as pid " + running.pid() + " with pidfile "
+                            + pidfile + "; stop it first");
+                } else if (other != null) {
+                    result = new NodeEvent.Failed(ExitCode.NODE_FAILED, "runs as pid " + other.pid()
+                            + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile()) + "; stop it first");
+                } else {
+                    result = new NodeEvent.Forgotten(registry.forget(nodename));
+                }
+            } catch (DroverException e) {
+                result = new NodeEvent.Failed(e.exitCode(), e.getMessage());
+            }
+            listener.node(node, result);
+            results.add(result);
+        }
+        return exitStatus(results);
+    }
+
     private void remember(NodeSpec node, List<String> argv) {
         try {
             int restarts = 0;
+            String lastExit = null;
             try {
-                restarts = registry.find(node.nodename().full()).map(r -> r.restarts() + 1).orElse(0);
+                NodeRecord before = registry.find(node.nodename().full()).orElse(null);
+                if (before != null) {
+                    restarts = before.restarts() + 1;
+                    lastExit = before.lastExit();
+                }
             } catch (DroverException corrupt) {
                 // replaced by the record written now
             }
             Identity id = identity(node);
             Integer uid = id != null ? Integer.valueOf(id.uid()) : ProcessTable.uid(ProcessHandle.current().pid()).orElse(null);
             registry.write(new NodeRecord(node.nodename().full(), node.pidfile(), node.logfile(), argv,
-                    java.time.Instant.now(), restarts, null, null, uid));
+                    java.time.Instant.now(), restarts, lastExit, null, uid));
         } catch (DroverException e) {
             listener.node(node, new NodeEvent.Warning(e.getMessage()));
         }
@@ -376,7 +541,7 @@ public final class Cluster {
     }
 
     /** Waits until every process is gone; 0, or 1 after naming the ones still alive at the deadline. */
-    private int awaitDown(Map<NodeSpec, Long> pids, Duration timeout) {
+    private int awaitDown(Map<NodeSpec, Long> pids, Duration timeout, int signal) {
         if (pids.isEmpty()) {
             return ExitCode.OK;
         }
@@ -391,6 +556,7 @@ public final class Cluster {
                     return false;
                 }
                 Pidfile.removeIfStale(Path.of(node.pidfile()), check(node));
+                noteExit(node, pid, signal);
                 listener.node(node, new NodeEvent.Down(pid));
                 return true;
             });

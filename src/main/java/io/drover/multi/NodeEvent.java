@@ -40,6 +40,26 @@ public sealed interface NodeEvent {
     /** The wait ran out while the node still ran. */
     record StillAlive(long pid) implements NodeEvent {}
 
-    /** {@code status}: one of running, dead (pidfile left), stale (pid is another process), stopped. */
-    record Status(String state, long pid, Duration uptime, String pidfile, String reason) implements NodeEvent {}
+    /**
+     * {@code status}: one of running, starting, dead (pidfile left), stale (pid is another
+     * process), stopped, unknown (its pidfile or record cannot be trusted). The figures come from
+     * {@code /proc} and the node registry; each is null when unknown.
+     *
+     * @param rssBytes resident memory of a live node
+     * @param cpuPercent CPU time over the node's life, in percent of one CPU (as ps's %CPU)
+     * @param restarts how many times drover started the node again (its record)
+     * @param lastExit how the node last ended, when drover saw it ("signal 9", "status 0")
+     */
+    record Status(String state, long pid, Duration uptime, String pidfile, String reason, Long rssBytes,
+                  Double cpuPercent, Integer restarts, String lastExit) implements NodeEvent {
+        public Status(String state, long pid, Duration uptime, String pidfile, String reason) {
+            this(state, pid, uptime, pidfile, reason, null, null, null, null);
+        }
+    }
+
+    /** {@code start}/{@code restart}: recorded options the new command line does not have ({@code -Q a,b}). */
+    record Dropped(java.util.List<String> options) implements NodeEvent {}
+
+    /** {@code forget}: the node's record is removed ({@code existed} false: there was none). */
+    record Forgotten(boolean existed) implements NodeEvent {}
 }

@@ -97,6 +97,66 @@ public final class NodeRegistry {
         }
     }
 
+    /**
+     * One file of the registry: its record, or why it is not trusted.
+     *
+     * @param nodename the nodename the file is named after
+     * @param record the record, or null when it is not trusted
+     * @param problem why it is not trusted, or null
+     */
+    public record Entry(String nodename, NodeRecord record, String problem) {}
+
+    /**
+     * Every record, sorted by nodename; an untrusted one is an entry with its problem, so a
+     * caller names it and goes on with the others. Empty when the directory does not exist.
+     */
+    public List<Entry> all() {
+        List<String> names = new ArrayList<>();
+        try {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return List.of();
+            }
+            checkOwnedByUs(dir, true);
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.endsWith(SUFFIX) && !n.startsWith("."))
+                        .map(n -> n.substring(0, n.length() - SUFFIX.length()))
+                        .sorted()
+                        .forEach(names::add);
+            }
+        } catch (CorruptRecordException e) {
+            return List.of(new Entry(dir.toString(), null, e.getMessage()));
+        } catch (IOException e) {
+            return List.of(new Entry(dir.toString(), null, "node registry " + dir + " cannot be read: " + OsErrors.reason(e)));
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (String name : names) {
+            try {
+                find(name).ifPresent(r -> entries.add(new Entry(name, r, null)));
+            } catch (DroverException e) {
+                entries.add(new Entry(name, null, e.getMessage()));
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Removes the record of {@code nodename}, trusted or not.
+     *
+     * @return whether there was one
+     */
+    public boolean forget(String nodename) {
+        Path file = fileOf(nodename);
+        try {
+            checkOwnedByUs(dir, true);
+            return Files.deleteIfExists(file);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot remove node record " + file + ": " + OsErrors.reason(e));
+        }
+    }
+
     /** Writes {@code record} atomically (temporary file, fsync, rename). */
     public void write(NodeRecord record) {
         Path file = fileOf(record.nodename());

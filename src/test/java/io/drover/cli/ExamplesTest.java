@@ -148,6 +148,16 @@ class ExamplesTest {
             if (TAKE_A_SIGNAL.contains(sub)) {
                 args.removeIf(a -> a.matches("-([0-9]+|(SIG)?[A-Z]+[0-9]*)"));
             }
+            // the subcommand's own options (--all, --watch, logs' -n and -f) are not the nodes'
+            MultiLeaf leaf = Main.MULTI_LEAVES.get(sub).get();
+            io.drover.multi.ParsedArgs own = leaf.parse(args);
+            if (leaf.own.has(LifecycleLeaf.ALL)) {
+                // the nodes come from the node registry: nothing else may be given
+                assertEquals(List.of(), own.positionals(), example::toString);
+                assertEquals(List.of(), own.options(), example::toString);
+                return;
+            }
+            args = new ArrayList<>(leaf.own.rest());
         }
         if (sub.equals("names") || sub.equals("expand") || sub.equals("help")) {
             return;

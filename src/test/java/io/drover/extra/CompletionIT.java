@@ -69,6 +69,16 @@ class CompletionIT {
     }
 
     @Test
+    void the_registry_s_commands_offer_all_and_their_own_options() throws Exception {
+        assertTrue(complete("drover multi f").contains("forget"), complete("drover multi f")::toString);
+        assertTrue(complete("drover multi l").contains("logs"), complete("drover multi l")::toString);
+        assertTrue(complete("drover multi status --").containsAll(List.of("--all", "--watch")));
+        assertTrue(complete("drover multi restart --a").contains("--all"));
+        assertTrue(complete("drover multi logs -").containsAll(List.of("--all", "-n", "-f", "--follow")));
+        assertFalse(complete("drover multi start --a").contains("--all"), "start has no --all");
+    }
+
+    @Test
     void a_log_level_is_completed_after_l_also_namespaced_or_after_an_equals_sign() throws Exception {
         List<String> levels = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
         assertEquals(levels, complete("drover multi start 3 -l "));

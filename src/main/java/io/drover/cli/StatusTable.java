@@ -1,0 +1,95 @@
+package io.drover.cli;
+
+import io.drover.multi.ClusterListener;
+import io.drover.multi.NodeEvent;
+import io.drover.multi.NodeSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code multi status} on a terminal: one aligned row per node (supervisorctl's and pm2's
+ * table), the state coloured; reasons (why a node is dead or stale) follow the table.
+ */
+final class StatusTable implements ClusterListener {
+    static final List<String> HEADER = List.of("NODENAME", "STATE", "PID", "UPTIME", "RSS", "CPU", "RESTARTS",
+            "LAST EXIT", "PIDFILE");
+
+    private final Output output;
+    private final Map<String, NodeEvent.Status> rows = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    StatusTable(Output output) {
+        this.output = output;
+    }
+
+    @Override
+    public synchronized void phase(String title, List<NodeSpec> nodes) {
+        nodes.forEach(n -> rows.put(n.nodename().full(), null));
+    }
+
+    @Override
+    public synchronized void node(NodeSpec node, NodeEvent event) {
+        if (event instanceof NodeEvent.Status s) {
+            rows.put(node.nodename().full(), s);
+            if (s.reason() != null) {
+                notes.add(node.nodename().full() + ": " + s.state() + ": " + s.reason());
+            }
+        } else if (event instanceof NodeEvent.Warning w) {
+            notes.add(node.nodename().full() + ": warning: " + w.message());
+        }
+    }
+
+    @Override
+    public void waiting(List<NodeSpec> remaining) {
+        // status does not wait
+    }
+
+    synchronized void finish() {
+        List<List<String>> table = new ArrayList<>();
+        table.add(HEADER);
+        rows.forEach((name, s) -> {
+            if (s != null) {
+                table.add(List.of(name, s.state(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
+                        s.uptime() == null ? "-" : TerminalReporter.human(s.uptime()),
+                        s.rssBytes() == null ? "-" : TerminalReporter.bytes(s.rssBytes()),
+                        s.cpuPercent() == null ? "-" : TerminalReporter.percent(s.cpuPercent()),
+                        TerminalReporter.dash(s.restarts()), TerminalReporter.dash(s.lastExit()),
+                        s.pidfile() == null ? "-" : s.pidfile()));
+            }
+        });
+        int[] width = new int[HEADER.size()];
+        for (List<String> row : table) {
+            for (int i = 0; i < row.size(); i++) {
+                width[i] = Math.max(width[i], row.get(i).length());
+            }
+        }
+        for (int r = 0; r < table.size(); r++) {
+            List<String> row = table.get(r);
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i);
+                String pad = " ".repeat(width[i] - cell.length());
+                boolean numeric = i == 2 || i == 4 || i == 5 || i == 6;
+                String shown = r > 0 && i == 1 ? paintState(cell) : cell;
+                if (i == row.size() - 1) {
+                    line.append(shown); // no blanks at the end of a line
+                } else {
+                    line.append(numeric ? pad + shown : shown + pad).append("  ");
+                }
+            }
+            output.out.println(line);
+        }
+        notes.forEach(output.out::println);
+        output.out.flush();
+    }
+
+    private String paintState(String state) {
+        return switch (state) {
+            case "running" -> output.paint(Output.GREEN, state);
+            case "starting", "stopped" -> state;
+            default -> output.paint(Output.RED, state);
+        };
+    }
+}

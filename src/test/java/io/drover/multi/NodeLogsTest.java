@@ -1,0 +1,63 @@
+package io.drover.multi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code multi logs}' tail: the last lines of a file, read backwards. */
+class NodeLogsTest {
+    @TempDir
+    Path dir;
+
+    private List<String> last(String content, int n) throws IOException {
+        Path f = dir.resolve("f.log");
+        Files.writeString(f, content);
+        try (SeekableByteChannel ch = NodeLogs.open(f)) {
+            return NodeLogs.lastLines(ch, ch.size(), n);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} last {1}")
+    @CsvSource(delimiter = '|', value = {
+        "a\\nb\\nc\\n | 2 | b,c",
+        "a\\nb\\nc | 1 | c",
+        "a\\nb\\nc\\n | 10 | a,b,c",
+        "a\\nb\\nc\\n | 0 | ''",
+        "'' | 3 | ''",
+        "a\\n\\nb\\n | 2 | ,b",
+    })
+    void the_last_lines_of_a_file_are_its_last_lines(String content, int n, String expected) throws IOException {
+        List<String> want = expected.isEmpty() ? List.of() : List.of(expected.split(",", -1));
+        assertEquals(want, last(content.replace("\\n", "\n"), n));
+    }
+
+    @Test
+    void lines_longer_than_a_block_and_many_blocks_are_read_whole() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            lines.add(i + "-" + "x".repeat(i % 7 == 0 ? 9000 : 10));
+        }
+        String content = String.join("\n", lines) + "\n";
+
+        assertEquals(lines.subList(1990, 2000), last(content, 10));
+        assertEquals(lines, last(content, 5000));
+    }
+
+    @Test
+    void a_symbolic_link_is_not_opened() throws IOException {
+        Path target = Files.writeString(dir.resolve("secret"), "s\n");
+        Path link = Files.createSymbolicLink(dir.resolve("l.log"), target);
+
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> NodeLogs.open(link));
+        assertEquals("a symbolic link, not followed", e.getMessage());
+    }
+}
