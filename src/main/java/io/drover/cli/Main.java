@@ -84,7 +84,7 @@ public final class Main {
             Map.entry("kill", KillCommand::new), Map.entry("status", StatusCommand::new),
             Map.entry("show", ShowCommand::new), Map.entry("names", NamesCommand::new),
             Map.entry("expand", ExpandCommand::new), Map.entry("get", GetCommand::new),
-            Map.entry("dryrun", DryrunCommand::new));
+            Map.entry("dryrun", DryrunCommand::new), Map.entry("export", ExportCommand::new));
 
     /**
      * Runs {@code multi SUBCOMMAND ARGS} straight through its grammar when no help is asked
@@ -97,7 +97,7 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(2, args.length);
         MultiLeaf leaf = MULTI_LEAVES.get(args[1]).get();
         try {
-            ParsedArgs parsed = ArgParser.parse(rest, leaf.acceptsSignal());
+            ParsedArgs parsed = ArgParser.parse(leaf.ownOptions(rest), leaf.acceptsSignal());
             if (parsed.has(Reserved.HELP)) {
                 return null;
             }

@@ -30,6 +30,14 @@ abstract class MultiLeaf implements Callable<Integer> {
         return false;
     }
 
+    /**
+     * Takes out the subcommand's own options (which the multi grammar would read as node
+     * options) and returns the tokens left for the grammar; none by default.
+     */
+    List<String> ownOptions(List<String> tokens) {
+        return tokens;
+    }
+
     /** The host to expand nodes for; tests override it through the environment of the process. */
     Host host() {
         return Host.current();
@@ -40,7 +48,7 @@ abstract class MultiLeaf implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        ParsedArgs parsed = ArgParser.parse(args, acceptsSignal());
+        ParsedArgs parsed = ArgParser.parse(ownOptions(args), acceptsSignal());
         if (parsed.has(Reserved.HELP)) {
             spec.commandLine().usage(spec.commandLine().getOut());
             return 0;
