@@ -5,6 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.UsageException;
 import io.drover.export.BeatExport;
 import io.drover.export.ExportedNode;
+import io.drover.export.KubernetesExport;
 import io.drover.export.SupervisordExport;
 import io.drover.export.SystemdExport;
 import io.drover.multi.ParsedArgs;
@@ -19,26 +20,36 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 @Command(name = "export",
-        customSynopsis = "drover multi export ENGINE NODES [OPTIONS...] [--out DIR] [--beat] [--schedule FILE]"
+        customSynopsis = {"drover multi export systemd NODES [OPTIONS...] [--out DIR] [--beat [--schedule FILE]]"
                 + " [-- WORKER-ARGS...]",
+            "drover multi export kubernetes NODES [OPTIONS...] --image IMAGE [--namespace NS] [--max-memory SIZE]"
+                + " [--beat] [-- WORKER-ARGS...]",
+            "drover multi export supervisord NODES [OPTIONS...] [--beat [--schedule FILE]] [-- WORKER-ARGS...]"},
         description = {"Write the files another supervisor runs the nodes with, each node with exactly the command"
                 + " line 'show' prints, in the foreground. Checks everything before it writes anything.",
             "ENGINE systemd: into --out DIR (default drover-systemd), a drop-in per node for drover@NAME.service,"
                 + " drover.target grouping them, drover@.service as shipped; prints the two commands that install and"
                 + " start them. ENGINE supervisord: one [program:NAME] per node and [group:drover], on stdout.",
+            "ENGINE kubernetes: YAML for kubectl apply -f -, on stdout: nodes with the same options share a"
+                + " StatefulSet (nodename from the pod's name), probes on --health-port (default "
+                + KubernetesExport.DEFAULT_HEALTH_PORT + "), terminationGracePeriodSeconds from --timeout, CPU from -c,"
+                + " --max-memory SIZE as the memory; --uid and --gid must be numbers (runAsUser, runAsGroup).",
             "--beat adds drover beat (the nodes' -A, --classpath and user; its schedule in --schedule FILE, default "
                 + BeatExport.DEFAULT_SCHEDULE + "). multi's --timeout becomes the engine's stop timeout."},
         footer = {"drover multi export systemd 3 -c 2 -c:1 8 --out /tmp/units",
-            "drover multi export supervisord 2 -A com.acme.Consumer --classpath='/opt/acme/lib/*' > drover.conf"})
+            "drover multi export kubernetes 3 -c 3 -c:1 10 -Q:2,3 slow --image reg.example/drover:1 --beat",
+            "drover multi export supervisord 2 -A com.acme.Consumer --classpath='/opt/acme/lib/*'"})
 @Manual.Exits({"OK", "USAGE", "CANT_CREATE"})
 @Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class ExportCommand extends MultiLeaf {
-    static final List<String> ENGINES = List.of("systemd", "supervisord");
+    static final List<String> ENGINES = List.of("systemd", "kubernetes", "supervisord");
+    /** export's own valued options, by engine ("" for all). */
+    static final Map<String, String> OWN_VALUED = Map.of("--out", "systemd", "--schedule", "", "--image", "kubernetes",
+            "--namespace", "kubernetes", "--max-memory", "kubernetes");
     static final String DEFAULT_OUT = "drover-systemd";
 
-    private String out;
+    private final Map<String, String> own = new LinkedHashMap<>();
     private boolean beat;
-    private String schedule;
 
     /** export's own options, taken out before the multi grammar reads the rest (which goes to the nodes). */
     @Override
@@ -52,12 +63,12 @@ final class ExportCommand extends MultiLeaf {
             }
             if (t.equals("--beat")) {
                 beat = true;
-            } else if (t.equals("--out") || t.equals("--schedule")) {
+            } else if (OWN_VALUED.containsKey(t)) {
                 if (i + 1 >= tokens.size() || tokens.get(i + 1).startsWith("-")) {
-                    throw new UsageException(t + " needs a value (" + t + "=" + (t.equals("--out") ? "DIR" : "FILE") + ")");
+                    throw new UsageException(t + " needs a value (" + t + "=VALUE)");
                 }
                 set(t, tokens.get(++i));
-            } else if (t.startsWith("--out=") || t.startsWith("--schedule=")) {
+            } else if (t.indexOf('=') > 0 && OWN_VALUED.containsKey(t.substring(0, t.indexOf('=')))) {
                 int eq = t.indexOf('=');
                 set(t.substring(0, eq), t.substring(eq + 1));
             } else {
@@ -71,11 +82,7 @@ final class ExportCommand extends MultiLeaf {
         if (value.isEmpty()) {
             throw new UsageException(option + " needs a value, got an empty one");
         }
-        if (option.equals("--out")) {
-            out = value;
-        } else {
-            schedule = value;
-        }
+        own.put(option, value);
     }
 
     @Override
@@ -84,14 +91,31 @@ final class ExportCommand extends MultiLeaf {
         if (!ENGINES.contains(engine)) {
             throw new UsageException("unknown export engine '" + engine + "': choose " + String.join(", ", ENGINES));
         }
-        if (out != null && !engine.equals("systemd")) {
-            throw new UsageException("--out is for the systemd export; the " + engine + " export writes to stdout");
+        for (String option : own.keySet()) {
+            String only = OWN_VALUED.get(option);
+            if (!only.isEmpty() && !only.equals(engine)) {
+                throw new UsageException(option + " is for the " + only + " export, not " + engine
+                        + (option.equals("--out") ? " (which writes to stdout)" : ""));
+            }
         }
+        String schedule = own.get("--schedule");
         if (schedule != null && !beat) {
             throw new UsageException("--schedule is beat's: give --beat too");
         }
-        List<ExportedNode> nodes = nodes(parsed, 1).stream().map(ExportedNode::of).toList();
         Integer timeout = stopTimeout(parsed);
+        if (engine.equals("kubernetes")) {
+            if (schedule != null) {
+                throw new UsageException("--schedule: in Kubernetes beat's schedule is " + KubernetesExport.SCHEDULE
+                        + ", on its own volume");
+            }
+            String yaml = KubernetesExport.yaml(nodes(parsed, 1), own.get("--image"), own.get("--namespace"),
+                    timeout == null ? (int) LifecycleLeaf.DEFAULT_STOP_TIMEOUT.toSeconds() : timeout,
+                    own.get("--max-memory"),
+                    beat ? BeatExport.args(parsed.options(), host(), KubernetesExport.SCHEDULE, false) : null);
+            output.out.print(yaml);
+            return 0;
+        }
+        List<ExportedNode> nodes = nodes(parsed, 1).stream().map(ExportedNode::of).toList();
         List<String> beatArgv = beat ? BeatExport.argv(parsed.options(), host(),
                 schedule == null ? BeatExport.DEFAULT_SCHEDULE : schedule) : null;
         if (engine.equals("supervisord")) {
@@ -104,7 +128,7 @@ final class ExportCommand extends MultiLeaf {
             return 0;
         }
         Map<String, String> files = SystemdExport.files(nodes, timeout, beatArgv);
-        String dir = out == null ? DEFAULT_OUT : out;
+        String dir = own.getOrDefault("--out", DEFAULT_OUT);
         List<String> written = write(Path.of(dir), files);
         List<String> commands = SystemdExport.installCommands(dir);
         if (output.json) {

@@ -28,6 +28,28 @@ public final class BeatExport {
             "--uid", "--gid", "--umask", "--workdir", "-l", "--loglevel");
 
     public static List<String> argv(List<MultiOption> options, Host host, String schedule) {
+        Map<String, String> shared = shared(options, host);
+        return NodeLaunch.argv(shared.get("--executable"), shared.get("--jvm-opts"), args(options, host, schedule, true));
+    }
+
+    /** The options beat shares with the nodes, by name, values expanded for {@code beat@HOST}. */
+    public static Map<String, String> shared(List<MultiOption> options, Host host) {
+        NodeName beat = NodeName.of("beat", host.hostname());
+        Map<String, String> shared = new LinkedHashMap<>();
+        for (MultiOption opt : options) {
+            if (opt.namespace() == null && opt.value() != null && SHARED.contains(opt.name())) {
+                shared.put(opt.name(), Templates.expandForNode(opt.value(), beat, "option " + opt.written()));
+            }
+        }
+        return shared;
+    }
+
+    /**
+     * {@code beat} and its options, without the JVM's part.
+     *
+     * @param files whether beat gets a pidfile and a logfile (not in a container: one process, its log on stderr)
+     */
+    public static List<String> args(List<MultiOption> options, Host host, String schedule, boolean files) {
         NodeName beat = NodeName.of("beat", host.hostname());
         Map<String, String> shared = new LinkedHashMap<>();
         String pidfile = host.defaultPidfile();
@@ -46,10 +68,12 @@ public final class BeatExport {
                 }
             }
         }
-        List<String> args = new ArrayList<>(List.of("beat",
-                "--pidfile=" + Templates.expandForNode(pidfile, beat, "option --pidfile"),
-                "--logfile=" + Templates.expandForNode(logfile, beat, "option --logfile"),
-                "--schedule=" + schedule));
+        List<String> args = new ArrayList<>(List.of("beat"));
+        if (files) {
+            args.add("--pidfile=" + Templates.expandForNode(pidfile, beat, "option --pidfile"));
+            args.add("--logfile=" + Templates.expandForNode(logfile, beat, "option --logfile"));
+        }
+        args.add("--schedule=" + schedule);
         shared.forEach((name, value) -> {
             if (name.startsWith("--")) {
                 args.add(name + "=" + value);
@@ -58,6 +82,6 @@ public final class BeatExport {
                 args.add(value);
             }
         });
-        return NodeLaunch.argv(shared.get("--executable"), shared.get("--jvm-opts"), args);
+        return args;
     }
 }
