@@ -20,12 +20,12 @@
 
 _drover_subcommands="start stop stopwait restart kill status show names expand get dryrun export help"
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
-    --jvm-opts --executable --uid --gid --detach --start-timeout"
+    --jvm-opts --executable --uid --gid --detach --start-timeout --verbose"
 _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues
     --health-port --health-timeout"
 _drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
 _drover_help_options="-h --help -V --version"
-_drover_multi_naming="--range-prefix --prefix --suffix"
+_drover_multi_naming="--range-prefix --prefix --suffix --append"
 _drover_multi_switches="-q --quiet --verbose --no-color --nosplash --json"
 _drover_signals="-TERM -INT -HUP -QUIT -KILL -USR1 -USR2 -9"
 _drover_levels="DEBUG INFO WARNING ERROR CRITICAL"
@@ -50,7 +50,7 @@ _drover_value() {
             ;;
         -A | --app | -n | --hostname | -c | --concurrency | -Q | --queues | --umask | --jvm-opts | \
             --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --max-interval | --stop-timeout | \
-            --health-port | --health-timeout | --image | --namespace | --max-memory)
+            --health-port | --health-timeout | --image | --namespace | --max-memory | --append)
             COMPREPLY=()
             ;;
         *) return 1 ;;
