@@ -98,6 +98,9 @@ final class ExportCommand extends MultiLeaf {
                         + (option.equals("--out") ? " (which writes to stdout)" : ""));
             }
         }
+        if (parsed.options().stream().anyMatch(o -> o.name().equals("--detach"))) {
+            throw new UsageException("--detach: an exported node runs in the foreground, its supervisor is its parent");
+        }
         String schedule = own.get("--schedule");
         if (schedule != null && !beat) {
             throw new UsageException("--schedule is beat's: give --beat too");

@@ -50,6 +50,7 @@ class ExportCommandTest {
                 Arguments.of("systemd", List.of("w1", "w2", "-A:w2", "a.B", "w3", "--", "two\nlines"), "line break"),
                 Arguments.of("systemd", List.of("w1", "--image=r/d:1"), "--image is for the kubernetes export"),
                 Arguments.of("systemd", List.of("w1", "--schedule=/x"), "give --beat too"),
+                Arguments.of("supervisord", List.of("w1", "--detach"), "runs in the foreground"),
                 Arguments.of("docker", List.of("w1"), "unknown export engine 'docker'"));
     }
 
