@@ -20,20 +20,17 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 @Command(name = "export",
-        customSynopsis = {"drover multi export systemd NODES [OPTIONS...] [--out DIR] [--beat [--schedule FILE]]"
+        customSynopsis = "drover multi export systemd|kubernetes|supervisord NODES [OPTIONS...] [--beat]"
                 + " [-- WORKER-ARGS...]",
-            "drover multi export kubernetes NODES [OPTIONS...] --image IMAGE [--namespace NS] [--max-memory SIZE]"
-                + " [--beat] [-- WORKER-ARGS...]",
-            "drover multi export supervisord NODES [OPTIONS...] [--beat [--schedule FILE]] [-- WORKER-ARGS...]"},
         description = {"Write the files another supervisor runs the nodes with, each node with exactly the command"
                 + " line 'show' prints, in the foreground. Checks everything before it writes anything.",
-            "ENGINE systemd: into --out DIR (default drover-systemd), a drop-in per node for drover@NAME.service,"
+            "systemd: into --out DIR (default drover-systemd), a drop-in per node for drover@NAME.service,"
                 + " drover.target grouping them, drover@.service as shipped; prints the two commands that install and"
-                + " start them. ENGINE supervisord: one [program:NAME] per node and [group:drover], on stdout.",
-            "ENGINE kubernetes: YAML for kubectl apply -f -, on stdout: nodes with the same options share a"
+                + " start them. supervisord: one [program:NAME] per node and [group:drover], on stdout.",
+            "kubernetes --image IMAGE [--namespace NS] [--max-memory SIZE]: YAML for kubectl apply -f -, on stdout: nodes with the same options share a"
                 + " StatefulSet (nodename from the pod's name), probes on --health-port (default "
                 + KubernetesExport.DEFAULT_HEALTH_PORT + "), terminationGracePeriodSeconds from --timeout, CPU from -c,"
-                + " --max-memory SIZE as the memory; --uid and --gid must be numbers (runAsUser, runAsGroup).",
+                + " --max-memory as the memory; --uid and --gid must be numbers (runAsUser, runAsGroup).",
             "--beat adds drover beat (the nodes' -A, --classpath and user; its schedule in --schedule FILE, default "
                 + BeatExport.DEFAULT_SCHEDULE + "). multi's --timeout becomes the engine's stop timeout."},
         footer = {"drover multi export systemd 3 -c 2 -c:1 8 --out /tmp/units",
