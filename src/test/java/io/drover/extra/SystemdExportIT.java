@@ -67,9 +67,13 @@ class SystemdExportIT {
         return box.run(command, Map.of("JAVA_HOME", Sandbox.javaHome()), false);
     }
 
-    /** The three nodes: one option of its own each, and % and $ that systemd must leave alone. */
+    /**
+     * The three nodes: one option of its own each, and % and $ that systemd must leave alone. The
+     * application is given to the nodes 1-3, not to all: beat takes only what all are given, so
+     * it runs its demo schedule.
+     */
     List<String> nodes(Path go) {
-        return List.of("3", "-A", "io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.testClasses(),
+        return List.of("3", "-A:1-3", "io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.testClasses(),
                 "--pidfile=" + tmp + "/run/%n.pid", "--logfile=" + tmp + "/log/%n%I.log",
                 "-c", "2", "-c:1", "3", "-Q:2", "slow,%n", "--jvm-opts:3=-Dexport.test=$HOME%%p",
                 "--", go.toString());
@@ -134,7 +138,8 @@ class SystemdExportIT {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         Path go = tmp.resolve("go");
         Path out = tmp.resolve("units");
-        List<String> export = new ArrayList<>(List.of("multi", "export", "systemd", "--out=" + out));
+        List<String> export = new ArrayList<>(List.of("multi", "export", "systemd", "--out=" + out, "--beat",
+                "--schedule=" + tmp.resolve("lib/beat.schedule")));
         export.addAll(nodes(go));
         Sandbox.Result r = drover(export);
         assertEquals(0, r.code(), r.toString());
@@ -156,10 +161,12 @@ class SystemdExportIT {
         // The user manager cannot switch users, and the fixture is an application run as root.
         Files.createDirectories(tmp.resolve("lib"));
         Map<String, String> units = new LinkedHashMap<>(exported(out));
-        String template = Render.dropLines(units.get("drover@.service"), "drover@.service", "User=", "Group=");
-        units.put("drover@.service", Render.replace(template, Render.map(
-                "WorkingDirectory=/var/lib/drover", "WorkingDirectory=" + tmp.resolve("lib"),
-                "[Service]\n", "[Service]\nEnvironment=DROVER_FORCE_ROOT=1\n"), "drover@.service"));
+        for (String name : List.of("drover@.service", "droverbeat.service")) {
+            String template = Render.dropLines(units.get(name), name, "User=", "Group=");
+            units.put(name, Render.replace(template, Render.map(
+                    "WorkingDirectory=/var/lib/drover", "WorkingDirectory=" + tmp.resolve("lib"),
+                    "[Service]\n", "[Service]\nEnvironment=DROVER_FORCE_ROOT=1\n"), name));
+        }
         systemd = PrivateSystemd.boot(box, units);
 
         systemd.ok("start", "--no-block", "drover.target");
@@ -181,8 +188,17 @@ class SystemdExportIT {
                     () -> detail(unit));
         }
         assertEquals("active", systemd.show("drover.target", "ActiveState"));
+        // beat, with the options all nodes share, runs its schedule
+        long beat = Sandbox.awaitPidfile(tmp.resolve("run/beat.pid"), null, () -> detail("droverbeat.service"));
+        assertEquals(String.valueOf(beat), systemd.show("droverbeat.service", "MainPID"), () -> detail("droverbeat.service"));
+        assertTrue(argv(beat).contains("--classpath=" + Sandbox.testClasses()), argv(beat)::toString);
+        Sandbox.await("beat to run a job", () -> Sandbox.read(tmp.resolve("log/beat.log")).contains("tick: demo.tick ran"),
+                () -> detail("droverbeat.service"));
 
         systemd.ok("stop", "drover.target");
+        Sandbox.awaitGone(beat, Duration.ofSeconds(20));
+        assertEquals("inactive", systemd.show("droverbeat.service", "ActiveState"), () -> detail("droverbeat.service"));
+        assertTrue(Sandbox.read(tmp.resolve("log/beat.log")).contains("beat stopped"), () -> detail("droverbeat.service"));
         for (Map.Entry<String, Long> node : pids.entrySet()) {
             String unit = "drover@" + node.getKey() + ".service";
             Sandbox.awaitGone(node.getValue(), Duration.ofSeconds(20));
