@@ -112,7 +112,11 @@ final class ExportCommand extends MultiLeaf {
                     timeout == null ? (int) LifecycleLeaf.DEFAULT_STOP_TIMEOUT.toSeconds() : timeout,
                     own.get("--max-memory"),
                     beat ? BeatExport.args(parsed.options(), host(), KubernetesExport.SCHEDULE, false) : null);
-            output.out.print(yaml);
+            if (output.json) {
+                output.json(Map.of("kubernetes.yaml", yaml));
+            } else {
+                output.out.print(yaml);
+            }
             return 0;
         }
         List<ExportedNode> nodes = nodes(parsed, 1).stream().map(ExportedNode::of).toList();

@@ -77,6 +77,16 @@ class ExportCommandTest {
     }
 
     @Test
+    void with_json_the_printing_exports_print_one_object_holding_the_file() {
+        Result k8s = run(List.of("multi", "export", "kubernetes", "2", "--image=r/d:1", "--json"));
+        assertEquals(0, k8s.code(), k8s::toString);
+        assertTrue(String.valueOf(JsonText.object(JsonText.parse(k8s.out())).get("kubernetes.yaml")).contains("kind: StatefulSet"));
+        Result sup = run(List.of("multi", "export", "supervisord", "2", "--json"));
+        assertEquals(0, sup.code(), sup::toString);
+        assertTrue(String.valueOf(JsonText.object(JsonText.parse(sup.out())).get("supervisord.conf")).contains("[program:drover2]"));
+    }
+
+    @Test
     void the_systemd_export_writes_a_drop_in_per_node_the_template_and_the_target_and_says_how_to_install()
             throws IOException {
         Path out = tmp.resolve("units");

@@ -107,6 +107,30 @@ class KubernetesExportIT {
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + docs));
     }
 
+    List<String> loaded(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(dist.resolve("bin/drover").toString()));
+        command.addAll(args);
+        Sandbox.Result r = box.run(command, Map.of("JAVA_HOME", Sandbox.javaHome(),
+                "DROVER_JAVA_OPTS", "-Xlog:class+load=info"), false);
+        assertEquals(0, r.code(), r.toString());
+        return r.out().lines().filter(l -> l.contains("[class,load]")).toList();
+    }
+
+    @Test
+    void only_the_kubernetes_export_loads_the_yaml_library_and_no_export_loads_jnr() {
+        List<String> names = loaded(List.of("multi", "names", "3"));
+        assertTrue(names.stream().anyMatch(l -> l.contains("io.drover.cli.Main")), "class loading is logged");
+        assertEquals(List.of(), names.stream().filter(l -> l.contains("org.yaml.")).toList(), "multi names loads SnakeYAML");
+        List<String> k8s = loaded(List.of("multi", "export", "kubernetes", "3", "--image=r/d:1", "--beat"));
+        assertTrue(k8s.stream().anyMatch(l -> l.contains("org.yaml.snakeyaml.Yaml ")), "the export dumps with SnakeYAML");
+        for (List<String> args : List.of(List.of("multi", "export", "kubernetes", "3", "--image=r/d:1", "--beat"),
+                List.of("multi", "export", "supervisord", "3", "--beat"),
+                List.of("multi", "export", "systemd", "3", "--beat", "--out=" + tmp.resolve("units")))) {
+            assertEquals(List.of(), loaded(args).stream().filter(l -> l.contains(" jnr.") || l.contains("com.kenai.jffi"))
+                    .toList(), "jnr loaded by " + args);
+        }
+    }
+
     @Test
     void the_validator_refuses_an_object_the_schema_does_not_allow() {
         Sandbox.Result r = validate("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: x\nspec:\n  replicas: two\n");
