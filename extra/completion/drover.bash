@@ -19,16 +19,19 @@
 
 # shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)): compgen prints one word a line
 
-_drover_subcommands="start stop stopwait restart kill status show names expand get dryrun forget logs help"
+_drover_subcommands="start stop stopwait restart kill status show names expand get dryrun forget logs export help"
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
     --jvm-opts --executable --uid --gid --detach --start-timeout --verbose"
-_drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues"
+_drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues
+    --health-port --health-timeout"
 _drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
 _drover_help_options="-h --help -V --version"
 _drover_multi_naming="--range-prefix --prefix --suffix --append"
 _drover_multi_switches="-q --quiet --verbose --no-color --nosplash --json"
 _drover_signals="-TERM -INT -HUP -QUIT -KILL -USR1 -USR2 -9"
 _drover_levels="DEBUG INFO WARNING ERROR CRITICAL"
+_drover_export_engines="systemd kubernetes supervisord"
+_drover_export_options="--out --beat --schedule --image --namespace --max-memory --timeout"
 
 # Completes the value of option $1 (without its :NAMESPACE) from the text $2; fails when $1
 # takes no value.
@@ -38,7 +41,7 @@ _drover_value() {
         -P | --pool) COMPREPLY=($(compgen -W "threads solo" -- "$2")) ;;
         --uid) COMPREPLY=($(compgen -u -- "$2")) ;;
         --gid) COMPREPLY=($(compgen -g -- "$2")) ;;
-        --workdir)
+        --workdir | --out)
             type compopt >/dev/null 2>&1 && compopt -o filenames
             COMPREPLY=($(compgen -d -- "$2"))
             ;;
@@ -47,8 +50,8 @@ _drover_value() {
             COMPREPLY=($(compgen -f -- "$2"))
             ;;
         -A | --app | -n | --hostname | -c | --concurrency | -Q | --queues | --umask | --jvm-opts | \
-            --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --append | --max-interval | \
-            --stop-timeout)
+            --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --max-interval | --stop-timeout | \
+            --health-port | --health-timeout | --image | --namespace | --max-memory | --append)
             COMPREPLY=()
             ;;
         *) return 1 ;;
@@ -105,7 +108,12 @@ _drover_complete() {
                 COMPREPLY=($(compgen -W "$_drover_subcommands" -- "$word"))
                 return 0
             fi
+            if [ "$sub" = export ] && [ "$i" -eq $((n - 2)) ]; then
+                COMPREPLY=($(compgen -W "$_drover_export_engines" -- "$word"))
+                return 0
+            fi
             options="$_drover_worker_options $_drover_multi_naming $_drover_multi_switches -h --help"
+            case $sub in export) options="$options $_drover_export_options" ;; esac
             case $sub in stopwait | restart) options="$options --timeout" ;; esac
             case $sub in stop | stopwait | restart) options="$options $_drover_signals" ;; esac
             case $sub in status | stop | stopwait | kill | restart | forget | logs) options="$options --all" ;; esac

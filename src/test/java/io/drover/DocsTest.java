@@ -15,7 +15,7 @@ class DocsTest {
     /** The workspace's design file, which the repository does not have (spelt so that this file does not name it). */
     static final String OUTSIDE_DESIGN = "DESIGN" + ".md";
     static final List<String> DOCUMENTS = List.of("README.md", "docs/apps.md", "docs/cli.md", "docs/daemonizing.md",
-            "docs/design.md", "docs/performance.md", "extra/README.md", "extra/bench/README.md");
+            "docs/design.md", "docs/performance.md", "docs/scaling.md", "extra/README.md", "extra/bench/README.md");
 
     @Test
     void the_example_in_apps_md_is_the_example_class_the_tests_run() throws Exception {

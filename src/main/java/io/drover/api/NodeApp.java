@@ -38,4 +38,16 @@ public interface NodeApp {
      * @throws Exception logged; the node exits anyway
      */
     void stop(Shutdown mode) throws Exception;
+
+    /**
+     * Whether the application is alive, asked by the node's heartbeat (only with
+     * {@code --health-port}) from a thread of drover's, a few times per {@code --health-timeout}.
+     * Answer quickly: an answer that does not come within {@code --health-timeout}, or
+     * {@code false}, makes {@code /live} fail, so an orchestrator restarts the node.
+     *
+     * @return true by default
+     */
+    default boolean alive() {
+        return true;
+    }
 }

@@ -84,7 +84,7 @@ public final class Main {
             Map.entry("show", ShowCommand::new), Map.entry("names", NamesCommand::new),
             Map.entry("expand", ExpandCommand::new), Map.entry("get", GetCommand::new),
             Map.entry("dryrun", DryrunCommand::new), Map.entry("forget", ForgetCommand::new),
-            Map.entry("logs", LogsCommand::new));
+            Map.entry("logs", LogsCommand::new), Map.entry("export", ExportCommand::new));
 
     /**
      * Runs {@code multi SUBCOMMAND ARGS} straight through its grammar when no help is asked

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             StartCommand.class, StopCommand.class, StopwaitCommand.class, RestartCommand.class,
             KillCommand.class, StatusCommand.class, ShowCommand.class, NamesCommand.class,
             ExpandCommand.class, GetCommand.class, DryrunCommand.class, ForgetCommand.class, LogsCommand.class,
+            ExportCommand.class,
             HelpSubcommand.class},
         footer = {
             "# three nodes, drover1@HOST..drover3@HOST, each with 3 threads",
@@ -58,7 +59,10 @@ import picocli.CommandLine.Spec;
             "drover multi show 3 -c 3",
             "drover multi names 3",
             "drover multi expand '%%n.pid' foo bar@%%h",
-            "drover multi get drover2 3 -c 3"})
+            "drover multi get drover2 3 -c 3",
+            "# the same nodes as systemd units, or supervisord programs",
+            "drover multi export systemd 3 -c 3 --out /tmp/drover-units",
+            "drover multi export supervisord 3 -c 3"})
 @Manual.Environment({"JAVA_HOME", "DROVER_JAVA_OPTS", "DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "XDG_STATE_HOME",
     "NO_COLOR", "COLUMNS"})
 final class MultiCommand implements Runnable {

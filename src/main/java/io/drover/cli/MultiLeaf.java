@@ -33,10 +33,10 @@ abstract class MultiLeaf implements Callable<Integer> {
     /**
      * Reads the tokens after the subcommand with multi's grammar. A subcommand with options of
      * its own ({@code --all}, {@code --watch}, {@code -n LINES}) takes them out first, so they
-     * never reach the grammar or a worker.
+     * never reach the grammar or a worker; {@link #ownOptions} may take out more first.
      */
     ParsedArgs parse(List<String> tokens) {
-        own = new OwnOptions(tokens, ownFlags(), ownOptional(), ownValued());
+        own = new OwnOptions(ownOptions(tokens), ownFlags(), ownOptional(), ownValued());
         return ArgParser.parse(own.rest(), acceptsSignal());
     }
 
@@ -61,6 +61,14 @@ abstract class MultiLeaf implements Callable<Integer> {
     /** The subcommand's name, as {@code multi NAME}. */
     final String name() {
         return getClass().getAnnotation(picocli.CommandLine.Command.class).name();
+    }
+
+    /**
+     * Takes out options of the subcommand's own that the sets above cannot describe
+     * ({@code export}'s) and returns the tokens left; none by default.
+     */
+    List<String> ownOptions(List<String> tokens) {
+        return tokens;
     }
 
     /** The host to expand nodes for; tests override it through the environment of the process. */

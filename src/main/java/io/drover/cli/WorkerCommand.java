@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import io.drover.core.UsageException;
+import io.drover.worker.Health;
 import io.drover.worker.Node;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,14 @@ final class WorkerCommand implements NodeCommand {
     @Option(names = {"-Q", "--queues"}, paramLabel = "QUEUES", split = ",", description = "Queues to consume, comma separated.")
     List<String> queues = new ArrayList<>();
 
+    @Option(names = "--health-port", paramLabel = "PORT",
+            description = "Serve GET /ready (200 once ready, else 503) and /live (503 when the heartbeat stalls) on this port.")
+    Integer healthPort;
+
+    @Option(names = "--health-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "/live fails when the heartbeat has not beaten for this long. Default: ${DEFAULT-VALUE}.")
+    double healthTimeout;
+
     @Parameters(paramLabel = "ARGS", description = "Arguments after -- are passed to the application.")
     List<String> appArgs = new ArrayList<>();
 
@@ -65,6 +74,13 @@ final class WorkerCommand implements NodeCommand {
         if (threads < 1) {
             throw new UsageException("--concurrency must be at least 1, got " + threads);
         }
+        if (healthPort != null && (healthPort < 1 || healthPort > 65535)) {
+            throw new UsageException("--health-port must be a port (1-65535), got " + healthPort);
+        }
+        if (!(healthTimeout > 0) || healthTimeout > 86_400) {
+            throw new UsageException("--health-timeout must be between 0 and 86400 seconds, got " + healthTimeout);
+        }
+        Health.configure(healthPort, java.time.Duration.ofMillis((long) (healthTimeout * 1000)));
         return DaemonOptions.run(daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "worker"), nodename, threads, queues, appArgs), "worker", Node.WORKER_APP);
     }
 }

@@ -41,7 +41,8 @@ public final class ArgParser {
     public static final Set<String> VALUED = Set.of(
             "--timeout", "--start-timeout", "--range-prefix", "--prefix", "--suffix", "--append",
             "--app", "--hostname", "--concurrency", "--pool", "--loglevel", "--logfile", "--pidfile",
-            "--queues", "--workdir", "--umask", "--classpath", "--jvm-opts", "--executable", "--uid", "--gid");
+            "--queues", "--workdir", "--umask", "--classpath", "--jvm-opts", "--executable", "--uid", "--gid",
+            "--health-port", "--health-timeout");
 
     /**
      * @param acceptsSignal whether a token such as {@code -TERM}, {@code -9} is a signal (stop,

@@ -15,4 +15,14 @@ public final class NodeCommand {
         worker.addAll(node.workerArgs());
         return NodeLaunch.argv(node.option("--executable"), node.option("--jvm-opts"), worker);
     }
+
+    /**
+     * The same command line without {@code --detach}: the node as a supervisor (systemd,
+     * supervisord, a container runtime) runs it, as the supervisor's own child.
+     */
+    public static List<String> foregroundArgv(NodeSpec node) {
+        List<String> argv = new ArrayList<>(argv(node));
+        argv.remove("--detach");
+        return argv;
+    }
 }

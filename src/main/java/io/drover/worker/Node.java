@@ -139,6 +139,7 @@ public final class Node {
                 log.warn("running as root{}", cfg.app() == null ? " (the demo application)"
                         : " because " + RootPolicy.FORCE_ROOT + "=1: this is dangerous, give --uid");
             }
+            Health.start(() -> app);
             return loop(appClass);
         } catch (AlreadyRunningException e) {
             if (handshake != null) {
@@ -206,6 +207,7 @@ public final class Node {
             state = state.on(event, nodename.full());
             switch (state) {
                 case RUNNING -> {
+                    Health.ready(true);
                     if (!reported) {
                         reported = true;
                         ReadyMark.set();
@@ -233,6 +235,7 @@ public final class Node {
                     return ExitCode.NODE_FAILED;
                 }
                 case RESTARTING -> {
+                    Health.ready(false);
                     log.info("{} restarting in place (SIGHUP)", nodename);
                     if (systemd != null) {
                         systemd.reloading();
@@ -243,6 +246,7 @@ public final class Node {
                     });
                 }
                 case STOPPING_WARM -> {
+                    Health.ready(false);
                     log.info("{} warm shutdown (SIGTERM): finishing work in flight", nodename);
                     if (systemd != null) {
                         systemd.stopping(nodename + ": warm shutdown, finishing work in flight");
@@ -253,6 +257,7 @@ public final class Node {
                     });
                 }
                 case STOPPING_COLD -> {
+                    Health.ready(false);
                     log.info("{} cold shutdown{}", nodename, from == NodeState.STOPPING_WARM ? " (asked again)" : " (SIGINT)");
                     if (systemd != null) {
                         systemd.stopping(nodename + ": cold shutdown");

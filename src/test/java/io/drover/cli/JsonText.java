@@ -9,7 +9,7 @@ import java.util.Map;
  * A strict reader for the JSON drover prints, so tests check that a script can parse it rather
  * than that it looks like JSON. Objects become maps, arrays lists, numbers doubles.
  */
-final class JsonText {
+public final class JsonText {
     private final String text;
     private int pos;
 
@@ -18,7 +18,7 @@ final class JsonText {
     }
 
     /** Parses the whole text as one JSON value; anything left over but blanks is an error. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonText reader = new JsonText(text);
         Object value = reader.value();
         reader.blanks();
@@ -29,7 +29,7 @@ final class JsonText {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> array(String text) {
+    public static List<Object> array(String text) {
         Object value = parse(text);
         if (!(value instanceof List)) {
             throw new IllegalArgumentException("not a JSON array: " + text);
@@ -38,7 +38,7 @@ final class JsonText {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object value) {
+    public static Map<String, Object> object(Object value) {
         if (!(value instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object: " + value);
         }

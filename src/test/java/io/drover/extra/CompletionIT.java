@@ -79,6 +79,14 @@ class CompletionIT {
     }
 
     @Test
+    void export_completes_its_engines_then_its_own_options() throws Exception {
+        assertEquals(List.of("kubernetes", "supervisord", "systemd"), complete("drover multi export ").stream().sorted().toList());
+        assertTrue(complete("drover multi export systemd 3 --o").contains("--out"));
+        assertTrue(complete("drover multi export kubernetes 3 --i").contains("--image"));
+        assertTrue(complete("drover multi export kubernetes 3 --health").contains("--health-port"));
+    }
+
+    @Test
     void a_log_level_is_completed_after_l_also_namespaced_or_after_an_equals_sign() throws Exception {
         List<String> levels = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
         assertEquals(levels, complete("drover multi start 3 -l "));

@@ -1,0 +1,179 @@
+package io.drover.cli;
+
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.UsageException;
+import io.drover.export.BeatExport;
+import io.drover.export.ExportedNode;
+import io.drover.export.KubernetesExport;
+import io.drover.export.SupervisordExport;
+import io.drover.export.SystemdExport;
+import io.drover.multi.ParsedArgs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "export",
+        customSynopsis = "drover multi export systemd|kubernetes|supervisord NODES [OPTIONS...] [--beat]"
+                + " [-- WORKER-ARGS...]",
+        description = {"Write the files another supervisor runs the nodes with, each node with exactly the command"
+                + " line 'show' prints, in the foreground. Checks everything before it writes anything.",
+            "systemd: into --out DIR (default drover-systemd), a drop-in per node for drover@NAME.service,"
+                + " drover.target grouping them, drover@.service as shipped; prints the two commands that install and"
+                + " start them. supervisord: one [program:NAME] per node and [group:drover], on stdout.",
+            "kubernetes --image IMAGE [--namespace NS] [--max-memory SIZE]: YAML for kubectl apply -f -, on stdout: nodes with the same options share a"
+                + " StatefulSet (nodename from the pod's name), probes on --health-port (default "
+                + KubernetesExport.DEFAULT_HEALTH_PORT + "), terminationGracePeriodSeconds from --timeout, CPU from -c,"
+                + " --max-memory as the memory; --uid and --gid must be numbers (runAsUser, runAsGroup).",
+            "--beat adds drover beat (the nodes' -A, --classpath and user; its schedule in --schedule FILE, default "
+                + BeatExport.DEFAULT_SCHEDULE + "). multi's --timeout becomes the engine's stop timeout."},
+        footer = {"drover multi export systemd 3 -c 2 -c:1 8 --out /tmp/units",
+            "drover multi export kubernetes 3 -c 3 -c:1 10 -Q:2,3 slow --image reg.example/drover:1 --beat",
+            "drover multi export supervisord 2 -A com.acme.Consumer --classpath='/opt/acme/lib/*'"})
+@Manual.Exits({"OK", "USAGE", "CANT_CREATE"})
+@Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
+final class ExportCommand extends MultiLeaf {
+    static final List<String> ENGINES = List.of("systemd", "kubernetes", "supervisord");
+    /** export's own valued options, by engine ("" for all). */
+    static final Map<String, String> OWN_VALUED = Map.of("--out", "systemd", "--schedule", "", "--image", "kubernetes",
+            "--namespace", "kubernetes", "--max-memory", "kubernetes");
+    static final String DEFAULT_OUT = "drover-systemd";
+
+    private final Map<String, String> own = new LinkedHashMap<>();
+    private boolean beat;
+
+    /** export's own options, taken out before the multi grammar reads the rest (which goes to the nodes). */
+    @Override
+    List<String> ownOptions(List<String> tokens) {
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String t = tokens.get(i);
+            if (t.equals("--")) {
+                rest.addAll(tokens.subList(i, tokens.size()));
+                break;
+            }
+            if (t.equals("--beat")) {
+                beat = true;
+            } else if (OWN_VALUED.containsKey(t)) {
+                if (i + 1 >= tokens.size() || tokens.get(i + 1).startsWith("-")) {
+                    throw new UsageException(t + " needs a value (" + t + "=VALUE)");
+                }
+                set(t, tokens.get(++i));
+            } else if (t.indexOf('=') > 0 && OWN_VALUED.containsKey(t.substring(0, t.indexOf('=')))) {
+                int eq = t.indexOf('=');
+                set(t.substring(0, eq), t.substring(eq + 1));
+            } else {
+                rest.add(t);
+            }
+        }
+        return rest;
+    }
+
+    private void set(String option, String value) {
+        if (value.isEmpty()) {
+            throw new UsageException(option + " needs a value, got an empty one");
+        }
+        own.put(option, value);
+    }
+
+    @Override
+    int run(ParsedArgs parsed, Output output) {
+        String engine = firstPositional(parsed, "ENGINE (drover multi export ENGINE NODES: " + String.join(", ", ENGINES) + ")");
+        if (!ENGINES.contains(engine)) {
+            throw new UsageException("unknown export engine '" + engine + "': choose " + String.join(", ", ENGINES));
+        }
+        for (String option : own.keySet()) {
+            String only = OWN_VALUED.get(option);
+            if (!only.isEmpty() && !only.equals(engine)) {
+                throw new UsageException(option + " is for the " + only + " export, not " + engine
+                        + (option.equals("--out") ? " (which writes to stdout)" : ""));
+            }
+        }
+        if (parsed.options().stream().anyMatch(o -> o.name().equals("--detach"))) {
+            throw new UsageException("--detach: an exported node runs in the foreground, its supervisor is its parent");
+        }
+        String schedule = own.get("--schedule");
+        if (schedule != null && !beat) {
+            throw new UsageException("--schedule is beat's: give --beat too");
+        }
+        Integer timeout = stopTimeout(parsed);
+        if (engine.equals("kubernetes")) {
+            if (schedule != null) {
+                throw new UsageException("--schedule: in Kubernetes beat's schedule is " + KubernetesExport.SCHEDULE
+                        + ", on its own volume");
+            }
+            String yaml = KubernetesExport.yaml(nodes(parsed, 1), own.get("--image"), own.get("--namespace"),
+                    timeout == null ? (int) LifecycleLeaf.DEFAULT_STOP_TIMEOUT.toSeconds() : timeout,
+                    own.get("--max-memory"),
+                    beat ? BeatExport.args(parsed.options(), host(), KubernetesExport.SCHEDULE, false) : null);
+            if (output.json) {
+                output.json(Map.of("kubernetes.yaml", yaml));
+            } else {
+                output.out.print(yaml);
+            }
+            return 0;
+        }
+        List<ExportedNode> nodes = nodes(parsed, 1).stream().map(ExportedNode::of).toList();
+        List<String> beatArgv = beat ? BeatExport.argv(parsed.options(), host(),
+                schedule == null ? BeatExport.DEFAULT_SCHEDULE : schedule) : null;
+        if (engine.equals("supervisord")) {
+            String file = SupervisordExport.file(nodes, timeout, beatArgv);
+            if (output.json) {
+                output.json(Map.of("supervisord.conf", file));
+            } else {
+                output.out.print(file);
+            }
+            return 0;
+        }
+        Map<String, String> files = SystemdExport.files(nodes, timeout, beatArgv);
+        String dir = own.getOrDefault("--out", DEFAULT_OUT);
+        List<String> written = write(Path.of(dir), files);
+        List<String> commands = SystemdExport.installCommands(dir);
+        if (output.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("files", written);
+            m.put("commands", commands);
+            output.json(m);
+        } else if (!output.quiet) {
+            written.forEach(f -> output.out.println("wrote " + f));
+            output.out.println("install: " + commands.get(0));
+            output.out.println("start:   " + commands.get(1));
+        }
+        return 0;
+    }
+
+    /** multi's --timeout in whole seconds (rounded up), or null when not given. */
+    private static Integer stopTimeout(ParsedArgs parsed) {
+        String value = parsed.multiOptions().get("--timeout");
+        if (value == null) {
+            return null;
+        }
+        java.time.Duration d = Seconds.parse("--timeout", value);
+        long s = d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, s));
+    }
+
+    /** Each file through a temporary sibling and a rename: a reader never sees half a unit. */
+    private static List<String> write(Path dir, Map<String, String> files) {
+        List<String> written = new ArrayList<>();
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            Path file = dir.resolve(e.getKey());
+            try {
+                Files.createDirectories(file.getParent());
+                Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+                Files.writeString(tmp, e.getValue());
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException ex) {
+                throw new DroverException(ExitCode.CANT_CREATE, "cannot write " + file + ": " + ex.getMessage());
+            }
+            written.add(file.toString());
+        }
+        return written;
+    }
+}

@@ -1,0 +1,106 @@
+package io.drover.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code multi export} on bad input: exit 64, one line that says why, and nothing written, not
+ * even a part (the systemd export's directory is not created).
+ */
+class ExportCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                Arguments.of("systemd", List.of("w1", "w2", "-c:1-2", "3"), "range"),
+                Arguments.of("supervisord", List.of("w1", "w2", "-c:1-2", "3"), "range"),
+                Arguments.of("kubernetes", List.of("w1", "w2", "-c:1-2", "3", "--image=r/d:1"), "range"),
+                Arguments.of("kubernetes", List.of("Image_1", "--image=r/d:1"), "not a DNS label"),
+                Arguments.of("kubernetes", List.of("w1", "w2", "--uid", "nobody", "--image=r/d:1"), "--uid nobody is a name"),
+                Arguments.of("kubernetes", List.of("w1", "--gid=nogroup", "--image=r/d:1"), "--gid nogroup is a name"),
+                Arguments.of("kubernetes", List.of("w1"), "needs --image"),
+                Arguments.of("kubernetes", List.of("w1", "--image=r/d:1", "--namespace=Bad_NS"), "not a DNS label"),
+                Arguments.of("kubernetes", List.of("w1", "--image=r/d:1", "--max-memory=lots"), "not a Kubernetes quantity"),
+                Arguments.of("systemd", List.of("foo@a", "foo@b"), "share the short name 'foo'"),
+                Arguments.of("systemd", List.of("w1", "w2", "-A:w2", "a.B", "w3", "--", "two\nlines"), "line break"),
+                Arguments.of("systemd", List.of("w1", "--image=r/d:1"), "--image is for the kubernetes export"),
+                Arguments.of("systemd", List.of("w1", "--schedule=/x"), "give --beat too"),
+                Arguments.of("supervisord", List.of("w1", "--detach"), "runs in the foreground"),
+                Arguments.of("docker", List.of("w1"), "unknown export engine 'docker'"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("badInput")
+    void bad_input_is_exit_64_with_the_reason_and_writes_nothing(String engine, List<String> nodes, String reason) {
+        Path out = tmp.resolve("out");
+        List<String> args = new ArrayList<>(List.of("multi", "export", engine));
+        int dashes = nodes.indexOf("--");
+        List<String> before = dashes < 0 ? nodes : nodes.subList(0, dashes);
+        args.addAll(before);
+        if (engine.equals("systemd")) {
+            args.add("--out=" + out);
+        }
+        if (dashes >= 0) {
+            args.addAll(nodes.subList(dashes, nodes.size()));
+        }
+        Result r = run(args);
+        assertEquals(64, r.code(), r::toString);
+        assertEquals("", r.out(), "no partial output on stdout");
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains(reason), r.err());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void with_json_the_printing_exports_print_one_object_holding_the_file() {
+        Result k8s = run(List.of("multi", "export", "kubernetes", "2", "--image=r/d:1", "--json"));
+        assertEquals(0, k8s.code(), k8s::toString);
+        assertTrue(String.valueOf(JsonText.object(JsonText.parse(k8s.out())).get("kubernetes.yaml")).contains("kind: StatefulSet"));
+        Result sup = run(List.of("multi", "export", "supervisord", "2", "--json"));
+        assertEquals(0, sup.code(), sup::toString);
+        assertTrue(String.valueOf(JsonText.object(JsonText.parse(sup.out())).get("supervisord.conf")).contains("[program:drover2]"));
+    }
+
+    @Test
+    void the_systemd_export_writes_a_drop_in_per_node_the_template_and_the_target_and_says_how_to_install()
+            throws IOException {
+        Path out = tmp.resolve("units");
+        Result r = run(List.of("multi", "export", "systemd", "2", "-c:2", "5", "--out", out.toString(), "--pidfile=/p/%n.pid"));
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.err());
+        String two = Files.readString(out.resolve("drover@drover2.service.d/50-export.conf"));
+        assertTrue(two.contains("\"-c\" \"5\""), two);
+        assertTrue(two.contains("\"--pidfile=/p/drover2.pid\""), two);
+        assertTrue(two.contains("%%I.log\""), "drover's %I is not systemd's specifier: " + two);
+        assertTrue(two.contains("PartOf=drover.target"), two);
+        assertFalse(two.contains("\"--detach\""), "systemd is the node's parent: " + two);
+        assertTrue(Files.readString(out.resolve("drover.target")).contains("Wants=drover@drover1.service drover@drover2.service"));
+        assertTrue(Files.readString(out.resolve("drover@.service")).contains("Type=notify"), "the template as shipped");
+        assertTrue(r.out().contains("systemctl enable --now drover.target"), r.out());
+    }
+}
