@@ -155,7 +155,10 @@ final class JnrPosix implements Posix {
 
     /** Detaching is known right on Linux only; elsewhere say so instead of doing something else. */
     private static void checkPlatform() {
-        jnr.ffi.Platform.OS os = jnr.ffi.Platform.getNativePlatform().getOS();
+        checkPlatform(jnr.ffi.Platform.getNativePlatform().getOS());
+    }
+
+    static void checkPlatform(jnr.ffi.Platform.OS os) {
         if (os != jnr.ffi.Platform.OS.LINUX) {
             throw new SpawnException(ExitCode.UNAVAILABLE, "detached starts are only known to be right on Linux, not "
                     + os.name().toLowerCase(java.util.Locale.ROOT) + ": run the node in the foreground"
