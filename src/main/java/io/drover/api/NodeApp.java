@@ -38,4 +38,15 @@ public interface NodeApp {
      * @throws Exception logged; the node exits anyway
      */
     void stop(Shutdown mode) throws Exception;
+
+    /**
+     * Whether the application still does its work: called at the interval of
+     * {@code drover multi supervise --heartbeat}, from one thread, only while it runs. Returning
+     * true sends a heartbeat; returning false, throwing or not returning leaves the node silent,
+     * and a supervisor restarts a node silent for three intervals as hung. The default answers
+     * true, so a JVM whose threads no longer run is still noticed.
+     */
+    default boolean alive() {
+        return true;
+    }
 }

@@ -56,6 +56,8 @@ final class JsonReporter implements ClusterListener {
             put(m, "state", "down", "pid", d.pid());
         } else if (event instanceof NodeEvent.StillAlive a) {
             put(m, "state", "still_running", "pid", a.pid());
+        } else if (event instanceof NodeEvent.Recorded r) {
+            put(m, "restarts", r.restarts(), "last_exit", r.lastExit());
         } else if (event instanceof NodeEvent.Status s) {
             put(m, "state", s.state(), "pid", s.pid() > 0 ? s.pid() : null,
                     "uptime_seconds", s.uptime() == null ? null : s.uptime().toSeconds(), "reason", s.reason());

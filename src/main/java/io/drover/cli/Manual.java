@@ -45,7 +45,10 @@ final class Manual {
             "XDG_STATE_HOME", "for users other than root, the default pidfiles and logfiles are under"
                     + " $XDG_STATE_HOME/drover/ (run/%n.pid, log/%n%I.log); unset: ~/.local/state",
             "NO_COLOR", "set and not empty: no colour (colour is only used on a terminal)",
-            "COLUMNS", "the width help is wrapped to; unset: the terminal's, else 80");
+            "COLUMNS", "the width help is wrapped to; unset: the terminal's, else 80",
+            "NOTIFY_SOCKET", "set by systemd for a Type=notify unit: READY=1 once the node (every node, for"
+                    + " supervise) is ready, STATUS=, RELOADING=1, STOPPING=1",
+            "WATCHDOG_USEC", "set by systemd's WatchdogSec=: WATCHDOG=1 is sent at half that interval");
 
     private static Map<String, String> environment(String... pairs) {
         Map<String, String> m = new LinkedHashMap<>();

@@ -32,6 +32,9 @@ final class TerminalReporter implements ClusterListener {
 
     @Override
     public synchronized void node(NodeSpec node, NodeEvent event) {
+        if (event instanceof NodeEvent.Recorded) {
+            return; // status keeps one line per node; --json carries the record's figures
+        }
         String line = describe(event);
         boolean failure = event instanceof NodeEvent.Failed || event instanceof NodeEvent.StillAlive;
         if (failure) {
