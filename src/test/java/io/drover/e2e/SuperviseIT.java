@@ -24,12 +24,16 @@ class SuperviseIT extends DroverTest {
     /** Small delays, so a test takes seconds; a reset longer than any test, so delays keep growing. */
     private static final String[] FAST = {"--backoff=0.2", "--backoff-max=30", "--backoff-reset=600"};
 
+    /** Nodes sv1, sv2: other tests on this machine run drover1..droverN at the same time. */
+    private static final String PREFIX = "--range-prefix=sv";
+
     private int outputs;
 
     /** {@code multi supervise ARGS} in the background, its output in D/supervise-N.out. */
     private Process supervise(Map<String, String> env, String... args) {
         List<String> argv = new ArrayList<>(List.of("multi", "supervise"));
         argv.addAll(List.of(args));
+        argv.add(PREFIX);
         argv.add(drover.pidfileOption());
         argv.add(drover.logfileOption());
         return drover.spawn(env, "supervise-" + ++outputs, argv.toArray(String[]::new));
@@ -62,13 +66,13 @@ class SuperviseIT extends DroverTest {
     }
 
     private static String node(int i) {
-        return Pattern.quote("drover" + i + "@" + HOST);
+        return Pattern.quote("sv" + i + "@" + HOST);
     }
 
     /** The node's pid once supervise said it started or adopted it for the {@code n}th time. */
     private long startedPid(int i, int n) {
         String regex = node(i) + ": (started|adopted) \\(pid (\\d+)";
-        waitForLines("drover" + i + " started", regex, n);
+        waitForLines("sv" + i + " started", regex, n);
         Matcher m = Pattern.compile(regex).matcher(out());
         long pid = -1;
         for (int k = 0; k < n && m.find(); k++) {
@@ -88,8 +92,8 @@ class SuperviseIT extends DroverTest {
 
     /** {@code status --json}'s object for one node, as text. */
     private String statusJson(int i) {
-        Drover.Result status = drover.multi("status", "2", "--json");
-        Matcher m = Pattern.compile("\\{[^{}]*\"nodename\":\"drover" + i + "@[^{}]*}").matcher(status.stdout());
+        Drover.Result status = drover.multi("status", "2", PREFIX, "--json");
+        Matcher m = Pattern.compile("\\{[^{}]*\"nodename\":\"sv" + i + "@[^{}]*}").matcher(status.stdout());
         assertTrue(m.find(), status::toString);
         return m.group();
     }
@@ -115,7 +119,7 @@ class SuperviseIT extends DroverTest {
             assertEquals(k, delays.size(), this::out);
         }
         assertTrue(delays.get(0) < delays.get(1) && delays.get(1) < delays.get(2), "delays do not grow: " + delays);
-        assertTrue(Procs.alive(other) && drover.pid("drover2") == other, "the other node was disturbed");
+        assertTrue(Procs.alive(other) && drover.pid("sv2") == other, "the other node was disturbed");
         String json = statusJson(1);
         assertTrue(json.contains("\"restarts\":3"), json);
         assertTrue(json.contains("\"last_exit\":\"signal 9 (KILL)\""), json);
@@ -138,10 +142,10 @@ class SuperviseIT extends DroverTest {
         waitForLines("giving up", node(1) + ": exited \\(signal 9 \\(KILL\\)\\); GAVE UP: 2 restarts within 60 s", 1);
         assertTrue(sv.isAlive(), "supervise ended with the other node still running: " + out());
         assertEquals(3, count(out(), node(1) + ": (started|adopted)"), out());
-        assertTrue(Procs.alive(other) && drover.pid("drover2") == other, "the other node was disturbed");
-        Drover.Result status = drover.multi("status", "2");
-        assertTrue(status.lineFor("drover1@" + HOST).contains("dead"), status::toString);
-        assertTrue(status.lineFor("drover2@" + HOST).contains("running"), status::toString);
+        assertTrue(Procs.alive(other) && drover.pid("sv2") == other, "the other node was disturbed");
+        Drover.Result status = drover.multi("status", "2", PREFIX);
+        assertTrue(status.lineFor("sv1@" + HOST).contains("dead"), status::toString);
+        assertTrue(status.lineFor("sv2@" + HOST).contains("running"), status::toString);
     }
 
     @Test
@@ -151,7 +155,7 @@ class SuperviseIT extends DroverTest {
         long first = startedPid(1, 1);
         long second = startedPid(2, 1);
         // a job in flight when TERM arrives: the demo logs each start
-        Procs.waitUntil("a demo job started", Procs.PATIENCE, () -> drover.log("drover1").contains("job 1 started"));
+        Procs.waitUntil("a demo job started", Procs.PATIENCE, () -> drover.log("sv1").contains("job 1 started"));
         Procs.signal(sv.pid(), "TERM");
         assertEquals(0, exitOf(sv), out());
         for (long pid : List.of(first, second)) {
@@ -159,9 +163,9 @@ class SuperviseIT extends DroverTest {
             assertFalse(Files.exists(Path.of("/proc/" + pid)), () -> "pid " + pid + " is left, state " + Procs.state(pid));
         }
         assertEquals(List.of(), drover.pidfiles());
-        assertTrue(drover.log("drover1").contains("warm shutdown"), drover.log("drover1"));
-        assertTrue(drover.log("drover1").contains("finished in flight during warm shutdown")
-                || drover.log("drover1").matches("(?s).*job \\d+ done in \\d+ ms.*"), drover.log("drover1"));
+        assertTrue(drover.log("sv1").contains("warm shutdown"), drover.log("sv1"));
+        assertTrue(drover.log("sv1").contains("finished in flight during warm shutdown")
+                || drover.log("sv1").matches("(?s).*job \\d+ done in \\d+ ms.*"), drover.log("sv1"));
         assertTrue(out().contains("every node stopped"), out());
     }
 
@@ -171,9 +175,9 @@ class SuperviseIT extends DroverTest {
         awaitReady();
         long one = startedPid(1, 1);
         long two = startedPid(2, 1);
-        Drover.Result refused = drover.multi("supervise", "2");
+        Drover.Result refused = drover.multi("supervise", "2", PREFIX);
         assertEquals(1, refused.exitCode(), refused::toString);
-        assertTrue(refused.stderr().contains("already supervised: drover1@" + HOST + " (by pid " + first.pid() + ")"),
+        assertTrue(refused.stderr().contains("already supervised: sv1@" + HOST + " (by pid " + first.pid() + ")"),
                 refused::toString);
 
         Procs.signal(first.pid(), "KILL");
@@ -184,9 +188,9 @@ class SuperviseIT extends DroverTest {
         awaitReady();
         assertEquals(one, startedPid(1, 1));
         assertEquals(two, startedPid(2, 1));
-        assertTrue(out().contains("drover1@" + HOST + ": adopted"), out());
-        assertEquals(1, Procs.pidsWithCmdlineContaining("-n drover1@" + HOST).stream()
-                .filter(p -> Procs.cmdline(p).contains(dir.toString())).count(), "a second drover1 runs");
+        assertTrue(out().contains("sv1@" + HOST + ": adopted"), out());
+        assertEquals(1, Procs.pidsWithCmdlineContaining("-n sv1@" + HOST).stream()
+                .filter(p -> Procs.cmdline(p).contains(dir.toString())).count(), "a second sv1 runs");
 
         Procs.signal(second.pid(), "TERM");
         assertEquals(0, exitOf(second), out());
@@ -204,7 +208,7 @@ class SuperviseIT extends DroverTest {
                 + pid + " \\(SIGTERM\\)", 1);
         long next = startedPid(1, 2);
         assertNotEquals(pid, next);
-        assertTrue(drover.log("drover1").contains("warm shutdown"), drover.log("drover1"));
+        assertTrue(drover.log("sv1").contains("warm shutdown"), drover.log("sv1"));
         assertTrue(sv.isAlive(), out());
     }
 
