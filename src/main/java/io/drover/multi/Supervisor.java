@@ -113,7 +113,10 @@ public final class Supervisor {
         events.add(signal);
     }
 
-    /** Runs until TERM or INT: 0 once every node stopped, 1 naming the nodes it had to kill. */
+    /**
+     * Runs until TERM or INT: 0 once every node stopped, 1 naming the nodes it had to kill; 1
+     * too when every node was given up.
+     */
     public int run() {
         cluster().checkRootPolicy(keepers.stream().map(k -> k.node).toList());
         lockNodes();
@@ -154,7 +157,8 @@ public final class Supervisor {
                 } else if (event == GAVE_UP) {
                     if (keepers.stream().allMatch(k -> k.gaveUp)) {
                         listener.warn(null, "every node was given up: exiting");
-                        return stopAll(Signals.TERM);
+                        stopAll(Signals.TERM);
+                        return ExitCode.NODE_FAILED;
                     }
                     if (systemd != null) {
                         systemd.status(running());
