@@ -32,10 +32,13 @@ class SuperviseIT extends DroverTest {
     /** {@code multi supervise ARGS} in the background, its output in D/supervise-N.out. */
     private Process supervise(Map<String, String> env, String... args) {
         List<String> argv = new ArrayList<>(List.of("multi", "supervise"));
-        argv.addAll(List.of(args));
+        List<String> given = List.of(args);
+        int end = given.contains("--") ? given.indexOf("--") : given.size();
+        argv.addAll(given.subList(0, end));
         argv.add(PREFIX);
         argv.add(drover.pidfileOption());
         argv.add(drover.logfileOption());
+        argv.addAll(given.subList(end, given.size()));
         return drover.spawn(env, "supervise-" + ++outputs, argv.toArray(String[]::new));
     }
 
@@ -221,6 +224,32 @@ class SuperviseIT extends DroverTest {
                 + " restarting pid " + pid + " \\(SIGKILL\\)", 1);
         assertNotEquals(pid, startedPid(1, 2));
         assertTrue(sv.isAlive(), out());
+    }
+
+    @Test
+    void an_orphan_a_node_leaves_is_re_parented_to_supervise_and_reaped_so_no_zombie_stays() throws Exception {
+        Path file = dir.resolve("orphan");
+        Process sv = supervise(FORCE_ROOT, "1", "-A", "io.drover.fixtures.OrphanMakerApp",
+                "--classpath=" + Drover.testClasses(), "--", file.toString());
+        Procs.waitUntil("the orphan's pid", Procs.PATIENCE, () -> Files.exists(file), this::out);
+        long orphan = Long.parseLong(Files.readString(file).trim());
+        String status = readStatus(orphan);
+        if (!status.isEmpty()) {
+            // its shell is gone: the nearest child subreaper above it took it, not PID 1
+            assertTrue(status.contains("\nPPid:\t" + sv.pid() + "\n"), status);
+        }
+        // this machine's PID 1 does not reap: only supervise's reaper makes the zombie go away
+        Procs.waitUntil("the orphan reaped", Procs.PATIENCE, () -> !Files.exists(Path.of("/proc/" + orphan)),
+                () -> readStatus(orphan));
+        assertTrue(sv.isAlive(), out());
+    }
+
+    private static String readStatus(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/status"));
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static String[] append(String[] a, String... b) {
