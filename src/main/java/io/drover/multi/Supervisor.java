@@ -149,6 +149,9 @@ public final class Supervisor {
             while (true) {
                 int event = events.take();
                 if (event == READY) {
+                    if (keepers.stream().noneMatch(k -> k.pid > 0)) {
+                        continue; // every node was given up before it was ready: GAVE_UP ends us
+                    }
                     String status = running();
                     listener.info(null, "all nodes ready: " + status);
                     if (systemd != null) {
