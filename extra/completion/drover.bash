@@ -19,7 +19,7 @@
 
 # shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)): compgen prints one word a line
 
-_drover_subcommands="start stop stopwait restart kill status show names expand get dryrun forget logs export help"
+_drover_subcommands="start stop stopwait restart supervise kill status show names expand get dryrun forget logs export help"
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
     --jvm-opts --executable --uid --gid --detach --start-timeout --verbose"
 _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues

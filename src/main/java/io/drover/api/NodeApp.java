@@ -40,10 +40,13 @@ public interface NodeApp {
     void stop(Shutdown mode) throws Exception;
 
     /**
-     * Whether the application is alive, asked by the node's heartbeat (only with
-     * {@code --health-port}) from a thread of drover's, a few times per {@code --health-timeout}.
-     * Answer quickly: an answer that does not come within {@code --health-timeout}, or
-     * {@code false}, makes {@code /live} fail, so an orchestrator restarts the node.
+     * Whether the application still does its work. drover asks from one thread of its own, only
+     * while the application runs: at the interval of {@code drover multi supervise --heartbeat},
+     * and a few times per {@code --health-timeout} when the node serves {@code --health-port}.
+     * Returning true is a heartbeat; returning false, throwing or not returning leaves the node
+     * silent: supervise restarts a node silent for three intervals as hung, and {@code /live}
+     * fails so an orchestrator restarts it. Answer quickly. The default answers true, so a JVM
+     * whose threads no longer run is still noticed.
      *
      * @return true by default
      */

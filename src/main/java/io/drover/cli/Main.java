@@ -80,6 +80,7 @@ public final class Main {
     static final Map<String, Supplier<MultiLeaf>> MULTI_LEAVES = Map.ofEntries(
             Map.entry("start", StartCommand::new), Map.entry("stop", StopCommand::new),
             Map.entry("stopwait", StopwaitCommand::new), Map.entry("restart", RestartCommand::new),
+            Map.entry("supervise", SuperviseCommand::new),
             Map.entry("kill", KillCommand::new), Map.entry("status", StatusCommand::new),
             Map.entry("show", ShowCommand::new), Map.entry("names", NamesCommand::new),
             Map.entry("expand", ExpandCommand::new), Map.entry("get", GetCommand::new),

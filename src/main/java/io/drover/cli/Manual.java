@@ -47,7 +47,10 @@ final class Manual {
             "DROVER_STATE_DIR", "the node registry's directory (default: /var/lib/drover-registry for root,"
                     + " $XDG_STATE_HOME/drover for others)",
             "NO_COLOR", "set and not empty: no colour (colour is only used on a terminal)",
-            "COLUMNS", "the width help is wrapped to; unset: the terminal's, else 80");
+            "COLUMNS", "the width help is wrapped to; unset: the terminal's, else 80",
+            "NOTIFY_SOCKET", "set by systemd for a Type=notify unit: READY=1 once the node (every node, for"
+                    + " supervise) is ready, STATUS=, RELOADING=1, STOPPING=1",
+            "WATCHDOG_USEC", "set by systemd's WatchdogSec=: WATCHDOG=1 is sent at half that interval");
 
     private static Map<String, String> environment(String... pairs) {
         Map<String, String> m = new LinkedHashMap<>();

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + " --append=WORDS ends every worker's command line. Output switches, anywhere before --:"
                 + " --quiet/-q, --verbose, --no-color, --nosplash, --json."},
         subcommands = {
-            StartCommand.class, StopCommand.class, StopwaitCommand.class, RestartCommand.class,
+            StartCommand.class, StopCommand.class, StopwaitCommand.class, RestartCommand.class, SuperviseCommand.class,
             KillCommand.class, StatusCommand.class, ShowCommand.class, NamesCommand.class,
             ExpandCommand.class, GetCommand.class, DryrunCommand.class, ForgetCommand.class, LogsCommand.class,
             ExportCommand.class,

@@ -10,9 +10,12 @@ import picocli.CommandLine.Command;
         description = {"Stop each running node (default TERM), start it again as soon as it is down, and start the nodes that were not running. Given no worker options, a node restarts with the command line drover recorded when it last started it, even a node that died;"
                 + " options given replace the record, and the recorded options left out are named (drover1@HOST: -Q a,b dropped)."
                 + " Running nodes are restarted too. --all: every node of the node registry, with its recorded command line.",
+            "--rolling restarts --batch=1 node at a time, the next only once the previous reported ready; a node"
+                + " that does not come back stops the roll (exit 1) and the nodes not yet restarted keep running.",
             "Exit 0 if every node runs afterwards."},
         footer = {"drover multi restart 3", "# new options replace the old ones", "drover multi restart 3 -c 4",
-            "drover multi restart --all"})
+            "drover multi restart --all",
+            "# two at a time, the others serving meanwhile", "drover multi restart 6 --rolling --batch=2"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "UNAVAILABLE", "CANT_CREATE", "TEMPFAIL", "NO_PERMISSION"})
 @Manual.Environment({"DROVER_FORCE_ROOT", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class RestartCommand extends LifecycleLeaf {
@@ -28,6 +31,10 @@ final class RestartCommand extends LifecycleLeaf {
 
     @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
+        if (parsed.multiOptions().containsKey("--rolling")) {
+            return cluster.restartRolling(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
+                    startTimeout(parsed), Math.max(1, SuperviseCommand.count(parsed, "--batch", 1)));
+        }
         return cluster.restart(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
                 startTimeout(parsed));
     }

@@ -32,14 +32,20 @@ public final class ArgParser {
     private ArgParser() {}
 
     /** multi's own options with a value; they are not passed to workers. */
-    static final Set<String> MULTI_VALUED = Set.of("--timeout", "--start-timeout");
+    static final Set<String> MULTI_VALUED = Set.of("--timeout", "--start-timeout", "--batch",
+            "--backoff", "--backoff-max", "--backoff-reset", "--max-restarts", "--within", "--max-memory",
+            "--memory-interval", "--heartbeat");
+
+    /** multi's own flags (restart's {@code --rolling}); not passed to workers either. */
+    static final Set<String> MULTI_FLAGS = Set.of("--rolling");
 
     /**
      * The long options of multi and of drover's worker and beat that always take a value: written
      * without {@code =}, they take the next token. A test keeps this list equal to the commands'.
      */
     public static final Set<String> VALUED = Set.of(
-            "--timeout", "--start-timeout", "--range-prefix", "--prefix", "--suffix", "--append",
+            "--timeout", "--start-timeout", "--batch", "--backoff", "--backoff-max", "--backoff-reset",
+            "--max-restarts", "--within", "--max-memory", "--memory-interval", "--heartbeat", "--range-prefix", "--prefix", "--suffix", "--append",
             "--app", "--hostname", "--concurrency", "--pool", "--loglevel", "--logfile", "--pidfile",
             "--queues", "--workdir", "--umask", "--classpath", "--jvm-opts", "--executable", "--uid", "--gid",
             "--health-port", "--health-timeout");
@@ -89,6 +95,10 @@ public final class ArgParser {
                         throw new UsageException(head + " needs a value (" + head + "=VALUE)");
                     }
                     value = tokens.get(++i);
+                }
+                if (value == null && MULTI_FLAGS.contains(head)) {
+                    multiOptions.put(head, "true");
+                    continue;
                 }
                 if (MULTI_VALUED.contains(head)) {
                     multiOptions.put(head, value);

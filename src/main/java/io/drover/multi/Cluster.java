@@ -128,27 +128,53 @@ public final class Cluster {
     public int restart(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout) {
         checkRootPolicy(nodes);
         listener.phase("Restarting nodes", nodes);
+        return exitStatus(parallel(trusted(nodes, false), node -> restartOne(node, signal, timeout, startTimeout)));
+    }
+
+    /**
+     * {@code restart --rolling}: {@code batch} nodes at a time, the next batch only once every
+     * node of this one reported ready, so the others keep serving. A node that does not come
+     * back stops the roll: it is named, the nodes not yet restarted are left running, exit 1.
+     */
+    public int restartRolling(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout, int batch) {
+        checkRootPolicy(nodes);
+        listener.phase("Restarting nodes, " + batch + " at a time", nodes);
         nodes = trusted(nodes, false);
-        List<NodeEvent> results = parallel(nodes, node -> {
-            List<String> argv = argvFor(node);
-            PidfileState state = Pidfile.inspect(Path.of(node.pidfile()), check(node));
-            if (state instanceof PidfileState.Running running) {
-                NodeEvent sent = signalOne(node, running.pid(), signal);
-                if (sent instanceof NodeEvent.Failed) {
-                    return sent;
-                }
-                if (!awaitGone(running.pid(), timeout)) {
-                    NodeEvent alive = new NodeEvent.StillAlive(running.pid());
-                    listener.node(node, alive);
-                    return new NodeEvent.Failed(ExitCode.NODE_FAILED, "still running (pid " + running.pid() + ")");
-                }
-                Pidfile.removeIfStale(Path.of(node.pidfile()), check(node));
-                noteExit(node, running.pid(), signal);
-                listener.node(node, new NodeEvent.Down(running.pid()));
+        for (int i = 0; i < nodes.size(); i += batch) {
+            List<NodeSpec> group = nodes.subList(i, Math.min(nodes.size(), i + batch));
+            int code = exitStatus(parallel(group, node -> restartOne(node, signal, timeout, startTimeout)));
+            if (code != ExitCode.OK) {
+                List<NodeSpec> left = nodes.subList(Math.min(nodes.size(), i + batch), nodes.size());
+                left.forEach(node -> listener.node(node, new NodeEvent.Warning(ROLL_STOPPED)));
+                return code;
             }
-            return startOne(node, argv, startTimeout);
-        });
-        return exitStatus(results);
+        }
+        return ExitCode.OK;
+    }
+
+    /** Said of each node a stopped rolling restart left alone. */
+    public static final String ROLL_STOPPED = "not restarted: the rolling restart stopped at a node that did not come back";
+
+    private NodeEvent restartOne(NodeSpec node, int signal, Duration timeout, Duration startTimeout) {
+        // The command line comes from drover's own record, never from the running process:
+        // the node's user controls that process and its pidfile (docs/security.md, S1).
+        List<String> argv = argvFor(node);
+        PidfileState state = Pidfile.inspect(Path.of(node.pidfile()), check(node));
+        if (state instanceof PidfileState.Running running) {
+            NodeEvent sent = signalOne(node, running.pid(), signal);
+            if (sent instanceof NodeEvent.Failed) {
+                return sent;
+            }
+            if (!awaitGone(running.pid(), timeout)) {
+                NodeEvent alive = new NodeEvent.StillAlive(running.pid());
+                listener.node(node, alive);
+                return new NodeEvent.Failed(ExitCode.NODE_FAILED, "still running (pid " + running.pid() + ")");
+            }
+            Pidfile.removeIfStale(Path.of(node.pidfile()), check(node));
+            noteExit(node, running.pid(), signal);
+            listener.node(node, new NodeEvent.Down(running.pid()));
+        }
+        return startOne(node, argv, startTimeout);
     }
 
     /** LSB status: 0 all running, 1 a node is dead with its pidfile left, 3 not running. */
@@ -231,6 +257,22 @@ public final class Cluster {
     }
 
     private NodeEvent spawn(NodeSpec node, List<String> argv, Duration startTimeout) {
+        return spawn(node, argv, startTimeout, null);
+    }
+
+    /**
+     * One node's start for supervise: as {@code start} does it, reporting and recording
+     * nothing; with a {@code heartbeat} the node beats on its handshake pipe ({@link NodeEvent.Started#channel}).
+     */
+    NodeEvent spawnSupervised(NodeSpec node, List<String> argv, Duration startTimeout, Duration heartbeat) {
+        try {
+            return spawn(node, argv, startTimeout, heartbeat);
+        } catch (DroverException e) {
+            return new NodeEvent.Failed(e.exitCode(), e.getMessage());
+        }
+    }
+
+    private NodeEvent spawn(NodeSpec node, List<String> argv, Duration startTimeout, Duration heartbeat) {
         Path pidfile = Path.of(node.pidfile());
         PidfileState state = Pidfile.inspect(pidfile, check(node));
         if (state instanceof PidfileState.Running running) {
@@ -252,9 +294,9 @@ public final class Cluster {
         }
         String logfile = Templates.expandForProcess(node.logfile(), node.nodename(), Templates.MAIN_PROCESS, "--logfile");
         Detacher.Outcome outcome = Detacher.start(posix.get(), argv, node.pidfile(), logfile, umask(node),
-                node.option("--workdir"), startTimeout, owner);
+                node.option("--workdir"), startTimeout, owner, heartbeat);
         if (outcome instanceof Detacher.Outcome.Ready ready) {
-            return new NodeEvent.Started(ready.pid(), replaced);
+            return new NodeEvent.Started(ready.pid(), replaced, ready.channel());
         }
         if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
             return new NodeEvent.AlreadyRunning(running.pid());
@@ -272,7 +314,7 @@ public final class Cluster {
      * Refuses, before anything is spawned, what would fail every node alike: an application as
      * root (docs/design.md, "Root is refused for applications"), a user or group that does not exist, a umask out of range.
      */
-    private void checkRootPolicy(List<NodeSpec> nodes) {
+    void checkRootPolicy(List<NodeSpec> nodes) {
         for (NodeSpec node : nodes) {
             RootPolicy.check(host.root(), node.option("-A", "--app"), node.option("--uid"),
                     host.env().get(RootPolicy.FORCE_ROOT));
@@ -285,7 +327,7 @@ public final class Cluster {
      * What the process holding a node's pidfile must be before drover signals it: that node,
      * run by the user it runs as (docs/security.md, S6).
      */
-    private Pidfile.NodeCheck check(NodeSpec node) {
+    Pidfile.NodeCheck check(NodeSpec node) {
         return pid -> NodeIdentity.of(node.nodename().full(), expectedUid(node)).mismatch(pid);
     }
 
@@ -470,14 +512,31 @@ public final class Cluster {
     }
 
     private void remember(NodeSpec node, List<String> argv) {
+        remember(node, argv, null);
+    }
+
+    /** The registry's record of a node, if there is one to trust. */
+    java.util.Optional<NodeRecord> recordOf(NodeSpec node) {
+        try {
+            return registry.find(node.nodename().full());
+        } catch (DroverException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Records a start: a node drover started before counts one restart more; {@code lastExit} how
+     * it last ended, when the caller saw it (supervise), else what the record already says.
+     */
+    void remember(NodeSpec node, List<String> argv, String exit) {
         try {
             int restarts = 0;
-            String lastExit = null;
+            String lastExit = exit;
             try {
                 NodeRecord before = registry.find(node.nodename().full()).orElse(null);
                 if (before != null) {
                     restarts = before.restarts() + 1;
-                    lastExit = before.lastExit();
+                    lastExit = exit != null ? exit : before.lastExit();
                 }
             } catch (DroverException corrupt) {
                 // replaced by the record written now

@@ -5,8 +5,15 @@ import java.time.Duration;
 /** What happened to one node during a cluster operation; the reporters render these. */
 public sealed interface NodeEvent {
 
-    /** The node reported ready. {@code replaced} names a stale pidfile it replaced, or is null. */
-    record Started(long pid, String replaced) implements NodeEvent {}
+    /**
+     * The node reported ready. {@code replaced} names a stale pidfile it replaced, or is null;
+     * {@code channel} is its heartbeat pipe under supervise, else -1.
+     */
+    record Started(long pid, String replaced, int channel) implements NodeEvent {
+        public Started(long pid, String replaced) {
+            this(pid, replaced, -1);
+        }
+    }
 
     /** A live node already holds the pidfile: nothing to do, and not a failure. */
     record AlreadyRunning(long pid) implements NodeEvent {}

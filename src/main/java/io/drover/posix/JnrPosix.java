@@ -276,6 +276,54 @@ final class JnrPosix implements Posix {
         return termsig == 0 ? (s >> 8) & 0xff : 128 + termsig;
     }
 
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    /** pidfd_open(2)'s number, the same on x86_64 and aarch64 (the unified syscall table). */
+    private static final long SYS_PIDFD_OPEN = 434;
+    private static final short POLLIN = 1;
+
+    @Override
+    public boolean becomeChildSubreaper() {
+        return LibCHolder.LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+    }
+
+    @Override
+    public ChildExit awaitAnyChild() {
+        int[] status = new int[1];
+        while (true) {
+            long pid = posix.waitpid(-1, status, 0);
+            if (pid > 0) {
+                int s = status[0];
+                int termsig = s & 0x7f;
+                return termsig == 0 ? new ChildExit(pid, (s >> 8) & 0xff, 0) : new ChildExit(pid, 0, termsig);
+            }
+            Errno e = Errno.valueOf(posix.errno());
+            if (e != Errno.EINTR) {
+                return null; // ECHILD: no child to wait for
+            }
+        }
+    }
+
+    @Override
+    public int openPidfd(long pid) {
+        long fd = LibCHolder.LIBC.syscall(SYS_PIDFD_OPEN, pid, 0);
+        if (fd >= 0) {
+            posix.fcntlInt((int) fd, Fcntl.F_SETFD, FD_CLOEXEC);
+        }
+        return fd < 0 ? -1 : (int) fd;
+    }
+
+    @Override
+    public void awaitPidfd(int pidfd) {
+        byte[] fds = new byte[8];
+        java.nio.ByteBuffer.wrap(fds).order(java.nio.ByteOrder.nativeOrder()).putInt(pidfd).putShort(POLLIN);
+        while (true) {
+            int n = LibCHolder.LIBC.poll(fds, 1, -1);
+            if (n > 0 || n < 0 && Errno.valueOf(posix.errno()) != Errno.EINTR) {
+                return;
+            }
+        }
+    }
+
     @Override
     public int umask(int mask) {
         return posix.umask(mask);

@@ -74,4 +74,13 @@ public interface LibC {
     int socket(int domain, int type, int protocol);
 
     long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrlen);
+
+    // supervise: child subreaper, pidfds for processes that are not our children
+
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    long syscall(long number, long arg1, long arg2);
+
+    /** {@code fds} is an array of struct pollfd (int fd, short events, short revents). */
+    int poll(@In @Out byte[] fds, long nfds, int timeout);
 }

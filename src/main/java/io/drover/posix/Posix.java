@@ -71,6 +71,43 @@ public interface Posix {
      */
     Integer reap(long pid);
 
+    /**
+     * Makes this process a child subreaper ({@code prctl(PR_SET_CHILD_SUBREAPER)}): orphans of its
+     * descendants are re-parented to it instead of to PID 1, so it can reap them.
+     *
+     * @return false where the kernel has no such call
+     */
+    boolean becomeChildSubreaper();
+
+    /**
+     * Waits, blocking, for any child to end and reaps it ({@code waitpid(-1)}).
+     *
+     * @return how it ended, or null when this process has no child (ECHILD)
+     */
+    ChildExit awaitAnyChild();
+
+    /**
+     * A descriptor that becomes readable once {@code pid} ends ({@code pidfd_open}), for a
+     * process that is not our child; -1 if it is already gone or the kernel has no pidfds.
+     */
+    int openPidfd(long pid);
+
+    /** Blocks until the process behind {@code pidfd} has ended (poll(2) on it). */
+    void awaitPidfd(int pidfd);
+
+    /** How a child ended: its exit status, or the signal that killed it (0 if none). */
+    record ChildExit(long pid, int status, int signal) {
+        /** "status 1", "signal 9 (KILL)". */
+        public String describe() {
+            return signal == 0 ? "status " + status : "signal " + signal + " (" + io.drover.core.Signals.name(signal) + ")";
+        }
+
+        /** As {@link Posix#reap}: the status, or 128+N when killed by signal N. */
+        public int code() {
+            return signal == 0 ? status : 128 + signal;
+        }
+    }
+
     /** Sets the process umask; returns the previous one. */
     int umask(int mask);
 

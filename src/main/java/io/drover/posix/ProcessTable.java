@@ -119,6 +119,11 @@ public final class ProcessTable {
         return statusField(pid, "Uid").map(v -> Integer.parseInt(v.split("\\s+")[0]));
     }
 
+    /** The process's resident set size in bytes ({@code VmRSS} in /proc/PID/status), if readable. */
+    public static Optional<Long> rss(long pid) {
+        return statusField(pid, "VmRSS").map(v -> Long.parseLong(v.split("\\s+")[0]) * 1024);
+    }
+
     private static Optional<String> statusField(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.ISO_8859_1)) {

@@ -239,6 +239,20 @@ public final class NodeRegistry {
         }
     }
 
+    /**
+     * The file {@code multi supervise} locks for a node while it supervises it
+     * ({@code NODENAME.supervise}, next to the node's record), the directory made as for a record.
+     */
+    public Path supervisionLock(String nodename) {
+        Path file = dir.resolve(fileOf(nodename).getFileName().toString().replace(SUFFIX, ".supervise"));
+        try {
+            ensureDir();
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot make " + dir + ": " + OsErrors.reason(e));
+        }
+        return file;
+    }
+
     private static int currentUid() {
         return io.drover.posix.ProcessTable.uid(ProcessHandle.current().pid()).orElse(-1);
     }

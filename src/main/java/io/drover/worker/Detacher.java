@@ -37,8 +37,15 @@ public final class Detacher {
 
     /** What became of a start. */
     public sealed interface Outcome {
-        /** The node reported ready. */
-        record Ready(long pid) implements Outcome {}
+        /**
+         * The node reported ready. {@code channel} is the read end of the handshake pipe, kept
+         * open for the node's heartbeat when one was asked for; -1 otherwise.
+         */
+        record Ready(long pid, int channel) implements Outcome {
+            public Ready(long pid) {
+                this(pid, -1);
+            }
+        }
 
         /** Another live node holds the pidfile. */
         record AlreadyRunning(long pid) implements Outcome {}
@@ -76,6 +83,16 @@ public final class Detacher {
      */
     public static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
                                 String workdir, Duration timeout, Identity owner) {
+        return start(posix, argv, pidfile, logfile, umask, workdir, timeout, owner, null);
+    }
+
+    /**
+     * As {@link #start(Posix, List, String, String, Integer, String, Duration, Identity)}; with a
+     * {@code heartbeat}, the node writes {@code BEAT} lines on the handshake pipe at that interval
+     * once ready, and the pipe's read end comes back in {@link Outcome.Ready#channel} (supervise).
+     */
+    public static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
+                                String workdir, Duration timeout, Identity owner, Duration heartbeat) {
         long logStart = 0;
         boolean capture = owner != null;
         try {
@@ -101,6 +118,10 @@ public final class Detacher {
         env.put(Handshake.ENV, Integer.toString(Posix.HANDSHAKE_FD));
         // the node keeps to the same deadline by itself, should we die before it is ready
         env.put(Handshake.START_TIMEOUT_ENV, Long.toString(timeout.toMillis()));
+        env.remove(Handshake.HEARTBEAT_ENV);
+        if (heartbeat != null) {
+            env.put(Handshake.HEARTBEAT_ENV, Long.toString(heartbeat.toMillis()));
+        }
 
         Posix.Spawned spawned;
         try {
@@ -115,13 +136,21 @@ public final class Detacher {
             posix.kill(pid, Signals.KILL);
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         String line;
+        boolean keep = false;
         try {
             line = readLine(posix, spawned.handshakeFd());
+            keep = heartbeat != null && line != null && line.startsWith("READY ");
         } finally {
             watchdog.cancel(false);
-            posix.close(spawned.handshakeFd());
+            if (!keep) {
+                posix.close(spawned.handshakeFd());
+            }
         }
         Outcome outcome = line == null ? null : parse(line);
+        if (outcome instanceof Outcome.Ready ready && keep) {
+            closeOutput(posix, spawned);
+            return new Outcome.Ready(ready.pid(), spawned.handshakeFd());
+        }
         if (outcome instanceof Outcome.Ready || outcome instanceof Outcome.AlreadyRunning) {
             closeOutput(posix, spawned);
             return outcome;

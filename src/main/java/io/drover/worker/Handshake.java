@@ -18,6 +18,12 @@ public final class Handshake {
     public static final String ENV = "DROVER_HANDSHAKE_FD";
     /** How long, in milliseconds, the spawner waits for the ready report; the node keeps to it too. */
     public static final String START_TIMEOUT_ENV = "DROVER_START_TIMEOUT_MS";
+    /**
+     * Milliseconds between heartbeats a supervisor asks for (supervise {@code --heartbeat}):
+     * after {@code READY} the node keeps the pipe open and writes {@code BEAT} at that interval,
+     * each time its application's {@link io.drover.api.NodeApp#alive()} answered.
+     */
+    public static final String HEARTBEAT_ENV = "DROVER_HEARTBEAT_MS";
     /** The longest trace sent: a deep recursion's would be megabytes, and the log has it all. */
     private static final int MAX_TRACE = 32 * 1024;
 
@@ -59,6 +65,57 @@ public final class Handshake {
 
     public void ready(long pid) {
         send("READY " + pid);
+    }
+
+    /**
+     * {@code READY pid}, then, when the spawner asked for a heartbeat, {@code BEAT} every interval
+     * from a daemon thread for as long as {@code alive} answers true: an application that hangs
+     * in it, or a JVM that no longer runs its threads, falls silent and its supervisor restarts it.
+     */
+    public void ready(long pid, java.util.function.BooleanSupplier alive) {
+        long interval = heartbeatMillis();
+        if (interval <= 0) {
+            ready(pid);
+            return;
+        }
+        synchronized (this) {
+            if (sent) {
+                return;
+            }
+            sent = true;
+            if (!write("READY " + pid)) {
+                return;
+            }
+        }
+        Thread beat = new Thread(() -> {
+            try {
+                while (alive.getAsBoolean() && write("BEAT")) {
+                    Thread.sleep(interval);
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                // silence is the report
+            }
+        }, "drover-heartbeat");
+        beat.setDaemon(true);
+        beat.start();
+    }
+
+    private static long heartbeatMillis() {
+        try {
+            String ms = System.getenv(HEARTBEAT_ENV);
+            return ms == null ? 0 : Long.parseLong(ms);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private boolean write(String line) {
+        try {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (IOException e) {
+            return false; // the supervisor is gone
+        }
     }
 
     public void alreadyRunning(long pid) {

@@ -216,7 +216,10 @@ public final class Node {
                             systemd.ready(nodename + " ready");
                         }
                         if (handshake != null) {
-                            handshake.ready(ProcessHandle.current().pid());
+                            handshake.ready(ProcessHandle.current().pid(), () -> {
+                                NodeApp current = app;
+                                return current == null || current.alive();
+                            });
                         }
                     } else {
                         log.info("{} restarted in place (pid {} unchanged)", nodename, ProcessHandle.current().pid());

@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
  * {@code Type=notify} unit: {@code READY=1} only once the application reported ready,
  * {@code RELOADING=1} on HUP, {@code STOPPING=1} on TERM/INT, {@code WATCHDOG=1} at half of
  * {@code WATCHDOG_USEC}. Nothing happens without {@code NOTIFY_SOCKET}, so nodes elsewhere pay
- * nothing; a detached node never sees one (its spawner removes it).
+ * nothing; a detached node never sees one (its spawner removes it). {@code multi supervise}, a
+ * unit's main process too, reports through the same calls for all its nodes.
  */
-final class ServiceManager {
+public final class ServiceManager {
     static final String SOCKET_ENV = "NOTIFY_SOCKET";
 
     private final String socket;
@@ -22,21 +23,30 @@ final class ServiceManager {
     }
 
     /** The service manager this process reports to, or null. */
-    static ServiceManager fromEnvironment() {
+    public static ServiceManager fromEnvironment() {
         String socket = System.getenv(SOCKET_ENV);
         return socket == null || socket.isEmpty() ? null : new ServiceManager(socket);
     }
 
-    void ready(String status) {
+    public void ready(String status) {
         send("READY=1\nSTATUS=" + status + "\nMAINPID=" + ProcessHandle.current().pid());
         startWatchdog();
     }
 
     void reloading() {
-        send("RELOADING=1\nSTATUS=restarting the application (SIGHUP)");
+        reloading("restarting the application (SIGHUP)");
     }
 
-    void stopping(String status) {
+    public void reloading(String status) {
+        send("RELOADING=1\nSTATUS=" + status);
+    }
+
+    /** {@code STATUS=}: one line for {@code systemctl status}. */
+    public void status(String status) {
+        send("STATUS=" + status);
+    }
+
+    public void stopping(String status) {
         send("STOPPING=1\nSTATUS=" + status);
     }
 

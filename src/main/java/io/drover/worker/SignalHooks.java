@@ -8,10 +8,10 @@ import java.lang.reflect.Proxy;
  * because javac cannot silence its "internal proprietary API" warning, and the build treats
  * warnings as errors. SIGQUIT cannot be handled: the JVM reserves it for thread dumps.
  */
-final class SignalHooks {
+public final class SignalHooks {
     private SignalHooks() {}
 
-    static void handle(String signal, Runnable action) {
+    public static void handle(String signal, Runnable action) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");

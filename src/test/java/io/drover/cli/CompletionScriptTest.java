@@ -75,7 +75,9 @@ class CompletionScriptTest {
         Set<String> valued = new TreeSet<>(ArgParser.VALUED);
         valued.removeAll(optionNames(new WorkerCommand()));
         valued.removeAll(naming);
-        assertEquals(Set.of("--timeout"), valued, "multi's valued options the script does not offer");
+        assertEquals(Set.of("--timeout", "--batch", "--backoff", "--backoff-max", "--backoff-reset", "--max-restarts",
+                "--within", "--max-memory", "--memory-interval", "--heartbeat"), valued,
+                "multi's valued options the script does not offer");
     }
 
     @Test

@@ -233,4 +233,55 @@ class SupervisordIT {
                 .contains("droverd@" + host + " ready") ? node : null, why);
         Sandbox.awaitPidfile(root.resolve("run/drover/beat.pid"), null, why);
     }
+
+    @Test
+    void supervisord_runs_multi_supervise_which_restarts_a_killed_node_and_stops_every_node_warmly() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "the programs switch to user nobody, which needs root");
+        render();
+        // only this program: two nodes sup1, sup2 (other tests run drover1.. at the same time)
+        Path etc = tmp.resolve("etc");
+        Sandbox.write(etc.resolve("drover-supervise.conf"), Render.replace(
+                Files.readString(dist.resolve("extra/supervisord/drover-supervise.conf")), Render.map(
+                        "/usr/local/bin/drover", dist.resolve("bin/drover").toString(),
+                        "multi supervise 3 ", "multi supervise 2 --range-prefix=sup --backoff=0.2 ",
+                        "/run/drover/", tmp + "/run/",
+                        "/var/log/drover/", tmp + "/log/",
+                        "/var/lib/drover", tmp + "/lib",
+                        "user=drover", "user=" + NOBODY,
+                        "environment=DROVER_STATE_DIR=\"", "environment=JAVA_HOME=\"" + Sandbox.javaHome()
+                                + "\",DROVER_STATE_DIR=\""), "drover-supervise.conf"));
+        Sandbox.write(conf, Render.replace(Files.readString(conf), Render.map(
+                "files=droverd.conf droverbeat.conf", "files=drover-supervise.conf"), "supervisord.conf"));
+        // the nodes, run as nobody, write their own logfiles there
+        Files.setOwner(tmp.resolve("log"), tmp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(NOBODY));
+        daemon = box.spawn(List.of(supervisord.toString(), "-n", "-c", conf.toString()), Map.of(), false,
+                tmp.resolve("supervisord.out"));
+        Path log = tmp.resolve("log/drover-supervise.log");
+
+        long supervise = awaitRunning("drover-supervise", null);
+        Sandbox.await("both nodes ready", () -> Sandbox.read(log).contains("all nodes ready"),
+                () -> detail() + Sandbox.read(log));
+        long one = Sandbox.awaitPidfile(tmp.resolve("run/sup1.pid"), null, this::detail);
+        long two = Sandbox.awaitPidfile(tmp.resolve("run/sup2.pid"), null, this::detail);
+        assertEquals(supervise, Sandbox.parentOf(one), "supervise is the node's parent");
+        assertEquals(65534, Sandbox.uidOf(one), "the node runs as the program's user=");
+
+        Sandbox.kill9(one);
+        long again = Sandbox.awaitPidfile(tmp.resolve("run/sup1.pid"), one, this::detail);
+        assertEquals(supervise, awaitRunning("drover-supervise", null), "supervisord saw supervise end");
+        Sandbox.await("the restarted sup1 ready", () -> logSince("sup1.log", again).contains("sup1@" + host + " ready"),
+                () -> Sandbox.read(log));
+
+        Sandbox.Result r = box.run(List.of(supervisorctl.toString(), "-c", conf.toString(), "stop", "drover-supervise"),
+                Map.of(), false);
+        assertTrue(r.out().contains("drover-supervise: stopped"), r + detail());
+        for (long pid : List.of(again, two)) {
+            Sandbox.awaitGone(pid, Duration.ofSeconds(10));
+        }
+        assertTrue(logSince("sup1.log", again).contains("warm shutdown (SIGTERM)"), Sandbox.read(log));
+        assertTrue(logSince("sup2.log", two).contains("warm shutdown (SIGTERM)"), Sandbox.read(log));
+        assertTrue(Sandbox.read(log).contains("every node stopped"), Sandbox.read(log));
+        assertFalse(Files.exists(tmp.resolve("run/sup1.pid")));
+        assertFalse(Files.exists(tmp.resolve("run/sup2.pid")));
+    }
 }

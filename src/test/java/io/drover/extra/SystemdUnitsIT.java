@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directories, and a real private systemd starts, reloads and stops each unit.
  */
 class SystemdUnitsIT {
-    static final List<String> UNITS = List.of("drover.service", "drover@.service", "droverbeat.service");
+    static final List<String> UNITS = List.of("drover.service", "drover@.service", "droverbeat.service",
+            "drover-supervise.service");
     static final String SHIPPED_ENV_FILE = "EnvironmentFile=/etc/conf.d/drover";
     static final String SHIPPED_WORKDIR = "WorkingDirectory=/var/lib/drover";
 
@@ -94,7 +95,8 @@ class SystemdUnitsIT {
         Path dir = Files.createDirectories(tmp.resolve("rendered"));
         renderedUnits().forEach((name, text) -> Sandbox.write(dir.resolve(name), text));
         Sandbox.Result r = box.run(List.of("systemd-analyze", "verify", dir.resolve("drover.service").toString(),
-                dir.resolve("drover@w1.service").toString(), dir.resolve("droverbeat.service").toString()), Map.of(), false);
+                dir.resolve("drover@w1.service").toString(), dir.resolve("droverbeat.service").toString(),
+                dir.resolve("drover-supervise.service").toString()), Map.of(), false);
         assertEquals(0, r.code(), r.toString());
         assertFalse(r.err().contains("drover"), r.toString());
     }
@@ -183,7 +185,8 @@ class SystemdUnitsIT {
 
     /**
      * As {@link #bootWith(String)}, with some of drover.conf's variables set otherwise, extra
-     * lines appended to it, and drover@.service's WatchdogSec shortened to 3 s.
+     * lines appended to it, and drover@.service's and drover-supervise.service's WatchdogSec
+     * shortened to 3 s.
      */
     void bootWith(String nodes, Map<String, String> conf, String extraLines) throws IOException {
         Files.createDirectories(tmp.resolve("lib"));
@@ -203,6 +206,8 @@ class SystemdUnitsIT {
         if (!overrides.isEmpty() || !extraLines.isEmpty()) {
             units.put("drover@.service", Render.replace(units.get("drover@.service"),
                     Render.map("WatchdogSec=30", "WatchdogSec=3"), "drover@.service"));
+            units.put("drover-supervise.service", Render.replace(units.get("drover-supervise.service"),
+                    Render.map("WatchdogSec=30", "WatchdogSec=3"), "drover-supervise.service"));
         }
         systemd = PrivateSystemd.boot(box, units);
     }
@@ -445,5 +450,72 @@ class SystemdUnitsIT {
         Sandbox.await("systemd to start w1 again", () -> !"0".equals(systemd.show("drover@w1.service", "NRestarts")),
                 () -> detail("drover@w1.service"));
         systemd.systemctl("stop", "drover@w1.service");
+    }
+
+    // ---- drover-supervise.service: multi supervise as the unit's main process
+
+    private static final String SUPERVISE = "drover-supervise.service";
+
+    @Test
+    void drover_supervise_is_activating_until_every_node_is_ready_then_active_and_stop_is_a_warm_stop()
+            throws IOException {
+        assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
+        Path go = tmp.resolve("go");
+        bootWith("s1 s2", Render.map("DROVER_APP", "io.drover.fixtures.ReadyWhenFileApp",
+                "DROVERD_OPTS", "--classpath=" + Sandbox.testClasses() + " -- " + go), "DROVER_FORCE_ROOT=1\n");
+
+        systemd.ok("start", "--no-block", SUPERVISE);
+        long s1 = Sandbox.awaitPidfile(pidfile("s1"), null, () -> detail(SUPERVISE));
+        long s2 = Sandbox.awaitPidfile(pidfile("s2"), null, () -> detail(SUPERVISE));
+        Sandbox.await("both nodes waiting for their signal file", () -> logSince("s1", s1).contains("ready once")
+                && logSince("s2", s2).contains("ready once"), () -> detail(SUPERVISE));
+        assertEquals("activating", systemd.show(SUPERVISE, "ActiveState"), () -> detail(SUPERVISE));
+
+        Sandbox.write(go, "go\n");
+        Sandbox.await(SUPERVISE + " to become active", () -> "active".equals(systemd.show(SUPERVISE, "ActiveState")),
+                () -> detail(SUPERVISE));
+        String main = systemd.show(SUPERVISE, "MainPID");
+        assertNotEquals(String.valueOf(s1), main);
+        assertNotEquals(String.valueOf(s2), main);
+        assertTrue(systemd.show(SUPERVISE, "StatusText").contains("2 of 2 nodes running"), () -> detail(SUPERVISE));
+        assertInUnitCgroup(s1, SUPERVISE);
+
+        systemd.ok("stop", SUPERVISE);
+        assertStoppedCleanly(SUPERVISE);
+        assertWarmShutdown("s1", s1);
+        assertWarmShutdown("s2", s2);
+    }
+
+    @Test
+    void drover_supervise_whose_nodes_all_throw_in_start_gives_up_and_leaves_the_unit_failed() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
+        bootWith("s1", Render.map("DROVER_APP", "io.drover.fixtures.ThrowsAfterOneSecondApp",
+                "DROVERD_OPTS", "--classpath=" + Sandbox.testClasses(),
+                "DROVERD_SUPERVISE_OPTS", "--max-restarts=1 --backoff=0.1"), "DROVER_FORCE_ROOT=1\n");
+
+        Sandbox.Result start = systemd.systemctl("start", SUPERVISE);
+        assertNotEquals(0, start.code(), () -> detail(SUPERVISE));
+        assertTrue(systemd.journal().contains(SUPERVISE + ": Main process exited, code=exited, status=1/FAILURE"),
+                () -> detail(SUPERVISE));
+        assertTrue(systemd.journal().contains("GAVE UP"), () -> detail(SUPERVISE));
+        systemd.systemctl("stop", SUPERVISE);
+    }
+
+    @Test
+    void drover_supervise_that_stops_answering_is_noticed_by_the_watchdog() throws IOException {
+        assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
+        bootWith("s1", Map.of(), "\n");
+
+        systemd.ok("start", SUPERVISE);
+        long main = Long.parseLong(systemd.show(SUPERVISE, "MainPID"));
+        assertEquals("3s", systemd.show(SUPERVISE, "WatchdogUSec"), () -> detail(SUPERVISE));
+        Sandbox.signal(main, "STOP");
+        try {
+            Sandbox.await("systemd to notice the watchdog timeout", () -> systemd.journal().contains("Watchdog timeout"),
+                    () -> detail(SUPERVISE));
+        } finally {
+            Sandbox.kill9(main);
+        }
+        systemd.systemctl("stop", SUPERVISE);
     }
 }

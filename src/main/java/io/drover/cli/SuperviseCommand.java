@@ -1,0 +1,146 @@
+package io.drover.cli;
+
+import io.drover.core.Signals;
+import io.drover.core.UsageException;
+import io.drover.multi.NodeConflicts;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.ParsedArgs;
+import io.drover.multi.Supervisor;
+import io.drover.multi.SupervisorListener;
+import io.drover.posix.Posix;
+import io.drover.worker.SignalHooks;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+
+@Command(name = "supervise",
+        description = {"Start the nodes in parallel (adopting the ones already running under their pidfiles) and keep them"
+                + " running, in the foreground: a node that exits unasked starts again after a backoff (--backoff=1 s,"
+                + " doubling to --backoff-max=60, with jitter, from the first again once it ran --backoff-reset=60 s);"
+                + " --max-restarts=N --within=60 gives up on a node after N restarts within that many seconds.",
+            "--max-memory=SIZE (512M, 2G) restarts warmly a node whose RSS is over SIZE in two samples in a row"
+                + " (--memory-interval=10 s); --heartbeat=SECONDS makes each node beat at that interval, and one"
+                + " silent for 3 intervals is killed and restarted as hung.",
+            "TERM stops every node warmly, INT coldly, and exits 0 once all are down (1, naming them, when"
+                + " --timeout=90 ran out and they were killed). HUP restarts the nodes --batch=1 at a time, the next"
+                + " only once the previous are ready. A second supervise of a node is refused; under systemd"
+                + " (NOTIFY_SOCKET) it reports READY=1 once every node is ready, and WATCHDOG=1."},
+        footer = {"drover multi supervise 3 -c 2 --pidfile=/tmp/drover/%%n.pid --logfile=/tmp/drover/%%n%%I.log",
+            "# give up on a node that needed 5 restarts within a minute; restart one over 1 GiB",
+            "drover multi supervise 3 --max-restarts=5 --within=60 --max-memory=1G",
+            "# rolling restart, two at a time: kill -HUP the supervise process"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "CANT_CREATE", "NO_PERMISSION"})
+@Manual.Environment({"NOTIFY_SOCKET", "WATCHDOG_USEC", "DROVER_FORCE_ROOT", "XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
+final class SuperviseCommand extends MultiLeaf {
+
+    @Override
+    int run(ParsedArgs parsed, Output output) {
+        List<NodeSpec> nodes = nodes(parsed, 0);
+        NodeConflicts.check(nodes);
+        if (nodes.isEmpty()) {
+            throw new UsageException("supervise: no nodes given (a count or names)");
+        }
+        Supervisor.Options options = new Supervisor.Options(
+                positive(parsed, "--backoff", Duration.ofSeconds(1)),
+                positive(parsed, "--backoff-max", Duration.ofSeconds(60)),
+                positive(parsed, "--backoff-reset", Duration.ofSeconds(60)),
+                count(parsed, "--max-restarts", 0),
+                positive(parsed, "--within", Duration.ofSeconds(60)),
+                size(parsed.multiOptions().get("--max-memory")),
+                positive(parsed, "--memory-interval", Duration.ofSeconds(10)),
+                parsed.multiOptions().containsKey("--heartbeat") ? positive(parsed, "--heartbeat", null) : null,
+                LifecycleLeaf.seconds(parsed, "--timeout", LifecycleLeaf.DEFAULT_STOP_TIMEOUT),
+                LifecycleLeaf.startTimeout(parsed),
+                Math.max(1, count(parsed, "--batch", 1)));
+        Supervisor supervisor = new Supervisor(Posix.get(), new Reporter(output), host(), nodes, options);
+        for (String name : List.of("TERM", "INT", "HUP")) {
+            int number = Signals.parseArgument("-" + name).orElseThrow();
+            SignalHooks.handle(name, () -> supervisor.signal(number));
+        }
+        return supervisor.run();
+    }
+
+    /** A duration option that must be more than 0. */
+    private static Duration positive(ParsedArgs parsed, String option, Duration fallback) {
+        String value = parsed.multiOptions().get(option);
+        if (value == null) {
+            return fallback;
+        }
+        Duration d = Seconds.parse(option, value);
+        if (d.isZero()) {
+            throw new UsageException(option + " " + value + " must be more than 0 seconds");
+        }
+        return d;
+    }
+
+    static int count(ParsedArgs parsed, String option, int fallback) {
+        String value = parsed.multiOptions().get(option);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException(option + " " + value + " is not a count (0 or more)");
+    }
+
+    /** {@code 512M}, {@code 2G}, {@code 300MiB}, {@code 1048576}: bytes; 0 when not given. */
+    static long size(String value) {
+        if (value == null) {
+            return 0;
+        }
+        String v = value.trim().toUpperCase(Locale.ROOT).replaceFirst("I?B$", "");
+        long unit = 1;
+        if (!v.isEmpty() && "KMGT".indexOf(v.charAt(v.length() - 1)) >= 0) {
+            unit = 1L << (10 * ("KMGT".indexOf(v.charAt(v.length() - 1)) + 1));
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            double n = Double.parseDouble(v);
+            if (n > 0 && !Double.isInfinite(n)) {
+                return (long) (n * unit);
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException("--max-memory " + value + " is not a size (e.g. 512M, 2G, 300MiB, or bytes)");
+    }
+
+    /** One line per event, with the time: what a journal or a container log shows. */
+    private static final class Reporter implements SupervisorListener {
+        private final Output output;
+
+        Reporter(Output output) {
+            this.output = output;
+        }
+
+        @Override
+        public synchronized void info(NodeSpec node, String message) {
+            if (!output.quiet) {
+                output.out.println(line(node, message));
+                output.out.flush();
+            }
+        }
+
+        @Override
+        public synchronized void warn(NodeSpec node, String message) {
+            output.out.println(line(node, message));
+            output.out.flush();
+            output.err.println("drover: " + (node == null ? "" : node.nodename().full() + ": ") + message);
+            output.err.flush();
+        }
+
+        private static String line(NodeSpec node, String message) {
+            return Instant.now().truncatedTo(ChronoUnit.MILLIS) + " > " + (node == null ? "supervise" : node.nodename().full())
+                    + ": " + message;
+        }
+    }
+}

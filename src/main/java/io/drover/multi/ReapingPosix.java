@@ -1,0 +1,107 @@
+package io.drover.multi;
+
+import io.drover.posix.Identity;
+import io.drover.posix.Posix;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The system calls as supervise makes them: every child is reaped by the {@link Reaper}'s one
+ * thread, so a non-blocking {@link #reap} (the spawner's, on a failed start) reads what that
+ * thread collected instead of racing it for the child's status.
+ */
+final class ReapingPosix implements Posix {
+    private final Posix posix;
+    private final Reaper reaper;
+
+    ReapingPosix(Posix posix, Reaper reaper) {
+        this.posix = posix;
+        this.reaper = reaper;
+    }
+
+    @Override
+    public Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask,
+                                 String workdir, boolean captureOutput) {
+        Spawned spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, captureOutput);
+        reaper.exitOf(spawned.pid());
+        reaper.spawned();
+        return spawned;
+    }
+
+    @Override
+    public Integer reap(long pid) {
+        var exit = reaper.exitOf(pid);
+        return exit.isDone() ? Integer.valueOf(exit.join().code()) : null;
+    }
+
+    @Override
+    public void prepareDirectory(Path file, Identity owner) {
+        posix.prepareDirectory(file, owner);
+    }
+
+    @Override
+    public void redirectOutput(String logfile) {
+        posix.redirectOutput(logfile);
+    }
+
+    @Override
+    public boolean notifyServiceManager(String socket, String state) {
+        return posix.notifyServiceManager(socket, state);
+    }
+
+    @Override
+    public boolean kill(long pid, int signal) {
+        return posix.kill(pid, signal);
+    }
+
+    @Override
+    public int read(int fd, byte[] buf) {
+        return posix.read(fd, buf);
+    }
+
+    @Override
+    public void close(int fd) {
+        posix.close(fd);
+    }
+
+    @Override
+    public boolean becomeChildSubreaper() {
+        return posix.becomeChildSubreaper();
+    }
+
+    @Override
+    public ChildExit awaitAnyChild() {
+        return posix.awaitAnyChild();
+    }
+
+    @Override
+    public int openPidfd(long pid) {
+        return posix.openPidfd(pid);
+    }
+
+    @Override
+    public void awaitPidfd(int pidfd) {
+        posix.awaitPidfd(pidfd);
+    }
+
+    @Override
+    public int umask(int mask) {
+        return posix.umask(mask);
+    }
+
+    @Override
+    public void chdir(String dir) {
+        posix.chdir(dir);
+    }
+
+    @Override
+    public Identity identity(String user, String group) {
+        return posix.identity(user, group);
+    }
+
+    @Override
+    public void become(Identity id) {
+        posix.become(id);
+    }
+}

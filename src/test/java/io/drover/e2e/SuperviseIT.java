@@ -1,0 +1,285 @@
+package io.drover.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Issue 13: multi supervise, with real nodes, signals and pidfiles. */
+class SuperviseIT extends DroverTest {
+    private static final Map<String, String> FORCE_ROOT = Map.of("DROVER_FORCE_ROOT", "1");
+    private static final String HOST = Drover.hostname();
+    /** Small delays, so a test takes seconds; a reset longer than any test, so delays keep growing. */
+    private static final String[] FAST = {"--backoff=0.2", "--backoff-max=30", "--backoff-reset=600"};
+
+    /** Nodes sv1, sv2: other tests on this machine run drover1..droverN at the same time. */
+    private static final String PREFIX = "--range-prefix=sv";
+
+    private int outputs;
+
+    /** {@code multi supervise ARGS} in the background, its output in D/supervise-N.out. */
+    private Process supervise(Map<String, String> env, String... args) {
+        List<String> argv = new ArrayList<>(List.of("multi", "supervise"));
+        List<String> given = List.of(args);
+        int end = given.contains("--") ? given.indexOf("--") : given.size();
+        argv.addAll(given.subList(0, end));
+        argv.add(PREFIX);
+        argv.add(drover.pidfileOption());
+        argv.add(drover.logfileOption());
+        argv.addAll(given.subList(end, given.size()));
+        return drover.spawn(env, "supervise-" + ++outputs, argv.toArray(String[]::new));
+    }
+
+    private String out() {
+        return out(outputs);
+    }
+
+    private String out(int n) {
+        try {
+            Path p = dir.resolve("supervise-" + n + ".out");
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int count(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    private void waitForLines(String what, String regex, int n) {
+        Procs.waitUntil(n + " x " + what, Procs.PATIENCE, () -> count(out(), regex) >= n, this::out);
+    }
+
+    private static String node(int i) {
+        return Pattern.quote("sv" + i + "@" + HOST);
+    }
+
+    /** The node's pid once supervise said it started or adopted it for the {@code n}th time. */
+    private long startedPid(int i, int n) {
+        String regex = node(i) + ": (started|adopted) \\(pid (\\d+)";
+        waitForLines("sv" + i + " started", regex, n);
+        Matcher m = Pattern.compile(regex).matcher(out());
+        long pid = -1;
+        for (int k = 0; k < n && m.find(); k++) {
+            pid = Long.parseLong(m.group(2));
+        }
+        return pid;
+    }
+
+    private void awaitReady() {
+        waitForLines("all nodes ready", "supervise: all nodes ready", 1);
+    }
+
+    private static int exitOf(Process p) throws InterruptedException {
+        assertTrue(p.waitFor(Procs.PATIENCE.toSeconds(), TimeUnit.SECONDS), "supervise did not exit");
+        return p.exitValue();
+    }
+
+    /** {@code status --json}'s object for one node, as text. */
+    private String statusJson(int i) {
+        Drover.Result status = drover.multi("status", "2", PREFIX, "--json");
+        Matcher m = Pattern.compile("\\{[^{}]*\"nodename\":\"sv" + i + "@[^{}]*}").matcher(status.stdout());
+        assertTrue(m.find(), status::toString);
+        return m.group();
+    }
+
+    @Test
+    void a_node_killed_three_times_comes_back_each_time_after_growing_delays_and_status_counts_3_restarts()
+            throws Exception {
+        Process sv = supervise(Map.of(), append(FAST, "2"));
+        awaitReady();
+        long other = startedPid(2, 1);
+        List<Double> delays = new ArrayList<>();
+        for (int k = 1; k <= 3; k++) {
+            long pid = startedPid(1, k);
+            Procs.signal(pid, "KILL");
+            long next = startedPid(1, k + 1);
+            assertNotEquals(pid, next);
+            Matcher m = Pattern.compile("> " + node(1) + ": exited unasked \\(signal 9 \\(KILL\\)\\); restart (\\d+) in ([0-9.]+) s")
+                    .matcher(out());
+            delays.clear();
+            while (m.find()) {
+                delays.add(Double.parseDouble(m.group(2)));
+            }
+            assertEquals(k, delays.size(), this::out);
+        }
+        assertTrue(delays.get(0) < delays.get(1) && delays.get(1) < delays.get(2), "delays do not grow: " + delays);
+        assertTrue(Procs.alive(other) && drover.pid("sv2") == other, "the other node was disturbed");
+        String json = statusJson(1);
+        assertTrue(json.contains("\"restarts\":3"), json);
+        assertTrue(json.contains("\"last_exit\":\"signal 9 (KILL)\""), json);
+        assertTrue(json.contains("\"state\":\"running\""), json);
+        assertTrue(sv.isAlive(), out());
+    }
+
+    @Test
+    void max_restarts_2_within_60_gives_up_on_the_third_exit_and_the_other_nodes_still_run() throws Exception {
+        Process sv = supervise(Map.of(), append(FAST, "2", "--max-restarts=2", "--within=60"));
+        awaitReady();
+        long other = startedPid(2, 1);
+        for (int k = 1; k <= 3; k++) {
+            long pid = startedPid(1, k);
+            Procs.signal(pid, "KILL");
+            if (k < 3) {
+                startedPid(1, k + 1);
+            }
+        }
+        waitForLines("giving up", node(1) + ": exited \\(signal 9 \\(KILL\\)\\); GAVE UP: 2 restarts within 60 s", 1);
+        assertTrue(sv.isAlive(), "supervise ended with the other node still running: " + out());
+        assertEquals(3, count(out(), node(1) + ": (started|adopted)"), out());
+        assertTrue(Procs.alive(other) && drover.pid("sv2") == other, "the other node was disturbed");
+        Drover.Result status = drover.multi("status", "2", PREFIX);
+        assertTrue(status.lineFor("sv1@" + HOST).contains("dead"), status::toString);
+        assertTrue(status.lineFor("sv2@" + HOST).contains("running"), status::toString);
+    }
+
+    @Test
+    void term_stops_every_node_warmly_exits_0_and_leaves_no_pidfile_and_no_zombie() throws Exception {
+        Process sv = supervise(Map.of(), "2", "-c", "1");
+        awaitReady();
+        long first = startedPid(1, 1);
+        long second = startedPid(2, 1);
+        // a job in flight when TERM arrives: the demo logs each start
+        Procs.waitUntil("a demo job started", Procs.PATIENCE, () -> drover.log("sv1").contains("job 1 started"));
+        Procs.signal(sv.pid(), "TERM");
+        assertEquals(0, exitOf(sv), out());
+        for (long pid : List.of(first, second)) {
+            // supervise reaped them: without it they would be zombies of a PID 1 that does not reap
+            assertFalse(Files.exists(Path.of("/proc/" + pid)), () -> "pid " + pid + " is left, state " + Procs.state(pid));
+        }
+        assertEquals(List.of(), drover.pidfiles());
+        assertTrue(drover.log("sv1").contains("warm shutdown"), drover.log("sv1"));
+        // the demo always has a job in flight: it finished before the node went
+        assertTrue(drover.log("sv1").contains("finished in flight during warm shutdown"), drover.log("sv1"));
+        assertTrue(out().contains("every node stopped"), out());
+    }
+
+    @Test
+    void int_stops_every_node_coldly_and_exits_0() throws Exception {
+        Process sv = supervise(Map.of(), "2", "-c", "1");
+        awaitReady();
+        Procs.waitUntil("a demo job started", Procs.PATIENCE, () -> drover.log("sv2").contains("job 1 started"));
+        Procs.signal(sv.pid(), "INT");
+        assertEquals(0, exitOf(sv), out());
+        assertTrue(out().contains("cold stop (SIGINT) of every node"), out());
+        assertTrue(drover.log("sv2").contains("cold shutdown (SIGINT)"), drover.log("sv2"));
+        assertTrue(drover.log("sv2").contains("abandoned: cold shutdown"), drover.log("sv2"));
+        assertEquals(List.of(), drover.pidfiles());
+    }
+
+    @Test
+    void term_with_a_node_that_ignores_it_kills_that_node_at_the_timeout_names_it_and_exits_1() throws Exception {
+        Process sv = supervise(FORCE_ROOT, "1", "-A", "io.drover.fixtures.IgnoresTermApp",
+                "--classpath=" + Drover.testClasses(), "--timeout=1");
+        long pid = startedPid(1, 1);
+        Procs.signal(sv.pid(), "TERM");
+        assertEquals(1, exitOf(sv), out());
+        assertTrue(out().contains("drover: killed (SIGKILL) after --timeout 1.0 s: sv1@" + HOST), out());
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "the killed node is left");
+        assertEquals(List.of(), drover.pidfiles());
+    }
+
+    @Test
+    void kill_9_of_supervise_leaves_the_nodes_running_and_the_next_supervise_adopts_the_same_pids() throws Exception {
+        Process first = supervise(Map.of(), "2");
+        awaitReady();
+        long one = startedPid(1, 1);
+        long two = startedPid(2, 1);
+        Drover.Result refused = drover.multi("supervise", "2", PREFIX);
+        assertEquals(1, refused.exitCode(), refused::toString);
+        assertTrue(refused.stderr().contains("already supervised: sv1@" + HOST + " (by pid " + first.pid() + ")"),
+                refused::toString);
+
+        Procs.signal(first.pid(), "KILL");
+        Procs.waitUntil("the first supervise gone", Procs.PATIENCE, () -> !first.isAlive());
+        assertTrue(Procs.alive(one) && Procs.alive(two), "kill -9 of supervise took its nodes along");
+
+        Process second = supervise(Map.of(), "2");
+        awaitReady();
+        assertEquals(one, startedPid(1, 1));
+        assertEquals(two, startedPid(2, 1));
+        assertTrue(out().contains("sv1@" + HOST + ": adopted"), out());
+        assertEquals(1, Procs.pidsWithCmdlineContaining("-n sv1@" + HOST).stream()
+                .filter(p -> Procs.cmdline(p).contains(dir.toString())).count(), "a second sv1 runs");
+
+        Procs.signal(second.pid(), "TERM");
+        assertEquals(0, exitOf(second), out());
+        Procs.waitUntilGone(one);
+        Procs.waitUntilGone(two);
+        assertEquals(List.of(), drover.pidfiles());
+    }
+
+    @Test
+    void a_node_over_max_memory_is_restarted_warmly_and_the_log_names_its_rss() throws Exception {
+        Process sv = supervise(FORCE_ROOT, "1", "-A", "io.drover.fixtures.AllocatingApp",
+                "--classpath=" + Drover.testClasses(), "--max-memory=200M", "--memory-interval=0.3");
+        long pid = startedPid(1, 1);
+        waitForLines("a memory restart", node(1) + ": RSS [0-9.]+ MiB over --max-memory 200.0 MiB: restarting pid "
+                + pid + " \\(SIGTERM\\)", 1);
+        long next = startedPid(1, 2);
+        assertNotEquals(pid, next);
+        assertTrue(drover.log("sv1").contains("warm shutdown"), drover.log("sv1"));
+        assertTrue(sv.isAlive(), out());
+    }
+
+    @Test
+    void a_node_whose_application_hangs_its_heartbeat_is_killed_and_restarted_as_hung() throws Exception {
+        Process sv = supervise(FORCE_ROOT, "2", "-A", "io.drover.fixtures.HangsHeartbeatApp",
+                "--classpath=" + Drover.testClasses(), "--heartbeat=0.3");
+        long pid = startedPid(1, 1);
+        waitForLines("a hung node", node(1) + ": hung: no heartbeat for [0-9.]+ s \\(3 intervals of --heartbeat\\):"
+                + " restarting pid " + pid + " \\(SIGKILL\\)", 1);
+        assertNotEquals(pid, startedPid(1, 2));
+        assertTrue(sv.isAlive(), out());
+    }
+
+    @Test
+    void an_orphan_a_node_leaves_is_re_parented_to_supervise_and_reaped_so_no_zombie_stays() throws Exception {
+        Path file = dir.resolve("orphan");
+        Process sv = supervise(FORCE_ROOT, "1", "-A", "io.drover.fixtures.OrphanMakerApp",
+                "--classpath=" + Drover.testClasses(), "--", file.toString());
+        Procs.waitUntil("the orphan's pid", Procs.PATIENCE, () -> Files.exists(file), this::out);
+        long orphan = Long.parseLong(Files.readString(file).trim());
+        String status = readStatus(orphan);
+        if (!status.isEmpty()) {
+            // its shell is gone: the nearest child subreaper above it took it, not PID 1
+            assertTrue(status.contains("\nPPid:\t" + sv.pid() + "\n"), status);
+        }
+        // this machine's PID 1 does not reap: only supervise's reaper makes the zombie go away
+        Procs.waitUntil("the orphan reaped", Procs.PATIENCE, () -> !Files.exists(Path.of("/proc/" + orphan)),
+                () -> readStatus(orphan));
+        assertTrue(sv.isAlive(), out());
+    }
+
+    private static String readStatus(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/status"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String[] append(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(b));
+        all.addAll(List.of(a));
+        return all.toArray(String[]::new);
+    }
+}
