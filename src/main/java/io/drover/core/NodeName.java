@@ -50,7 +50,7 @@ public record NodeName(String full, String shortName, String hostPart) {
         }
     }
 
-    /** {@code text} on one line: control characters as {@code \n}, {@code \t}, {@code \r} or {@code \\uXXXX}. */
+    /** {@code text} on one line: control characters as {@code \n}, {@code \t}, {@code \r} or {@code \\u} and four hex digits. */
     public static String printable(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
