@@ -532,14 +532,12 @@ public final class Cluster {
         try {
             int restarts = 0;
             String lastExit = exit;
-            try {
-                NodeRecord before = registry.find(node.nodename().full()).orElse(null);
-                if (before != null) {
-                    restarts = before.restarts() + 1;
-                    lastExit = exit != null ? exit : before.lastExit();
-                }
-            } catch (DroverException corrupt) {
-                // replaced by the record written now
+            // a record made for another pidfile is another deployment of that name: its count
+            // starts again (record() reads only a trusted record of this pidfile)
+            NodeRecord before = record(node);
+            if (before != null) {
+                restarts = before.restarts() + 1;
+                lastExit = exit != null ? exit : before.lastExit();
             }
             Identity id = identity(node);
             Integer uid = id != null ? Integer.valueOf(id.uid()) : ProcessTable.uid(ProcessHandle.current().pid()).orElse(null);
