@@ -340,12 +340,8 @@ public final class Cluster {
         if (id != null) {
             return id.uid();
         }
-        try {
-            return registry.find(node.nodename().full()).filter(r -> node.pidfile().equals(r.pidfile()))
-                    .map(NodeRecord::uid).orElse(null);
-        } catch (DroverException e) {
-            return null;
-        }
+        NodeRecord r = record(node);
+        return r == null ? null : r.uid();
     }
 
     private Map<String, List<NodeIdentity.Running>> everyNode;
@@ -376,23 +372,27 @@ public final class Cluster {
         return null;
     }
 
-    /** The command line drover recorded when it last started this node, if it did. */
+    /**
+     * The command line drover recorded when it last started this node, if it did; an untrusted
+     * record is named in a warning.
+     */
     private java.util.Optional<List<String>> recorded(NodeSpec node) {
-        try {
-            // a record made for another pidfile is another deployment of that name
-            return registry.find(node.nodename().full()).filter(r -> node.pidfile().equals(r.pidfile()))
-                    .map(NodeRecord::argv);
-        } catch (DroverException e) {
-            listener.node(node, new NodeEvent.Warning(e.getMessage()));
-            return java.util.Optional.empty();
-        }
+        return java.util.Optional.ofNullable(record(node, true)).map(NodeRecord::argv);
     }
 
     /** The node's record made at this pidfile, or null (none, another pidfile's, or untrusted). */
     private NodeRecord record(NodeSpec node) {
+        return record(node, false);
+    }
+
+    private NodeRecord record(NodeSpec node, boolean warn) {
         try {
+            // a record made for another pidfile is another deployment of that name
             return registry.find(node.nodename().full()).filter(r -> node.pidfile().equals(r.pidfile())).orElse(null);
         } catch (DroverException e) {
+            if (warn) {
+                listener.node(node, new NodeEvent.Warning(e.getMessage()));
+            }
             return null;
         }
     }
@@ -513,15 +513,6 @@ public final class Cluster {
 
     private void remember(NodeSpec node, List<String> argv) {
         remember(node, argv, null);
-    }
-
-    /** The registry's record of a node, if there is one to trust. */
-    java.util.Optional<NodeRecord> recordOf(NodeSpec node) {
-        try {
-            return registry.find(node.nodename().full());
-        } catch (DroverException e) {
-            return java.util.Optional.empty();
-        }
     }
 
     /**
