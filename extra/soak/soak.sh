@@ -202,7 +202,7 @@ check_status() {
     for ((i = 1; i <= NODES; i++)); do
         line=$(grep -F "> soak$i@$HOST: " <<< "$LAST" || true)
         state=${line#*"soak$i@$HOST: "}
-        state=${state%%[ :]*}
+        state=${state%%[ :;,]*}
         want=$(truth "$i")
         if [[ $state != "$want" ]]; then
             failed "$1: status says soak$i is '${state:-nothing}', /proc says $want"
