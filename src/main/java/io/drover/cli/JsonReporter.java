@@ -65,6 +65,7 @@ final class JsonReporter implements ClusterListener {
             m.put("cpu_percent", s.cpuPercent() == null ? null : Math.round(s.cpuPercent() * 10) / 10.0);
             m.put("restarts", s.restarts());
             m.put("last_exit", s.lastExit());
+            m.put("health", s.health());
             put(m, "reason", s.reason());
         } else if (event instanceof NodeEvent.Dropped dropped) {
             m.put("dropped", dropped.options());

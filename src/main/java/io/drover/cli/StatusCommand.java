@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "status",
         description = {"Print, per node: nodename, state (running, starting, dead: pidfile left, stale: the pid is another"
                 + " process, stopped), pid, uptime, RSS, CPU %% (over its life, as ps), restarts and last exit (from the"
-                + " node registry) and pidfile. Aligned columns on a terminal, one line per node otherwise; --json has"
+                + " node registry), health (what a node's --health-port answers: ready, not ready, stalled, no answer)"
+                + " and pidfile. Aligned columns on a terminal, one line per node otherwise; --json has"
                 + " the same fields. --all: every node of the node registry. --watch[=SECONDS] (default 2) redraws"
                 + " until interrupted.",
             "The exit code is LSB's, as init scripts expect."},

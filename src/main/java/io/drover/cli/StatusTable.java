@@ -47,19 +47,22 @@ final class StatusTable implements ClusterListener {
     }
 
     synchronized void finish() {
+        // the HEALTH column only when a node serves --health-port: the table stays as narrow as it was
+        boolean health = rows.values().stream().anyMatch(s -> s != null && s.health() != null);
         List<List<String>> table = new ArrayList<>();
-        table.add(HEADER);
+        table.add(health ? withHealth(HEADER, "HEALTH") : HEADER);
         rows.forEach((name, s) -> {
             if (s != null) {
-                table.add(List.of(name, s.state(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
+                List<String> row = List.of(name, s.state(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
                         s.uptime() == null ? "-" : TerminalReporter.human(s.uptime()),
                         s.rssBytes() == null ? "-" : TerminalReporter.bytes(s.rssBytes()),
                         s.cpuPercent() == null ? "-" : TerminalReporter.percent(s.cpuPercent()),
                         TerminalReporter.dash(s.restarts()), TerminalReporter.dash(s.lastExit()),
-                        s.pidfile() == null ? "-" : s.pidfile()));
+                        s.pidfile() == null ? "-" : s.pidfile());
+                table.add(health ? withHealth(row, TerminalReporter.dash(s.health())) : row);
             }
         });
-        int[] width = new int[HEADER.size()];
+        int[] width = new int[table.get(0).size()];
         for (List<String> row : table) {
             for (int i = 0; i < row.size(); i++) {
                 width[i] = Math.max(width[i], row.get(i).length());
@@ -83,6 +86,13 @@ final class StatusTable implements ClusterListener {
         }
         notes.forEach(output.out::println);
         output.out.flush();
+    }
+
+    /** The row with HEALTH's cell before PIDFILE, which stays last (a path may hold blanks). */
+    private static List<String> withHealth(List<String> row, String cell) {
+        List<String> with = new ArrayList<>(row);
+        with.add(with.size() - 1, cell);
+        return with;
     }
 
     private String paintState(String state) {

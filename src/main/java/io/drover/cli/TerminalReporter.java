@@ -112,6 +112,7 @@ final class TerminalReporter implements ClusterListener {
             return state + "; rss " + dash(s.rssBytes() == null ? null : bytes(s.rssBytes()))
                     + ", cpu " + dash(s.cpuPercent() == null ? null : percent(s.cpuPercent()))
                     + ", restarts " + dash(s.restarts()) + ", last exit " + dash(s.lastExit())
+                    + (s.health() == null ? "" : ", health " + s.health())
                     + ", pidfile " + s.pidfile();
         } else if (event instanceof NodeEvent.Dropped dropped) {
             return String.join(" ", dropped.options()) + " dropped";

@@ -200,19 +200,21 @@ public final class Cluster {
                 String running = ProcessTable.hasThread(r.pid(), ReadyMark.THREAD) ? "running" : "starting";
                 java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
                 java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
+                Integer port = started(node, record).healthPort();
                 listener.node(node, new NodeEvent.Status(running, r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
                         node.pidfile(), null, rss.isPresent() ? Long.valueOf(rss.getAsLong()) : null,
-                        cpu.isPresent() ? Double.valueOf(cpu.getAsDouble()) : null, restarts, lastExit));
+                        cpu.isPresent() ? Double.valueOf(cpu.getAsDouble()) : null, restarts, lastExit,
+                        port == null ? null : HealthProbe.of(port)));
             } else if (state instanceof PidfileState.Stale s) {
                 dead = true;
                 // a dead node nobody reaped still tells how it ended
                 String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
                 listener.node(node, new NodeEvent.Status(s.pidAlive() ? "stale" : "dead", s.pid(), null, node.pidfile(),
-                        s.reason(), null, null, restarts, exit));
+                        s.reason(), null, null, restarts, exit, null));
             } else {
                 stopped = true;
                 listener.node(node, new NodeEvent.Status("stopped", -1, null, node.pidfile(), null, null, null,
-                        restarts, lastExit));
+                        restarts, lastExit, null));
             }
         }
         return dead ? ExitCode.STATUS_DEAD_PIDFILE : stopped ? ExitCode.STATUS_NOT_RUNNING : ExitCode.STATUS_RUNNING;
@@ -238,6 +240,21 @@ public final class Cluster {
             }
         }
         return result;
+    }
+
+    /**
+     * The node as it was started: its record's options when none are given (as {@link #argvFor}
+     * chooses), so {@code status 3} finds the {@code --health-port} that {@code start 3 ...} gave.
+     */
+    private static NodeSpec started(NodeSpec node, NodeRecord record) {
+        if (optionsGiven(node) || record == null) {
+            return node;
+        }
+        try {
+            return RecordedNodes.spec(node.index(), record);
+        } catch (DroverException unreadable) {
+            return node;
+        }
     }
 
     /** Whether worker options (or a passthrough) were given for the node: then they replace its record. */

@@ -56,11 +56,13 @@ public sealed interface NodeEvent {
      * @param cpuPercent CPU time over the node's life, in percent of one CPU (as ps's %CPU)
      * @param restarts how many times drover started the node again (its record)
      * @param lastExit how the node last ended, when drover saw it ("signal 9", "status 0")
+     * @param health what the node's {@code --health-port} says of a live node: "ready", "not
+     *     ready", "stalled" (its heartbeat), "no answer"; null when it has no health port
      */
     record Status(String state, long pid, Duration uptime, String pidfile, String reason, Long rssBytes,
-                  Double cpuPercent, Integer restarts, String lastExit) implements NodeEvent {
+                  Double cpuPercent, Integer restarts, String lastExit, String health) implements NodeEvent {
         public Status(String state, long pid, Duration uptime, String pidfile, String reason) {
-            this(state, pid, uptime, pidfile, reason, null, null, null, null);
+            this(state, pid, uptime, pidfile, reason, null, null, null, null, null);
         }
     }
 

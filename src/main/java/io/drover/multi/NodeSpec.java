@@ -68,6 +68,19 @@ public record NodeSpec(
         return Templates.expandForProcess(logfile, nodename, Templates.MAIN_PROCESS, "--logfile");
     }
 
+    /**
+     * The port of {@code --health-port}, where the node answers {@code /ready} and {@code /live};
+     * null when it has none (or a value the worker would refuse).
+     */
+    public Integer healthPort() {
+        String value = option("--health-port");
+        if (value == null || !value.matches("[0-9]{1,5}")) {
+            return null;
+        }
+        int port = Integer.parseInt(value);
+        return port >= 1 && port <= 65535 ? Integer.valueOf(port) : null;
+    }
+
     /** The value of a worker option given as any of its names, or null. */
     public String option(String... names) {
         for (String n : names) {

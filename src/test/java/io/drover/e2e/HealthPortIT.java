@@ -80,6 +80,55 @@ class HealthPortIT extends DroverTest {
     }
 
     @Test
+    void multi_status_says_what_the_health_port_says_not_ready_ready_stalled_and_no_answer() throws IOException {
+        String hp1 = "hp1@" + Drover.hostname();
+        int port = freePort();
+        Path go = dir.resolve("go");
+        Path hold = dir.resolve("hold");
+        String health = "--health-port=" + port;
+        Process start = drover.spawn(FORCE_ROOT, "start", "multi", "start", "hp1", "-A", HeartbeatHeldApp.class.getName(),
+                "--classpath=" + Drover.testClasses(), drover.pidfileOption(), drover.logfileOption(), health,
+                "--health-timeout=1", "--", go.toString(), hold.toString());
+        Procs.waitUntil("the application to wait for its signal file", Procs.PATIENCE,
+                () -> drover.log("hp1").contains("ready once"), () -> drover.log("hp1"));
+
+        // not recorded until it is ready: status is given the option, as start was
+        Drover.Result starting = drover.multi("status", "hp1", health);
+        assertTrue(starting.lineFor(hp1).contains("starting (pid "), starting::toString);
+        assertTrue(starting.lineFor(hp1).contains(", health not ready, pidfile "), starting::toString);
+
+        Files.writeString(go, "go\n");
+        Procs.waitUntil("multi start to report the node ready", Procs.PATIENCE, () -> !start.isAlive(),
+                () -> drover.log("hp1"));
+        assertEquals(0, start.exitValue(), drover.log("hp1"));
+        // no options given: the port comes from the node's record, as restart's command line does
+        Drover.Result ready = drover.multi("status", "hp1");
+        assertEquals(0, ready.exitCode(), ready::toString);
+        assertTrue(ready.lineFor(hp1).contains(", health ready, pidfile "), ready::toString);
+        Drover.Result json = drover.multi("status", "hp1", "--json");
+        assertTrue(json.stdout().contains("\"health\":\"ready\""), json::toString);
+
+        Files.writeString(hold, "hold\n");
+        Procs.waitUntil("/live to fail while the heartbeat is held back", Procs.PATIENCE,
+                () -> status(port, "/live") == 503, () -> drover.log("hp1"));
+        Drover.Result stalled = drover.multi("status", "hp1");
+        assertEquals(0, stalled.exitCode(), "the process runs: status's exit code is LSB's\n" + stalled);
+        assertTrue(stalled.lineFor(hp1).contains(", health stalled, pidfile "), stalled::toString);
+        Files.delete(hold);
+
+        long pid = drover.pid("hp1");
+        Procs.signal(pid, "STOP");
+        try {
+            Drover.Result stopped = drover.multi("status", "hp1");
+            assertTrue(stopped.lineFor(hp1).contains(", health no answer, pidfile "), stopped::toString);
+        } finally {
+            Procs.signal(pid, "CONT");
+        }
+        Drover.Result stop = drover.multi("stopwait", "hp1");
+        assertEquals(0, stop.exitCode(), stop::toString);
+    }
+
+    @Test
     void a_health_port_that_is_taken_fails_the_start_with_the_reason() throws IOException {
         try (ServerSocket taken = new ServerSocket(0)) {
             Drover.Result r = drover.multi("start", "healthtaken", "--health-port=" + taken.getLocalPort());
