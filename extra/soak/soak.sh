@@ -165,7 +165,7 @@ set_dirs() { PIDDIR=$1; LOGDIR=$2; mapfile -t NODE_ARGS < <(node_args); }
 node_jvm() {
     local p
     for p in $(tagged_pids); do
-        [[ $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) == *" worker --detach -n soak$1@"* ]] && printf '%s\n' "$p"
+        [[ $(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline") == *" worker --detach -n soak$1@"* ]] && printf '%s\n' "$p"
     done
     return 0
 }
@@ -182,7 +182,7 @@ truth() {
     [[ -e $f ]] || { printf 'stopped'; return; }
     pid=$(< "$f") || { printf 'stopped'; return; }
     if [[ $pid =~ ^[0-9]+$ ]] && alive "$pid"; then
-        if [[ $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) == *" -n soak$1@"* ]]; then
+        if [[ $(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") == *" -n soak$1@"* ]]; then
             printf 'running'
         else
             printf 'stale'
