@@ -2,6 +2,7 @@ package io.drover.cli;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.OsErrors;
 import io.drover.core.UsageException;
 import io.drover.export.BeatExport;
 import io.drover.export.ExportedNode;
@@ -170,7 +171,7 @@ final class ExportCommand extends MultiLeaf {
                 Files.writeString(tmp, e.getValue());
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException ex) {
-                throw new DroverException(ExitCode.CANT_CREATE, "cannot write " + file + ": " + ex.getMessage());
+                throw new DroverException(ExitCode.CANT_CREATE, "cannot write " + file + ": " + OsErrors.reason(ex));
             }
             written.add(file.toString());
         }

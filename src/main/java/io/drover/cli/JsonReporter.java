@@ -17,6 +17,7 @@ import java.util.Map;
 final class JsonReporter implements ClusterListener {
     private final Output output;
     private final Map<String, Map<String, Object>> nodes = new LinkedHashMap<>();
+    private final Changes changes = new Changes();
 
     JsonReporter(Output output) {
         this.output = output;
@@ -36,41 +37,87 @@ final class JsonReporter implements ClusterListener {
 
     @Override
     public synchronized void node(NodeSpec node, NodeEvent event) {
-        Map<String, Object> m = nodes.get(node.nodename().full());
-        if (event instanceof NodeEvent.Started s) {
-            put(m, "state", "started", "pid", s.pid(), "replaced_stale_pidfile", s.replaced());
-        } else if (event instanceof NodeEvent.AlreadyRunning r) {
-            put(m, "state", "already_running", "pid", r.pid());
-        } else if (event instanceof NodeEvent.Failed f) {
-            put(m, "state", "failed", "exit_code", f.exitCode(), "reason", f.reason(),
+        event.accept(changes).applyTo(nodes.get(node.nodename().full()));
+    }
+
+    /** What an event does to its node's object: sets fields, and drops those it leaves null. */
+    @FunctionalInterface
+    private interface Change {
+        void applyTo(Map<String, Object> node);
+    }
+
+    /** Each variant's fields, under the names scripts read. */
+    private final class Changes implements NodeEvent.Visitor<Change> {
+        @Override
+        public Change started(NodeEvent.Started s) {
+            return m -> put(m, "state", "started", "pid", s.pid(), "replaced_stale_pidfile", s.replaced());
+        }
+
+        @Override
+        public Change alreadyRunning(NodeEvent.AlreadyRunning r) {
+            return m -> put(m, "state", "already_running", "pid", r.pid());
+        }
+
+        @Override
+        public Change failed(NodeEvent.Failed f) {
+            return m -> put(m, "state", "failed", "exit_code", f.exitCode(), "reason", f.reason(),
                     "trace", output.verbose ? f.trace() : null);
-        } else if (event instanceof NodeEvent.Signalled s) {
-            put(m, "state", "signalled", "signal", Signals.name(s.signal()), "pid", s.pid());
-        } else if (event instanceof NodeEvent.NotRunning) {
-            put(m, "state", "not_running");
-        } else if (event instanceof NodeEvent.StaleIgnored s) {
-            put(m, "state", "stale_pidfile", "reason", s.reason());
-        } else if (event instanceof NodeEvent.Warning w) {
-            put(m, "warning", w.message());
-        } else if (event instanceof NodeEvent.Down d) {
-            put(m, "state", "down", "pid", d.pid());
-        } else if (event instanceof NodeEvent.StillAlive a) {
-            put(m, "state", "still_running", "pid", a.pid());
-        } else if (event instanceof NodeEvent.Status s) {
-            // every column of the status table, null where it has none, so a script finds each key
-            m.put("state", s.state());
-            m.put("pid", s.pid() > 0 ? s.pid() : null);
-            m.put("uptime_seconds", s.uptime() == null ? null : s.uptime().toSeconds());
-            m.put("rss_bytes", s.rssBytes());
-            m.put("cpu_percent", s.cpuPercent() == null ? null : Math.round(s.cpuPercent() * 10) / 10.0);
-            m.put("restarts", s.restarts());
-            m.put("last_exit", s.lastExit());
-            m.put("health", s.health());
-            put(m, "reason", s.reason());
-        } else if (event instanceof NodeEvent.Dropped dropped) {
-            m.put("dropped", dropped.options());
-        } else if (event instanceof NodeEvent.Forgotten f) {
-            put(m, "state", f.existed() ? "forgotten" : "no_record");
+        }
+
+        @Override
+        public Change signalled(NodeEvent.Signalled s) {
+            return m -> put(m, "state", "signalled", "signal", Signals.name(s.signal()), "pid", s.pid());
+        }
+
+        @Override
+        public Change notRunning(NodeEvent.NotRunning n) {
+            return m -> put(m, "state", "not_running");
+        }
+
+        @Override
+        public Change staleIgnored(NodeEvent.StaleIgnored s) {
+            return m -> put(m, "state", "stale_pidfile", "reason", s.reason());
+        }
+
+        @Override
+        public Change warning(NodeEvent.Warning w) {
+            return m -> put(m, "warning", w.message());
+        }
+
+        @Override
+        public Change down(NodeEvent.Down d) {
+            return m -> put(m, "state", "down", "pid", d.pid());
+        }
+
+        @Override
+        public Change stillAlive(NodeEvent.StillAlive a) {
+            return m -> put(m, "state", "still_running", "pid", a.pid());
+        }
+
+        @Override
+        public Change status(NodeEvent.Status s) {
+            return m -> {
+                // every column of the status table, null where it has none, so a script finds each key
+                m.put("state", s.state());
+                m.put("pid", s.pid() > 0 ? s.pid() : null);
+                m.put("uptime_seconds", s.uptime() == null ? null : s.uptime().toSeconds());
+                m.put("rss_bytes", s.rssBytes());
+                m.put("cpu_percent", s.cpuPercent() == null ? null : Math.round(s.cpuPercent() * 10) / 10.0);
+                m.put("restarts", s.restarts());
+                m.put("last_exit", s.lastExit());
+                m.put("health", s.health());
+                put(m, "reason", s.reason());
+            };
+        }
+
+        @Override
+        public Change dropped(NodeEvent.Dropped dropped) {
+            return m -> m.put("dropped", dropped.options());
+        }
+
+        @Override
+        public Change forgotten(NodeEvent.Forgotten f) {
+            return m -> put(m, "state", f.existed() ? "forgotten" : "no_record");
         }
     }
 
@@ -89,7 +136,9 @@ final class JsonReporter implements ClusterListener {
         }
     }
 
-    synchronized void finish() {
+    /** Prints the array, once the operation is over. */
+    @Override
+    public synchronized void finish() {
         output.json(new ArrayList<>(nodes.values()));
     }
 }

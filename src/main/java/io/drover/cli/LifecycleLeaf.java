@@ -31,11 +31,7 @@ abstract class LifecycleLeaf extends MultiLeaf {
             NodeConflicts.sharedLogfiles(nodes).forEach(w -> output.err.println("drover: warning: " + w));
         }
         int code = nodes.isEmpty() ? nothingRecorded() : operate(cluster, nodes, parsed);
-        if (listener instanceof JsonReporter json) {
-            json.finish();
-        } else if (listener instanceof StatusTable table) {
-            table.finish();
-        }
+        listener.finish();
         return code;
     }
 

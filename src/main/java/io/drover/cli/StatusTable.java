@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@code multi status} on a terminal: one aligned row per node (supervisorctl's and pm2's
@@ -19,6 +20,7 @@ final class StatusTable implements ClusterListener {
     private final Output output;
     private final Map<String, NodeEvent.Status> rows = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final Entries entries = new Entries();
 
     StatusTable(Output output) {
         this.output = output;
@@ -31,13 +33,80 @@ final class StatusTable implements ClusterListener {
 
     @Override
     public synchronized void node(NodeSpec node, NodeEvent event) {
-        if (event instanceof NodeEvent.Status s) {
-            rows.put(node.nodename().full(), s);
-            if (s.reason() != null) {
-                notes.add(node.nodename().full() + ": " + s.state() + ": " + s.reason());
-            }
-        } else if (event instanceof NodeEvent.Warning w) {
-            notes.add(node.nodename().full() + ": warning: " + w.message());
+        event.accept(entries).accept(node.nodename().full());
+    }
+
+    /**
+     * What each variant adds to the table for the node it names: a row (a status), a note (a
+     * warning, a status's reason), or nothing. {@code status} sends statuses and warnings only;
+     * each other variant is ignored here by name, so a new one is a decision, not an oversight.
+     */
+    private final class Entries implements NodeEvent.Visitor<Consumer<String>> {
+        private final Consumer<String> nothing = name -> { };
+
+        @Override
+        public Consumer<String> status(NodeEvent.Status s) {
+            return name -> {
+                rows.put(name, s);
+                if (s.reason() != null) {
+                    notes.add(name + ": " + s.state() + ": " + s.reason());
+                }
+            };
+        }
+
+        @Override
+        public Consumer<String> warning(NodeEvent.Warning w) {
+            return name -> notes.add(name + ": warning: " + w.message());
+        }
+
+        @Override
+        public Consumer<String> started(NodeEvent.Started s) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> alreadyRunning(NodeEvent.AlreadyRunning r) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> failed(NodeEvent.Failed f) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> signalled(NodeEvent.Signalled s) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> notRunning(NodeEvent.NotRunning n) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> staleIgnored(NodeEvent.StaleIgnored s) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> down(NodeEvent.Down d) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> stillAlive(NodeEvent.StillAlive a) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> dropped(NodeEvent.Dropped d) {
+            return nothing;
+        }
+
+        @Override
+        public Consumer<String> forgotten(NodeEvent.Forgotten f) {
+            return nothing;
         }
     }
 
@@ -46,7 +115,9 @@ final class StatusTable implements ClusterListener {
         // status does not wait
     }
 
-    synchronized void finish() {
+    /** Prints the table, then the notes, once every node's status is in. */
+    @Override
+    public synchronized void finish() {
         // the HEALTH column only when a node serves --health-port: the table stays as narrow as it was
         boolean health = rows.values().stream().anyMatch(s -> s != null && s.health() != null);
         List<List<String>> table = new ArrayList<>();

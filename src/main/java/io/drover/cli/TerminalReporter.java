@@ -11,6 +11,7 @@ import java.util.List;
 /** Renders a cluster operation as celery multi does: a phase line, then one line per node. */
 final class TerminalReporter implements ClusterListener {
     private final Output output;
+    private final Lines lines = new Lines();
     private boolean splashed;
     private long waitingSince;
     private int lastWaitingCount = -1;
@@ -32,31 +33,23 @@ final class TerminalReporter implements ClusterListener {
 
     @Override
     public synchronized void node(NodeSpec node, NodeEvent event) {
-        String line = describe(event);
-        boolean failure = event instanceof NodeEvent.Failed || event instanceof NodeEvent.StillAlive;
+        Line line = event.accept(lines);
+        boolean failure = line.failure() != null;
         if (failure) {
             // A script that keeps stderr (2>errors, or captures it) must see why, not only the
             // exit code: each failure is also one line there, in plain text, flushed first so
             // it is never behind the progress on a terminal that shows both.
-            output.err.println("drover: " + node.nodename().full() + ": " + plain(event));
+            output.err.println("drover: " + node.nodename().full() + ": " + line.failure());
             output.err.flush();
         }
         if (output.quiet && !failure) {
             return;
         }
-        output.out.println("\t> " + node.nodename().full() + ": " + line);
-        if (output.verbose && event instanceof NodeEvent.Failed f && f.trace() != null) {
-            f.trace().lines().forEach(l -> output.out.println("\t  " + l));
+        output.out.println("\t> " + node.nodename().full() + ": " + line.text());
+        if (output.verbose && line.trace() != null) {
+            line.trace().lines().forEach(l -> output.out.println("\t  " + l));
         }
         output.out.flush();
-    }
-
-    /** A failure's line for stderr: as on stdout, without colour (stderr may be another file). */
-    private static String plain(NodeEvent event) {
-        if (event instanceof NodeEvent.Failed f) {
-            return "FAILED: " + f.reason();
-        }
-        return "still running (pid " + ((NodeEvent.StillAlive) event).pid() + ") when the timeout ran out";
     }
 
     @Override
@@ -77,27 +70,68 @@ final class TerminalReporter implements ClusterListener {
         output.out.flush();
     }
 
-    private String describe(NodeEvent event) {
-        if (event instanceof NodeEvent.Started s) {
-            return output.paint(Output.GREEN, "OK") + " (pid " + s.pid() + ")"
-                    + (s.replaced() == null ? "" : "; replaced a stale pidfile: " + s.replaced());
-        } else if (event instanceof NodeEvent.AlreadyRunning r) {
-            return "already running (pid " + r.pid() + ")";
-        } else if (event instanceof NodeEvent.Failed f) {
-            return output.paint(Output.RED, "FAILED") + ": " + f.reason();
-        } else if (event instanceof NodeEvent.Signalled s) {
-            return Signals.name(s.signal()) + " -> " + s.pid();
-        } else if (event instanceof NodeEvent.NotRunning) {
-            return "not running";
-        } else if (event instanceof NodeEvent.StaleIgnored s) {
-            return "not running: stale pidfile, not signalled (" + s.reason() + ")";
-        } else if (event instanceof NodeEvent.Warning w) {
-            return output.paint(Output.RED, "warning") + ": " + w.message();
-        } else if (event instanceof NodeEvent.Down d) {
-            return d.pid() > 0 ? "down (pid " + d.pid() + ")" : "exited";
-        } else if (event instanceof NodeEvent.StillAlive a) {
-            return output.paint(Output.RED, "still running") + " (pid " + a.pid() + ") when the timeout ran out";
-        } else if (event instanceof NodeEvent.Status s) {
+    /**
+     * What one event shows: its line on stdout; for a failure also its line for stderr (as on
+     * stdout, without colour: stderr may be another file) and the application's stack trace,
+     * shown with {@code --verbose}.
+     */
+    private record Line(String text, String failure, String trace) {
+        static Line of(String text) {
+            return new Line(text, null, null);
+        }
+    }
+
+    /** Each variant's line, in celery multi's words where it has them. */
+    private final class Lines implements NodeEvent.Visitor<Line> {
+        @Override
+        public Line started(NodeEvent.Started s) {
+            return Line.of(output.paint(Output.GREEN, "OK") + " (pid " + s.pid() + ")"
+                    + (s.replaced() == null ? "" : "; replaced a stale pidfile: " + s.replaced()));
+        }
+
+        @Override
+        public Line alreadyRunning(NodeEvent.AlreadyRunning r) {
+            return Line.of("already running (pid " + r.pid() + ")");
+        }
+
+        @Override
+        public Line failed(NodeEvent.Failed f) {
+            return new Line(output.paint(Output.RED, "FAILED") + ": " + f.reason(), "FAILED: " + f.reason(), f.trace());
+        }
+
+        @Override
+        public Line signalled(NodeEvent.Signalled s) {
+            return Line.of(Signals.name(s.signal()) + " -> " + s.pid());
+        }
+
+        @Override
+        public Line notRunning(NodeEvent.NotRunning n) {
+            return Line.of("not running");
+        }
+
+        @Override
+        public Line staleIgnored(NodeEvent.StaleIgnored s) {
+            return Line.of("not running: stale pidfile, not signalled (" + s.reason() + ")");
+        }
+
+        @Override
+        public Line warning(NodeEvent.Warning w) {
+            return Line.of(output.paint(Output.RED, "warning") + ": " + w.message());
+        }
+
+        @Override
+        public Line down(NodeEvent.Down d) {
+            return Line.of(d.pid() > 0 ? "down (pid " + d.pid() + ")" : "exited");
+        }
+
+        @Override
+        public Line stillAlive(NodeEvent.StillAlive a) {
+            String rest = " (pid " + a.pid() + ") when the timeout ran out";
+            return new Line(output.paint(Output.RED, "still running") + rest, "still running" + rest, null);
+        }
+
+        @Override
+        public Line status(NodeEvent.Status s) {
             String state = switch (s.state()) {
                 case "running" -> output.paint(Output.GREEN, "running") + " (pid " + s.pid()
                         + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")";
@@ -106,20 +140,25 @@ final class TerminalReporter implements ClusterListener {
                 default -> output.paint(Output.RED, s.state()) + ": " + s.reason();
             };
             if (s.state().equals("unknown")) {
-                return state;
+                return Line.of(state);
             }
             // the fields of the status table, after what the line always said (scripts read its start)
-            return state + "; rss " + dash(s.rssBytes() == null ? null : bytes(s.rssBytes()))
+            return Line.of(state + "; rss " + dash(s.rssBytes() == null ? null : bytes(s.rssBytes()))
                     + ", cpu " + dash(s.cpuPercent() == null ? null : percent(s.cpuPercent()))
                     + ", restarts " + dash(s.restarts()) + ", last exit " + dash(s.lastExit())
                     + (s.health() == null ? "" : ", health " + s.health())
-                    + ", pidfile " + s.pidfile();
-        } else if (event instanceof NodeEvent.Dropped dropped) {
-            return String.join(" ", dropped.options()) + " dropped";
-        } else if (event instanceof NodeEvent.Forgotten f) {
-            return f.existed() ? "forgotten" : "no record";
+                    + ", pidfile " + s.pidfile());
         }
-        return event.toString();
+
+        @Override
+        public Line dropped(NodeEvent.Dropped dropped) {
+            return Line.of(String.join(" ", dropped.options()) + " dropped");
+        }
+
+        @Override
+        public Line forgotten(NodeEvent.Forgotten f) {
+            return Line.of(f.existed() ? "forgotten" : "no record");
+        }
     }
 
     static String dash(Object value) {

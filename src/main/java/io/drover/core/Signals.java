@@ -1,12 +1,12 @@
 package io.drover.core;
 
-import io.drover.posix.PlatformSignals;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Signal arguments ({@code stop -TERM}, {@code -9}, {@code -SIGKILL}) and names, as the platform
- * defines them ({@link PlatformSignals}). The table is read on first use only: the commands that
+ * defines them (its {@link SignalTable}). The table is read on first use only: the commands that
  * only compute never take a signal, so they never load it.
  */
 public final class Signals {
@@ -22,7 +22,11 @@ public final class Signals {
 
     /** The platform's table, loaded the first time a signal is parsed or named. */
     private static final class Table {
-        static final Map<String, Integer> BY_NAME = PlatformSignals.byName();
+        static final Map<String, Integer> BY_NAME = ServiceLoader.load(SignalTable.class, Signals.class.getClassLoader())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + SignalTable.class.getName()
+                        + " provider on the class path: drover's installation is incomplete"))
+                .byName();
         /** The highest signal number: SIGRTMAX where the platform has real-time signals. */
         static final int MAX = BY_NAME.values().stream().mapToInt(Integer::intValue).max().orElse(TERM);
     }

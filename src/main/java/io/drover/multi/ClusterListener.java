@@ -17,4 +17,14 @@ public interface ClusterListener {
 
     /** Still waiting for these nodes to exit (called about once a second). */
     void waiting(List<NodeSpec> remaining);
+
+    /**
+     * The command's operation is over and no event follows: a listener that renders the whole
+     * at the end (one JSON array, an aligned table) writes it now. Called once by whoever drove
+     * the cluster, after its operation returned; not after one that threw. Does nothing unless
+     * overridden.
+     */
+    default void finish() {
+        // a listener that renders as events come has nothing left to write
+    }
 }

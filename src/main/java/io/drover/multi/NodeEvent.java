@@ -2,8 +2,45 @@ package io.drover.multi;
 
 import java.time.Duration;
 
-/** What happened to one node during a cluster operation; the reporters render these. */
+/**
+ * What happened to one node during a cluster operation; the reporters render these. A renderer
+ * takes an event through {@link #accept}, so a new variant is a compile error in every renderer
+ * until it says how that variant shows.
+ */
 public sealed interface NodeEvent {
+
+    /** Calls the visitor's method for this event's variant. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per variant: what a renderer makes of each. Java 17 has no pattern-matching
+     * switch over a sealed type, so this is how the compiler holds every renderer to every variant.
+     */
+    interface Visitor<R> {
+        R started(Started event);
+
+        R alreadyRunning(AlreadyRunning event);
+
+        R failed(Failed event);
+
+        R signalled(Signalled event);
+
+        R notRunning(NotRunning event);
+
+        R staleIgnored(StaleIgnored event);
+
+        R warning(Warning event);
+
+        R down(Down event);
+
+        R stillAlive(StillAlive event);
+
+        R status(Status event);
+
+        R dropped(Dropped event);
+
+        R forgotten(Forgotten event);
+    }
 
     /**
      * The node reported ready. {@code replaced} names a stale pidfile it replaced, or is null;
@@ -13,10 +50,20 @@ public sealed interface NodeEvent {
         public Started(long pid, String replaced) {
             this(pid, replaced, -1);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.started(this);
+        }
     }
 
     /** A live node already holds the pidfile: nothing to do, and not a failure. */
-    record AlreadyRunning(long pid) implements NodeEvent {}
+    record AlreadyRunning(long pid) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.alreadyRunning(this);
+        }
+    }
 
     /**
      * The node could not start, or could not be signalled; {@code reason} is the node's own
@@ -27,25 +74,60 @@ public sealed interface NodeEvent {
         public Failed(int exitCode, String reason) {
             this(exitCode, reason, null);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.failed(this);
+        }
     }
 
     /** A signal was sent to the node's process. */
-    record Signalled(int signal, long pid) implements NodeEvent {}
+    record Signalled(int signal, long pid) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.signalled(this);
+        }
+    }
 
     /** No pidfile: the node is not running. */
-    record NotRunning() implements NodeEvent {}
+    record NotRunning() implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.notRunning(this);
+        }
+    }
 
     /** The pidfile is stale: its pid was not signalled. */
-    record StaleIgnored(String reason) implements NodeEvent {}
+    record StaleIgnored(String reason) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.staleIgnored(this);
+        }
+    }
 
     /** Something the user should know that changes nothing (an untrusted node record). */
-    record Warning(String message) implements NodeEvent {}
+    record Warning(String message) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.warning(this);
+        }
+    }
 
     /** The node's process is gone. */
-    record Down(long pid) implements NodeEvent {}
+    record Down(long pid) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.down(this);
+        }
+    }
 
     /** The wait ran out while the node still ran. */
-    record StillAlive(long pid) implements NodeEvent {}
+    record StillAlive(long pid) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stillAlive(this);
+        }
+    }
 
     /**
      * {@code status}: one of running, starting, dead (pidfile left), stale (pid is another
@@ -64,11 +146,26 @@ public sealed interface NodeEvent {
         public Status(String state, long pid, Duration uptime, String pidfile, String reason) {
             this(state, pid, uptime, pidfile, reason, null, null, null, null, null);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.status(this);
+        }
     }
 
     /** {@code start}/{@code restart}: recorded options the new command line does not have ({@code -Q a,b}). */
-    record Dropped(java.util.List<String> options) implements NodeEvent {}
+    record Dropped(java.util.List<String> options) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.dropped(this);
+        }
+    }
 
     /** {@code forget}: the node's record is removed ({@code existed} false: there was none). */
-    record Forgotten(boolean existed) implements NodeEvent {}
+    record Forgotten(boolean existed) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.forgotten(this);
+        }
+    }
 }

@@ -195,6 +195,8 @@ public final class Supervisor {
 
             @Override
             public void node(NodeSpec node, NodeEvent event) {
+                // each outcome comes back to its keeper as the call's value; a warning has no
+                // other way to the operator, so it is the one event forwarded
                 if (event instanceof NodeEvent.Warning w) {
                     listener.warn(node, w.message());
                 }

@@ -103,4 +103,19 @@ class ExportCommandTest {
         assertTrue(Files.readString(out.resolve("drover@.service")).contains("Type=notify"), "the template as shipped");
         assertTrue(r.out().contains("systemctl enable --now drover.target"), r.out());
     }
+
+    @Test
+    void an_output_directory_that_cannot_be_made_is_exit_73_with_the_os_reason_not_a_path() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "");
+        Result r = run(List.of("multi", "export", "systemd", "1", "--out", file.resolve("units").toString()));
+        assertEquals(73, r.code(), r::toString);
+        assertEquals("drover: cannot write " + file.resolve("units/drover@.service") + ": Not a directory\n", r.err());
+    }
+
+    @Test
+    void a_missing_parent_the_os_will_not_create_is_named_by_its_reason() {
+        Result r = run(List.of("multi", "export", "systemd", "1", "--out", "/proc/drover-export-test"));
+        assertEquals(73, r.code(), r::toString);
+        assertTrue(r.err().endsWith(": No such file or directory\n"), r.err());
+    }
 }
