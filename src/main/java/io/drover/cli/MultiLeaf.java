@@ -8,8 +8,12 @@ import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -37,7 +41,35 @@ abstract class MultiLeaf implements Callable<Integer> {
      */
     ParsedArgs parse(List<String> tokens) {
         own = new OwnOptions(ownOptions(tokens), ownFlags(), ownOptional(), ownValued());
-        return ArgParser.parse(own.rest(), acceptsSignal());
+        return ArgParser.parse(own.rest(), acceptsSignal(), NODE_VALUED);
+    }
+
+    /**
+     * The long options of the nodes' commands that take a value, read from their annotations:
+     * the grammar gives them the next token ({@code --uid nobody}).
+     */
+    static final Set<String> NODE_VALUED = LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
+
+    /** multi's subcommands by name, read from {@link MultiCommand}'s {@code subcommands}. */
+    static final Map<String, Class<? extends MultiLeaf>> SUBCOMMANDS = subcommands(MultiCommand.class);
+
+    static Map<String, Class<? extends MultiLeaf>> subcommands(Class<?> group) {
+        Map<String, Class<? extends MultiLeaf>> leaves = new HashMap<>();
+        for (Class<?> c : group.getAnnotation(Command.class).subcommands()) {
+            if (MultiLeaf.class.isAssignableFrom(c)) {
+                leaves.put(c.getAnnotation(Command.class).name(), c.asSubclass(MultiLeaf.class));
+            }
+        }
+        return Map.copyOf(leaves);
+    }
+
+    /** A new subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
+    static MultiLeaf create(String name) {
+        try {
+            return SUBCOMMANDS.get(name).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("multi " + name + ": " + e, e);
+        }
     }
 
     /** This subcommand's own options, read by {@link #parse}. */
@@ -60,7 +92,7 @@ abstract class MultiLeaf implements Callable<Integer> {
 
     /** The subcommand's name, as {@code multi NAME}. */
     final String name() {
-        return getClass().getAnnotation(picocli.CommandLine.Command.class).name();
+        return getClass().getAnnotation(Command.class).name();
     }
 
     /**

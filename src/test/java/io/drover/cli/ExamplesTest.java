@@ -151,12 +151,12 @@ class ExamplesTest {
         } else if (COMPUTE.contains(sub)) {
             assertOk(example, run(prepend(List.of("multi", sub), args)));
         } else {
-            assertTrue(Main.MULTI_LEAVES.containsKey(sub), example + ": no subcommand " + sub);
+            assertTrue(MultiLeaf.SUBCOMMANDS.containsKey(sub), example + ": no subcommand " + sub);
             if (TAKE_A_SIGNAL.contains(sub)) {
                 args.removeIf(a -> a.matches("-([0-9]+|(SIG)?[A-Z]+[0-9]*)"));
             }
             // the subcommand's own options (--all, --watch, logs' -n and -f) are not the nodes'
-            MultiLeaf leaf = Main.MULTI_LEAVES.get(sub).get();
+            MultiLeaf leaf = MultiLeaf.create(sub);
             io.drover.multi.ParsedArgs own = leaf.parse(args);
             if (leaf.own.has(LifecycleLeaf.ALL)) {
                 // the nodes come from the node registry: nothing else may be given
