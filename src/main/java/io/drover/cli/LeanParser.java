@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * grammar gives the next token ({@link #valuedLongOptions}).
  *
  * <p>It fills the plain forms a spawner writes ({@code --name=value}, {@code --name value},
- * {@code -x value}, flags, {@code --}, decimal numbers). Anything else (help, version, an
+ * {@code -x value}, flags, {@code --}, plain decimal numbers). Anything else (help, version, an
  * unknown option, a clustered {@code -c2}, a value that is no plain number, an option given
  * twice, a flag with {@code =}) it leaves to picocli, which parses it with its own messages:
  * decided from the arguments before any field is set. A failure after that is a bug in this
@@ -33,10 +32,6 @@ final class LeanParser {
 
     /** What picocli's {@code @Option.defaultValue()} holds when none is given. */
     private static final String NO_DEFAULT = "__no_default_value__";
-
-    /** The numbers this parser converts itself: no sign but '-', no radix, at most 9 digits. */
-    private static final Pattern PLAIN_INT = Pattern.compile("-?[0-9]{1,9}");
-    private static final Pattern PLAIN_DOUBLE = Pattern.compile("-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]{1,3})?");
 
     private record Target(Object owner, Field field, Option option) {
         boolean flag() {
@@ -156,16 +151,32 @@ final class LeanParser {
         return positionals.isEmpty() || declared.positional != null;
     }
 
-    /** Whether {@link #set} converts {@code value} for {@code t} as picocli would. */
+    /**
+     * Whether {@link #set} converts {@code value} for {@code t} as picocli would: the numbers
+     * this parser converts itself are plain decimals ({@code 3}, {@code -1}, {@code 2.5}, at most
+     * 9 digits, no sign but '-', no exponent or radix); picocli reads the others. No regular
+     * expression: compiling one costs a node's start-up milliseconds.
+     */
     private static boolean plain(Target t, String value) {
         Class<?> type = t.field.getType();
-        if (type == Integer.class || type == int.class) {
-            return PLAIN_INT.matcher(value).matches();
+        boolean integer = type == Integer.class || type == int.class;
+        if (!integer && type != Double.class && type != double.class) {
+            return true;
         }
-        if (type == Double.class || type == double.class) {
-            return PLAIN_DOUBLE.matcher(value).matches();
+        int start = value.startsWith("-") ? 1 : 0;
+        int digits = 0;
+        boolean point = false;
+        for (int i = start; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '.' && !integer && !point) {
+                point = true;
+            } else if (c >= '0' && c <= '9') {
+                digits++;
+            } else {
+                return false;
+            }
         }
-        return true;
+        return digits > 0 && digits <= 9;
     }
 
     private static Declared declared(Object command) {

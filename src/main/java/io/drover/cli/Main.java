@@ -81,11 +81,11 @@ public final class Main {
      * for; null to go through picocli (help, unknown subcommands, other commands).
      */
     private static Integer multiWithoutPicocli(String[] args, PrintWriter out, PrintWriter err) {
-        if (args.length < 2 || !args[0].equals("multi") || !MultiLeaf.SUBCOMMANDS.containsKey(args[1])) {
+        if (args.length < 2 || !args[0].equals("multi") || !MultiCommand.SUBCOMMANDS.containsKey(args[1])) {
             return null;
         }
         List<String> rest = Arrays.asList(args).subList(2, args.length);
-        MultiLeaf leaf = MultiLeaf.create(args[1]);
+        MultiLeaf leaf = MultiCommand.SUBCOMMANDS.get(args[1]).get();
         try {
             ParsedArgs parsed = leaf.parse(rest);
             if (parsed.has(Reserved.HELP)) {
@@ -159,9 +159,10 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new DroverCommand());
+        CommandLine multi = cmd.getSubcommands().get("multi");
+        MultiCommand.addSubcommands(multi);
         cmd.setExpandAtFiles(false);
         HelpPage.install(cmd);
-        CommandLine multi = cmd.getSubcommands().get("multi");
         // multi's subcommands read their arguments with celery multi's grammar (ArgParser), so
         // picocli hands them over untouched: unknown options and "--" included.
         for (CommandLine leaf : multi.getSubcommands().values()) {

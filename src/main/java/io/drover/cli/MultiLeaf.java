@@ -8,7 +8,6 @@ import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,71 +35,45 @@ abstract class MultiLeaf implements Callable<Integer> {
 
     /**
      * Reads the tokens after the subcommand with multi's grammar. A subcommand with options of
-     * its own ({@code --all}, {@code --watch}, {@code -n LINES}) takes them out first, so they
-     * never reach the grammar or a worker; {@link #ownOptions} may take out more first.
+     * its own ({@code --all}, {@code --watch}, {@code -n LINES}, {@code --out DIR}) takes them
+     * out first, so they never reach the grammar or a worker.
      */
     ParsedArgs parse(List<String> tokens) {
-        own = new OwnOptions(ownOptions(tokens), ownFlags(), ownOptional(), ownValued());
-        return ArgParser.parse(own.rest(), acceptsSignal(), NODE_VALUED);
-    }
-
-    /**
-     * The long options of the nodes' commands that take a value, read from their annotations:
-     * the grammar gives them the next token ({@code --uid nobody}).
-     */
-    static final Set<String> NODE_VALUED = LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
-
-    /** multi's subcommands by name, read from {@link MultiCommand}'s {@code subcommands}. */
-    static final Map<String, Class<? extends MultiLeaf>> SUBCOMMANDS = subcommands(MultiCommand.class);
-
-    static Map<String, Class<? extends MultiLeaf>> subcommands(Class<?> group) {
-        Map<String, Class<? extends MultiLeaf>> leaves = new HashMap<>();
-        for (Class<?> c : group.getAnnotation(Command.class).subcommands()) {
-            if (MultiLeaf.class.isAssignableFrom(c)) {
-                leaves.put(c.getAnnotation(Command.class).name(), c.asSubclass(MultiLeaf.class));
-            }
-        }
-        return Map.copyOf(leaves);
-    }
-
-    /** A new subcommand {@code name}, one of {@link #SUBCOMMANDS}. */
-    static MultiLeaf create(String name) {
-        try {
-            return SUBCOMMANDS.get(name).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("multi " + name + ": " + e, e);
-        }
+        own = new OwnOptions(tokens, ownOptions());
+        return ArgParser.parse(own.rest(), acceptsSignal(), MultiLeaf::nodeOptionTakesValue);
     }
 
     /** This subcommand's own options, read by {@link #parse}. */
-    OwnOptions own = new OwnOptions(List.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+    OwnOptions own = new OwnOptions(List.of(), Map.of());
 
-    /** This subcommand's own flags ({@code --all}). */
-    java.util.Set<String> ownFlags() {
-        return java.util.Set.of();
+    /** This subcommand's own options, by every name they go by, and how each takes a value; none by default. */
+    Map<String, OwnOptions.Kind> ownOptions() {
+        return Map.of();
     }
 
-    /** This subcommand's own options with an optional {@code =VALUE} ({@code --watch}). */
-    java.util.Set<String> ownOptional() {
-        return java.util.Set.of();
+    /**
+     * Whether {@code option} is a long option of the nodes' commands ({@code worker},
+     * {@code beat}) that takes a value, which the grammar then gives the next token
+     * ({@code --uid nobody}). Read from their annotations when the grammar first asks: most
+     * command lines never make it ask ({@code --name=value} does not), and reading them costs a
+     * short command tens of milliseconds (picocli's jar opened, a proxy per annotation type).
+     */
+    static boolean nodeOptionTakesValue(String option) {
+        return NodeValued.OPTIONS.contains(option);
     }
 
-    /** This subcommand's own options with a value ({@code -n LINES}). */
-    java.util.Set<String> ownValued() {
-        return java.util.Set.of();
+    /** The options {@link #nodeOptionTakesValue} knows, read once, on first use. */
+    static Set<String> nodeValued() {
+        return NodeValued.OPTIONS;
+    }
+
+    private static final class NodeValued {
+        static final Set<String> OPTIONS = LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
     }
 
     /** The subcommand's name, as {@code multi NAME}. */
     final String name() {
         return getClass().getAnnotation(Command.class).name();
-    }
-
-    /**
-     * Takes out options of the subcommand's own that the sets above cannot describe
-     * ({@code export}'s) and returns the tokens left; none by default.
-     */
-    List<String> ownOptions(List<String> tokens) {
-        return tokens;
     }
 
     /** The host to expand nodes for; tests override it through the environment of the process. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * celery multi's argument grammar (docs/design.md, "The multi grammar"), as a pure function
@@ -55,10 +56,11 @@ public final class ArgParser {
     /**
      * @param acceptsSignal whether a token such as {@code -TERM}, {@code -9} is a signal (stop,
      *     stopwait, restart) rather than an option
-     * @param nodeValued the long options of the nodes' commands that take a value: written
-     *     without {@code =}, they take the next token as {@link #OWN_VALUED} do
+     * @param nodeValued whether a long option of the nodes' commands takes a value: written
+     *     without {@code =}, it takes the next token as {@link #OWN_VALUED} do; asked only about a
+     *     long option without {@code =} that is not multi's own
      */
-    public static ParsedArgs parse(List<String> tokens, boolean acceptsSignal, Set<String> nodeValued) {
+    public static ParsedArgs parse(List<String> tokens, boolean acceptsSignal, Predicate<String> nodeValued) {
         List<String> positionals = new ArrayList<>();
         List<MultiOption> options = new ArrayList<>();
         List<String> passthrough = new ArrayList<>();
@@ -92,7 +94,7 @@ public final class ArgParser {
                 String head = eq < 0 ? token : token.substring(0, eq);
                 String value = eq < 0 ? null : token.substring(eq + 1);
                 String bare = head.contains(":") ? head.substring(0, head.indexOf(':')) : head;
-                if (value == null && (OWN_VALUED.contains(bare) || nodeValued.contains(bare))) {
+                if (value == null && (OWN_VALUED.contains(bare) || nodeValued.test(bare))) {
                     // An option drover knows takes a value reads the next token, as an operator
                     // expects of "--uid nobody"; unknown long options stay flags (celery's rule).
                     if (i + 1 >= tokens.size() || tokens.get(i + 1).startsWith("-")) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,7 +43,7 @@ class ValuedOptionsTest {
         assertFalse(valued.contains("--zoned") || valued.contains("--detach"), valued::toString);
 
         // multi's grammar gives the new option the next token, and keeps the new flag a flag
-        ParsedArgs parsed = ArgParser.parse(List.of("2", "--zone", "eu", "--zoned", "w1"), false, valued);
+        ParsedArgs parsed = ArgParser.parse(List.of("2", "--zone", "eu", "--zoned", "w1"), false, valued::contains);
         assertEquals(List.of("2", "w1"), parsed.positionals());
         assertEquals(List.of("--zone=eu", "--zoned=null"),
                 parsed.options().stream().map(o -> o.name() + "=" + o.value()).toList());
@@ -61,14 +60,14 @@ class ValuedOptionsTest {
 
     @Test
     void the_grammar_reads_the_worker_s_and_beat_s_valued_options() {
-        assertTrue(MultiLeaf.NODE_VALUED.containsAll(Set.of("--uid", "--concurrency", "--health-port", "--schedule",
-                "--max-interval")), MultiLeaf.NODE_VALUED::toString);
-        assertFalse(MultiLeaf.NODE_VALUED.contains("--detach"));
+        assertTrue(MultiLeaf.nodeValued().containsAll(Set.of("--uid", "--concurrency", "--health-port", "--schedule",
+                "--max-interval")), MultiLeaf.nodeValued()::toString);
+        assertFalse(MultiLeaf.nodeValued().contains("--detach"));
     }
 
     @Test
     void a_known_valued_long_option_takes_the_next_token() {
-        ParsedArgs parsed = ArgParser.parse(List.of("2", "--uid", "nobody", "--gid", "nogroup"), false, MultiLeaf.NODE_VALUED);
+        ParsedArgs parsed = ArgParser.parse(List.of("2", "--uid", "nobody", "--gid", "nogroup"), false, MultiLeaf::nodeOptionTakesValue);
         assertEquals(List.of("2"), parsed.positionals());
         assertEquals("nobody", parsed.options().get(0).value());
         assertEquals("nogroup", parsed.options().get(1).value());
@@ -77,24 +76,15 @@ class ValuedOptionsTest {
     @Test
     void a_known_valued_long_option_without_a_value_is_a_usage_error() {
         UsageException e = assertThrows(UsageException.class,
-                () -> ArgParser.parse(List.of("2", "--uid"), false, MultiLeaf.NODE_VALUED));
+                () -> ArgParser.parse(List.of("2", "--uid"), false, MultiLeaf::nodeOptionTakesValue));
         assertTrue(e.getMessage().contains("--uid"), e.getMessage());
     }
 
     @Test
     void an_unknown_long_option_stays_a_flag() {
-        ParsedArgs parsed = ArgParser.parse(List.of("--verbose-jobs", "w1"), false, MultiLeaf.NODE_VALUED);
+        ParsedArgs parsed = ArgParser.parse(List.of("--verbose-jobs", "w1"), false, MultiLeaf::nodeOptionTakesValue);
         assertEquals(List.of("w1"), parsed.positionals());
         assertTrue(parsed.options().get(0).isFlag());
-    }
-
-    @Command(name = "group", subcommands = {NamesCommand.class, ShowCommand.class, HelpSubcommand.class})
-    static final class Group {}
-
-    @Test
-    void the_fast_path_s_subcommands_are_the_group_s_leaves() {
-        assertEquals(Set.of("names", "show"), MultiLeaf.subcommands(Group.class).keySet());
-        assertEquals(NamesCommand.class, MultiLeaf.create("names").getClass());
     }
 
     /** An option of a type the lean parser has no conversion for. */

@@ -20,7 +20,7 @@ class NodeConflictsTest {
     private static final Host HOST = new Host("HOST", true, Map.of());
 
     private static List<NodeSpec> nodes(String line) {
-        ParsedArgs parsed = ArgParser.parse(List.of(line.split(" ")), false, Set.of());
+        ParsedArgs parsed = ArgParser.parse(List.of(line.split(" ")), false, Set.of()::contains);
         return NodeExpander.expand(parsed.positionals(), parsed, HOST, warning -> { });
     }
 

@@ -31,13 +31,13 @@ class NodeExpanderTest {
     }
 
     static List<NodeSpec> expand(Host host, String... tokens) {
-        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false, Set.of());
+        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false, Set.of()::contains);
         return NodeExpander.expand(parsed.positionals(), parsed, host, warning -> { });
     }
 
     /** The warnings expanding {@code tokens} gives. */
     static List<String> warnings(String... tokens) {
-        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false, Set.of());
+        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false, Set.of()::contains);
         List<String> warnings = new ArrayList<>();
         NodeExpander.expand(parsed.positionals(), parsed, ROOT, warnings::add);
         return warnings;

@@ -16,8 +16,8 @@ class RecordedNodesTest {
     private static final Host HOST = new Host("box", false, Map.of("HOME", "/home/u"));
 
     private static List<NodeSpec> expand(String args) {
-        return NodeExpander.expand(ArgParser.parse(List.of(args.split(" ")), false, Set.of()).positionals(),
-                ArgParser.parse(List.of(args.split(" ")), false, Set.of()), HOST, w -> { });
+        return NodeExpander.expand(ArgParser.parse(List.of(args.split(" ")), false, Set.of()::contains).positionals(),
+                ArgParser.parse(List.of(args.split(" ")), false, Set.of()::contains), HOST, w -> { });
     }
 
     private static NodeRecord record(NodeSpec node) {
