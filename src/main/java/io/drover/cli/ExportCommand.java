@@ -54,7 +54,9 @@ final class ExportCommand extends MultiLeaf {
     @Override
     Map<String, OwnOptions.Kind> ownOptions() {
         Map<String, OwnOptions.Kind> options = new HashMap<>();
-        OWN_VALUED.keySet().forEach(o -> options.put(o, OwnOptions.Kind.WORD));
+        for (String valued : OWN_VALUED.keySet()) {
+            options.put(valued, OwnOptions.Kind.WORD);
+        }
         options.put(BEAT, OwnOptions.Kind.FLAG);
         return options;
     }

@@ -59,16 +59,23 @@ abstract class MultiLeaf implements Callable<Integer> {
      * short command tens of milliseconds (picocli's jar opened, a proxy per annotation type).
      */
     static boolean nodeOptionTakesValue(String option) {
-        return NodeValued.OPTIONS.contains(option);
+        return nodeValued().contains(option);
     }
 
-    /** The options {@link #nodeOptionTakesValue} knows, read once, on first use. */
+    private static volatile Set<String> nodeValued;
+
+    /**
+     * The options {@link #nodeOptionTakesValue} knows, read on first use. Not a holder class's
+     * initializer: a failure to read them is an internal error {@link Main} reports, not an
+     * ExceptionInInitializerError. Two threads may both read them, to the same set.
+     */
     static Set<String> nodeValued() {
-        return NodeValued.OPTIONS;
-    }
-
-    private static final class NodeValued {
-        static final Set<String> OPTIONS = LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
+        Set<String> valued = nodeValued;
+        if (valued == null) {
+            valued = LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
+            nodeValued = valued;
+        }
+        return valued;
     }
 
     /** The subcommand's name, as {@code multi NAME}. */
