@@ -6,12 +6,14 @@ import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import picocli.CommandLine.Command;
 
-@Command(name = "dryrun",
+@Command(name = DryrunCommand.NAME,
         description = {"Print what 'start' would execute, per node, and run nothing."},
         footer = {"drover multi dryrun 3 -c 2"})
 @Manual.Exits({"OK", "USAGE"})
 @Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class DryrunCommand extends MultiLeaf {
+    static final String NAME = "dryrun";
+
     @Override
     int run(ParsedArgs parsed, Output output) {
         var nodes = nodes(parsed, 0);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
-@Command(name = "expand",
+@Command(name = ExpandCommand.NAME,
         customSynopsis = "drover multi expand TEMPLATE NODES [OPTIONS...]",
         description = {"Print TEMPLATE expanded for each node, as the node's main process sees it"
             + " (%%i is 0, %%I is empty, %%%% is %%). Touches nothing."},
@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"OK", "USAGE"})
 @Manual.Environment({"JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class ExpandCommand extends MultiLeaf {
+    static final String NAME = "expand";
+
     @Override
     int run(ParsedArgs parsed, Output output) {
         String template = firstPositional(parsed, "TEMPLATE (drover multi expand TEMPLATE NODES)");

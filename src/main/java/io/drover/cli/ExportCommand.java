@@ -15,12 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
-@Command(name = "export",
+@Command(name = ExportCommand.NAME,
         customSynopsis = "drover multi export systemd|kubernetes|supervisord NODES [OPTIONS...] [--beat]"
                 + " [-- WORKER-ARGS...]",
         description = {"Write the files another supervisor runs the nodes with, each node with exactly the command"
@@ -40,47 +41,25 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"OK", "USAGE", "CANT_CREATE"})
 @Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class ExportCommand extends MultiLeaf {
+    static final String NAME = "export";
+
     static final List<String> ENGINES = List.of("systemd", "kubernetes", "supervisord");
     /** export's own valued options, by engine ("" for all). */
     static final Map<String, String> OWN_VALUED = Map.of("--out", "systemd", "--schedule", "", "--image", "kubernetes",
             "--namespace", "kubernetes", "--max-memory", "kubernetes");
     static final String DEFAULT_OUT = "drover-systemd";
 
-    private final Map<String, String> own = new LinkedHashMap<>();
-    private boolean beat;
+    static final String BEAT = "--beat";
 
     /** export's own options, taken out before the multi grammar reads the rest (which goes to the nodes). */
     @Override
-    List<String> ownOptions(List<String> tokens) {
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            String t = tokens.get(i);
-            if (t.equals("--")) {
-                rest.addAll(tokens.subList(i, tokens.size()));
-                break;
-            }
-            if (t.equals("--beat")) {
-                beat = true;
-            } else if (OWN_VALUED.containsKey(t)) {
-                if (i + 1 >= tokens.size() || tokens.get(i + 1).startsWith("-")) {
-                    throw new UsageException(t + " needs a value (" + t + "=VALUE)");
-                }
-                set(t, tokens.get(++i));
-            } else if (t.indexOf('=') > 0 && OWN_VALUED.containsKey(t.substring(0, t.indexOf('=')))) {
-                int eq = t.indexOf('=');
-                set(t.substring(0, eq), t.substring(eq + 1));
-            } else {
-                rest.add(t);
-            }
+    Map<String, OwnOptions.Kind> ownOptions() {
+        Map<String, OwnOptions.Kind> options = new HashMap<>();
+        for (String valued : OWN_VALUED.keySet()) {
+            options.put(valued, OwnOptions.Kind.WORD);
         }
-        return rest;
-    }
-
-    private void set(String option, String value) {
-        if (value.isEmpty()) {
-            throw new UsageException(option + " needs a value, got an empty one");
-        }
-        own.put(option, value);
+        options.put(BEAT, OwnOptions.Kind.FLAG);
+        return options;
     }
 
     @Override
@@ -89,8 +68,8 @@ final class ExportCommand extends MultiLeaf {
         if (!ENGINES.contains(engine)) {
             throw new UsageException("unknown export engine '" + engine + "': choose " + String.join(", ", ENGINES));
         }
-        for (String option : own.keySet()) {
-            String only = OWN_VALUED.get(option);
+        for (String option : own.given()) {
+            String only = OWN_VALUED.getOrDefault(option, "");
             if (!only.isEmpty() && !only.equals(engine)) {
                 throw new UsageException(option + " is for the " + only + " export, not " + engine
                         + (option.equals("--out") ? " (which writes to stdout)" : ""));
@@ -99,7 +78,8 @@ final class ExportCommand extends MultiLeaf {
         if (parsed.options().stream().anyMatch(o -> o.name().equals("--detach"))) {
             throw new UsageException("--detach: an exported node runs in the foreground, its supervisor is its parent");
         }
-        String schedule = own.get("--schedule");
+        String schedule = own.value("--schedule");
+        boolean beat = own.has(BEAT);
         if (schedule != null && !beat) {
             throw new UsageException("--schedule is beat's: give --beat too");
         }
@@ -109,9 +89,9 @@ final class ExportCommand extends MultiLeaf {
                 throw new UsageException("--schedule: in Kubernetes beat's schedule is " + KubernetesExport.SCHEDULE
                         + ", on its own volume");
             }
-            String yaml = KubernetesExport.yaml(nodes(parsed, 1), own.get("--image"), own.get("--namespace"),
+            String yaml = KubernetesExport.yaml(nodes(parsed, 1), own.value("--image"), own.value("--namespace"),
                     timeout == null ? (int) LifecycleLeaf.DEFAULT_STOP_TIMEOUT.toSeconds() : timeout,
-                    own.get("--max-memory"),
+                    own.value("--max-memory"),
                     beat ? BeatExport.args(parsed.options(), host(), KubernetesExport.SCHEDULE, false) : null);
             if (output.json) {
                 output.json(Map.of("kubernetes.yaml", yaml));
@@ -133,7 +113,7 @@ final class ExportCommand extends MultiLeaf {
             return 0;
         }
         Map<String, String> files = SystemdExport.files(nodes, timeout, beatArgv);
-        String dir = own.getOrDefault("--out", DEFAULT_OUT);
+        String dir = own.has("--out") ? own.value("--out") : DEFAULT_OUT;
         List<String> written = write(Path.of(dir), files);
         List<String> commands = SystemdExport.installCommands(dir);
         if (output.json) {

@@ -6,7 +6,7 @@ import io.drover.multi.ParsedArgs;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "forget",
+@Command(name = ForgetCommand.NAME,
         description = {"Remove the node registry's records of nodes that are not running, so restart, status --all and"
                 + " logs --all no longer know them. A running node is refused (exit 1 for it); a record that is not"
                 + " trusted can be forgotten. --all: every record."},
@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "CANT_CREATE"})
 @Manual.Environment({"DROVER_STATE_DIR", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class ForgetCommand extends LifecycleLeaf {
+    static final String NAME = "forget";
+
     @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
         return cluster.forget(nodes);

@@ -8,13 +8,15 @@ import io.drover.multi.ParsedArgs;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "get",
+@Command(name = GetCommand.NAME,
         customSynopsis = "drover multi get NODENAME NODES [OPTIONS...]",
         description = {"Print the command line of one node (by nodename or name). Exit 1 if there is no such node."},
         footer = {"drover multi get drover2 3 -c 3"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
 @Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class GetCommand extends MultiLeaf {
+    static final String NAME = "get";
+
     @Override
     int run(ParsedArgs parsed, Output output) {
         String wanted = firstPositional(parsed, "NODENAME (drover multi get NODENAME NODES)");

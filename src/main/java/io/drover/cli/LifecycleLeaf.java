@@ -46,8 +46,8 @@ abstract class LifecycleLeaf extends MultiLeaf {
     }
 
     @Override
-    java.util.Set<String> ownFlags() {
-        return acceptsAll() ? java.util.Set.of(ALL) : java.util.Set.of();
+    java.util.Map<String, OwnOptions.Kind> ownOptions() {
+        return acceptsAll() ? java.util.Map.of(ALL, OwnOptions.Kind.FLAG) : java.util.Map.of();
     }
 
     /** The exit code of {@code --all} when the registry holds no node. */

@@ -12,10 +12,10 @@ import io.drover.registry.NodeRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import picocli.CommandLine.Command;
 
-@Command(name = "logs",
+@Command(name = LogsCommand.NAME,
         description = {"Print the last lines (-n LINES, default 10) of each node's logfile, every %%I file of a pool too,"
                 + " each line prefixed by its node (coloured on a terminal); -f/--follow prints the lines written after,"
                 + " across a rotation by copytruncate or by renaming, until interrupted. A node's logfile is its"
@@ -28,16 +28,14 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
 @Manual.Environment({"DROVER_STATE_DIR", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class LogsCommand extends MultiLeaf {
+    static final String NAME = "logs";
+
     static final int DEFAULT_LINES = 10;
 
     @Override
-    Set<String> ownFlags() {
-        return Set.of(LifecycleLeaf.ALL, "-f", "--follow");
-    }
-
-    @Override
-    Set<String> ownValued() {
-        return Set.of("-n", "--lines");
+    Map<String, OwnOptions.Kind> ownOptions() {
+        return Map.of(LifecycleLeaf.ALL, OwnOptions.Kind.FLAG, "-f", OwnOptions.Kind.FLAG, "--follow", OwnOptions.Kind.FLAG,
+                "-n", OwnOptions.Kind.VALUE, "--lines", OwnOptions.Kind.VALUE);
     }
 
     @Override

@@ -76,27 +76,16 @@ public final class Main {
         return result.toArray(String[]::new);
     }
 
-    /** multi's subcommands, for the fast path; a test keeps this equal to MultiCommand's list. */
-    static final Map<String, Supplier<MultiLeaf>> MULTI_LEAVES = Map.ofEntries(
-            Map.entry("start", StartCommand::new), Map.entry("stop", StopCommand::new),
-            Map.entry("stopwait", StopwaitCommand::new), Map.entry("restart", RestartCommand::new),
-            Map.entry("supervise", SuperviseCommand::new),
-            Map.entry("kill", KillCommand::new), Map.entry("status", StatusCommand::new),
-            Map.entry("show", ShowCommand::new), Map.entry("names", NamesCommand::new),
-            Map.entry("expand", ExpandCommand::new), Map.entry("get", GetCommand::new),
-            Map.entry("dryrun", DryrunCommand::new), Map.entry("forget", ForgetCommand::new),
-            Map.entry("logs", LogsCommand::new), Map.entry("export", ExportCommand::new));
-
     /**
      * Runs {@code multi SUBCOMMAND ARGS} straight through its grammar when no help is asked
      * for; null to go through picocli (help, unknown subcommands, other commands).
      */
     private static Integer multiWithoutPicocli(String[] args, PrintWriter out, PrintWriter err) {
-        if (args.length < 2 || !args[0].equals("multi") || !MULTI_LEAVES.containsKey(args[1])) {
+        if (args.length < 2 || !args[0].equals("multi") || !MultiCommand.SUBCOMMANDS.containsKey(args[1])) {
             return null;
         }
         List<String> rest = Arrays.asList(args).subList(2, args.length);
-        MultiLeaf leaf = MULTI_LEAVES.get(args[1]).get();
+        MultiLeaf leaf = MultiCommand.SUBCOMMANDS.get(args[1]).get();
         try {
             ParsedArgs parsed = leaf.parse(rest);
             if (parsed.has(Reserved.HELP)) {
@@ -145,11 +134,13 @@ public final class Main {
         }
         NodeCommand command = NODE_COMMANDS.get(args[0]).get();
         List<String> rest = List.copyOf(Arrays.asList(args).subList(1, args.length));
-        if (!LeanParser.fill(command, rest)) {
-            return null;
-        }
-        command.useRawArgs(rest);
         try {
+            // false for what picocli must parse (help, odd forms); a failure inside is a bug,
+            // reported below as an internal error
+            if (!LeanParser.fill(command, rest)) {
+                return null;
+            }
+            command.useRawArgs(rest);
             return command.call();
         } catch (RuntimeException e) {
             return failure(e, null, err, verbose(rest), false);
@@ -168,9 +159,10 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new DroverCommand());
+        CommandLine multi = cmd.getSubcommands().get("multi");
+        MultiCommand.addSubcommands(multi);
         cmd.setExpandAtFiles(false);
         HelpPage.install(cmd);
-        CommandLine multi = cmd.getSubcommands().get("multi");
         // multi's subcommands read their arguments with celery multi's grammar (ArgParser), so
         // picocli hands them over untouched: unknown options and "--" included.
         for (CommandLine leaf : multi.getSubcommands().values()) {

@@ -1,5 +1,10 @@
 package io.drover.cli;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -26,12 +31,6 @@ import picocli.CommandLine.Spec;
                 + " --prefix=P (named nodes only), --suffix=S (\"\" for none), --hostname=H or -n H."
                 + " --append=WORDS ends every worker's command line. Output switches, anywhere before --:"
                 + " --quiet/-q, --verbose, --no-color, --nosplash, --json."},
-        subcommands = {
-            StartCommand.class, StopCommand.class, StopwaitCommand.class, RestartCommand.class, SuperviseCommand.class,
-            KillCommand.class, StatusCommand.class, ShowCommand.class, NamesCommand.class,
-            ExpandCommand.class, GetCommand.class, DryrunCommand.class, ForgetCommand.class, LogsCommand.class,
-            ExportCommand.class,
-            HelpSubcommand.class},
         footer = {
             "# three nodes, drover1@HOST..drover3@HOST, each with 3 threads",
             "drover multi start 3 -c 3",
@@ -66,6 +65,38 @@ import picocli.CommandLine.Spec;
 @Manual.Environment({"JAVA_HOME", "DROVER_JAVA_OPTS", "DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "XDG_STATE_HOME",
     "NO_COLOR", "COLUMNS"})
 final class MultiCommand implements Runnable {
+    /**
+     * multi's subcommands in the order its help lists them, then {@code help}: the one list, which
+     * picocli's tree ({@link Main#commandLine}) and the fast path that skips picocli both read.
+     * It is no {@code @Command(subcommands = ...)}: the fast path would have to read that
+     * annotation, which costs {@code multi names} about a third of its start-up (picocli's jar
+     * opened, a proxy class made per annotation type).
+     */
+    static final Map<String, Supplier<MultiLeaf>> SUBCOMMANDS = subcommands(
+            Map.entry(StartCommand.NAME, StartCommand::new), Map.entry(StopCommand.NAME, StopCommand::new),
+            Map.entry(StopwaitCommand.NAME, StopwaitCommand::new), Map.entry(RestartCommand.NAME, RestartCommand::new),
+            Map.entry(SuperviseCommand.NAME, SuperviseCommand::new), Map.entry(KillCommand.NAME, KillCommand::new),
+            Map.entry(StatusCommand.NAME, StatusCommand::new), Map.entry(ShowCommand.NAME, ShowCommand::new),
+            Map.entry(NamesCommand.NAME, NamesCommand::new), Map.entry(ExpandCommand.NAME, ExpandCommand::new),
+            Map.entry(GetCommand.NAME, GetCommand::new), Map.entry(DryrunCommand.NAME, DryrunCommand::new),
+            Map.entry(ForgetCommand.NAME, ForgetCommand::new), Map.entry(LogsCommand.NAME, LogsCommand::new),
+            Map.entry(ExportCommand.NAME, ExportCommand::new));
+
+    @SafeVarargs
+    private static Map<String, Supplier<MultiLeaf>> subcommands(Map.Entry<String, Supplier<MultiLeaf>>... leaves) {
+        Map<String, Supplier<MultiLeaf>> ordered = new LinkedHashMap<>();
+        for (Map.Entry<String, Supplier<MultiLeaf>> leaf : leaves) {
+            ordered.put(leaf.getKey(), leaf.getValue());
+        }
+        return Collections.unmodifiableMap(ordered);
+    }
+
+    /** Adds the subcommands to {@code multi}, the picocli command of this group. */
+    static void addSubcommands(CommandLine multi) {
+        SUBCOMMANDS.values().forEach(leaf -> multi.addSubcommand(leaf.get()));
+        multi.addSubcommand(new HelpSubcommand());
+    }
+
     @Spec
     CommandSpec spec;
 

@@ -9,7 +9,10 @@ import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -32,43 +35,52 @@ abstract class MultiLeaf implements Callable<Integer> {
 
     /**
      * Reads the tokens after the subcommand with multi's grammar. A subcommand with options of
-     * its own ({@code --all}, {@code --watch}, {@code -n LINES}) takes them out first, so they
-     * never reach the grammar or a worker; {@link #ownOptions} may take out more first.
+     * its own ({@code --all}, {@code --watch}, {@code -n LINES}, {@code --out DIR}) takes them
+     * out first, so they never reach the grammar or a worker.
      */
     ParsedArgs parse(List<String> tokens) {
-        own = new OwnOptions(ownOptions(tokens), ownFlags(), ownOptional(), ownValued());
-        return ArgParser.parse(own.rest(), acceptsSignal());
+        own = new OwnOptions(tokens, ownOptions());
+        return ArgParser.parse(own.rest(), acceptsSignal(), MultiLeaf::nodeOptionTakesValue);
     }
 
     /** This subcommand's own options, read by {@link #parse}. */
-    OwnOptions own = new OwnOptions(List.of(), java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+    OwnOptions own = new OwnOptions(List.of(), Map.of());
 
-    /** This subcommand's own flags ({@code --all}). */
-    java.util.Set<String> ownFlags() {
-        return java.util.Set.of();
+    /** This subcommand's own options, by every name they go by, and how each takes a value; none by default. */
+    Map<String, OwnOptions.Kind> ownOptions() {
+        return Map.of();
     }
 
-    /** This subcommand's own options with an optional {@code =VALUE} ({@code --watch}). */
-    java.util.Set<String> ownOptional() {
-        return java.util.Set.of();
+    /**
+     * Whether {@code option} is a long option of the nodes' commands ({@code worker},
+     * {@code beat}) that takes a value, which the grammar then gives the next token
+     * ({@code --uid nobody}). Read from their annotations when the grammar first asks: most
+     * command lines never make it ask ({@code --name=value} does not), and reading them costs a
+     * short command tens of milliseconds (picocli's jar opened, a proxy per annotation type).
+     */
+    static boolean nodeOptionTakesValue(String option) {
+        return nodeValued().contains(option);
     }
 
-    /** This subcommand's own options with a value ({@code -n LINES}). */
-    java.util.Set<String> ownValued() {
-        return java.util.Set.of();
+    private static volatile Set<String> nodeValued;
+
+    /**
+     * The options {@link #nodeOptionTakesValue} knows, read on first use. Not a holder class's
+     * initializer: a failure to read them is an internal error {@link Main} reports, not an
+     * ExceptionInInitializerError. Two threads may both read them, to the same set.
+     */
+    static Set<String> nodeValued() {
+        Set<String> valued = nodeValued;
+        if (valued == null) {
+            valued = LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
+            nodeValued = valued;
+        }
+        return valued;
     }
 
     /** The subcommand's name, as {@code multi NAME}. */
     final String name() {
-        return getClass().getAnnotation(picocli.CommandLine.Command.class).name();
-    }
-
-    /**
-     * Takes out options of the subcommand's own that the sets above cannot describe
-     * ({@code export}'s) and returns the tokens left; none by default.
-     */
-    List<String> ownOptions(List<String> tokens) {
-        return tokens;
+        return getClass().getAnnotation(Command.class).name();
     }
 
     /** The host to expand nodes for; tests override it through the environment of the process. */

@@ -5,12 +5,14 @@ import io.drover.multi.ParsedArgs;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "names",
+@Command(name = NamesCommand.NAME,
         description = {"Print the nodenames, one per line. Touches nothing."},
         footer = {"drover multi names 3 --range-prefix=worker"})
 @Manual.Exits({"OK", "USAGE"})
 @Manual.Environment({"JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class NamesCommand extends MultiLeaf {
+    static final String NAME = "names";
+
     @Override
     int run(ParsedArgs parsed, Output output) {
         List<String> names = nodes(parsed, 0).stream().map(n -> n.nodename().full()).toList();

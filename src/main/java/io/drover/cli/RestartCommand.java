@@ -6,7 +6,7 @@ import io.drover.multi.ParsedArgs;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "restart",
+@Command(name = RestartCommand.NAME,
         description = {"Stop each running node (default TERM), start it again as soon as it is down, and start the nodes that were not running. Given no worker options, a node restarts with the command line drover recorded when it last started it, even a node that died;"
                 + " options given replace the record, and the recorded options left out are named (drover1@HOST: -Q a,b dropped)."
                 + " Running nodes are restarted too. --all: every node of the node registry, with its recorded command line.",
@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "UNAVAILABLE", "CANT_CREATE", "TEMPFAIL", "NO_PERMISSION"})
 @Manual.Environment({"DROVER_FORCE_ROOT", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class RestartCommand extends LifecycleLeaf {
+    static final String NAME = "restart";
+
     @Override
     boolean acceptsSignal() {
         return true;

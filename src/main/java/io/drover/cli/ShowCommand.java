@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
-@Command(name = "show",
+@Command(name = ShowCommand.NAME,
         description = {"Print, per node, the exact command line 'start' executes. Touches nothing."},
         footer = {"drover multi show 3 -c 3", "drover multi show 2 --json"})
 @Manual.Exits({"OK", "USAGE"})
 @Manual.Environment({"XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class ShowCommand extends MultiLeaf {
+    static final String NAME = "show";
+
 
     /** The node's JVM command line, as start spawns it. */
     static List<String> commandLine(NodeSpec node) {

@@ -6,7 +6,7 @@ import io.drover.multi.ParsedArgs;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "start",
+@Command(name = StartCommand.NAME,
         description = {"Start the nodes that are not running, in parallel; OK only for a node that reported ready.",
             "A node already running counts as started. Missing pidfile and logfile directories are created."
                 + " Exit 1 if a node failed, or the failures' own code when every one failed for the same reason.",
@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "UNAVAILABLE", "CANT_CREATE", "TEMPFAIL", "NO_PERMISSION"})
 @Manual.Environment({"DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StartCommand extends LifecycleLeaf {
+    static final String NAME = "start";
+
     @Override
     boolean acceptsAll() {
         return false;

@@ -6,11 +6,12 @@ import io.drover.multi.Cluster;
 import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import picocli.CommandLine.Command;
 
-@Command(name = "status",
+@Command(name = StatusCommand.NAME,
         description = {"Print, per node: nodename, state (running, starting, dead: pidfile left, stale: the pid is another"
                 + " process, stopped), pid, uptime, RSS, CPU %% (over its life, as ps), restarts and last exit (from the"
                 + " node registry), health (what a node's --health-port answers: ready, not ready, stalled, no answer)"
@@ -23,12 +24,16 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"STATUS_RUNNING", "STATUS_DEAD_PIDFILE", "STATUS_NOT_RUNNING", "USAGE"})
 @Manual.Environment({"DROVER_STATE_DIR", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StatusCommand extends LifecycleLeaf {
+    static final String NAME = "status";
+
     static final String WATCH = "--watch";
     private static final double DEFAULT_WATCH_SECONDS = 2;
 
     @Override
-    Set<String> ownOptional() {
-        return Set.of(WATCH);
+    Map<String, OwnOptions.Kind> ownOptions() {
+        Map<String, OwnOptions.Kind> own = new HashMap<>(super.ownOptions());
+        own.put(WATCH, OwnOptions.Kind.OPTIONAL_VALUE);
+        return own;
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.drover.multi.ParsedArgs;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "stop",
+@Command(name = StopCommand.NAME,
         description = {"Send a signal (default TERM: warm shutdown) to every running node, and return.",
             "-TERM, -INT (cold shutdown), -HUP (restart in place), -KILL, -9, -SIGKILL... choose the signal."
                 + " Exit 1 if a signal could not be delivered. --all: every node of the node registry."},
@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
 @Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StopCommand extends LifecycleLeaf {
+    static final String NAME = "stop";
+
     @Override
     boolean acceptsSignal() {
         return true;

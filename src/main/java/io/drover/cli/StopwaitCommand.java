@@ -6,13 +6,15 @@ import io.drover.multi.ParsedArgs;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "stopwait",
+@Command(name = StopwaitCommand.NAME,
         description = {"Send a signal (default TERM), then wait until every node has exited (--timeout SECONDS, default 90; 0 waits forever).",
             "Exit 1, naming the nodes still alive, when the timeout ran out. --all: every node of the node registry."},
         footer = {"drover multi stopwait 3", "drover multi stopwait 3 --timeout 10", "drover multi stopwait --all"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE"})
 @Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StopwaitCommand extends LifecycleLeaf {
+    static final String NAME = "stopwait";
+
     @Override
     boolean acceptsSignal() {
         return true;

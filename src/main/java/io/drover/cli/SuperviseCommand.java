@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 
-@Command(name = "supervise",
+@Command(name = SuperviseCommand.NAME,
         description = {"Start the nodes in parallel (adopting the ones already running under their pidfiles) and keep them"
                 + " running, in the foreground: a node that exits unasked starts again after a backoff (--backoff=1 s,"
                 + " doubling to --backoff-max=60, with jitter, from the first again once it ran --backoff-reset=60 s);"
@@ -35,6 +35,8 @@ import picocli.CommandLine.Command;
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "CANT_CREATE", "NO_PERMISSION"})
 @Manual.Environment({"NOTIFY_SOCKET", "WATCHDOG_USEC", "DROVER_FORCE_ROOT", "XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class SuperviseCommand extends MultiLeaf {
+    static final String NAME = "supervise";
+
 
     @Override
     int run(ParsedArgs parsed, Output output) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * celery multi's argument grammar (docs/design.md, "The multi grammar"), as a pure function
@@ -17,8 +18,9 @@ import java.util.Set;
  * <ul>
  * <li>{@code --} ends parsing; it and what follows go to every worker;
  * <li>{@code --name=value} is a long option, {@code --name} alone a flag: a long option never
- *     takes the next token, except the ones drover's commands define with a value
- *     ({@link #VALUED}: {@code --uid nobody} means what it says);
+ *     takes the next token, except the ones drover's commands define with a value (multi's own,
+ *     {@link #OWN_VALUED}, and the nodes', which the caller reads from the worker's and beat's
+ *     declarations: {@code --uid nobody} means what it says);
  * <li>{@code -x value} takes the next token unless it starts with {@code -};
  * <li>{@code -x:NS value} and {@code --name:NS=value} are namespaced;
  * <li>a lone {@code -} is a usage error: it is neither an option nor a name (celery multi dies
@@ -39,22 +41,26 @@ public final class ArgParser {
     /** multi's own flags (restart's {@code --rolling}); not passed to workers either. */
     static final Set<String> MULTI_FLAGS = Set.of("--rolling");
 
-    /**
-     * The long options of multi and of drover's worker and beat that always take a value: written
-     * without {@code =}, they take the next token. A test keeps this list equal to the commands'.
-     */
-    public static final Set<String> VALUED = Set.of(
-            "--timeout", "--start-timeout", "--batch", "--backoff", "--backoff-max", "--backoff-reset",
-            "--max-restarts", "--within", "--max-memory", "--memory-interval", "--heartbeat", "--range-prefix", "--prefix", "--suffix", "--append",
-            "--app", "--hostname", "--concurrency", "--pool", "--loglevel", "--logfile", "--pidfile",
-            "--queues", "--workdir", "--umask", "--classpath", "--jvm-opts", "--executable", "--uid", "--gid",
-            "--health-port", "--health-timeout");
+    /** multi's naming options with a value (docs/cli.md, "Naming options"): read by the expander. */
+    static final Set<String> NAMING_VALUED = Set.of("--range-prefix", "--prefix", "--suffix", "--hostname", "--append");
+
+    /** multi's own long options that take a value: its naming options and those not passed to workers. */
+    public static final Set<String> OWN_VALUED = union(MULTI_VALUED, NAMING_VALUED);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /**
      * @param acceptsSignal whether a token such as {@code -TERM}, {@code -9} is a signal (stop,
      *     stopwait, restart) rather than an option
+     * @param nodeValued whether a long option of the nodes' commands takes a value: written
+     *     without {@code =}, it takes the next token as {@link #OWN_VALUED} do; asked only about a
+     *     long option without {@code =} that is not multi's own
      */
-    public static ParsedArgs parse(List<String> tokens, boolean acceptsSignal) {
+    public static ParsedArgs parse(List<String> tokens, boolean acceptsSignal, Predicate<String> nodeValued) {
         List<String> positionals = new ArrayList<>();
         List<MultiOption> options = new ArrayList<>();
         List<String> passthrough = new ArrayList<>();
@@ -88,7 +94,7 @@ public final class ArgParser {
                 String head = eq < 0 ? token : token.substring(0, eq);
                 String value = eq < 0 ? null : token.substring(eq + 1);
                 String bare = head.contains(":") ? head.substring(0, head.indexOf(':')) : head;
-                if (value == null && VALUED.contains(bare)) {
+                if (value == null && (OWN_VALUED.contains(bare) || nodeValued.test(bare))) {
                     // An option drover knows takes a value reads the next token, as an operator
                     // expects of "--uid nobody"; unknown long options stay flags (celery's rule).
                     if (i + 1 >= tokens.size() || tokens.get(i + 1).startsWith("-")) {

@@ -71,8 +71,8 @@ class CompletionScriptTest {
         assertEquals(List.of(), notSwitches, "not output switches of multi");
         assertEquals(5, Reserved.values().length - 1, "a new output switch: add it to _drover_multi_switches");
         Set<String> naming = list("_drover_multi_naming");
-        assertTrue(ArgParser.VALUED.containsAll(naming), naming::toString);
-        Set<String> valued = new TreeSet<>(ArgParser.VALUED);
+        assertTrue(ArgParser.OWN_VALUED.containsAll(naming), naming::toString);
+        Set<String> valued = new TreeSet<>(ArgParser.OWN_VALUED);
         valued.removeAll(optionNames(new WorkerCommand()));
         valued.removeAll(naming);
         assertEquals(Set.of("--timeout", "--batch", "--backoff", "--backoff-max", "--backoff-reset", "--max-restarts",

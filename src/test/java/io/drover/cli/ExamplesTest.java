@@ -146,17 +146,19 @@ class ExamplesTest {
             if (!args.get(0).equals("systemd")) {
                 assertOk(example, run(prepend(List.of("multi", sub), args)));
             }
-            args = new ArrayList<>(new ExportCommand().ownOptions(args));
+            ExportCommand export = new ExportCommand();
+            export.parse(args);
+            args = new ArrayList<>(export.own.rest());
             args.remove(0);
         } else if (COMPUTE.contains(sub)) {
             assertOk(example, run(prepend(List.of("multi", sub), args)));
         } else {
-            assertTrue(Main.MULTI_LEAVES.containsKey(sub), example + ": no subcommand " + sub);
+            assertTrue(MultiCommand.SUBCOMMANDS.containsKey(sub), example + ": no subcommand " + sub);
             if (TAKE_A_SIGNAL.contains(sub)) {
                 args.removeIf(a -> a.matches("-([0-9]+|(SIG)?[A-Z]+[0-9]*)"));
             }
             // the subcommand's own options (--all, --watch, logs' -n and -f) are not the nodes'
-            MultiLeaf leaf = Main.MULTI_LEAVES.get(sub).get();
+            MultiLeaf leaf = MultiCommand.SUBCOMMANDS.get(sub).get();
             io.drover.multi.ParsedArgs own = leaf.parse(args);
             if (leaf.own.has(LifecycleLeaf.ALL)) {
                 // the nodes come from the node registry: nothing else may be given

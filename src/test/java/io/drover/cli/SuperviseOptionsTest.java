@@ -32,7 +32,7 @@ class SuperviseOptionsTest {
     @Test
     void supervise_s_and_restart_s_options_are_multi_s_own_and_never_reach_a_worker() {
         ParsedArgs parsed = ArgParser.parse(List.of("3", "--rolling", "--batch", "2", "--max-restarts=5", "--within", "60",
-                "--max-memory=1G", "--heartbeat", "5", "-c", "2"), true);
+                "--max-memory=1G", "--heartbeat", "5", "-c", "2"), true, MultiLeaf::nodeOptionTakesValue);
         assertEquals(List.of("3"), parsed.positionals());
         assertEquals("true", parsed.multiOptions().get("--rolling"));
         assertEquals("2", parsed.multiOptions().get("--batch"));
@@ -45,7 +45,7 @@ class SuperviseOptionsTest {
 
     @Test
     void a_count_that_is_not_one_is_a_usage_error_naming_the_option() {
-        ParsedArgs parsed = ArgParser.parse(List.of("3", "--max-restarts=-1"), false);
+        ParsedArgs parsed = ArgParser.parse(List.of("3", "--max-restarts=-1"), false, MultiLeaf::nodeOptionTakesValue);
         UsageException e = assertThrows(UsageException.class, () -> SuperviseCommand.count(parsed, "--max-restarts", 0));
         assertEquals("--max-restarts -1 is not a count (0 or more)", e.getMessage());
     }

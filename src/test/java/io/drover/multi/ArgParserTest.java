@@ -23,11 +23,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ArgParserTest {
 
     private static ParsedArgs parse(String... tokens) {
-        return ArgParser.parse(List.of(tokens), false);
+        return ArgParser.parse(List.of(tokens), false, Set.of()::contains);
     }
 
     private static ParsedArgs parseWithSignal(String... tokens) {
-        return ArgParser.parse(List.of(tokens), true);
+        return ArgParser.parse(List.of(tokens), true, Set.of()::contains);
     }
 
     private static MultiOption opt(String name, String namespace, String value, String written) {
@@ -99,7 +99,7 @@ class ArgParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("loneDashes")
     void a_lone_dash_before_double_dash_is_a_usage_error(List<String> tokens) {
-        UsageException e = assertThrows(UsageException.class, () -> ArgParser.parse(tokens, false));
+        UsageException e = assertThrows(UsageException.class, () -> ArgParser.parse(tokens, false, Set.of()::contains));
         assertTrue(e.getMessage().contains("'-'"), e.getMessage());
     }
 
@@ -138,7 +138,7 @@ class ArgParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("namespaced")
     void namespaced_option_splits_name_namespace_and_value(List<String> tokens, MultiOption expected) {
-        assertEquals(List.of(expected), ArgParser.parse(tokens, false).options());
+        assertEquals(List.of(expected), ArgParser.parse(tokens, false, Set.of()::contains).options());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -297,7 +297,7 @@ class ArgParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("timeouts")
     void timeout_goes_to_multi_options_not_to_workers(List<String> tokens, Map<String, String> expected) {
-        ParsedArgs p = ArgParser.parse(tokens, true);
+        ParsedArgs p = ArgParser.parse(tokens, true, Set.of()::contains);
         assertEquals(expected, p.multiOptions());
         assertEquals(List.of(), p.options());
         assertEquals(List.of("3"), p.positionals());
@@ -330,7 +330,7 @@ class ArgParserTest {
     @Test
     void the_input_list_is_not_modified() {
         List<String> tokens = Arrays.asList("3", "-c", "3", "--", "x");
-        ArgParser.parse(tokens, false);
+        ArgParser.parse(tokens, false, Set.of()::contains);
         assertEquals(List.of("3", "-c", "3", "--", "x"), tokens);
     }
 }

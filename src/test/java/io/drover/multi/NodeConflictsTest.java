@@ -9,6 +9,7 @@ import io.drover.core.Host;
 import io.drover.core.UsageException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,7 +20,7 @@ class NodeConflictsTest {
     private static final Host HOST = new Host("HOST", true, Map.of());
 
     private static List<NodeSpec> nodes(String line) {
-        ParsedArgs parsed = ArgParser.parse(List.of(line.split(" ")), false);
+        ParsedArgs parsed = ArgParser.parse(List.of(line.split(" ")), false, Set.of()::contains);
         return NodeExpander.expand(parsed.positionals(), parsed, HOST, warning -> { });
     }
 

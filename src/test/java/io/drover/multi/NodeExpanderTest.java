@@ -11,6 +11,7 @@ import io.drover.core.UsageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -30,13 +31,13 @@ class NodeExpanderTest {
     }
 
     static List<NodeSpec> expand(Host host, String... tokens) {
-        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false);
+        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false, Set.of()::contains);
         return NodeExpander.expand(parsed.positionals(), parsed, host, warning -> { });
     }
 
     /** The warnings expanding {@code tokens} gives. */
     static List<String> warnings(String... tokens) {
-        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false);
+        ParsedArgs parsed = ArgParser.parse(List.of(tokens), false, Set.of()::contains);
         List<String> warnings = new ArrayList<>();
         NodeExpander.expand(parsed.positionals(), parsed, ROOT, warnings::add);
         return warnings;

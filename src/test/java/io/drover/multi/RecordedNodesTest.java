@@ -7,6 +7,7 @@ import io.drover.registry.NodeRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,8 +16,8 @@ class RecordedNodesTest {
     private static final Host HOST = new Host("box", false, Map.of("HOME", "/home/u"));
 
     private static List<NodeSpec> expand(String args) {
-        return NodeExpander.expand(ArgParser.parse(List.of(args.split(" ")), false).positionals(),
-                ArgParser.parse(List.of(args.split(" ")), false), HOST, w -> { });
+        return NodeExpander.expand(ArgParser.parse(List.of(args.split(" ")), false, Set.of()::contains).positionals(),
+                ArgParser.parse(List.of(args.split(" ")), false, Set.of()::contains), HOST, w -> { });
     }
 
     private static NodeRecord record(NodeSpec node) {
