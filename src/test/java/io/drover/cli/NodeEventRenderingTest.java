@@ -194,14 +194,14 @@ class NodeEventRenderingTest {
     private record Rendered(String out, String err) {}
 
     private static NodeSpec node() {
-        ParsedArgs parsed = ArgParser.parse(List.of("w1"), false);
+        ParsedArgs parsed = ArgParser.parse(List.of("w1"), false, name -> false);
         return NodeExpander.expand(parsed.positionals(), parsed, HOST, w -> { }).get(0);
     }
 
     private static Output output(StringWriter out, StringWriter err, String... flags) {
         List<String> args = new ArrayList<>(List.of(flags));
         args.add("--nosplash"); // the version it names is no rendering of an event
-        return new Output(new PrintWriter(out), new PrintWriter(err), ArgParser.parse(args, false));
+        return new Output(new PrintWriter(out), new PrintWriter(err), ArgParser.parse(args, false, name -> false));
     }
 
     private static Rendered terminal(NodeEvent event) {
