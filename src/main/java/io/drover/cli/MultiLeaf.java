@@ -54,9 +54,8 @@ abstract class MultiLeaf implements Callable<Integer> {
     /**
      * Whether {@code option} is a long option of the nodes' commands ({@code worker},
      * {@code beat}) that takes a value, which the grammar then gives the next token
-     * ({@code --uid nobody}). Read from their annotations when the grammar first asks: most
-     * command lines never make it ask ({@code --name=value} does not), and reading them costs a
-     * short command tens of milliseconds (picocli's jar opened, a proxy per annotation type).
+     * ({@code --uid nobody}). Read from their annotations ({@link NodeOptions}) when the grammar
+     * first asks: most command lines never make it ask ({@code --name=value} does not).
      */
     static boolean nodeOptionTakesValue(String option) {
         return nodeValued().contains(option);
@@ -72,7 +71,7 @@ abstract class MultiLeaf implements Callable<Integer> {
     static Set<String> nodeValued() {
         Set<String> valued = nodeValued;
         if (valued == null) {
-            valued = LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
+            valued = NodeOptions.valued();
             nodeValued = valued;
         }
         return valued;
