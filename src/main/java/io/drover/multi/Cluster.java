@@ -3,9 +3,13 @@ package io.drover.multi;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
+import io.drover.core.NodeProtocol;
+import io.drover.core.RootPolicy;
 import io.drover.core.Signals;
 import io.drover.core.Templates;
 import io.drover.core.Umask;
+import io.drover.launch.Detacher;
+import io.drover.launch.NodeIdentity;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.PidfileState;
@@ -14,20 +18,16 @@ import io.drover.posix.ProcessStats;
 import io.drover.posix.ProcessTable;
 import io.drover.registry.NodeRecord;
 import io.drover.registry.NodeRegistry;
-import io.drover.worker.Detacher;
-import io.drover.worker.NodeIdentity;
-import io.drover.worker.ReadyMark;
-import io.drover.worker.RootPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -197,7 +197,7 @@ public final class Cluster {
             String lastExit = record == null ? null : record.lastExit();
             if (state instanceof PidfileState.Running r) {
                 // alive but not yet ready (or its starter died before it was): "starting"
-                String running = ProcessTable.hasThread(r.pid(), ReadyMark.THREAD) ? "running" : "starting";
+                String running = ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD) ? "running" : "starting";
                 java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
                 java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
                 listener.node(node, new NodeEvent.Status(running, r.pid(), ProcessTable.uptime(r.pid()).orElse(null),

@@ -2,6 +2,7 @@ package io.drover.posix;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.NodeProtocol;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -91,7 +92,7 @@ final class JnrPosix implements Posix {
             spawn.dup(1, 2);
             // dup2 onto fd 3 clears close-on-exec for the copy only: the child gets the
             // handshake pipe, nothing else of ours.
-            spawn.dup(pipe[1], HANDSHAKE_FD);
+            spawn.dup(pipe[1], NodeProtocol.HANDSHAKE_FD);
             String cwd = null;
             int oldUmask = -1;
             boolean spawned = false;

@@ -1,12 +1,14 @@
-package io.drover.worker;
+package io.drover.launch;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.NodeProtocol;
 import io.drover.core.OsErrors;
 import io.drover.core.Signals;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
+import io.drover.posix.ServiceManager;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -112,15 +114,15 @@ public final class Detacher {
             return new Outcome.Failed(e.exitCode(), e.getMessage());
         }
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.remove("DROVER_FAKEFORK");
+        env.remove(NodeProtocol.FAKEFORK_ENV);
         // a detached node is not the service's main process: only its starter may notify
         env.remove(ServiceManager.SOCKET_ENV);
-        env.put(Handshake.ENV, Integer.toString(Posix.HANDSHAKE_FD));
+        env.put(NodeProtocol.HANDSHAKE_FD_ENV, Integer.toString(NodeProtocol.HANDSHAKE_FD));
         // the node keeps to the same deadline by itself, should we die before it is ready
-        env.put(Handshake.START_TIMEOUT_ENV, Long.toString(timeout.toMillis()));
-        env.remove(Handshake.HEARTBEAT_ENV);
+        env.put(NodeProtocol.START_TIMEOUT_ENV, Long.toString(timeout.toMillis()));
+        env.remove(NodeProtocol.HEARTBEAT_ENV);
         if (heartbeat != null) {
-            env.put(Handshake.HEARTBEAT_ENV, Long.toString(heartbeat.toMillis()));
+            env.put(NodeProtocol.HEARTBEAT_ENV, Long.toString(heartbeat.toMillis()));
         }
 
         Posix.Spawned spawned;
@@ -139,7 +141,7 @@ public final class Detacher {
         boolean keep = false;
         try {
             line = readLine(posix, spawned.handshakeFd());
-            keep = heartbeat != null && line != null && line.startsWith("READY ");
+            keep = heartbeat != null && line != null && line.startsWith(NodeProtocol.READY + " ");
         } finally {
             watchdog.cancel(false);
             if (!keep) {
@@ -208,12 +210,12 @@ public final class Detacher {
         String[] parts = line.split(" ", 3);
         try {
             switch (parts[0]) {
-                case "READY":
+                case NodeProtocol.READY:
                     return new Outcome.Ready(Long.parseLong(parts[1]));
-                case "RUNNING":
+                case NodeProtocol.RUNNING:
                     return new Outcome.AlreadyRunning(Long.parseLong(parts[1]));
-                case "FAILED":
-                    String[] text = Handshake.failure(parts.length > 2 ? parts[2] : "failed");
+                case NodeProtocol.FAILED:
+                    String[] text = NodeProtocol.failure(parts.length > 2 ? parts[2] : "failed");
                     return new Outcome.Failed(Integer.parseInt(parts[1]), text[0], text[1]);
                 default:
                     return null;

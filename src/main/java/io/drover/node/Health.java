@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.node;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
