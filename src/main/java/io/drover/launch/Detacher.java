@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The spawning side of a detached start ({@code multi start}, {@code worker --detach}): spawns
+ * The spawning side of a detached start ({@code multi start}, {@code worker --detach}), for the
+ * {@link Launcher}: spawns
  * the node's JVM in a new session with a handshake pipe, then waits until the node says it is
  * ready, says why it is not, or dies. A node that says nothing within the start timeout is
  * killed, so no half-started node is left behind.
@@ -70,7 +71,10 @@ public final class Detacher {
     });
 
     /**
-     * Starts {@code argv} detached and waits for its handshake.
+     * Starts {@code argv} detached and waits for its handshake ({@link Launcher#start} is the
+     * one caller). With a {@code heartbeat}, the node writes {@code BEAT} lines on the handshake
+     * pipe at that interval once ready, and the pipe's read end comes back in
+     * {@link Outcome.Ready#channel} (supervise).
      *
      * <p>Before anything runs, the directories of the pidfile and the logfile are made safe
      * ({@link Posix#prepareDirectory}). A node that drops to another user ({@code owner}) opens
@@ -82,18 +86,9 @@ public final class Detacher {
      * @param logfile the node's main-process logfile (its stdout and stderr), or null
      * @param owner the user the node will drop to, who must own the directories created for it;
      *     null to keep the caller's
+     * @param heartbeat the heartbeat interval, or null for none
      */
-    public static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
-                                String workdir, Duration timeout, Identity owner) {
-        return start(posix, argv, pidfile, logfile, umask, workdir, timeout, owner, null);
-    }
-
-    /**
-     * As {@link #start(Posix, List, String, String, Integer, String, Duration, Identity)}; with a
-     * {@code heartbeat}, the node writes {@code BEAT} lines on the handshake pipe at that interval
-     * once ready, and the pipe's read end comes back in {@link Outcome.Ready#channel} (supervise).
-     */
-    public static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
+    static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
                                 String workdir, Duration timeout, Identity owner, Duration heartbeat) {
         long logStart = 0;
         boolean capture = owner != null;

@@ -4,11 +4,9 @@ import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.NodeProtocol;
-import io.drover.core.RootPolicy;
 import io.drover.core.Signals;
-import io.drover.core.Templates;
-import io.drover.core.Umask;
 import io.drover.launch.Detacher;
+import io.drover.launch.Launcher;
 import io.drover.launch.NodeIdentity;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
@@ -42,20 +40,20 @@ public final class Cluster {
 
     private final Supplier<Posix> posix;
     private final ClusterListener listener;
-    private final Host host;
 
     private final NodeRegistry registry;
+    private final Launcher launcher;
 
     public Cluster(Supplier<Posix> posix, ClusterListener listener, Host host) {
         this.posix = posix;
         this.listener = listener;
-        this.host = host;
         this.registry = new NodeRegistry(Path.of(host.registryDir()));
+        this.launcher = new Launcher(posix, host);
     }
 
     /** Starts every node that is not running, in parallel; 0 if all run afterwards. */
     public int start(List<NodeSpec> nodes, Duration startTimeout) {
-        checkRootPolicy(nodes);
+        checkStarts(nodes);
         listener.phase("Starting nodes", nodes);
         nodes = trusted(nodes, false);
         List<NodeEvent> results = parallel(nodes, node -> startOne(node, argvFor(node), startTimeout));
@@ -69,21 +67,12 @@ public final class Cluster {
      * @return the exit status of the last node
      */
     public int startInForeground(List<NodeSpec> nodes) {
-        checkRootPolicy(nodes);
+        checkStarts(nodes);
         listener.phase("Starting nodes in the foreground (DROVER_FAKEFORK=1)", nodes);
         int code = ExitCode.OK;
         for (NodeSpec node : nodes) {
-            // the node checks and makes its directories itself (Node.run, run by hand)
-            ProcessBuilder pb = new ProcessBuilder(NodeCommand.argv(node)).inheritIO();
-            pb.environment().put("DROVER_FAKEFORK", "1");
-            String workdir = node.option("--workdir");
-            if (workdir != null) {
-                pb.directory(new java.io.File(workdir));
-            }
             try {
-                code = pb.start().waitFor();
-            } catch (java.io.IOException e) {
-                throw new DroverException(ExitCode.UNAVAILABLE, "cannot run " + pb.command().get(0) + ": " + e.getMessage());
+                code = launcher.runInForeground(LaunchSpecs.of(node));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ExitCode.NODE_FAILED;
@@ -126,7 +115,7 @@ public final class Cluster {
      * was started with, so a restart never forgets options.
      */
     public int restart(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout) {
-        checkRootPolicy(nodes);
+        checkStarts(nodes);
         listener.phase("Restarting nodes", nodes);
         return exitStatus(parallel(trusted(nodes, false), node -> restartOne(node, signal, timeout, startTimeout)));
     }
@@ -137,7 +126,7 @@ public final class Cluster {
      * back stops the roll: it is named, the nodes not yet restarted are left running, exit 1.
      */
     public int restartRolling(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout, int batch) {
-        checkRootPolicy(nodes);
+        checkStarts(nodes);
         listener.phase("Restarting nodes, " + batch + " at a time", nodes);
         nodes = trusted(nodes, false);
         for (int i = 0; i < nodes.size(); i += batch) {
@@ -292,9 +281,7 @@ public final class Cluster {
                     + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile())
                     + "; stop it first, or give that pidfile");
         }
-        String logfile = Templates.expandForProcess(node.logfile(), node.nodename(), Templates.MAIN_PROCESS, "--logfile");
-        Detacher.Outcome outcome = Detacher.start(posix.get(), argv, node.pidfile(), logfile, umask(node),
-                node.option("--workdir"), startTimeout, owner, heartbeat);
+        Detacher.Outcome outcome = launcher.start(LaunchSpecs.of(node, argv, startTimeout, heartbeat));
         if (outcome instanceof Detacher.Outcome.Ready ready) {
             return new NodeEvent.Started(ready.pid(), replaced, ready.channel());
         }
@@ -305,21 +292,13 @@ public final class Cluster {
         return new NodeEvent.Failed(failed.exitCode(), failed.reason(), failed.trace());
     }
 
-    private static Integer umask(NodeSpec node) {
-        String value = node.option("--umask");
-        return value == null ? null : Umask.parse(value);
-    }
-
     /**
-     * Refuses, before anything is spawned, what would fail every node alike: an application as
-     * root (docs/design.md, "Root is refused for applications"), a user or group that does not exist, a umask out of range.
+     * Refuses, before anything is spawned, what would fail every node alike: a umask out of
+     * range, an application as root, a user or group that does not exist ({@link Launcher#check}).
      */
-    void checkRootPolicy(List<NodeSpec> nodes) {
+    void checkStarts(List<NodeSpec> nodes) {
         for (NodeSpec node : nodes) {
-            RootPolicy.check(host.root(), node.option("-A", "--app"), node.option("--uid"),
-                    host.env().get(RootPolicy.FORCE_ROOT));
-            identity(node);
-            umask(node);
+            launcher.check(LaunchSpecs.of(node));
         }
     }
 
@@ -541,9 +520,7 @@ public final class Cluster {
 
     /** The user a node drops to, or null when it keeps ours. */
     private Identity identity(NodeSpec node) {
-        String uid = node.option("--uid");
-        String gid = node.option("--gid");
-        return uid == null && gid == null ? null : posix.get().identity(uid, gid).requireGroup(uid, gid);
+        return launcher.identity(LaunchSpecs.runAs(node));
     }
 
     private record Signalled(Map<NodeSpec, Long> pids, List<NodeEvent> failures) {}

@@ -118,7 +118,7 @@ public final class Supervisor {
      * too when every node was given up.
      */
     public int run() {
-        cluster().checkRootPolicy(keepers.stream().map(k -> k.node).toList());
+        cluster().checkStarts(keepers.stream().map(k -> k.node).toList());
         lockNodes();
         boolean subreaper = posix.becomeChildSubreaper();
         reaper.start();
