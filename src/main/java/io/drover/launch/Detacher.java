@@ -64,6 +64,17 @@ public final class Detacher {
         }
     }
 
+    /** The most a failed node's captured output is read for its report: the end of a long trace is enough. */
+    private static final int MAX_CAPTURED = 64 * 1024;
+    /** How far back a failed node's log is read for its report. */
+    private static final int LOG_TAIL = 4 * 1024;
+    /** The lines of a failed node's output its report quotes: the error and what led to it. */
+    private static final int REPORT_LINES = 3;
+    /** The longest wait for a dead node's exit status after its pipe closed (see {@link #awaitExit}). */
+    private static final Duration EXIT_STATUS_WAIT = Duration.ofSeconds(2);
+    /** How often that wait looks. */
+    private static final Duration EXIT_STATUS_POLL = Duration.ofMillis(5);
+
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "drover-start-watchdog");
         t.setDaemon(true);
@@ -191,7 +202,7 @@ public final class Detacher {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[4096];
             int n;
-            while (out.size() < 65536 && (n = posix.read(spawned.outputFd(), buf)) > 0) {
+            while (out.size() < MAX_CAPTURED && (n = posix.read(spawned.outputFd(), buf)) > 0) {
                 out.write(buf, 0, n);
             }
             String text = summary(out.toString(StandardCharsets.UTF_8));
@@ -244,14 +255,14 @@ public final class Detacher {
      * moment for its status (bounded; only taken on the failure path).
      */
     private static Integer awaitExit(Posix posix, long pid) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long deadline = System.nanoTime() + EXIT_STATUS_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             Integer status = posix.reap(pid);
             if (status != null) {
                 return status;
             }
             try {
-                Thread.sleep(5);
+                Thread.sleep(EXIT_STATUS_POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
@@ -266,7 +277,7 @@ public final class Detacher {
             return "";
         }
         try (RandomAccessFile f = new RandomAccessFile(logfile, "r")) {
-            long start = Math.max(from, f.length() - 4096);
+            long start = Math.max(from, f.length() - LOG_TAIL);
             if (f.length() <= start) {
                 return "; nothing in its log " + logfile;
             }
@@ -279,14 +290,14 @@ public final class Detacher {
         }
     }
 
-    /** The last three lines of {@code text}, stack frames left out: usually the error. */
+    /** The last {@value #REPORT_LINES} lines of {@code text}, stack frames left out: usually the error. */
     private static String summary(String text) {
         Deque<String> last = new ArrayDeque<>();
         for (String l : text.split("\n")) {
             // stack frames say where, the lines around them say what: keep the what
             if (!l.isBlank() && !l.strip().startsWith("at ") && !l.strip().startsWith("...")) {
                 last.addLast(l.strip());
-                if (last.size() > 3) {
+                if (last.size() > REPORT_LINES) {
                     last.removeFirst();
                 }
             }

@@ -37,6 +37,18 @@ import java.util.function.Supplier;
 public final class Cluster {
     /** How often a wait for exiting nodes looks again: fast enough to feel instant, cheap for 50 nodes. */
     static final Duration POLL = Duration.ofMillis(20);
+    /**
+     * How long a SIGKILLed node may take to be gone: the signal cannot be caught, so only a
+     * process stuck in the kernel (uninterruptible sleep, a dying NFS mount) outlives it.
+     */
+    static final Duration KILL_WAIT = Duration.ofSeconds(30);
+    /** How often a wait for exiting nodes says which ones it still waits for. */
+    static final Duration WAITING_REPORT = Duration.ofSeconds(1);
+    /**
+     * The most nodes one operation handles at once: each is a thread that mostly waits (for a
+     * spawn's handshake, a process's end), and this many keeps a large cluster's threads bounded.
+     */
+    static final int MAX_PARALLEL = 64;
 
     private final Supplier<Posix> posix;
     private final ClusterListener listener;
@@ -105,7 +117,7 @@ public final class Cluster {
     public int kill(List<NodeSpec> nodes) {
         listener.phase("Killing nodes", nodes);
         Signalled signalled = signalAll(trusted(nodes, false), Signals.KILL);
-        int waited = awaitDown(signalled.pids, Duration.ofSeconds(30), Signals.KILL);
+        int waited = awaitDown(signalled.pids, KILL_WAIT, Signals.KILL);
         return Math.max(exitStatus(signalled.failures), waited);
     }
 
@@ -573,7 +585,7 @@ public final class Cluster {
         List<NodeSpec> remaining = new ArrayList<>(pids.keySet());
         listener.waiting(List.copyOf(remaining));
         long start = System.nanoTime();
-        long nextTick = start + 1_000_000_000L;
+        long nextTick = start + WAITING_REPORT.toNanos();
         while (!remaining.isEmpty()) {
             remaining.removeIf(node -> {
                 long pid = pids.get(node);
@@ -594,7 +606,7 @@ public final class Cluster {
                 return ExitCode.NODE_FAILED;
             }
             if (now >= nextTick) {
-                nextTick += 1_000_000_000L;
+                nextTick += WAITING_REPORT.toNanos();
                 listener.waiting(List.copyOf(remaining));
             }
             sleep(POLL);
@@ -626,7 +638,7 @@ public final class Cluster {
         if (nodes.size() == 1) {
             return List.of(task.apply(nodes.get(0)));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(nodes.size(), 64), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(nodes.size(), MAX_PARALLEL), r -> {
             Thread t = new Thread(r, "drover-node");
             t.setDaemon(true);
             return t;

@@ -265,7 +265,7 @@ public final class Supervisor {
             }
         }
         for (Keeper k : keepers) {
-            join(k.thread, 30_000);
+            join(k.thread, Cluster.KILL_WAIT.toMillis());
             Pidfile.removeIfStale(Path.of(k.node.pidfile()), Pidfile.NodeCheck.ANY);
         }
         if (!killed.isEmpty()) {

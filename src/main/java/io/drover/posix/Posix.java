@@ -9,6 +9,8 @@ import java.util.Map;
  * start-up, so it is created only by the commands that spawn or signal.
  */
 public interface Posix {
+    /** The shell's status of a process killed by signal N is this plus N ({@link #reap}). */
+    int KILLED_BY_SIGNAL = 128;
     /** The native implementation, loaded on first use. */
     static Posix get() {
         return JnrPosix.Holder.INSTANCE;
@@ -101,7 +103,7 @@ public interface Posix {
 
         /** As {@link Posix#reap}: the status, or 128+N when killed by signal N. */
         public int code() {
-            return signal == 0 ? status : 128 + signal;
+            return signal == 0 ? status : KILLED_BY_SIGNAL + signal;
         }
     }
 
