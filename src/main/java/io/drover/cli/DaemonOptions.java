@@ -7,7 +7,7 @@ import io.drover.core.NodeName;
 import io.drover.core.Templates;
 import io.drover.core.Umask;
 import io.drover.core.UsageException;
-import io.drover.launch.Detacher;
+import io.drover.launch.LaunchOutcome;
 import io.drover.launch.LaunchSpec;
 import io.drover.launch.Launcher;
 import io.drover.launch.NodeLaunch;
@@ -140,11 +140,11 @@ final class DaemonOptions {
     private static int detach(WorkerConfig cfg, String command) {
         LaunchSpec spec = launchSpec(cfg, command);
         NodeName name = spec.nodename();
-        Detacher.Outcome outcome = new Launcher(Posix::get, Host.current()).start(spec);
-        if (outcome instanceof Detacher.Outcome.Failed failed) {
+        LaunchOutcome outcome = new Launcher(Posix::get, Host.current()).start(spec);
+        if (outcome instanceof LaunchOutcome.Failed failed) {
             throw new NodeFailedException(failed.exitCode(), name + ": " + failed.reason(), failed.trace());
         }
-        if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
+        if (outcome instanceof LaunchOutcome.AlreadyRunning running) {
             throw new DroverException(ExitCode.NODE_FAILED, name + ": already running (pid " + running.pid() + ")");
         }
         return ExitCode.OK;

@@ -35,34 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ready, says why it is not, or dies. A node that says nothing within the start timeout is
  * killed, so no half-started node is left behind.
  */
-public final class Detacher {
+final class Detacher {
     private Detacher() {}
-
-    /** What became of a start. */
-    public sealed interface Outcome {
-        /**
-         * The node reported ready. {@code channel} is the read end of the handshake pipe, kept
-         * open for the node's heartbeat when one was asked for; -1 otherwise.
-         */
-        record Ready(long pid, int channel) implements Outcome {
-            public Ready(long pid) {
-                this(pid, -1);
-            }
-        }
-
-        /** Another live node holds the pidfile. */
-        record AlreadyRunning(long pid) implements Outcome {}
-
-        /**
-         * The node did not start; {@code reason} is the node's own words when it had any, and
-         * {@code trace} the stack trace the node sent with them (null when there is none).
-         */
-        record Failed(int exitCode, String reason, String trace) implements Outcome {
-            public Failed(int exitCode, String reason) {
-                this(exitCode, reason, null);
-            }
-        }
-    }
 
     /** The most a failed node's captured output is read for its report: the end of a long trace is enough. */
     private static final int MAX_CAPTURED = 64 * 1024;
@@ -85,7 +59,7 @@ public final class Detacher {
      * Starts {@code argv} detached and waits for its handshake ({@link Launcher#start} is the
      * one caller). With a {@code heartbeat}, the node writes {@code BEAT} lines on the handshake
      * pipe at that interval once ready, and the pipe's read end comes back in
-     * {@link Outcome.Ready#channel} (supervise).
+     * {@link LaunchOutcome.Ready#channel} (supervise).
      *
      * <p>Before anything runs, the directories of the pidfile and the logfile are made safe
      * ({@link Posix#prepareDirectory}). A node that drops to another user ({@code owner}) opens
@@ -99,8 +73,8 @@ public final class Detacher {
      *     null to keep the caller's
      * @param heartbeat the heartbeat interval, or null for none
      */
-    static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
-                                String workdir, Duration timeout, Identity owner, Duration heartbeat) {
+    static LaunchOutcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
+                               String workdir, Duration timeout, Identity owner, Duration heartbeat) {
         long logStart = 0;
         boolean capture = owner != null;
         try {
@@ -115,9 +89,9 @@ public final class Detacher {
                 logStart = Files.size(Path.of(logfile));
             }
         } catch (IOException e) {
-            return new Outcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": " + OsErrors.reason(e));
+            return new LaunchOutcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": " + OsErrors.reason(e));
         } catch (DroverException e) {
-            return new Outcome.Failed(e.exitCode(), e.getMessage());
+            return new LaunchOutcome.Failed(e.exitCode(), e.getMessage());
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove(NodeProtocol.FAKEFORK_ENV);
@@ -135,7 +109,7 @@ public final class Detacher {
         try {
             spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, capture);
         } catch (DroverException e) {
-            return new Outcome.Failed(e.exitCode(), e.getMessage());
+            return new LaunchOutcome.Failed(e.exitCode(), e.getMessage());
         }
         long pid = spawned.pid();
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -154,12 +128,12 @@ public final class Detacher {
                 posix.close(spawned.handshakeFd());
             }
         }
-        Outcome outcome = line == null ? null : parse(line);
-        if (outcome instanceof Outcome.Ready ready && keep) {
+        LaunchOutcome outcome = line == null ? null : parse(line);
+        if (outcome instanceof LaunchOutcome.Ready ready && keep) {
             closeOutput(posix, spawned);
-            return new Outcome.Ready(ready.pid(), spawned.handshakeFd());
+            return new LaunchOutcome.Ready(ready.pid(), spawned.handshakeFd());
         }
-        if (outcome instanceof Outcome.Ready || outcome instanceof Outcome.AlreadyRunning) {
+        if (outcome instanceof LaunchOutcome.Ready || outcome instanceof LaunchOutcome.AlreadyRunning) {
             closeOutput(posix, spawned);
             return outcome;
         }
@@ -174,10 +148,10 @@ public final class Detacher {
             return outcome;
         }
         if (timedOut.get()) {
-            return new Outcome.Failed(ExitCode.TEMPFAIL, "did not report ready within " + timeout.toSeconds()
+            return new LaunchOutcome.Failed(ExitCode.TEMPFAIL, "did not report ready within " + timeout.toSeconds()
                     + " s (--start-timeout); killed pid " + pid + tail);
         }
-        return new Outcome.Failed(ExitCode.NODE_FAILED, "exited"
+        return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, "exited"
                 + (status == null ? "" : " with status " + status) + " before it was ready" + tail);
     }
 
@@ -212,17 +186,17 @@ public final class Detacher {
         }
     }
 
-    private static Outcome parse(String line) {
+    private static LaunchOutcome parse(String line) {
         String[] parts = line.split(" ", 3);
         try {
             switch (parts[0]) {
                 case NodeProtocol.READY:
-                    return new Outcome.Ready(Long.parseLong(parts[1]));
+                    return new LaunchOutcome.Ready(Long.parseLong(parts[1]));
                 case NodeProtocol.RUNNING:
-                    return new Outcome.AlreadyRunning(Long.parseLong(parts[1]));
+                    return new LaunchOutcome.AlreadyRunning(Long.parseLong(parts[1]));
                 case NodeProtocol.FAILED:
                     String[] text = NodeProtocol.failure(parts.length > 2 ? parts[2] : "failed");
-                    return new Outcome.Failed(Integer.parseInt(parts[1]), text[0], text[1]);
+                    return new LaunchOutcome.Failed(Integer.parseInt(parts[1]), text[0], text[1]);
                 default:
                     return null;
             }

@@ -65,7 +65,7 @@ public final class Launcher {
     }
 
     /** Spawns the node detached and waits until it reports ready, says why not, or dies. */
-    public Detacher.Outcome start(LaunchSpec spec) {
+    public LaunchOutcome start(LaunchSpec spec) {
         checkRoot(spec);
         String logfile = spec.logfile() == null ? null
                 : Templates.expandForProcess(spec.logfile(), spec.nodename(), Templates.MAIN_PROCESS, "--logfile");

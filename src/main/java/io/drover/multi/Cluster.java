@@ -5,7 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.NodeProtocol;
 import io.drover.core.Signals;
-import io.drover.launch.Detacher;
+import io.drover.launch.LaunchOutcome;
 import io.drover.launch.Launcher;
 import io.drover.launch.NodeIdentity;
 import io.drover.posix.Identity;
@@ -293,14 +293,14 @@ public final class Cluster {
                     + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile())
                     + "; stop it first, or give that pidfile");
         }
-        Detacher.Outcome outcome = launcher.start(LaunchSpecs.of(node, argv, startTimeout, heartbeat));
-        if (outcome instanceof Detacher.Outcome.Ready ready) {
+        LaunchOutcome outcome = launcher.start(LaunchSpecs.of(node, argv, startTimeout, heartbeat));
+        if (outcome instanceof LaunchOutcome.Ready ready) {
             return new NodeEvent.Started(ready.pid(), replaced, ready.channel());
         }
-        if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
+        if (outcome instanceof LaunchOutcome.AlreadyRunning running) {
             return new NodeEvent.AlreadyRunning(running.pid());
         }
-        Detacher.Outcome.Failed failed = (Detacher.Outcome.Failed) outcome;
+        LaunchOutcome.Failed failed = (LaunchOutcome.Failed) outcome;
         return new NodeEvent.Failed(failed.exitCode(), failed.reason(), failed.trace());
     }
 
