@@ -7,14 +7,14 @@ import io.drover.core.NodeName;
 import io.drover.core.Templates;
 import io.drover.core.Umask;
 import io.drover.core.UsageException;
-import io.drover.posix.Identity;
+import io.drover.launch.LaunchOutcome;
+import io.drover.launch.LaunchSpec;
+import io.drover.launch.Launcher;
+import io.drover.launch.NodeLaunch;
+import io.drover.node.Handshake;
+import io.drover.node.Node;
+import io.drover.node.WorkerConfig;
 import io.drover.posix.Posix;
-import io.drover.worker.Detacher;
-import io.drover.worker.Handshake;
-import io.drover.worker.Node;
-import io.drover.worker.NodeLaunch;
-import io.drover.worker.RootPolicy;
-import io.drover.worker.WorkerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,8 +114,7 @@ final class DaemonOptions {
     /** {@link #run(WorkerConfig, String, Node.AppFactory)} for an application with files of its own. */
     static int run(WorkerConfig cfg, String command, Node.AppFactory factory, List<String> dataFiles) {
         Handshake handshake = Handshake.fromEnvironment();
-        boolean fakefork = "1".equals(System.getenv("DROVER_FAKEFORK"));
-        if (cfg.detach() && handshake == null && !fakefork) {
+        if (cfg.detach() && handshake == null && !Launcher.fakefork()) {
             return detach(cfg, command);
         }
         if (cfg.uid() != null && cfg.gid() == null) {
@@ -125,25 +124,27 @@ final class DaemonOptions {
         return Node.run(cfg, handshake, factory, dataFiles);
     }
 
-    private static int detach(WorkerConfig cfg, String command) {
-        RootPolicy.check(Host.isEffectiveRoot(), cfg.app(), cfg.uid(), System.getenv(RootPolicy.FORCE_ROOT));
+    /**
+     * The detached start of the node these options describe, as the launcher takes it: the
+     * node's JVM re-runs {@code command} with the arguments given here.
+     */
+    static LaunchSpec launchSpec(WorkerConfig cfg, String command) {
         List<String> args = new ArrayList<>();
         args.add(command);
         args.addAll(cfg.argv());
-        List<String> argv = NodeLaunch.argv(cfg.executable(), cfg.jvmOpts(), args);
-        NodeName name = NodeName.parse(cfg.nodename());
-        String log = cfg.logfile() == null ? null
-                : Templates.expandForProcess(cfg.logfile(), name, Templates.MAIN_PROCESS, "--logfile");
-        Identity owner = cfg.uid() == null && cfg.gid() == null ? null
-                : Posix.get().identity(cfg.uid(), cfg.gid()).requireGroup(cfg.uid(), cfg.gid());
-        String pid = cfg.pidfile() == null ? null
-                : Templates.expandForProcess(cfg.pidfile(), name, Templates.MAIN_PROCESS, "--pidfile");
-        Detacher.Outcome outcome = Detacher.start(Posix.get(), argv, pid, log, cfg.umask(), cfg.workdir(),
-                cfg.startTimeout(), owner);
-        if (outcome instanceof Detacher.Outcome.Failed failed) {
+        return new LaunchSpec(NodeName.parse(cfg.nodename()), NodeLaunch.argv(cfg.executable(), cfg.jvmOpts(), args),
+                cfg.pidfile(), cfg.logfile(), cfg.umask(), cfg.workdir(), new LaunchSpec.RunAs(cfg.uid(), cfg.gid()),
+                cfg.app(), cfg.startTimeout(), null);
+    }
+
+    private static int detach(WorkerConfig cfg, String command) {
+        LaunchSpec spec = launchSpec(cfg, command);
+        NodeName name = spec.nodename();
+        LaunchOutcome outcome = new Launcher(Posix::get, Host.current()).start(spec);
+        if (outcome instanceof LaunchOutcome.Failed failed) {
             throw new NodeFailedException(failed.exitCode(), name + ": " + failed.reason(), failed.trace());
         }
-        if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
+        if (outcome instanceof LaunchOutcome.AlreadyRunning running) {
             throw new DroverException(ExitCode.NODE_FAILED, name + ": already running (pid " + running.pid() + ")");
         }
         return ExitCode.OK;

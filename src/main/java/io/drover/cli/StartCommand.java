@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.launch.Launcher;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
@@ -32,7 +33,7 @@ final class StartCommand extends LifecycleLeaf {
 
     @Override
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
-        if ("1".equals(System.getenv("DROVER_FAKEFORK"))) {
+        if (Launcher.fakefork()) {
             return cluster.startInForeground(nodes);
         }
         return cluster.start(nodes, startTimeout(parsed));

@@ -1,8 +1,8 @@
 package io.drover.cli;
 
 import io.drover.core.UsageException;
-import io.drover.worker.Health;
-import io.drover.worker.Node;
+import io.drover.node.Health;
+import io.drover.node.Node;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

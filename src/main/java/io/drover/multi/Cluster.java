@@ -3,9 +3,11 @@ package io.drover.multi;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
+import io.drover.core.NodeProtocol;
 import io.drover.core.Signals;
-import io.drover.core.Templates;
-import io.drover.core.Umask;
+import io.drover.launch.LaunchOutcome;
+import io.drover.launch.Launcher;
+import io.drover.launch.NodeIdentity;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.PidfileState;
@@ -14,20 +16,16 @@ import io.drover.posix.ProcessStats;
 import io.drover.posix.ProcessTable;
 import io.drover.registry.NodeRecord;
 import io.drover.registry.NodeRegistry;
-import io.drover.worker.Detacher;
-import io.drover.worker.NodeIdentity;
-import io.drover.worker.ReadyMark;
-import io.drover.worker.RootPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -39,23 +37,35 @@ import java.util.function.Supplier;
 public final class Cluster {
     /** How often a wait for exiting nodes looks again: fast enough to feel instant, cheap for 50 nodes. */
     static final Duration POLL = Duration.ofMillis(20);
+    /**
+     * How long a SIGKILLed node may take to be gone: the signal cannot be caught, so only a
+     * process stuck in the kernel (uninterruptible sleep, a dying NFS mount) outlives it.
+     */
+    static final Duration KILL_WAIT = Duration.ofSeconds(30);
+    /** How often a wait for exiting nodes says which ones it still waits for. */
+    static final Duration WAITING_REPORT = Duration.ofSeconds(1);
+    /**
+     * The most nodes one operation handles at once: each is a thread that mostly waits (for a
+     * spawn's handshake, a process's end), and this many keeps a large cluster's threads bounded.
+     */
+    static final int MAX_PARALLEL = 64;
 
     private final Supplier<Posix> posix;
     private final ClusterListener listener;
-    private final Host host;
 
     private final NodeRegistry registry;
+    private final Launcher launcher;
 
     public Cluster(Supplier<Posix> posix, ClusterListener listener, Host host) {
         this.posix = posix;
         this.listener = listener;
-        this.host = host;
         this.registry = new NodeRegistry(Path.of(host.registryDir()));
+        this.launcher = new Launcher(posix, host);
     }
 
     /** Starts every node that is not running, in parallel; 0 if all run afterwards. */
     public int start(List<NodeSpec> nodes, Duration startTimeout) {
-        checkRootPolicy(nodes);
+        checkStarts(nodes);
         listener.phase("Starting nodes", nodes);
         nodes = trusted(nodes, false);
         List<NodeEvent> results = parallel(nodes, node -> startOne(node, argvFor(node), startTimeout));
@@ -69,21 +79,12 @@ public final class Cluster {
      * @return the exit status of the last node
      */
     public int startInForeground(List<NodeSpec> nodes) {
-        checkRootPolicy(nodes);
+        checkStarts(nodes);
         listener.phase("Starting nodes in the foreground (DROVER_FAKEFORK=1)", nodes);
         int code = ExitCode.OK;
         for (NodeSpec node : nodes) {
-            // the node checks and makes its directories itself (Node.run, run by hand)
-            ProcessBuilder pb = new ProcessBuilder(NodeCommand.argv(node)).inheritIO();
-            pb.environment().put("DROVER_FAKEFORK", "1");
-            String workdir = node.option("--workdir");
-            if (workdir != null) {
-                pb.directory(new java.io.File(workdir));
-            }
             try {
-                code = pb.start().waitFor();
-            } catch (java.io.IOException e) {
-                throw new DroverException(ExitCode.UNAVAILABLE, "cannot run " + pb.command().get(0) + ": " + e.getMessage());
+                code = launcher.runInForeground(LaunchSpecs.of(node));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ExitCode.NODE_FAILED;
@@ -116,7 +117,7 @@ public final class Cluster {
     public int kill(List<NodeSpec> nodes) {
         listener.phase("Killing nodes", nodes);
         Signalled signalled = signalAll(trusted(nodes, false), Signals.KILL);
-        int waited = awaitDown(signalled.pids, Duration.ofSeconds(30), Signals.KILL);
+        int waited = awaitDown(signalled.pids, KILL_WAIT, Signals.KILL);
         return Math.max(exitStatus(signalled.failures), waited);
     }
 
@@ -126,7 +127,7 @@ public final class Cluster {
      * was started with, so a restart never forgets options.
      */
     public int restart(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout) {
-        checkRootPolicy(nodes);
+        checkStarts(nodes);
         listener.phase("Restarting nodes", nodes);
         return exitStatus(parallel(trusted(nodes, false), node -> restartOne(node, signal, timeout, startTimeout)));
     }
@@ -137,7 +138,7 @@ public final class Cluster {
      * back stops the roll: it is named, the nodes not yet restarted are left running, exit 1.
      */
     public int restartRolling(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout, int batch) {
-        checkRootPolicy(nodes);
+        checkStarts(nodes);
         listener.phase("Restarting nodes, " + batch + " at a time", nodes);
         nodes = trusted(nodes, false);
         for (int i = 0; i < nodes.size(); i += batch) {
@@ -197,7 +198,7 @@ public final class Cluster {
             String lastExit = record == null ? null : record.lastExit();
             if (state instanceof PidfileState.Running r) {
                 // alive but not yet ready (or its starter died before it was): "starting"
-                String running = ProcessTable.hasThread(r.pid(), ReadyMark.THREAD) ? "running" : "starting";
+                String running = ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD) ? "running" : "starting";
                 java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
                 java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
                 Integer port = started(node, record).healthPort();
@@ -309,34 +310,24 @@ public final class Cluster {
                     + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile())
                     + "; stop it first, or give that pidfile");
         }
-        String logfile = Templates.expandForProcess(node.logfile(), node.nodename(), Templates.MAIN_PROCESS, "--logfile");
-        Detacher.Outcome outcome = Detacher.start(posix.get(), argv, node.pidfile(), logfile, umask(node),
-                node.option("--workdir"), startTimeout, owner, heartbeat);
-        if (outcome instanceof Detacher.Outcome.Ready ready) {
+        LaunchOutcome outcome = launcher.start(LaunchSpecs.of(node, argv, startTimeout, heartbeat));
+        if (outcome instanceof LaunchOutcome.Ready ready) {
             return new NodeEvent.Started(ready.pid(), replaced, ready.channel());
         }
-        if (outcome instanceof Detacher.Outcome.AlreadyRunning running) {
+        if (outcome instanceof LaunchOutcome.AlreadyRunning running) {
             return new NodeEvent.AlreadyRunning(running.pid());
         }
-        Detacher.Outcome.Failed failed = (Detacher.Outcome.Failed) outcome;
+        LaunchOutcome.Failed failed = (LaunchOutcome.Failed) outcome;
         return new NodeEvent.Failed(failed.exitCode(), failed.reason(), failed.trace());
     }
 
-    private static Integer umask(NodeSpec node) {
-        String value = node.option("--umask");
-        return value == null ? null : Umask.parse(value);
-    }
-
     /**
-     * Refuses, before anything is spawned, what would fail every node alike: an application as
-     * root (docs/design.md, "Root is refused for applications"), a user or group that does not exist, a umask out of range.
+     * Refuses, before anything is spawned, what would fail every node alike: a umask out of
+     * range, an application as root, a user or group that does not exist ({@link Launcher#check}).
      */
-    void checkRootPolicy(List<NodeSpec> nodes) {
+    void checkStarts(List<NodeSpec> nodes) {
         for (NodeSpec node : nodes) {
-            RootPolicy.check(host.root(), node.option("-A", "--app"), node.option("--uid"),
-                    host.env().get(RootPolicy.FORCE_ROOT));
-            identity(node);
-            umask(node);
+            launcher.check(LaunchSpecs.of(node));
         }
     }
 
@@ -558,9 +549,7 @@ public final class Cluster {
 
     /** The user a node drops to, or null when it keeps ours. */
     private Identity identity(NodeSpec node) {
-        String uid = node.option("--uid");
-        String gid = node.option("--gid");
-        return uid == null && gid == null ? null : posix.get().identity(uid, gid).requireGroup(uid, gid);
+        return launcher.identity(LaunchSpecs.runAs(node));
     }
 
     private record Signalled(Map<NodeSpec, Long> pids, List<NodeEvent> failures) {}
@@ -613,7 +602,7 @@ public final class Cluster {
         List<NodeSpec> remaining = new ArrayList<>(pids.keySet());
         listener.waiting(List.copyOf(remaining));
         long start = System.nanoTime();
-        long nextTick = start + 1_000_000_000L;
+        long nextTick = start + WAITING_REPORT.toNanos();
         while (!remaining.isEmpty()) {
             remaining.removeIf(node -> {
                 long pid = pids.get(node);
@@ -634,7 +623,7 @@ public final class Cluster {
                 return ExitCode.NODE_FAILED;
             }
             if (now >= nextTick) {
-                nextTick += 1_000_000_000L;
+                nextTick += WAITING_REPORT.toNanos();
                 listener.waiting(List.copyOf(remaining));
             }
             sleep(POLL);
@@ -666,7 +655,7 @@ public final class Cluster {
         if (nodes.size() == 1) {
             return List.of(task.apply(nodes.get(0)));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(nodes.size(), 64), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(nodes.size(), MAX_PARALLEL), r -> {
             Thread t = new Thread(r, "drover-node");
             t.setDaemon(true);
             return t;

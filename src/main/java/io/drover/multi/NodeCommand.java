@@ -1,6 +1,6 @@
 package io.drover.multi;
 
-import io.drover.worker.NodeLaunch;
+import io.drover.launch.NodeLaunch;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -9,8 +9,8 @@ import io.drover.posix.Pidfile;
 import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
 import io.drover.posix.ProcessTable;
+import io.drover.posix.ServiceManager;
 import io.drover.registry.NodeRegistry;
-import io.drover.worker.ServiceManager;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -118,7 +118,7 @@ public final class Supervisor {
      * too when every node was given up.
      */
     public int run() {
-        cluster().checkRootPolicy(keepers.stream().map(k -> k.node).toList());
+        cluster().checkStarts(keepers.stream().map(k -> k.node).toList());
         lockNodes();
         boolean subreaper = posix.becomeChildSubreaper();
         reaper.start();
@@ -267,7 +267,7 @@ public final class Supervisor {
             }
         }
         for (Keeper k : keepers) {
-            join(k.thread, 30_000);
+            join(k.thread, Cluster.KILL_WAIT.toMillis());
             Pidfile.removeIfStale(Path.of(k.node.pidfile()), Pidfile.NodeCheck.ANY);
         }
         if (!killed.isEmpty()) {

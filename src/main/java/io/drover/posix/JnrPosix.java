@@ -2,6 +2,7 @@ package io.drover.posix;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.NodeProtocol;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,6 +40,8 @@ final class JnrPosix implements Posix {
     private static final int WNOHANG = 1;
     /** lockf(3)'s "lock or fail at once". */
     private static final int F_TLOCK = 2;
+    /** A logfile the node creates: its user writes, others may read (umask applies). */
+    private static final int LOGFILE_MODE = 0644;
 
     /**
      * Spawning is serialized: between marking every descriptor close-on-exec and the spawn, no
@@ -86,12 +89,12 @@ final class JnrPosix implements Posix {
                 spawn.dup(output[1], 1);
             } else {
                 spawn.open(1, logfile == null ? "/dev/null" : logfile,
-                        OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue(), 0644);
+                        OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue(), LOGFILE_MODE);
             }
             spawn.dup(1, 2);
             // dup2 onto fd 3 clears close-on-exec for the copy only: the child gets the
             // handshake pipe, nothing else of ours.
-            spawn.dup(pipe[1], HANDSHAKE_FD);
+            spawn.dup(pipe[1], NodeProtocol.HANDSHAKE_FD);
             String cwd = null;
             int oldUmask = -1;
             boolean spawned = false;
@@ -273,7 +276,7 @@ final class JnrPosix implements Posix {
         }
         int s = status[0];
         int termsig = s & 0x7f;
-        return termsig == 0 ? (s >> 8) & 0xff : 128 + termsig;
+        return termsig == 0 ? (s >> 8) & 0xff : KILLED_BY_SIGNAL + termsig;
     }
 
     private static final int PR_SET_CHILD_SUBREAPER = 36;
@@ -382,7 +385,7 @@ final class JnrPosix implements Posix {
     public void redirectOutput(String logfile) {
         int fd = posix.open(logfile == null ? "/dev/null" : logfile, OpenFlags.O_WRONLY.intValue()
                 | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue() | OpenFlags.O_NOFOLLOW.intValue()
-                | OpenFlags.O_CLOEXEC.intValue(), 0644);
+                | OpenFlags.O_CLOEXEC.intValue(), LOGFILE_MODE);
         if (fd < 0) {
             throw new DroverException(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
                     + (Errno.valueOf(posix.errno()) == Errno.ELOOP ? "it is a symbolic link" : errno()));
@@ -404,7 +407,7 @@ final class JnrPosix implements Posix {
     Pidfile.Lock createLocked(Path temp, byte[] content) throws IOException {
         LibC libc = LibCHolder.LIBC;
         int fd = posix.open(temp.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
-                | OpenFlags.O_EXCL.intValue() | OpenFlags.O_NOFOLLOW.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0644);
+                | OpenFlags.O_EXCL.intValue() | OpenFlags.O_NOFOLLOW.intValue() | OpenFlags.O_CLOEXEC.intValue(), Pidfile.MODE_BITS);
         if (fd < 0) {
             Errno e = Errno.valueOf(posix.errno());
             if (e == Errno.EEXIST) {
@@ -413,7 +416,7 @@ final class JnrPosix implements Posix {
             throw new IOException(e.description());
         }
         try {
-            if (libc.fchmod(fd, 0644) != 0 || libc.lockf(fd, F_TLOCK, 0) != 0
+            if (libc.fchmod(fd, Pidfile.MODE_BITS) != 0 || libc.lockf(fd, F_TLOCK, 0) != 0
                     || libc.write(fd, content, content.length) != content.length || libc.fsync(fd) != 0) {
                 throw new IOException(errno());
             }

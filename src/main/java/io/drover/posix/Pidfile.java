@@ -56,6 +56,17 @@ public final class Pidfile implements AutoCloseable {
     private static final Set<Object> HELD = ConcurrentHashMap.newKeySet();
 
     private static final String MODE = "rw-r--r--";
+    /** {@link #MODE} as bits, for open(2) and fchmod(2). */
+    static final int MODE_BITS = 0644;
+    /**
+     * Rounds of create, link, and replace a stale pidfile another starter put back: a race
+     * settles in one or two, so this many means something keeps recreating the file.
+     */
+    private static final int ACQUIRE_ATTEMPTS = 20;
+    /** Digits a pid can have: more do not fit a long, and no kernel hands out such pids. */
+    private static final int MAX_PID_DIGITS = 18;
+    /** How much of a pidfile that holds no pid its message quotes. */
+    private static final int QUOTED_CHARS = 20;
 
     private final Path path;
     private final Lock lock;
@@ -169,7 +180,7 @@ public final class Pidfile implements AutoCloseable {
         long pid = ProcessHandle.current().pid();
         Path dir = path.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + path.getFileName() + "." + pid + ".tmp");
-        for (int attempt = 0; attempt < 20; attempt++) {
+        for (int attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
             Lock lock = null;
             try {
                 deleteOwnTemp(temp);
@@ -230,7 +241,7 @@ public final class Pidfile implements AutoCloseable {
      * creation (it is never chmodded by name), writes {@code content}, syncs and locks it.
      */
     private static Lock createLocked(Path temp, byte[] content) throws IOException {
-        if ((ProcessTable.umask() & 0644) != 0) {
+        if ((ProcessTable.umask() & MODE_BITS) != 0) {
             // The umask would narrow the mode: only a native open with fchmod on the new
             // descriptor gives 0644 without a second look-up of the name.
             return JnrPosix.native_().createLocked(temp, content);
@@ -314,7 +325,7 @@ public final class Pidfile implements AutoCloseable {
     /** The pid in {@code content}, or -1 unless it is exactly digits and an optional newline. */
     static long parse(String content) {
         String s = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-        if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(Character::isDigit)) {
+        if (s.isEmpty() || s.length() > MAX_PID_DIGITS || !s.chars().allMatch(Character::isDigit)) {
             return -1;
         }
         long pid = Long.parseLong(s);
@@ -325,7 +336,7 @@ public final class Pidfile implements AutoCloseable {
         if (content.isEmpty()) {
             return path + " is empty";
         }
-        String shown = content.length() > 20 ? content.substring(0, 20) + "..." : content;
+        String shown = content.length() > QUOTED_CHARS ? content.substring(0, QUOTED_CHARS) + "..." : content;
         return path + " holds '" + shown.replace("\n", "\\n") + "', not a pid";
     }
 

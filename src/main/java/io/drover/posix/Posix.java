@@ -9,9 +9,8 @@ import java.util.Map;
  * start-up, so it is created only by the commands that spawn or signal.
  */
 public interface Posix {
-    /** The descriptor a spawned node finds the write end of its handshake pipe on. */
-    int HANDSHAKE_FD = 3;
-
+    /** The shell's status of a process killed by signal N is this plus N ({@link #reap}). */
+    int KILLED_BY_SIGNAL = 128;
     /** The native implementation, loaded on first use. */
     static Posix get() {
         return JnrPosix.Holder.INSTANCE;
@@ -19,7 +18,7 @@ public interface Posix {
 
     /**
      * Spawns {@code argv} detached: new session, stdin from /dev/null, stdout and stderr appended
-     * to {@code logfile} (or /dev/null), the write end of a new pipe as fd {@link #HANDSHAKE_FD}
+     * to {@code logfile} (or /dev/null), the write end of a new pipe as fd {@link io.drover.core.NodeProtocol#HANDSHAKE_FD}
      * and no other inherited descriptor, with the given umask and working directory.
      *
      * @param captureOutput send stdout and stderr to a second pipe instead of opening
@@ -104,7 +103,7 @@ public interface Posix {
 
         /** As {@link Posix#reap}: the status, or 128+N when killed by signal N. */
         public int code() {
-            return signal == 0 ? status : 128 + signal;
+            return signal == 0 ? status : KILLED_BY_SIGNAL + signal;
         }
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drover.core.Host;
 import io.drover.core.Install;
 import io.drover.core.ShellWords;
-import io.drover.worker.NodeLaunch;
+import io.drover.launch.NodeLaunch;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

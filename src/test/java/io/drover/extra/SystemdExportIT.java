@@ -197,7 +197,9 @@ class SystemdExportIT {
 
         systemd.ok("stop", "drover.target");
         Sandbox.awaitGone(beat, Duration.ofSeconds(20));
-        assertEquals("inactive", systemd.show("droverbeat.service", "ActiveState"), () -> detail("droverbeat.service"));
+        // systemd sees the process gone a moment before it calls the unit inactive ("deactivating")
+        Sandbox.await("droverbeat.service to be inactive", () -> "inactive".equals(systemd.show("droverbeat.service", "ActiveState")),
+                () -> detail("droverbeat.service"));
         assertTrue(Sandbox.read(tmp.resolve("log/beat.log")).contains("beat stopped"), () -> detail("droverbeat.service"));
         for (Map.Entry<String, Long> node : pids.entrySet()) {
             String unit = "drover@" + node.getKey() + ".service";

@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.node;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;

@@ -1,12 +1,14 @@
-package io.drover.worker;
+package io.drover.launch;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.NodeProtocol;
 import io.drover.core.OsErrors;
 import io.drover.core.Signals;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
+import io.drover.posix.ServiceManager;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -27,39 +29,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The spawning side of a detached start ({@code multi start}, {@code worker --detach}): spawns
+ * The spawning side of a detached start ({@code multi start}, {@code worker --detach}), for the
+ * {@link Launcher}: spawns
  * the node's JVM in a new session with a handshake pipe, then waits until the node says it is
  * ready, says why it is not, or dies. A node that says nothing within the start timeout is
  * killed, so no half-started node is left behind.
  */
-public final class Detacher {
+final class Detacher {
     private Detacher() {}
 
-    /** What became of a start. */
-    public sealed interface Outcome {
-        /**
-         * The node reported ready. {@code channel} is the read end of the handshake pipe, kept
-         * open for the node's heartbeat when one was asked for; -1 otherwise.
-         */
-        record Ready(long pid, int channel) implements Outcome {
-            public Ready(long pid) {
-                this(pid, -1);
-            }
-        }
-
-        /** Another live node holds the pidfile. */
-        record AlreadyRunning(long pid) implements Outcome {}
-
-        /**
-         * The node did not start; {@code reason} is the node's own words when it had any, and
-         * {@code trace} the stack trace the node sent with them (null when there is none).
-         */
-        record Failed(int exitCode, String reason, String trace) implements Outcome {
-            public Failed(int exitCode, String reason) {
-                this(exitCode, reason, null);
-            }
-        }
-    }
+    /** The most a failed node's captured output is read for its report: the end of a long trace is enough. */
+    private static final int MAX_CAPTURED = 64 * 1024;
+    /** How far back a failed node's log is read for its report. */
+    private static final int LOG_TAIL = 4 * 1024;
+    /** The lines of a failed node's output its report quotes: the error and what led to it. */
+    private static final int REPORT_LINES = 3;
+    /** The longest wait for a dead node's exit status after its pipe closed (see {@link #awaitExit}). */
+    private static final Duration EXIT_STATUS_WAIT = Duration.ofSeconds(2);
+    /** How often that wait looks. */
+    private static final Duration EXIT_STATUS_POLL = Duration.ofMillis(5);
 
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "drover-start-watchdog");
@@ -68,7 +56,10 @@ public final class Detacher {
     });
 
     /**
-     * Starts {@code argv} detached and waits for its handshake.
+     * Starts {@code argv} detached and waits for its handshake ({@link Launcher#start} is the
+     * one caller). With a {@code heartbeat}, the node writes {@code BEAT} lines on the handshake
+     * pipe at that interval once ready, and the pipe's read end comes back in
+     * {@link LaunchOutcome.Ready#channel} (supervise).
      *
      * <p>Before anything runs, the directories of the pidfile and the logfile are made safe
      * ({@link Posix#prepareDirectory}). A node that drops to another user ({@code owner}) opens
@@ -80,19 +71,10 @@ public final class Detacher {
      * @param logfile the node's main-process logfile (its stdout and stderr), or null
      * @param owner the user the node will drop to, who must own the directories created for it;
      *     null to keep the caller's
+     * @param heartbeat the heartbeat interval, or null for none
      */
-    public static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
-                                String workdir, Duration timeout, Identity owner) {
-        return start(posix, argv, pidfile, logfile, umask, workdir, timeout, owner, null);
-    }
-
-    /**
-     * As {@link #start(Posix, List, String, String, Integer, String, Duration, Identity)}; with a
-     * {@code heartbeat}, the node writes {@code BEAT} lines on the handshake pipe at that interval
-     * once ready, and the pipe's read end comes back in {@link Outcome.Ready#channel} (supervise).
-     */
-    public static Outcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
-                                String workdir, Duration timeout, Identity owner, Duration heartbeat) {
+    static LaunchOutcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
+                               String workdir, Duration timeout, Identity owner, Duration heartbeat) {
         long logStart = 0;
         boolean capture = owner != null;
         try {
@@ -107,27 +89,27 @@ public final class Detacher {
                 logStart = Files.size(Path.of(logfile));
             }
         } catch (IOException e) {
-            return new Outcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": " + OsErrors.reason(e));
+            return new LaunchOutcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": " + OsErrors.reason(e));
         } catch (DroverException e) {
-            return new Outcome.Failed(e.exitCode(), e.getMessage());
+            return new LaunchOutcome.Failed(e.exitCode(), e.getMessage());
         }
         Map<String, String> env = new HashMap<>(System.getenv());
-        env.remove("DROVER_FAKEFORK");
+        env.remove(NodeProtocol.FAKEFORK_ENV);
         // a detached node is not the service's main process: only its starter may notify
         env.remove(ServiceManager.SOCKET_ENV);
-        env.put(Handshake.ENV, Integer.toString(Posix.HANDSHAKE_FD));
+        env.put(NodeProtocol.HANDSHAKE_FD_ENV, Integer.toString(NodeProtocol.HANDSHAKE_FD));
         // the node keeps to the same deadline by itself, should we die before it is ready
-        env.put(Handshake.START_TIMEOUT_ENV, Long.toString(timeout.toMillis()));
-        env.remove(Handshake.HEARTBEAT_ENV);
+        env.put(NodeProtocol.START_TIMEOUT_ENV, Long.toString(timeout.toMillis()));
+        env.remove(NodeProtocol.HEARTBEAT_ENV);
         if (heartbeat != null) {
-            env.put(Handshake.HEARTBEAT_ENV, Long.toString(heartbeat.toMillis()));
+            env.put(NodeProtocol.HEARTBEAT_ENV, Long.toString(heartbeat.toMillis()));
         }
 
         Posix.Spawned spawned;
         try {
             spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, capture);
         } catch (DroverException e) {
-            return new Outcome.Failed(e.exitCode(), e.getMessage());
+            return new LaunchOutcome.Failed(e.exitCode(), e.getMessage());
         }
         long pid = spawned.pid();
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -139,19 +121,19 @@ public final class Detacher {
         boolean keep = false;
         try {
             line = readLine(posix, spawned.handshakeFd());
-            keep = heartbeat != null && line != null && line.startsWith("READY ");
+            keep = heartbeat != null && line != null && line.startsWith(NodeProtocol.READY + " ");
         } finally {
             watchdog.cancel(false);
             if (!keep) {
                 posix.close(spawned.handshakeFd());
             }
         }
-        Outcome outcome = line == null ? null : parse(line);
-        if (outcome instanceof Outcome.Ready ready && keep) {
+        LaunchOutcome outcome = line == null ? null : parse(line);
+        if (outcome instanceof LaunchOutcome.Ready ready && keep) {
             closeOutput(posix, spawned);
-            return new Outcome.Ready(ready.pid(), spawned.handshakeFd());
+            return new LaunchOutcome.Ready(ready.pid(), spawned.handshakeFd());
         }
-        if (outcome instanceof Outcome.Ready || outcome instanceof Outcome.AlreadyRunning) {
+        if (outcome instanceof LaunchOutcome.Ready || outcome instanceof LaunchOutcome.AlreadyRunning) {
             closeOutput(posix, spawned);
             return outcome;
         }
@@ -166,10 +148,10 @@ public final class Detacher {
             return outcome;
         }
         if (timedOut.get()) {
-            return new Outcome.Failed(ExitCode.TEMPFAIL, "did not report ready within " + timeout.toSeconds()
+            return new LaunchOutcome.Failed(ExitCode.TEMPFAIL, "did not report ready within " + timeout.toSeconds()
                     + " s (--start-timeout); killed pid " + pid + tail);
         }
-        return new Outcome.Failed(ExitCode.NODE_FAILED, "exited"
+        return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, "exited"
                 + (status == null ? "" : " with status " + status) + " before it was ready" + tail);
     }
 
@@ -194,7 +176,7 @@ public final class Detacher {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[4096];
             int n;
-            while (out.size() < 65536 && (n = posix.read(spawned.outputFd(), buf)) > 0) {
+            while (out.size() < MAX_CAPTURED && (n = posix.read(spawned.outputFd(), buf)) > 0) {
                 out.write(buf, 0, n);
             }
             String text = summary(out.toString(StandardCharsets.UTF_8));
@@ -204,17 +186,17 @@ public final class Detacher {
         }
     }
 
-    private static Outcome parse(String line) {
+    private static LaunchOutcome parse(String line) {
         String[] parts = line.split(" ", 3);
         try {
             switch (parts[0]) {
-                case "READY":
-                    return new Outcome.Ready(Long.parseLong(parts[1]));
-                case "RUNNING":
-                    return new Outcome.AlreadyRunning(Long.parseLong(parts[1]));
-                case "FAILED":
-                    String[] text = Handshake.failure(parts.length > 2 ? parts[2] : "failed");
-                    return new Outcome.Failed(Integer.parseInt(parts[1]), text[0], text[1]);
+                case NodeProtocol.READY:
+                    return new LaunchOutcome.Ready(Long.parseLong(parts[1]));
+                case NodeProtocol.RUNNING:
+                    return new LaunchOutcome.AlreadyRunning(Long.parseLong(parts[1]));
+                case NodeProtocol.FAILED:
+                    String[] text = NodeProtocol.failure(parts.length > 2 ? parts[2] : "failed");
+                    return new LaunchOutcome.Failed(Integer.parseInt(parts[1]), text[0], text[1]);
                 default:
                     return null;
             }
@@ -247,14 +229,14 @@ public final class Detacher {
      * moment for its status (bounded; only taken on the failure path).
      */
     private static Integer awaitExit(Posix posix, long pid) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long deadline = System.nanoTime() + EXIT_STATUS_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             Integer status = posix.reap(pid);
             if (status != null) {
                 return status;
             }
             try {
-                Thread.sleep(5);
+                Thread.sleep(EXIT_STATUS_POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
@@ -269,7 +251,7 @@ public final class Detacher {
             return "";
         }
         try (RandomAccessFile f = new RandomAccessFile(logfile, "r")) {
-            long start = Math.max(from, f.length() - 4096);
+            long start = Math.max(from, f.length() - LOG_TAIL);
             if (f.length() <= start) {
                 return "; nothing in its log " + logfile;
             }
@@ -282,14 +264,14 @@ public final class Detacher {
         }
     }
 
-    /** The last three lines of {@code text}, stack frames left out: usually the error. */
+    /** The last {@value #REPORT_LINES} lines of {@code text}, stack frames left out: usually the error. */
     private static String summary(String text) {
         Deque<String> last = new ArrayDeque<>();
         for (String l : text.split("\n")) {
             // stack frames say where, the lines around them say what: keep the what
             if (!l.isBlank() && !l.strip().startsWith("at ") && !l.strip().startsWith("...")) {
                 last.addLast(l.strip());
-                if (last.size() > 3) {
+                if (last.size() > REPORT_LINES) {
                     last.removeFirst();
                 }
             }

@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.node;
 
 import io.drover.api.NodeApp;
 import io.drover.api.NodeContext;

@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.node;
 
 import java.util.EnumMap;
 import java.util.Map;

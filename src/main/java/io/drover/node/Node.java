@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.node;
 
 import io.drover.api.NodeApp;
 import io.drover.api.NodeContext;
@@ -7,11 +7,14 @@ import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.NodeName;
+import io.drover.core.RootPolicy;
 import io.drover.core.Templates;
+import io.drover.launch.NodeIdentity;
 import io.drover.posix.AlreadyRunningException;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
+import io.drover.posix.ServiceManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.node;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -28,7 +28,19 @@ public final class Health {
     private Health() {}
 
     private static volatile Integer port;
-    private static volatile Duration timeout = Duration.ofSeconds(30);
+    /** {@code --health-timeout}'s default. */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Connections the kernel queues for the health port: probes are few and answered at once. */
+    private static final int BACKLOG = 16;
+    /**
+     * The application is asked if it is alive three times per timeout, so one slow answer does
+     * not fail the probe, and at most every 5 s, at least every 50 ms.
+     */
+    private static final int BEATS_PER_TIMEOUT = 3;
+    private static final long MIN_BEAT_MILLIS = 50;
+    private static final long MAX_BEAT_MILLIS = 5_000;
+
+    private static volatile Duration timeout = DEFAULT_TIMEOUT;
     private static volatile boolean ready;
     private static volatile long lastBeat;
     private static HttpServer server;
@@ -45,13 +57,13 @@ public final class Health {
             return;
         }
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 16);
+            server = HttpServer.create(new InetSocketAddress(port), BACKLOG);
         } catch (IOException e) {
             throw new DroverException(ExitCode.UNAVAILABLE, "--health-port " + port + ": cannot listen: " + e.getMessage());
         }
         lastBeat = System.nanoTime();
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "drover-heartbeat"));
-        long period = Math.max(50, Math.min(5_000, timeout.toMillis() / 3));
+        long period = Math.max(MIN_BEAT_MILLIS, Math.min(MAX_BEAT_MILLIS, timeout.toMillis() / BEATS_PER_TIMEOUT));
         beats.scheduleWithFixedDelay(() -> {
             NodeApp current = app.get();
             try {

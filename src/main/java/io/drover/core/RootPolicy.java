@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.core;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;

@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.posix;
 
 import io.drover.posix.Posix;
 import java.util.concurrent.Executors;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * unit's main process too, reports through the same calls for all its nodes.
  */
 public final class ServiceManager {
-    static final String SOCKET_ENV = "NOTIFY_SOCKET";
+    public static final String SOCKET_ENV = "NOTIFY_SOCKET";
 
     private final String socket;
 
@@ -33,7 +33,7 @@ public final class ServiceManager {
         startWatchdog();
     }
 
-    void reloading() {
+    public void reloading() {
         reloading("restarting the application (SIGHUP)");
     }
 

@@ -1,4 +1,4 @@
-package io.drover.worker;
+package io.drover.launch;
 
 import io.drover.core.Install;
 import io.drover.core.ShellWords;

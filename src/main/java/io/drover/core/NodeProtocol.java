@@ -1,0 +1,109 @@
+package io.drover.core;
+
+/**
+ * What a node and whoever started it agree on, written once for both sides: the start
+ * handshake (docs/design.md, "Data flow") and the mark of a ready node.
+ *
+ * <p>The spawner passes the write end of a pipe as file descriptor {@value #HANDSHAKE_FD}, named
+ * in {@value #HANDSHAKE_FD_ENV}; the node writes one line on it: {@code READY pid},
+ * {@code RUNNING pid} (another node holds the pidfile) or {@code FAILED exitcode message[TAB
+ * trace]}, then, when a heartbeat was asked for, {@code BEAT} lines. A node that dies before
+ * writing closes the pipe, which the spawner sees as end-of-file at once.
+ */
+public final class NodeProtocol {
+    private NodeProtocol() {}
+
+    /**
+     * The descriptor the handshake pipe has in the node: the first one after stdin, stdout and
+     * stderr, so the spawn can place it there without closing anything of the node's.
+     */
+    public static final int HANDSHAKE_FD = 3;
+    /** Names {@link #HANDSHAKE_FD} in a spawned node; absent in a node run by hand. */
+    public static final String HANDSHAKE_FD_ENV = "DROVER_HANDSHAKE_FD";
+    /** How long, in milliseconds, the spawner waits for the ready report; the node keeps to it too. */
+    public static final String START_TIMEOUT_ENV = "DROVER_START_TIMEOUT_MS";
+    /**
+     * Milliseconds between heartbeats a supervisor asks for (supervise {@code --heartbeat}):
+     * after {@code READY} the node keeps the pipe open and writes {@code BEAT} at that interval,
+     * each time its application's {@code NodeApp.alive()} answered.
+     */
+    public static final String HEARTBEAT_ENV = "DROVER_HEARTBEAT_MS";
+    /**
+     * {@code DROVER_FAKEFORK=1} (celery's {@code C_FAKEFORK}): {@code --detach} and
+     * {@code multi start} run each node in the foreground, its output on the terminal.
+     */
+    public static final String FAKEFORK_ENV = "DROVER_FAKEFORK";
+
+    /**
+     * How a node shows the world it has reported ready, without a file: a parked thread of this
+     * name, listed in {@code /proc/PID/task/TID/comm}; Linux keeps the first 15 bytes of a
+     * thread's name.
+     */
+    public static final String READY_THREAD = "drover-ready";
+
+    public static final String READY = "READY";
+    public static final String RUNNING = "RUNNING";
+    public static final String FAILED = "FAILED";
+    public static final String BEAT = "BEAT";
+
+    /** The longest trace sent: a deep recursion's would be megabytes, and the log has it all. */
+    private static final int MAX_TRACE = 32 * 1024;
+
+    public static String ready(long pid) {
+        return READY + " " + pid;
+    }
+
+    public static String running(long pid) {
+        return RUNNING + " " + pid;
+    }
+
+    /**
+     * {@code FAILED exitcode message}, and when {@code trace} is not null a tab and the trace
+     * with newlines escaped: the line stays one line, and the spawner can show the trace under
+     * {@code --verbose} without reading the node's log.
+     */
+    public static String failed(int exitCode, String message, String trace) {
+        String line = FAILED + " " + exitCode + " " + message.replace('\n', ' ').replace('\t', ' ');
+        return trace == null ? line : line + "\t" + escape(cut(trace));
+    }
+
+    /** The text of a {@code FAILED} line after its exit code: {message, trace or null}. */
+    public static String[] failure(String text) {
+        int tab = text.indexOf('\t');
+        return tab < 0 ? new String[] {text, null} : new String[] {text.substring(0, tab), unescape(text.substring(tab + 1))};
+    }
+
+    private static String cut(String trace) {
+        return trace.length() <= MAX_TRACE ? trace
+                : trace.substring(0, MAX_TRACE) + "\n\t... (cut: the node's log has the whole trace)\n";
+    }
+
+    private static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 64);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> { }
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char next = s.charAt(++i);
+                out.append(next == 'n' ? '\n' : next == 't' ? '\t' : next);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

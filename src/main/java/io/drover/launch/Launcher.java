@@ -1,0 +1,97 @@
+package io.drover.launch;
+
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.Host;
+import io.drover.core.NodeProtocol;
+import io.drover.core.RootPolicy;
+import io.drover.core.Templates;
+import io.drover.posix.Identity;
+import io.drover.posix.Posix;
+import java.io.File;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * Starts a node from its {@link LaunchSpec}: the one place a node's process is created, for
+ * {@code multi start}, {@code restart} and {@code supervise} as for {@code worker --detach} and
+ * {@code beat --detach}. The steps, in the order the node itself takes them: the root policy,
+ * the logfile, the user, the pidfile, then the spawn and the wait for the node's word
+ * ({@link Detacher}).
+ */
+public final class Launcher {
+    private final Supplier<Posix> posix;
+    private final Host host;
+
+    /**
+     * @param posix the native layer, asked for only when a node is spawned or a user looked up
+     * @param host whether we are root, and the environment ({@code DROVER_FORCE_ROOT})
+     */
+    public Launcher(Supplier<Posix> posix, Host host) {
+        this.posix = posix;
+        this.host = host;
+    }
+
+    /**
+     * Whether {@code DROVER_FAKEFORK=1} asks to run nodes in the foreground (celery's
+     * {@code C_FAKEFORK}) instead of detaching them: read here and nowhere else.
+     */
+    public static boolean fakefork() {
+        return "1".equals(System.getenv(NodeProtocol.FAKEFORK_ENV));
+    }
+
+    /**
+     * Refuses, before anything runs, what would fail the node: an application as root
+     * (docs/design.md, "Root is refused for applications"), a user or group that does not exist.
+     *
+     * @return the user the node drops to, or null when it keeps ours
+     */
+    public Identity check(LaunchSpec spec) {
+        checkRoot(spec);
+        return identity(spec.runAs());
+    }
+
+    private void checkRoot(LaunchSpec spec) {
+        RootPolicy.check(host.root(), spec.app(), spec.runAs().uid(), host.env().get(RootPolicy.FORCE_ROOT));
+    }
+
+    /**
+     * The user a node drops to, looked up (a bare uid must have a group); null when it keeps
+     * ours.
+     */
+    public Identity identity(LaunchSpec.RunAs runAs) {
+        return runAs.keepsCaller() ? null
+                : posix.get().identity(runAs.uid(), runAs.gid()).requireGroup(runAs.uid(), runAs.gid());
+    }
+
+    /** Spawns the node detached and waits until it reports ready, says why not, or dies. */
+    public LaunchOutcome start(LaunchSpec spec) {
+        checkRoot(spec);
+        String logfile = spec.logfile() == null ? null
+                : Templates.expandForProcess(spec.logfile(), spec.nodename(), Templates.MAIN_PROCESS, "--logfile");
+        Identity owner = identity(spec.runAs());
+        String pidfile = spec.pidfile() == null ? null
+                : Templates.expandForProcess(spec.pidfile(), spec.nodename(), Templates.MAIN_PROCESS, "--pidfile");
+        return Detacher.start(posix.get(), spec.argv(), pidfile, logfile, spec.umask(), spec.workdir(),
+                spec.startTimeout(), owner, spec.heartbeat());
+    }
+
+    /**
+     * {@code DROVER_FAKEFORK=1}: runs the node as our child in the foreground, its output on our
+     * terminal, and waits for its end. The node checks and makes its directories itself.
+     *
+     * @return the node's exit status
+     */
+    public int runInForeground(LaunchSpec spec) throws InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(spec.argv()).inheritIO();
+        pb.environment().put(NodeProtocol.FAKEFORK_ENV, "1");
+        if (spec.workdir() != null) {
+            pb.directory(new File(spec.workdir()));
+        }
+        try {
+            return pb.start().waitFor();
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.UNAVAILABLE, "cannot run " + pb.command().get(0) + ": " + e.getMessage());
+        }
+    }
+}
