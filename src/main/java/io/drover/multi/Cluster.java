@@ -68,7 +68,7 @@ public final class Cluster {
         checkStarts(nodes);
         listener.phase("Starting nodes", nodes);
         nodes = trusted(nodes, false);
-        List<NodeEvent> results = parallel(nodes, node -> startOne(node, argvFor(node), startTimeout));
+        List<NodeEvent> results = parallel(nodes, node -> startOne(node, launchOf(node), startTimeout));
         return exitStatus(results);
     }
 
@@ -159,7 +159,7 @@ public final class Cluster {
     private NodeEvent restartOne(NodeSpec node, int signal, Duration timeout, Duration startTimeout) {
         // The command line comes from drover's own record, never from the running process:
         // the node's user controls that process and its pidfile (docs/security.md, S1).
-        List<String> argv = argvFor(node);
+        Launch launch = launchOf(node);
         PidfileState state = Pidfile.inspect(Path.of(node.pidfile()), check(node));
         if (state instanceof PidfileState.Running running) {
             NodeEvent sent = signalOne(node, running.pid(), signal);
@@ -175,7 +175,7 @@ public final class Cluster {
             noteExit(node, running.pid(), signal);
             listener.node(node, new NodeEvent.Down(running.pid()));
         }
-        return startOne(node, argv, startTimeout);
+        return startOne(node, launch, startTimeout);
     }
 
     /** LSB status: 0 all running, 1 a node is dead with its pidfile left, 3 not running. */
@@ -221,16 +221,16 @@ public final class Cluster {
         return dead ? ExitCode.STATUS_DEAD_PIDFILE : stopped ? ExitCode.STATUS_NOT_RUNNING : ExitCode.STATUS_RUNNING;
     }
 
-    private NodeEvent startOne(NodeSpec node, List<String> argv, Duration startTimeout) {
+    private NodeEvent startOne(NodeSpec node, Launch launch, Duration startTimeout) {
         NodeRecord before = optionsGiven(node) ? record(node) : null;
         NodeEvent result;
         try {
-            result = spawn(node, argv, startTimeout);
+            result = spawn(node, launch, startTimeout, null);
         } catch (DroverException e) {
             result = new NodeEvent.Failed(e.exitCode(), e.getMessage());
         }
         if (result instanceof NodeEvent.Started) {
-            remember(node, argv);
+            remember(node, launch.argv());
         }
         listener.node(node, result);
         if (result instanceof NodeEvent.Started && before != null) {
@@ -244,7 +244,7 @@ public final class Cluster {
     }
 
     /**
-     * The node as it was started: its record's options when none are given (as {@link #argvFor}
+     * The node as it was started: its record's options when none are given (as {@link #launchOf}
      * chooses), so {@code status 3} finds the {@code --health-port} that {@code start 3 ...} gave.
      */
     private static NodeSpec started(NodeSpec node, NodeRecord record) {
@@ -264,18 +264,29 @@ public final class Cluster {
     }
 
     /**
-     * The command line to start a node with: the one drover recorded when it last started it
-     * at this pidfile, when no worker options are given (even for a node that died); else the
-     * given options'. Never the command line of the running process: the node's user controls
-     * that process and its pidfile (docs/security.md, S1).
+     * A node as it is started: {@code spec} gives its launch settings (user, umask, workdir,
+     * application) and {@code argv} its command line. Both come from one source, so a node
+     * recorded with {@code --uid} is started as that user with its directories given to that
+     * user, even by a command line that names no options.
      */
-    private List<String> argvFor(NodeSpec node) {
-        List<String> argv = NodeCommand.argv(node);
-        return optionsGiven(node) ? argv : recorded(node).orElse(argv);
-    }
+    private record Launch(NodeSpec spec, List<String> argv) {}
 
-    private NodeEvent spawn(NodeSpec node, List<String> argv, Duration startTimeout) {
-        return spawn(node, argv, startTimeout, null);
+    /**
+     * How to start a node: as drover recorded it when it last started it at this pidfile, when
+     * no worker options are given (even for a node that died); else as given. Never the command
+     * line of the running process: the node's user controls that process and its pidfile
+     * (docs/security.md, S1). An untrusted record is named in a warning.
+     */
+    private Launch launchOf(NodeSpec node) {
+        NodeRecord recorded = optionsGiven(node) ? null : record(node, true);
+        if (recorded != null) {
+            try {
+                return new Launch(RecordedNodes.spec(node.index(), recorded), recorded.argv());
+            } catch (DroverException unreadable) {
+                listener.node(node, new NodeEvent.Warning(unreadable.getMessage()));
+            }
+        }
+        return new Launch(node, NodeCommand.argv(node));
     }
 
     /**
@@ -284,13 +295,13 @@ public final class Cluster {
      */
     NodeEvent spawnSupervised(NodeSpec node, List<String> argv, Duration startTimeout, Duration heartbeat) {
         try {
-            return spawn(node, argv, startTimeout, heartbeat);
+            return spawn(node, new Launch(node, argv), startTimeout, heartbeat);
         } catch (DroverException e) {
             return new NodeEvent.Failed(e.exitCode(), e.getMessage());
         }
     }
 
-    private NodeEvent spawn(NodeSpec node, List<String> argv, Duration startTimeout, Duration heartbeat) {
+    private NodeEvent spawn(NodeSpec node, Launch launch, Duration startTimeout, Duration heartbeat) {
         Path pidfile = Path.of(node.pidfile());
         PidfileState state = Pidfile.inspect(pidfile, check(node));
         if (state instanceof PidfileState.Running running) {
@@ -301,7 +312,7 @@ public final class Cluster {
             // a dead node nobody reaped tells how it ended: kept in its record as its last exit
             io.drover.posix.ProcessStats.zombieExit(stale.pid()).ifPresent(exit -> noteExit(node, exit));
         }
-        Identity owner = identity(node);
+        Identity owner = identity(launch.spec());
         NodeIdentity.Running other = elsewhere(node, owner);
         if (other != null) {
             // one process per nodename: never a second drover1@HOST beside one started with
@@ -310,7 +321,7 @@ public final class Cluster {
                     + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile())
                     + "; stop it first, or give that pidfile");
         }
-        LaunchOutcome outcome = launcher.start(LaunchSpecs.of(node, argv, startTimeout, heartbeat));
+        LaunchOutcome outcome = launcher.start(LaunchSpecs.of(launch.spec(), launch.argv(), startTimeout, heartbeat));
         if (outcome instanceof LaunchOutcome.Ready ready) {
             return new NodeEvent.Started(ready.pid(), replaced, ready.channel());
         }
@@ -378,14 +389,6 @@ public final class Cluster {
             }
         }
         return null;
-    }
-
-    /**
-     * The command line drover recorded when it last started this node, if it did; an untrusted
-     * record is named in a warning.
-     */
-    private java.util.Optional<List<String>> recorded(NodeSpec node) {
-        return java.util.Optional.ofNullable(record(node, true)).map(NodeRecord::argv);
     }
 
     /** The node's record made at this pidfile, or null (none, another pidfile's, or untrusted). */

@@ -56,6 +56,26 @@ class PrivilegesIT extends DroverTest {
     }
 
     @Test
+    void restart_and_start_with_no_options_bring_a_uid_nobody_node_back_as_nobody_from_its_record() throws Exception {
+        Drover.Result start = drover.run(java.util.Map.of(), List.of(concat(new String[] {"multi", "start", "2",
+            "--uid", "nobody"}, files())));
+        assertEquals(0, start.exitCode(), start::toString);
+        // the record's --uid decides who the node runs as, and whose directories they are: not
+        // the empty options of this command line (a root node, or a refused "unsafe layout")
+        Drover.Result restart = drover.run(java.util.Map.of(), List.of(concat(new String[] {"multi", "restart", "2"}, files())));
+        assertEquals(0, restart.exitCode(), restart::toString);
+        for (String node : List.of("drover1", "drover2")) {
+            assertEquals("65534", status(pid(node), "Uid").split("\\s+")[0], node + " restarted\n" + restart);
+        }
+        Procs.signal(pid("drover1"), "KILL");
+        Drover.Result again = drover.run(java.util.Map.of(), List.of(concat(new String[] {"multi", "start", "2"}, files())));
+        assertEquals(0, again.exitCode(), again::toString);
+        assertEquals("65534", status(pid("drover1"), "Uid").split("\\s+")[0], "started again\n" + again);
+        Drover.Result stop = drover.run(java.util.Map.of(), List.of(concat(new String[] {"multi", "stopwait", "2"}, files())));
+        assertEquals(0, stop.exitCode(), stop::toString);
+    }
+
+    @Test
     void a_user_that_does_not_exist_is_refused_with_exit_67_naming_it_and_nothing_starts() {
         Drover.Result r = drover.run(java.util.Map.of(), List.of(concat(new String[] {"multi", "start", "2",
             "--uid", "no-such-user-here"}, files())));
