@@ -17,7 +17,8 @@ import java.util.List;
  * @param workdir the {@code --workdir}, or null
  * @param runAs the user and group the node drops to
  * @param app the {@code -A} class, or null for the built-in demo
- * @param startTimeout how long to wait for the node's ready report; zero for no limit
+ * @param startTimeout how long to wait for the node's ready report; the node is killed when it
+ *     runs out (the CLI turns "0, no limit" into a very long one: zero here means at once)
  * @param heartbeat the interval of the node's heartbeat on the handshake pipe (supervise), or null
  */
 public record LaunchSpec(

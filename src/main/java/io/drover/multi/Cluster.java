@@ -65,7 +65,7 @@ public final class Cluster {
 
     /** Starts every node that is not running, in parallel; 0 if all run afterwards. */
     public int start(List<NodeSpec> nodes, Duration startTimeout) {
-        checkStarts(nodes);
+        checkLaunches(nodes);
         listener.phase("Starting nodes", nodes);
         nodes = trusted(nodes, false);
         List<NodeEvent> results = parallel(nodes, node -> startOne(node, launchOf(node), startTimeout));
@@ -127,7 +127,7 @@ public final class Cluster {
      * was started with, so a restart never forgets options.
      */
     public int restart(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout) {
-        checkStarts(nodes);
+        checkLaunches(nodes);
         listener.phase("Restarting nodes", nodes);
         return exitStatus(parallel(trusted(nodes, false), node -> restartOne(node, signal, timeout, startTimeout)));
     }
@@ -138,7 +138,7 @@ public final class Cluster {
      * back stops the roll: it is named, the nodes not yet restarted are left running, exit 1.
      */
     public int restartRolling(List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout, int batch) {
-        checkStarts(nodes);
+        checkLaunches(nodes);
         listener.phase("Restarting nodes, " + batch + " at a time", nodes);
         nodes = trusted(nodes, false);
         for (int i = 0; i < nodes.size(); i += batch) {
@@ -184,41 +184,50 @@ public final class Cluster {
         List<NodeSpec> trusted = trusted(nodes, true);
         boolean dead = nodes.size() != trusted.size();
         boolean stopped = false;
-        for (NodeSpec node : trusted) {
-            PidfileState state;
-            try {
-                state = Pidfile.inspect(Path.of(node.pidfile()), NodeIdentity.of(node.nodename().full(), null));
-            } catch (DroverException e) {
-                listener.node(node, new NodeEvent.Status("unknown", -1, null, node.pidfile(), e.getMessage()));
-                dead = true;
-                continue;
+        // each node's look is its own, and one whose health port does not answer costs up to a
+        // second: the looks run in parallel, the lines come in the nodes' order
+        List<NodeEvent> looks = parallel(trusted, this::statusOf);
+        for (int i = 0; i < trusted.size(); i++) {
+            NodeEvent.Status look = (NodeEvent.Status) looks.get(i);
+            switch (look.state()) {
+                case "unknown", "stale", "dead" -> dead = true;
+                case "stopped" -> stopped = true;
+                default -> { }
             }
-            NodeRecord record = record(node);
-            Integer restarts = record == null ? null : Integer.valueOf(record.restarts());
-            String lastExit = record == null ? null : record.lastExit();
-            if (state instanceof PidfileState.Running r) {
-                // alive but not yet ready (or its starter died before it was): "starting"
-                String running = ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD) ? "running" : "starting";
-                java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
-                java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
-                Integer port = started(node, record).healthPort();
-                listener.node(node, new NodeEvent.Status(running, r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
-                        node.pidfile(), null, rss.isPresent() ? Long.valueOf(rss.getAsLong()) : null,
-                        cpu.isPresent() ? Double.valueOf(cpu.getAsDouble()) : null, restarts, lastExit,
-                        port == null ? null : HealthProbe.of(port)));
-            } else if (state instanceof PidfileState.Stale s) {
-                dead = true;
-                // a dead node nobody reaped still tells how it ended
-                String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
-                listener.node(node, new NodeEvent.Status(s.pidAlive() ? "stale" : "dead", s.pid(), null, node.pidfile(),
-                        s.reason(), null, null, restarts, exit, null));
-            } else {
-                stopped = true;
-                listener.node(node, new NodeEvent.Status("stopped", -1, null, node.pidfile(), null, null, null,
-                        restarts, lastExit, null));
-            }
+            listener.node(trusted.get(i), look);
         }
         return dead ? ExitCode.STATUS_DEAD_PIDFILE : stopped ? ExitCode.STATUS_NOT_RUNNING : ExitCode.STATUS_RUNNING;
+    }
+
+    /** One node's status line: its pidfile's state, with the figures /proc, its record and its health port give. */
+    private NodeEvent statusOf(NodeSpec node) {
+        PidfileState state;
+        try {
+            state = Pidfile.inspect(Path.of(node.pidfile()), NodeIdentity.of(node.nodename().full(), null));
+        } catch (DroverException e) {
+            return new NodeEvent.Status("unknown", -1, null, node.pidfile(), e.getMessage());
+        }
+        NodeRecord record = record(node);
+        Integer restarts = record == null ? null : Integer.valueOf(record.restarts());
+        String lastExit = record == null ? null : record.lastExit();
+        if (state instanceof PidfileState.Running r) {
+            // alive but not yet ready (or its starter died before it was): "starting"
+            String running = ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD) ? "running" : "starting";
+            java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
+            java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
+            Integer port = started(node, record).healthPort();
+            return new NodeEvent.Status(running, r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
+                    node.pidfile(), null, rss.isPresent() ? Long.valueOf(rss.getAsLong()) : null,
+                    cpu.isPresent() ? Double.valueOf(cpu.getAsDouble()) : null, restarts, lastExit,
+                    port == null ? null : HealthProbe.of(port));
+        }
+        if (state instanceof PidfileState.Stale s) {
+            // a dead node nobody reaped still tells how it ended
+            String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
+            return new NodeEvent.Status(s.pidAlive() ? "stale" : "dead", s.pid(), null, node.pidfile(),
+                    s.reason(), null, null, restarts, exit, null);
+        }
+        return new NodeEvent.Status("stopped", -1, null, node.pidfile(), null, null, null, restarts, lastExit, null);
     }
 
     private NodeEvent startOne(NodeSpec node, Launch launch, Duration startTimeout) {
@@ -230,7 +239,8 @@ public final class Cluster {
             result = new NodeEvent.Failed(e.exitCode(), e.getMessage());
         }
         if (result instanceof NodeEvent.Started) {
-            remember(node, launch.argv());
+            // the settings it was started with: a node restarted from its record keeps its --uid
+            remember(launch.spec(), launch.argv());
         }
         listener.node(node, result);
         if (result instanceof NodeEvent.Started && before != null) {
@@ -278,12 +288,18 @@ public final class Cluster {
      * (docs/security.md, S1). An untrusted record is named in a warning.
      */
     private Launch launchOf(NodeSpec node) {
-        NodeRecord recorded = optionsGiven(node) ? null : record(node, true);
+        return launchOf(node, true);
+    }
+
+    private Launch launchOf(NodeSpec node, boolean warn) {
+        NodeRecord recorded = optionsGiven(node) ? null : record(node, warn);
         if (recorded != null) {
             try {
                 return new Launch(RecordedNodes.spec(node.index(), recorded), recorded.argv());
             } catch (DroverException unreadable) {
-                listener.node(node, new NodeEvent.Warning(unreadable.getMessage()));
+                if (warn) {
+                    listener.node(node, new NodeEvent.Warning(unreadable.getMessage()));
+                }
             }
         }
         return new Launch(node, NodeCommand.argv(node));
@@ -333,12 +349,25 @@ public final class Cluster {
     }
 
     /**
-     * Refuses, before anything is spawned, what would fail every node alike: a umask out of
-     * range, an application as root, a user or group that does not exist ({@link Launcher#check}).
+     * Refuses, before anything is spawned or stopped, what would fail a node's start: a umask out
+     * of range ({@link LaunchSpecs#of}), an application as root, a user or group that does not
+     * exist ({@link Launcher#check}), for the nodes as given (supervise, a foreground start).
      */
     void checkStarts(List<NodeSpec> nodes) {
         for (NodeSpec node : nodes) {
             launcher.check(LaunchSpecs.of(node));
+        }
+    }
+
+    /**
+     * {@link #checkStarts} for the nodes as {@code start} and {@code restart} will start them:
+     * from their records when no options are given, so a restart refused for its recorded
+     * settings is refused before it stops a node, not after.
+     */
+    private void checkLaunches(List<NodeSpec> nodes) {
+        for (NodeSpec node : nodes) {
+            Launch launch = launchOf(node, false);
+            launcher.check(LaunchSpecs.of(launch.spec(), launch.argv(), Duration.ZERO, null));
         }
     }
 

@@ -25,7 +25,10 @@ final class LaunchSpecs {
                 node.option("-A", "--app"), startTimeout, heartbeat);
     }
 
-    /** The node with its own command line, for the checks before a start and a start in the foreground. */
+    /**
+     * The node with its own command line, for the checks before a start and a start in the
+     * foreground: neither waits for a ready report, so the start timeout is none.
+     */
     static LaunchSpec of(NodeSpec node) {
         return of(node, NodeCommand.argv(node), Duration.ZERO, null);
     }

@@ -52,6 +52,12 @@ import java.util.concurrent.TimeUnit;
  * Reports through a {@link SupervisorListener}; never prints.
  */
 public final class Supervisor {
+    /**
+     * How long stopping waits for a keeper thread once its node was stopped or killed: the node's
+     * end, its pidfile's cleanup and its record's last word, none of which waits on the node.
+     */
+    static final Duration KEEPER_WAIT = Duration.ofSeconds(30);
+
 
     /**
      * @param backoff the first delay before restarting a node that exited unasked
@@ -267,7 +273,7 @@ public final class Supervisor {
             }
         }
         for (Keeper k : keepers) {
-            join(k.thread, Cluster.KILL_WAIT.toMillis());
+            join(k.thread, KEEPER_WAIT.toMillis());
             Pidfile.removeIfStale(Path.of(k.node.pidfile()), Pidfile.NodeCheck.ANY);
         }
         if (!killed.isEmpty()) {
@@ -464,10 +470,12 @@ public final class Supervisor {
                 }
                 return null;
             }
-            if (event instanceof NodeEvent.AlreadyRunning r && adopt(r.pid(), cluster)) {
-                return null;
+            if (event instanceof NodeEvent.AlreadyRunning r) {
+                // words, not the record's toString(): this reason is printed as it is
+                return adopt(r.pid(), cluster) ? null : "already running as pid " + r.pid()
+                        + ", which could not be watched: it ended, or its pidfile changed, while supervise looked";
             }
-            return event instanceof NodeEvent.Failed f ? f.reason() : "did not start (" + event + ")";
+            return ((NodeEvent.Failed) event).reason(); // spawnSupervised says Started, AlreadyRunning or Failed
         }
 
         /**

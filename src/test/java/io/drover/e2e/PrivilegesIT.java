@@ -71,8 +71,11 @@ class PrivilegesIT extends DroverTest {
         Drover.Result again = drover.run(java.util.Map.of(), List.of(concat(new String[] {"multi", "start", "2"}, files())));
         assertEquals(0, again.exitCode(), again::toString);
         assertEquals("65534", status(pid("drover1"), "Uid").split("\\s+")[0], "started again\n" + again);
+        // the record says nobody still: the nodes are theirs to stop, not stale pidfiles of root's
         Drover.Result stop = drover.run(java.util.Map.of(), List.of(concat(new String[] {"multi", "stopwait", "2"}, files())));
         assertEquals(0, stop.exitCode(), stop::toString);
+        assertFalse(stop.stdout().contains("stale"), stop::toString);
+        assertTrue(drover.processes().isEmpty(), () -> "nodes left: " + drover.processes() + "\n" + stop);
     }
 
     @Test
