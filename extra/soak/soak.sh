@@ -367,7 +367,9 @@ fault_fulllog() {
     unmount "$WORK/full"
 }
 
-# a read-only directory for the pidfiles or the logs: every node fails with exit 73
+# a read-only directory for the pidfiles or the logs: every node fails with exit 73. Nodes that
+# drover recorded at their pidfile start with their recorded command line, logfile included, so
+# for the logs the records are forgotten first: the nodes start as given, with the read-only one.
 fault_unwritable() {
     mount_tmpfs "$WORK/ro" 64k ro || { failed "cannot mount a read-only tmpfs"; return; }
     if ((RANDOM % 2)); then
@@ -375,6 +377,8 @@ fault_unwritable() {
         set_dirs "$WORK/ro" "$WORK/log"
     else
         PHASE=logs
+        drover multi forget "${NODE_ARGS[@]}"
+        ((RC == 0)) || failed "forget before the read-only logs: exit $RC"
         set_dirs "$WORK/run" "$WORK/ro"
     fi
     drover multi start "${NODE_ARGS[@]}"
