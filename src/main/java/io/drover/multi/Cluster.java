@@ -215,7 +215,7 @@ public final class Cluster {
             String running = ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD) ? "running" : "starting";
             java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
             java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
-            Integer port = started(node, record).healthPort();
+            Integer port = started(node, record, false).healthPort();
             return new NodeEvent.Status(running, r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
                     node.pidfile(), null, rss.isPresent() ? Long.valueOf(rss.getAsLong()) : null,
                     cpu.isPresent() ? Double.valueOf(cpu.getAsDouble()) : null, restarts, lastExit,
@@ -257,13 +257,16 @@ public final class Cluster {
      * The node as it was started: its record's options when none are given (as {@link #launchOf}
      * chooses), so {@code status 3} finds the {@code --health-port} that {@code start 3 ...} gave.
      */
-    private static NodeSpec started(NodeSpec node, NodeRecord record) {
+    private NodeSpec started(NodeSpec node, NodeRecord record, boolean warn) {
         if (optionsGiven(node) || record == null) {
             return node;
         }
         try {
             return RecordedNodes.spec(node.index(), record);
         } catch (DroverException unreadable) {
+            if (warn) {
+                listener.node(node, new NodeEvent.Warning(unreadable.getMessage()));
+            }
             return node;
         }
     }
@@ -293,16 +296,8 @@ public final class Cluster {
 
     private Launch launchOf(NodeSpec node, boolean warn) {
         NodeRecord recorded = optionsGiven(node) ? null : record(node, warn);
-        if (recorded != null) {
-            try {
-                return new Launch(RecordedNodes.spec(node.index(), recorded), recorded.argv());
-            } catch (DroverException unreadable) {
-                if (warn) {
-                    listener.node(node, new NodeEvent.Warning(unreadable.getMessage()));
-                }
-            }
-        }
-        return new Launch(node, NodeCommand.argv(node));
+        NodeSpec spec = started(node, recorded, warn);
+        return spec == node ? new Launch(node, NodeCommand.argv(node)) : new Launch(spec, recorded.argv());
     }
 
     /**
