@@ -21,6 +21,9 @@ abstract class LifecycleLeaf extends MultiLeaf {
 
     @Override
     int run(ParsedArgs parsed, Output output) {
+        if (startsNodes()) {
+            Posix.preload();
+        }
         ClusterListener listener = listener(output);
         Cluster cluster = new Cluster(Posix::get, listener, host());
         List<NodeSpec> nodes = targets(parsed, cluster, output);

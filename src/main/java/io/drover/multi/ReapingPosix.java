@@ -71,6 +71,11 @@ final class ReapingPosix implements Posix {
     }
 
     @Override
+    public boolean trimNativeHeap() {
+        return posix.trimNativeHeap();
+    }
+
+    @Override
     public ChildExit awaitAnyChild() {
         return posix.awaitAnyChild();
     }

@@ -160,6 +160,8 @@ public final class Supervisor {
                     }
                     String status = running();
                     listener.info(null, "all nodes ready: " + status);
+                    // what starting them took is garbage now: supervise lives on small
+                    posix.trimNativeHeap();
                     if (systemd != null) {
                         systemd.ready(status);
                     }
@@ -174,6 +176,7 @@ public final class Supervisor {
                     }
                 } else if (event == Signals.HUP) {
                     rollingRestart();
+                    posix.trimNativeHeap();
                 } else if (event == Signals.TERM || event == Signals.INT) {
                     return stopAll(event);
                 }

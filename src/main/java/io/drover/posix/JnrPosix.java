@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import jnr.constants.platform.Errno;
 import jnr.constants.platform.Fcntl;
 import jnr.constants.platform.OpenFlags;
@@ -23,6 +24,27 @@ final class JnrPosix implements Posix {
     /** Lazy holder: jnr-posix loads when a command first needs a system call. */
     static final class Holder {
         static final JnrPosix INSTANCE = new JnrPosix(POSIXFactory.getNativePOSIX());
+    }
+
+    /** jnr-ffi's choice between generated call stubs (the default) and reflective calls. */
+    private static final String ASM_PROPERTY = "jnr.ffi.asm.enabled";
+
+    /** {@link Posix#preload}: a -D given by the operator wins. */
+    static void preload() {
+        if (System.getProperty(ASM_PROPERTY) == null) {
+            System.setProperty(ASM_PROPERTY, "false");
+        }
+        Thread loader = new Thread(JnrPosix::load, "drover-posix-load");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private static void load() {
+        try {
+            Objects.requireNonNull(Holder.INSTANCE);
+        } catch (LinkageError e) {
+            // the command's own first system call meets the same error and reports it
+        }
     }
 
     /** The instance, for the package's own native needs (pidfile creation). */
@@ -287,6 +309,16 @@ final class JnrPosix implements Posix {
     @Override
     public boolean becomeChildSubreaper() {
         return LibCHolder.LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+    }
+
+    @Override
+    public boolean trimNativeHeap() {
+        try {
+            LibCHolder.LIBC.malloc_trim(0);
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
     }
 
     @Override

@@ -37,6 +37,9 @@ public interface LibC {
 
     int close(int fd);
 
+    /** glibc's: releases free memory at the top of the heap and in its arenas; 1 if any was. */
+    int malloc_trim(long pad);
+
     long write(int fd, @In byte[] buf, long count);
 
     int fsync(int fd);
