@@ -37,17 +37,47 @@ public final class Install {
         return System.getProperty("java.class.path");
     }
 
+    private static final String UNLOCK_DIAGNOSTIC = "-XX:+UnlockDiagnosticVMOptions";
+    private static final String SHARED_ARCHIVE_UNMOVED = "-XX:ArchiveRelocationMode=0";
+
+    /** The first Java release whose JVM reads ahead-of-time caches made in one training run (JEP 514). */
+    public static final int AOT_CACHE_RELEASE = 25;
+
     /**
-     * The class-data-sharing archive for node JVMs ({@code HOME/lib/node.jsa}, made by
-     * {@code bin/drover-cds}), if this installation has one.
+     * The JVM options that give a node drover's classes from the archive {@code bin/drover-cds}
+     * made for this installation: on Java 25 and later the ahead-of-time cache
+     * {@code HOME/lib/node.aot}, before it the class-data-sharing archive {@code HOME/lib/node.jsa};
+     * none when there is no such file. A cache the JVM cannot use (made by another java) is
+     * ignored without a word, as the launcher's own is.
+     *
+     * <p>The archive, and the JDK's own, is mapped at the address it was made for
+     * ({@code ArchiveRelocationMode=0}) instead of the random one this JDK picks by default:
+     * moved, every pointer in it is rewritten, so each node holds a private copy of ~15 MiB of
+     * pages that, unmoved, all nodes share from the page cache. What that gives up is the random
+     * address of the archived class metadata; a node's heap, stacks, code and libraries stay
+     * randomized. A {@code --jvm-opts=-XX:ArchiveRelocationMode=1} comes later and wins.
+     *
+     * @param sameJava whether the node runs on the JVM running this code; an ahead-of-time cache
+     *     is only given then, as an older {@code --executable} would refuse its option
      */
-    public static java.util.Optional<Path> nodeArchive() {
+    public static java.util.List<String> nodeArchiveOptions(boolean sameJava) {
         String home = System.getProperty("drover.home");
         if (home == null || home.isEmpty()) {
-            return java.util.Optional.empty();
+            return java.util.List.of();
         }
-        Path jsa = Path.of(home, "lib", "node.jsa").toAbsolutePath().normalize();
-        return java.nio.file.Files.isReadable(jsa) ? java.util.Optional.of(jsa) : java.util.Optional.empty();
+        Path lib = Path.of(home, "lib").toAbsolutePath().normalize();
+        if (Runtime.version().feature() >= AOT_CACHE_RELEASE) {
+            Path aot = lib.resolve("node.aot");
+            return sameJava && java.nio.file.Files.isReadable(aot)
+                    ? java.util.List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off",
+                            UNLOCK_DIAGNOSTIC, SHARED_ARCHIVE_UNMOVED)
+                    : java.util.List.of();
+        }
+        Path jsa = lib.resolve("node.jsa");
+        return java.nio.file.Files.isReadable(jsa)
+                ? java.util.List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                        UNLOCK_DIAGNOSTIC, SHARED_ARCHIVE_UNMOVED)
+                : java.util.List.of();
     }
 
     /** The java binary of the JVM running this code: nodes run on the same Java as the CLI. */

@@ -15,13 +15,19 @@ public final class NodeLaunch {
     private NodeLaunch() {}
 
     /**
-     * JVM options every node gets before the user's {@code --jvm-opts}: the serial collector
-     * (a node is one small service, and parallel collectors reserve memory per core) and an exit
-     * on the first OutOfMemoryError, so a supervisor restarts the node instead of it limping on.
+     * JVM options every node gets before the user's {@code --jvm-opts} (which come later, so
+     * they win): the serial collector (a node is one small service, and parallel collectors
+     * reserve memory per core); an exit on the first OutOfMemoryError, so a supervisor restarts
+     * the node instead of it limping on; and the JIT's thresholds ten times higher, so that code
+     * run a few hundred times while the node starts is interpreted instead of compiled. That
+     * is 0.15 s less CPU per node to ready, which ten nodes starting at once on two cores wait
+     * for; the application's hot code is still compiled by both tiers, a little later, and runs
+     * as fast afterwards (docs/performance.md has the figures).
      */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
             "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError");
+            "-XX:+ExitOnOutOfMemoryError",
+            "-XX:CompileThresholdScaling=10");
 
     /**
      * @param executable the {@code --executable} option, or null for the JVM drover runs on
@@ -30,13 +36,13 @@ public final class NodeLaunch {
      */
     public static List<String> argv(String executable, String jvmOpts, List<String> workerArgs) {
         List<String> argv = new ArrayList<>();
-        argv.add(executable == null || executable.isEmpty() ? Install.java() : executable);
+        boolean sameJava = executable == null || executable.isEmpty();
+        argv.add(sameJava ? Install.java() : executable);
         argv.addAll(DEFAULT_JVM_OPTIONS);
         // drover's classes from a shared archive: a node's start costs a third less CPU, which
         // is most of what ten nodes starting at once on two cores wait for. A mismatching
         // archive (another java in --executable) is ignored without a word.
-        Install.nodeArchive().ifPresent(jsa -> argv.addAll(List.of(
-                "-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off")));
+        argv.addAll(Install.nodeArchiveOptions(sameJava));
         if (jvmOpts != null) {
             argv.addAll(ShellWords.split(jvmOpts));
         }

@@ -85,7 +85,7 @@ class DistributionIT {
                 "LICENSE", "extra/generic-init.d/droverd", "docs/man/drover-multi.1")) {
             assertTrue(entries.contains("drover-" + version + "/" + file), file + " missing from the tarball");
         }
-        assertTrue(entries.stream().noneMatch(e -> e.endsWith(".jsa") || e.contains("cds.lock")),
+        assertTrue(entries.stream().noneMatch(e -> e.endsWith(".jsa") || e.contains(".aot") || e.contains("cds.lock")),
                 "no archive made for the build's own paths");
     }
 
@@ -106,6 +106,47 @@ class DistributionIT {
         Result second = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
         assertEquals(0, second.code(), second::toString);
         assertEquals("", second.err(), "built once, then used silently");
+    }
+
+    /**
+     * Java 25 and later read ahead-of-time caches: the first command there builds lib/cli.aot and
+     * lib/node.aot, a node maps its cache, and the JDK the build runs keeps its own archives.
+     */
+    @Test
+    void on_java_25_the_first_command_builds_ahead_of_time_caches_and_a_node_maps_its_own() throws Exception {
+        Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "needs a JDK 25 at " + jdk + " (-Ddrover.jdk25=HOME)");
+        Path home = unpack();
+        List<String> on25 = List.of("env", "JAVA_HOME=" + jdk, "DROVER_STATE_DIR=" + tmp.resolve("state"),
+                home.resolve("bin/drover").toString());
+        Result first = run(tmp, concat(on25, "multi", "names", "2"));
+        assertEquals(0, first.code(), first::toString);
+        assertTrue(first.err().contains("drover-cds: built " + home.resolve("lib/cli.aot") + " "), first::toString);
+        assertTrue(Files.size(home.resolve("lib/node.aot")) > 0);
+        assertFalse(Files.exists(home.resolve("lib/cli.jsa")), "no CDS archive for a JDK that takes caches");
+        Result second = run(tmp, concat(on25, "multi", "names", "2"));
+        assertEquals("", second.err(), "built once, then used silently");
+
+        List<String> node = List.of("1", "--range-prefix=distaot", "--pidfile=" + tmp + "/%n.pid", "--logfile=" + tmp + "/%n.log");
+        try {
+            Result start = run(tmp, concat(on25, Stream.concat(Stream.of("multi", "start"), node.stream()).toArray(String[]::new)));
+            assertEquals(0, start.code(), start::toString);
+            String pid = Files.readString(tmp.resolve("distaot1.pid")).trim();
+            assertTrue(Files.readString(Path.of("/proc", pid, "maps")).contains(home.resolve("lib/node.aot").toString()),
+                    "the node maps lib/node.aot");
+        } finally {
+            run(tmp, concat(on25, Stream.concat(Stream.of("multi", "kill"), node.stream()).toArray(String[]::new)));
+        }
+
+        Result on17 = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
+        assertEquals(0, on17.code(), on17::toString);
+        assertTrue(on17.err().contains("drover-cds: built " + home.resolve("lib/cli.jsa") + " "), on17::toString);
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
     }
 
     @Test

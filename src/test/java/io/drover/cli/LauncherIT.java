@@ -271,9 +271,11 @@ class LauncherIT {
         String state = root ? "/run/drover/drover1.pid" : "/nonexistent-xdg/drover/run/drover1.pid";
         String log = root ? "/var/log/drover/drover1%I.log" : "/nonexistent-xdg/drover/log/drover1%I.log";
         List<String> cds = Files.exists(dist.resolve("lib/node.jsa"))
-                ? List.of("-XX:SharedArchiveFile=" + dist + "/lib/node.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off")
+                ? List.of("-XX:SharedArchiveFile=" + dist + "/lib/node.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                        "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0")
                 : List.of();
-        List<String> jvm = new ArrayList<>(List.of(javaHome + "/bin/java", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
+        List<String> jvm = new ArrayList<>(List.of(javaHome + "/bin/java", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:CompileThresholdScaling=10"));
         jvm.addAll(cds);
         jvm.addAll(List.of("-cp", dist + "/lib/*"));
         assertEquals(concat(jvm, List.of("io.drover.cli.Main", "worker", "--detach",
@@ -441,6 +443,40 @@ class LauncherIT {
         Result r = droverIn(tmp, Map.of("DROVER_JAVA_OPTS", "-XX:+NoSuchDroverTestFlag"), "multi", "names", "1");
         assertTrue(r.code() != 0, r::toString);
         assertTrue(r.err().contains("NoSuchDroverTestFlag"), r::toString);
+    }
+
+    // ---- the JVM the launcher starts, by what runs
+
+    /** The flags of the JVM the launcher starts for {@code line}, as -XX:+PrintCommandLineFlags prints them. */
+    String jvmFlags(String line) {
+        Result r = droverIn(tmp, Map.of("DROVER_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), words(line));
+        assertEquals(0, r.code(), r::toString);
+        return " " + r.outLines().get(0).trim() + " ";
+    }
+
+    /** systemd's, supervisord's and the container's files run a node so: its application keeps C2. */
+    @ParameterizedTest(name = "drover {0}")
+    @ValueSource(strings = {"worker --help", "beat --help"})
+    void a_node_run_in_the_foreground_gets_the_jvm_multi_start_gives_a_node(String line) {
+        String flags = jvmFlags(line);
+        assertFalse(flags.contains(" -XX:TieredStopAtLevel="), "both JIT tiers for a node: " + flags);
+        for (String option : io.drover.launch.NodeLaunch.DEFAULT_JVM_OPTIONS) {
+            assertTrue(flags.contains(" " + option), option + " missing from " + flags);
+        }
+        if (Files.exists(dist.resolve("lib/node.jsa"))) {
+            assertTrue(flags.contains(" -XX:SharedArchiveFile=" + dist + "/lib/node.jsa "), flags);
+            assertTrue(flags.contains(" -XX:ArchiveRelocationMode=0 "), flags);
+        }
+    }
+
+    @Test
+    void a_command_runs_on_c1_alone_and_supervise_with_a_small_young_generation() {
+        for (String line : List.of("multi names 1", "worker --detach --help", "multi supervise --help")) {
+            String flags = jvmFlags(line);
+            assertTrue(flags.contains(" -XX:TieredStopAtLevel=1 "), line + ": " + flags);
+            assertFalse(flags.contains("CompileThresholdScaling"), line + ": " + flags);
+            assertEquals(line.startsWith("multi supervise"), flags.contains(" -XX:MaxNewSize=8388608 "), line + ": " + flags);
+        }
     }
 
     // ---- commands that only compute
@@ -638,9 +674,9 @@ class LauncherIT {
                     .map(p -> dist.relativize(p).toString())
                     .collect(Collectors.toCollection(TreeSet::new));
         }
-        // The class-data-sharing archives hold the build's paths: the tarball leaves them out
-        // (bin/drover-cds makes them where the tarball is unpacked).
-        inDir.removeIf(name -> name.endsWith(".jsa"));
+        // The class-data-sharing archives and ahead-of-time caches hold the build's paths: the
+        // tarball leaves them out (bin/drover-cds makes them where the tarball is unpacked).
+        inDir.removeIf(name -> name.endsWith(".jsa") || name.endsWith(".aot"));
         assertEquals(inDir, inTar);
     }
 
