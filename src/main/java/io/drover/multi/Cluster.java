@@ -216,7 +216,7 @@ public final class Cluster {
             java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
             java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
             Integer port = started(node, record, false).healthPort();
-            return new NodeEvent.Status(running, r.pid(), ProcessTable.uptime(r.pid()).orElse(null),
+            return new NodeEvent.Status(running, r.pid(), ProcessStats.uptime(r.pid()).orElse(null),
                     node.pidfile(), null, rss.isPresent() ? Long.valueOf(rss.getAsLong()) : null,
                     cpu.isPresent() ? Double.valueOf(cpu.getAsDouble()) : null, restarts, lastExit,
                     port == null ? null : HealthProbe.of(port));

@@ -89,6 +89,25 @@ public final class ProcessStats {
     }
 
     /** The fields of {@code /proc/PID/stat} after the command name (which may hold blanks). */
+    /**
+     * How long the process has run, from its start time in /proc/PID/stat and /proc/uptime: two
+     * small reads, where {@code ProcessHandle.info()} also reads its command line and looks its
+     * user up, which {@code status --all} paid for every node.
+     */
+    public static Optional<java.time.Duration> uptime(long pid) {
+        Optional<String[]> stat = stat(pid);
+        OptionalDouble boot = secondsSinceBoot();
+        if (stat.isEmpty() || boot.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            double started = Long.parseLong(stat.get()[22 - 3]) / (double) CLOCK_TICKS;
+            return Optional.of(java.time.Duration.ofMillis(Math.max(0, Math.round((boot.getAsDouble() - started) * 1000))));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static Optional<String[]> stat(long pid) {
         try {
             String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);

@@ -6,8 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -139,26 +137,31 @@ public final class ProcessTable {
 
     /** Whether one of the process's threads has this name ({@code /proc/PID/task/TID/comm}). */
     public static boolean hasThread(long pid, String name) {
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
-                try {
-                    if (Files.readString(task.resolve("comm"), StandardCharsets.ISO_8859_1).trim().equals(name)) {
-                        return true;
-                    }
-                } catch (IOException e) {
-                    // that thread is gone
-                }
-            }
+        List<Path> tasks = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            listing.forEach(tasks::add);
         } catch (IOException e) {
             return false;
+        }
+        // newest first: a thread started late (as a node's ready thread is) is found in a few reads
+        tasks.sort(java.util.Comparator.comparingLong(ProcessTable::tid).reversed());
+        for (Path task : tasks) {
+            try {
+                if (Files.readString(task.resolve("comm"), StandardCharsets.ISO_8859_1).trim().equals(name)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // that thread is gone
+            }
         }
         return false;
     }
 
-    /** How long the process has run, if the JDK can tell. */
-    public static Optional<Duration> uptime(long pid) {
-        return ProcessHandle.of(pid)
-                .flatMap(h -> h.info().startInstant())
-                .map(start -> Duration.between(start, Instant.now()));
+    private static long tid(Path task) {
+        try {
+            return Long.parseLong(task.getFileName().toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }
