@@ -20,8 +20,8 @@ public final class NodeLaunch {
      * reserve memory per core); an exit on the first OutOfMemoryError, so a supervisor restarts
      * the node instead of it limping on; and the JIT's thresholds ten times higher, so that code
      * run a few hundred times while the node starts is interpreted instead of compiled. That
-     * is 0.15 s less CPU per node to ready, which ten nodes starting at once on two cores wait
-     * for; the application's hot code is still compiled by both tiers, a little later, and runs
+     * is about a quarter less CPU per node to ready, which ten nodes starting at once on two
+     * cores wait for; the application's hot code is still compiled by both tiers, a little later, and runs
      * as fast afterwards (docs/performance.md has the figures).
      */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(

@@ -20,7 +20,8 @@ public interface Posix {
      * Starts loading the native layer on a thread of its own, for a command that is about to
      * spawn: its start-up then overlaps the command's own work (grammar, registry, pidfiles)
      * instead of coming before the first spawn. It binds libc by reflection, jnr-ffi's loader
-     * without generated call stubs, which costs a third less CPU to load. For drover's own
+     * without generated call stubs, which cut the whole {@code multi start} command's CPU by
+     * ~18% here (docs/performance.md). For drover's own
      * commands only, never in a node JVM: a node's application may use jnr-ffi itself and keeps
      * its generated stubs.
      */

@@ -88,7 +88,6 @@ public final class ProcessStats {
         }
     }
 
-    /** The fields of {@code /proc/PID/stat} after the command name (which may hold blanks). */
     /**
      * How long the process has run, from its start time in /proc/PID/stat and /proc/uptime: two
      * small reads, where {@code ProcessHandle.info()} also reads its command line and looks its
@@ -108,6 +107,7 @@ public final class ProcessStats {
         }
     }
 
+    /** The fields of {@code /proc/PID/stat} after the command name (which may hold blanks). */
     private static Optional<String[]> stat(long pid) {
         try {
             String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
