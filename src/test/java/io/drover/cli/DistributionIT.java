@@ -156,6 +156,21 @@ class DistributionIT {
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().matches("(?s)drover-cds: built " + home + "/lib/cli\\.jsa \\(\\d+ MB, the drover command\\) and "
                 + home + "/lib/node\\.jsa \\(\\d+ MB, a node\\) for .*java .*\\n"), r::toString);
+        // its training node is stopped, not left behind (zombies of PID 1 count as gone)
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            List<String> left = all.filter(p -> p.info().commandLine().orElse("").contains(home + "/lib/"))
+                    .filter(p -> !isZombie(p.pid())).map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList();
+            assertEquals(List.of(), left, "processes of this installation left running by drover-cds");
+        }
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     @Test
