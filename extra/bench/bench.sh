@@ -703,11 +703,16 @@ celery_cell() {
         ROW_CELL="$CELL: $(judge "$MED" "$CMED" "$TARGET")"
     fi
 }
-floor_cell() {
-    stats "floor_$1"; local floor=$S_MED
-    cell "drover_$1_idle_${NODES}_start" "%.2f" s
-    ROW_CELL="$CELL against $(printf '%.2f s' "${floor:-0}"): $(judge "$MED" "$floor" 3)"
+# against_cell REFERENCE_KEY KEY FORMAT TARGET: "VALUE (min-max) s against REFERENCE s: RATIO, met"
+against_cell() {
+    stats "$1"; local reference=$S_MED
+    cell "$2" "$3" s
+    local shown
+    # shellcheck disable=SC2059 # the format is the caller's, as in cell
+    printf -v shown "$3 s" "${reference:-0}"
+    ROW_CELL="$CELL against $shown: $(judge "$MED" "$reference" "$4")"
 }
+floor_cell() { against_cell "floor_$1" "drover_$1_idle_${NODES}_start" "%.2f" 3; }
 cpu50_cell() {
     stats "drover_$1_idle_1_startcpu_nodes"; local one=$S_MED
     stats "drover_$1_idle_50_startcpu_nodes"; local fifty=$S_MED
@@ -716,11 +721,7 @@ cpu50_cell() {
     per50=$(awk -v c="$fifty" 'BEGIN { print c / 50 }')
     ROW_CELL="$(printf '%.3f s against %.3f s' "$per50" "$one"): $(judge "$per50" "$one" 1.15)"
 }
-status_cell() {
-    stats "status_one_$1"; local one=$S_MED
-    cell "status_all_$1" "%.3f" s
-    ROW_CELL="$CELL against $(printf '%.3f s' "${one:-0}"): $(judge "$MED" "$one" 1.2)"
-}
+status_cell() { against_cell "status_one_$1" "status_all_$1" "%.3f" 1.2; }
 supervise_cell() {
     stats "supervise_$1_cpu"; local cpu=$S_MED
     stats "supervise_$1_rss"; local rss=$S_MED
