@@ -152,8 +152,13 @@ class DistributionIT {
     @Test
     void drover_cds_says_what_it_built() throws Exception {
         Path home = unpack();
-        Result r = run(tmp, List.of(home.resolve("bin/drover-cds").toString()));
+        Path registry = tmp.resolve("registry");
+        Result r = run(tmp, List.of("env", "DROVER_STATE_DIR=" + registry, home.resolve("bin/drover-cds").toString()));
         assertEquals(0, r.code(), r::toString);
+        // its training node is not remembered: the user's status --all does not list it
+        try (Stream<Path> records = Files.exists(registry) ? Files.list(registry) : Stream.empty()) {
+            assertEquals(List.of(), records.toList(), "drover-cds left node records in the user's registry");
+        }
         assertTrue(r.out().matches("(?s)drover-cds: built " + home + "/lib/cli\\.jsa \\(\\d+ MB, the drover command\\) and "
                 + home + "/lib/node\\.jsa \\(\\d+ MB, a node\\) for .*java .*\\n"), r::toString);
         // its training node is stopped, not left behind (zombies of PID 1 count as gone)
