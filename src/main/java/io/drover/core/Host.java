@@ -18,12 +18,13 @@ public record Host(String hostname, boolean root, Map<String, String> env) {
 
     /** The real host, read from the kernel without DNS (a lookup can take seconds). */
     public static Host current() {
-        return new Host(readHostname(), isEffectiveRoot(), System.getenv());
+        return new Host(currentHostname(), isEffectiveRoot(), System.getenv());
     }
 
-    static String readHostname() {
+    /** This machine's name now: {@link #current()}'s hostname without its other reads. */
+    public static String currentHostname() {
         try {
-            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            String name = ProcFiles.text("/proc/sys/kernel/hostname").trim();
             if (!name.isEmpty()) {
                 return name;
             }

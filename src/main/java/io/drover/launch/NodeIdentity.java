@@ -105,7 +105,7 @@ public final class NodeIdentity {
                 name = a.substring(2);
             }
         }
-        String host = Host.current().hostname();
+        String host = Host.currentHostname();
         String full = Templates.expandHostInName(name, host);
         return full.contains("@") ? full : full + "@" + host;
     }

@@ -184,50 +184,98 @@ public final class Cluster {
         List<NodeSpec> trusted = trusted(nodes, true);
         boolean dead = nodes.size() != trusted.size();
         boolean stopped = false;
-        // each node's look is its own, and one whose health port does not answer costs up to a
-        // second: the looks run in parallel, the lines come in the nodes' order
-        List<NodeEvent> looks = parallel(trusted, this::statusOf);
+        // a node's pidfile, record and /proc are a few reads of CPU each, looked at in turn (50
+        // threads doing that at once on two cores were slower); only the health ports are asked
+        // in parallel, as one that does not answer costs up to a second
+        List<Look> looks = new ArrayList<>();
+        for (NodeSpec node : trusted) {
+            looks.add(lookAt(node));
+        }
+        List<String> health = probe(looks);
         for (int i = 0; i < trusted.size(); i++) {
-            NodeEvent.Status look = (NodeEvent.Status) looks.get(i);
+            NodeEvent.Status look = looks.get(i).status();
             switch (look.state()) {
                 case "unknown", "stale", "dead" -> dead = true;
                 case "stopped" -> stopped = true;
                 default -> { }
+            }
+            if (health.get(i) != null) {
+                look = new NodeEvent.Status(look.state(), look.pid(), look.uptime(), look.pidfile(), look.reason(),
+                        look.rssBytes(), look.cpuPercent(), look.restarts(), look.lastExit(), health.get(i));
             }
             listener.node(trusted.get(i), look);
         }
         return dead ? ExitCode.STATUS_DEAD_PIDFILE : stopped ? ExitCode.STATUS_NOT_RUNNING : ExitCode.STATUS_RUNNING;
     }
 
-    /** One node's status line: its pidfile's state, with the figures /proc, its record and its health port give. */
-    private NodeEvent statusOf(NodeSpec node) {
+    /** A node's status line without its health, and the health port to ask (null: none to ask). */
+    private record Look(NodeEvent.Status status, Integer healthPort) {}
+
+    /** What each look's health port says (null where there is none to ask), asked in parallel. */
+    private static List<String> probe(List<Look> looks) {
+        List<String> health = new ArrayList<>(java.util.Collections.nCopies(looks.size(), (String) null));
+        List<Integer> asked = new ArrayList<>();
+        for (int i = 0; i < looks.size(); i++) {
+            if (looks.get(i).healthPort() != null) {
+                asked.add(i);
+            }
+        }
+        if (asked.size() == 1) {
+            health.set(asked.get(0), HealthProbe.of(looks.get(asked.get(0)).healthPort()));
+        } else if (!asked.isEmpty()) {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(asked.size(), MAX_PARALLEL), r -> {
+                Thread t = new Thread(r, "drover-probe");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<String>> answers = new ArrayList<>();
+                for (int i : asked) {
+                    int port = looks.get(i).healthPort();
+                    answers.add(pool.submit(() -> HealthProbe.of(port)));
+                }
+                for (int k = 0; k < asked.size(); k++) {
+                    health.set(asked.get(k), answers.get(k).get());
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("health probe failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DroverException(ExitCode.NODE_FAILED, "interrupted");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        return health;
+    }
+
+    /** One node's status line: its pidfile's state, with the figures /proc and its record give. */
+    private Look lookAt(NodeSpec node) {
         PidfileState state;
         try {
             state = Pidfile.inspect(Path.of(node.pidfile()), NodeIdentity.of(node.nodename().full(), null));
         } catch (DroverException e) {
-            return new NodeEvent.Status("unknown", -1, null, node.pidfile(), e.getMessage());
+            return new Look(new NodeEvent.Status("unknown", -1, null, node.pidfile(), e.getMessage()), null);
         }
-        NodeRecord record = record(node);
+        NodeRecord record = recordedByAll(node);
         Integer restarts = record == null ? null : Integer.valueOf(record.restarts());
         String lastExit = record == null ? null : record.lastExit();
         if (state instanceof PidfileState.Running r) {
             // alive but not yet ready (or its starter died before it was): "starting"
             String running = ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD) ? "running" : "starting";
-            java.util.OptionalLong rss = ProcessStats.rssBytes(r.pid());
-            java.util.OptionalDouble cpu = ProcessStats.cpuPercent(r.pid());
-            Integer port = started(node, record, false).healthPort();
-            return new NodeEvent.Status(running, r.pid(), ProcessStats.uptime(r.pid()).orElse(null),
-                    node.pidfile(), null, rss.isPresent() ? Long.valueOf(rss.getAsLong()) : null,
-                    cpu.isPresent() ? Double.valueOf(cpu.getAsDouble()) : null, restarts, lastExit,
-                    port == null ? null : HealthProbe.of(port));
+            ProcessStats.Figures figures = ProcessStats.figures(r.pid());
+            Long rss = figures.rssBytes().isPresent() ? Long.valueOf(figures.rssBytes().getAsLong()) : null;
+            Double cpu = figures.cpuPercent().isPresent() ? Double.valueOf(figures.cpuPercent().getAsDouble()) : null;
+            return new Look(new NodeEvent.Status(running, r.pid(), figures.uptime().orElse(null), node.pidfile(), null,
+                    rss, cpu, restarts, lastExit, null), started(node, record, false).healthPort());
         }
         if (state instanceof PidfileState.Stale s) {
             // a dead node nobody reaped still tells how it ended
             String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
-            return new NodeEvent.Status(s.pidAlive() ? "stale" : "dead", s.pid(), null, node.pidfile(),
-                    s.reason(), null, null, restarts, exit, null);
+            return new Look(new NodeEvent.Status(s.pidAlive() ? "stale" : "dead", s.pid(), null, node.pidfile(),
+                    s.reason(), null, null, restarts, exit, null), null);
         }
-        return new NodeEvent.Status("stopped", -1, null, node.pidfile(), null, null, null, restarts, lastExit, null);
+        return new Look(new NodeEvent.Status("stopped", -1, null, node.pidfile(), null, null, null, restarts, lastExit, null), null);
     }
 
     private NodeEvent startOne(NodeSpec node, Launch launch, Duration startTimeout) {
@@ -451,6 +499,18 @@ public final class Cluster {
         noteExit(node, ProcessStats.zombieExit(pid).orElse("after " + Signals.name(signal) + " from drover"));
     }
 
+    /**
+     * The records {@link #allRecorded} read, by nodename: {@code status --all}, which writes no
+     * record, need not read each one again.
+     */
+    private final Map<String, NodeRecord> readByAll = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The node's record as {@link #allRecorded} read it, else as {@link #record(NodeSpec)} reads it now. */
+    private NodeRecord recordedByAll(NodeSpec node) {
+        NodeRecord known = readByAll.get(node.nodename().full());
+        return known != null && node.pidfile().equals(known.pidfile()) ? known : record(node);
+    }
+
     /** Nodenames of {@link #allRecorded} whose record is not trusted, and why. */
     private final Map<String, String> untrusted = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -466,6 +526,7 @@ public final class Cluster {
             if (e.record() != null) {
                 try {
                     nodes.add(RecordedNodes.spec(index, e.record()));
+                    readByAll.put(e.nodename(), e.record());
                     continue;
                 } catch (DroverException bad) {
                     untrusted.put(e.nodename(), "node record of " + e.nodename() + ": " + bad.getMessage() + "; not trusted");

@@ -1,7 +1,6 @@
 package io.drover.posix;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -32,17 +31,21 @@ final class LockTable {
     static OptionalLong holder(Pidfile.FileIdentity file) {
         String text;
         try {
-            text = Files.readString(LOCKS, StandardCharsets.US_ASCII);
+            text = io.drover.core.ProcFiles.text(LOCKS.toString());
         } catch (IOException e) {
             return OptionalLong.empty();
         }
-        String device = String.format("%02x:%02x:%d", major(file.dev()), minor(file.dev()), file.ino());
-        for (String line : text.split("\n")) {
+        // status --all looks up each node's lock in the whole table: only the lines with this
+        // inode are split (a line's fields are "... MAJ:MIN:INODE START END")
+        String inode = ":" + file.ino() + " ";
+        for (int at = text.indexOf(inode); at >= 0; at = text.indexOf(inode, at + 1)) {
+            int end = text.indexOf('\n', at);
+            String line = text.substring(text.lastIndexOf('\n', at) + 1, end < 0 ? text.length() : end);
             String[] f = line.trim().split("\\s+");
             if (f.length < 6 || f[1].equals("->") || !f[1].equals("POSIX")) {
                 continue;
             }
-            if (sameFile(f[5], device)) {
+            if (sameFile(f[5], file)) {
                 try {
                     long pid = Long.parseLong(f[4]);
                     if (pid > 0) {
@@ -57,16 +60,14 @@ final class LockTable {
     }
 
     /** The kernel prints major and minor in hex with at least two digits; compare by value. */
-    private static boolean sameFile(String field, String expected) {
+    private static boolean sameFile(String field, Pidfile.FileIdentity file) {
         String[] a = field.split(":");
-        String[] b = expected.split(":");
         if (a.length != 3) {
             return false;
         }
         try {
-            return Long.parseLong(a[0], 16) == Long.parseLong(b[0], 16)
-                    && Long.parseLong(a[1], 16) == Long.parseLong(b[1], 16)
-                    && Long.parseLong(a[2]) == Long.parseLong(b[2]);
+            return Long.parseLong(a[0], 16) == major(file.dev()) && Long.parseLong(a[1], 16) == minor(file.dev())
+                    && Long.parseLong(a[2]) == file.ino();
         } catch (NumberFormatException e) {
             return false;
         }

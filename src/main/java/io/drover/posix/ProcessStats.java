@@ -1,9 +1,7 @@
 package io.drover.posix;
 
+import io.drover.core.ProcFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -21,41 +19,56 @@ public final class ProcessStats {
      */
     static final int CLOCK_TICKS = 100;
 
+    /**
+     * What {@code multi status} shows of a running process, each empty when unreadable.
+     *
+     * @param rssBytes resident set size ({@code VmRSS} of {@code /proc/PID/status})
+     * @param cpuPercent CPU use as {@code ps} computes %CPU: the CPU time of all the process's
+     *     threads (user and system) over its life, in percent of one CPU
+     * @param uptime how long the process has run
+     */
+    public record Figures(OptionalLong rssBytes, OptionalDouble cpuPercent, Optional<java.time.Duration> uptime) {}
+
+    /**
+     * A running process's {@link Figures}, from one read each of {@code /proc/PID/stat},
+     * {@code /proc/PID/status} and {@code /proc/uptime}: {@code status --all} pays this per node.
+     * ({@code ProcessHandle.info()} would also read the command line and look the user up.)
+     */
+    public static Figures figures(long pid) {
+        Optional<String[]> stat = stat(pid);
+        OptionalDouble boot = secondsSinceBoot();
+        OptionalDouble cpu = OptionalDouble.empty();
+        Optional<java.time.Duration> uptime = Optional.empty();
+        if (stat.isPresent() && boot.isPresent()) {
+            try {
+                String[] f = stat.get();
+                // fields after the command: f[0] is field 3 (state), so field N is f[N - 3]
+                double used = (Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3])) / (double) CLOCK_TICKS;
+                double life = boot.getAsDouble() - Long.parseLong(f[22 - 3]) / (double) CLOCK_TICKS;
+                cpu = OptionalDouble.of(life <= 0 ? 0 : 100 * used / life);
+                uptime = Optional.of(java.time.Duration.ofMillis(Math.max(0, Math.round(life * 1000))));
+            } catch (RuntimeException e) {
+                // not the format above
+            }
+        }
+        return new Figures(rssBytes(pid), cpu, uptime);
+    }
+
     /** Resident set size in bytes ({@code VmRSS} of {@code /proc/PID/status}), if readable. */
-    public static OptionalLong rssBytes(long pid) {
+    static OptionalLong rssBytes(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.ISO_8859_1)) {
-                if (line.startsWith("VmRSS:")) {
-                    String kib = line.substring(6).trim().split("\\s+")[0];
-                    return OptionalLong.of(Long.parseLong(kib) * 1024);
-                }
+            String status = ProcFiles.text("/proc/" + pid + "/status");
+            int at = status.indexOf("VmRSS:");
+            if (at == 0 || at > 0 && status.charAt(at - 1) == '\n') {
+                int end = status.indexOf('\n', at);
+                String kib = status.substring(at + "VmRSS:".length(), end < 0 ? status.length() : end).trim();
+                int blank = kib.indexOf(' ');
+                return OptionalLong.of(Long.parseLong(blank < 0 ? kib : kib.substring(0, blank)) * 1024);
             }
         } catch (IOException | RuntimeException e) {
             // gone, a zombie (no VmRSS), or not Linux
         }
         return OptionalLong.empty();
-    }
-
-    /**
-     * CPU use as {@code ps} computes %CPU: the CPU time of all the process's threads (user and
-     * system) over its life, in percent of one CPU.
-     */
-    public static OptionalDouble cpuPercent(long pid) {
-        Optional<String[]> stat = stat(pid);
-        OptionalDouble boot = secondsSinceBoot();
-        if (stat.isEmpty() || boot.isEmpty()) {
-            return OptionalDouble.empty();
-        }
-        try {
-            String[] f = stat.get();
-            // fields after the command: f[0] is field 3 (state), so field N is f[N - 3]
-            double cpu = (Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3])) / (double) CLOCK_TICKS;
-            double started = Long.parseLong(f[22 - 3]) / (double) CLOCK_TICKS;
-            double life = boot.getAsDouble() - started;
-            return OptionalDouble.of(life <= 0 ? 0 : 100 * cpu / life);
-        } catch (RuntimeException e) {
-            return OptionalDouble.empty();
-        }
     }
 
     /** The process's CPU time (user and system) in seconds, if readable. */
@@ -88,29 +101,10 @@ public final class ProcessStats {
         }
     }
 
-    /**
-     * How long the process has run, from its start time in /proc/PID/stat and /proc/uptime: two
-     * small reads, where {@code ProcessHandle.info()} also reads its command line and looks its
-     * user up, which {@code status --all} paid for every node.
-     */
-    public static Optional<java.time.Duration> uptime(long pid) {
-        Optional<String[]> stat = stat(pid);
-        OptionalDouble boot = secondsSinceBoot();
-        if (stat.isEmpty() || boot.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            double started = Long.parseLong(stat.get()[22 - 3]) / (double) CLOCK_TICKS;
-            return Optional.of(java.time.Duration.ofMillis(Math.max(0, Math.round((boot.getAsDouble() - started) * 1000))));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
     /** The fields of {@code /proc/PID/stat} after the command name (which may hold blanks). */
     private static Optional<String[]> stat(long pid) {
         try {
-            String text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+            String text = ProcFiles.text("/proc/" + pid + "/stat");
             int close = text.lastIndexOf(')');
             return close < 0 ? Optional.empty() : Optional.of(text.substring(close + 2).trim().split(" "));
         } catch (IOException | RuntimeException e) {
@@ -120,7 +114,7 @@ public final class ProcessStats {
 
     private static OptionalDouble secondsSinceBoot() {
         try {
-            return OptionalDouble.of(Double.parseDouble(Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0]));
+            return OptionalDouble.of(Double.parseDouble(ProcFiles.text("/proc/uptime").trim().split(" ")[0]));
         } catch (IOException | RuntimeException e) {
             return OptionalDouble.empty();
         }

@@ -1,5 +1,6 @@
 package io.drover.posix;
 
+import io.drover.core.ProcFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -84,7 +85,7 @@ public final class ProcessTable {
     public static List<String> commandLine(long pid) {
         List<String> argv = new ArrayList<>();
         try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            byte[] raw = ProcFiles.bytes("/proc/" + pid + "/cmdline");
             int start = 0;
             for (int i = 0; i < raw.length; i++) {
                 if (raw[i] == 0) {
@@ -119,7 +120,8 @@ public final class ProcessTable {
 
     /** The process's resident set size in bytes ({@code VmRSS} in /proc/PID/status), if readable. */
     public static Optional<Long> rss(long pid) {
-        return statusField(pid, "VmRSS").map(v -> Long.parseLong(v.split("\\s+")[0]) * 1024);
+        java.util.OptionalLong rss = ProcessStats.rssBytes(pid);
+        return rss.isPresent() ? Optional.of(rss.getAsLong()) : Optional.empty();
     }
 
     private static Optional<String> statusField(long pid, String field) {
@@ -147,7 +149,7 @@ public final class ProcessTable {
         tasks.sort(java.util.Comparator.comparingLong(ProcessTable::tid).reversed());
         for (Path task : tasks) {
             try {
-                if (Files.readString(task.resolve("comm"), StandardCharsets.ISO_8859_1).trim().equals(name)) {
+                if (ProcFiles.text(task.resolve("comm").toString()).trim().equals(name)) {
                     return true;
                 }
             } catch (IOException e) {

@@ -17,12 +17,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -227,12 +226,13 @@ public final class NodeRegistry {
     }
 
     private static void checkOwnedByUs(Path p, boolean directory) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        boolean ours = uid == currentUid();
-        boolean kind = directory ? a.isDirectory() : a.isRegularFile();
-        Set<PosixFilePermission> perms = a.permissions();
-        boolean othersWrite = perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE);
+        // one lstat: status --all checks the directory and each record
+        Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        boolean ours = (Integer) a.get("uid") == currentUid();
+        int mode = (Integer) a.get("mode");
+        int type = mode & 0170000;
+        boolean kind = directory ? type == 0040000 : type == 0100000;
+        boolean othersWrite = (mode & 0022) != 0;
         if (!ours || !kind || othersWrite) {
             throw new CorruptRecordException(p, "is not a " + (directory ? "directory" : "file")
                     + " only this user can write");
