@@ -85,7 +85,8 @@ class DistributionIT {
                 "LICENSE", "extra/generic-init.d/droverd", "docs/man/drover-multi.1")) {
             assertTrue(entries.contains("drover-" + version + "/" + file), file + " missing from the tarball");
         }
-        assertTrue(entries.stream().noneMatch(e -> e.endsWith(".jsa") || e.contains(".aot") || e.contains("cds.lock")),
+        assertTrue(entries.stream().noneMatch(e -> e.endsWith(".jsa") || e.contains(".aot") || e.contains("cds.lock")
+                        || e.endsWith("cds.java")),
                 "no archive made for the build's own paths");
     }
 
@@ -141,6 +142,21 @@ class DistributionIT {
         Result on17 = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
         assertEquals(0, on17.code(), on17::toString);
         assertTrue(on17.err().contains("drover-cds: built " + home.resolve("lib/cli.jsa") + " "), on17::toString);
+    }
+
+    /** An installation whose archives were built on Java 17 builds its caches when the operator moves it to Java 25. */
+    @Test
+    void a_java_changed_from_17_to_25_gets_its_caches_built_at_its_first_command() throws Exception {
+        Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "needs a JDK 25 at " + jdk + " (-Ddrover.jdk25=HOME)");
+        Path home = unpack();
+        Result on17 = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
+        assertTrue(on17.err().contains("drover-cds: built " + home.resolve("lib/cli.jsa") + " "), on17::toString);
+        Result on25 = run(tmp, List.of("env", "JAVA_HOME=" + jdk, home.resolve("bin/drover").toString(), "multi", "names", "2"));
+        assertEquals(0, on25.code(), on25::toString);
+        assertTrue(on25.err().contains("drover-cds: built " + home.resolve("lib/cli.aot") + " "), on25::toString);
+        Result again = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
+        assertEquals("", again.err(), "back on 17, its archives are still there");
     }
 
     private static List<String> concat(List<String> head, String... tail) {
