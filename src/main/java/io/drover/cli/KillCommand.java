@@ -19,4 +19,9 @@ final class KillCommand extends LifecycleLeaf {
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
         return cluster.kill(nodes);
     }
+
+    @Override
+    boolean signalsNodes() {
+        return true;
+    }
 }

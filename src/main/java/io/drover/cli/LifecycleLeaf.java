@@ -21,7 +21,7 @@ abstract class LifecycleLeaf extends MultiLeaf {
 
     @Override
     int run(ParsedArgs parsed, Output output) {
-        if (startsNodes()) {
+        if (startsNodes() || signalsNodes()) {
             Posix.preload();
         }
         ClusterListener listener = listener(output);
@@ -88,6 +88,15 @@ abstract class LifecycleLeaf extends MultiLeaf {
 
     /** Whether the subcommand starts nodes, which then write their logfiles. */
     boolean startsNodes() {
+        return false;
+    }
+
+    /**
+     * Whether the subcommand signals nodes: then, as for one that starts them, jnr-posix loads
+     * on a thread of its own while the nodes are read, and binds libc by reflection
+     * ({@code Posix.preload}).
+     */
+    boolean signalsNodes() {
         return false;
     }
 

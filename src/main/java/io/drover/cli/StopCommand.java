@@ -26,4 +26,9 @@ final class StopCommand extends LifecycleLeaf {
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
         return cluster.stop(nodes, signal(parsed));
     }
+
+    @Override
+    boolean signalsNodes() {
+        return true;
+    }
 }

@@ -24,4 +24,9 @@ final class StopwaitCommand extends LifecycleLeaf {
     int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
         return cluster.stopwait(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT));
     }
+
+    @Override
+    boolean signalsNodes() {
+        return true;
+    }
 }

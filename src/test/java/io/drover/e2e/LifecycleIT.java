@@ -264,6 +264,27 @@ class LifecycleIT {
         // Whether kill removed the pidfile depends on timing here: see the tearing-down tests.
     }
 
+    /**
+     * A command that signals loads jnr-posix as one that starts does: on a thread of its own,
+     * binding libc by reflection (jnr-ffi's generated stubs cost a stop ~100 ms more).
+     */
+    @ParameterizedTest(name = "multi {0}")
+    @ValueSource(strings = {"stop", "stopwait", "kill"})
+    void a_command_that_signals_binds_libc_by_reflection(String subcommand) throws IOException {
+        assertExit(0, d.multi("start", "1", "-c", "1"));
+        long pid = d.pid("drover1");
+        Path classes = tmp.resolve("classes.log");
+
+        Result r = d.multi(Map.of("DROVER_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), subcommand, "1");
+
+        assertExit(0, r);
+        assertContains(r.stdout(), "-> " + pid, r);
+        String loaded = Files.readString(classes);
+        assertTrue(loaded.contains(" jnr.ffi.provider.jffi.ReflectionLibraryLoader "), "jnr's reflective loader");
+        assertFalse(loaded.contains(" jnr.ffi.provider.jffi.AsmLibraryLoader "), "jnr's stub generator was loaded");
+        Procs.waitUntil("drover1 to be gone", Procs.PATIENCE, () -> !Procs.alive(pid), () -> "pid " + pid);
+    }
+
     /** Starts a node whose killed JVM takes a while to tear down (a 1 GiB touched heap, many threads). */
     private long startNodeSlowToTearDown() {
         assertExit(0, d.multi("start", "1", "-c", "32", "--jvm-opts=-Xms1g -XX:+AlwaysPreTouch"));
