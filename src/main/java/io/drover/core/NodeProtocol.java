@@ -5,7 +5,8 @@ package io.drover.core;
  * handshake (docs/design.md, "Data flow") and the mark of a ready node.
  *
  * <p>The spawner passes the write end of a pipe as file descriptor {@value #HANDSHAKE_FD}, named
- * in {@value #HANDSHAKE_FD_ENV}; the node writes one line on it: {@code READY pid},
+ * in {@value #HANDSHAKE_FD_ENV}; the node writes {@code UP pid} once its JVM, logging and
+ * pidfile are set up and its application is about to start, then one line: {@code READY pid},
  * {@code RUNNING pid} (another node holds the pidfile) or {@code FAILED exitcode message[TAB
  * trace]}, then, when a heartbeat was asked for, {@code BEAT} lines. A node that dies before
  * writing closes the pipe, which the spawner sees as end-of-file at once.
@@ -41,6 +42,8 @@ public final class NodeProtocol {
      */
     public static final String READY_THREAD = "drover-ready";
 
+    /** The node's start-up is done but its application's: what a start window waits for. */
+    public static final String UP = "UP";
     public static final String READY = "READY";
     public static final String RUNNING = "RUNNING";
     public static final String FAILED = "FAILED";
@@ -48,6 +51,10 @@ public final class NodeProtocol {
 
     /** The longest trace sent: a deep recursion's would be megabytes, and the log has it all. */
     private static final int MAX_TRACE = 32 * 1024;
+
+    public static String up(long pid) {
+        return UP + " " + pid;
+    }
 
     public static String ready(long pid) {
         return READY + " " + pid;

@@ -72,9 +72,11 @@ final class Detacher {
      * @param owner the user the node will drop to, who must own the directories created for it;
      *     null to keep the caller's
      * @param heartbeat the heartbeat interval, or null for none
+     * @param up run when the node says {@code UP}: its own start-up is done, its application's
+     *     begins (not run when it never says so)
      */
     static LaunchOutcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
-                               String workdir, Duration timeout, Identity owner, Duration heartbeat) {
+                               String workdir, Duration timeout, Identity owner, Duration heartbeat, Runnable up) {
         long logStart = 0;
         boolean capture = owner != null;
         try {
@@ -120,7 +122,12 @@ final class Detacher {
         String line;
         boolean keep = false;
         try {
-            line = readLine(posix, spawned.handshakeFd());
+            Lines lines = new Lines(posix, spawned.handshakeFd());
+            line = lines.next();
+            if (line != null && line.startsWith(NodeProtocol.UP + " ")) {
+                up.run();
+                line = lines.next();
+            }
             keep = heartbeat != null && line != null && line.startsWith(NodeProtocol.READY + " ");
         } finally {
             watchdog.cancel(false);
@@ -205,22 +212,35 @@ final class Detacher {
         }
     }
 
-    /** One line from the pipe; null at end-of-file before a newline. */
-    private static String readLine(Posix posix, int fd) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        byte[] buf = new byte[512];
-        while (true) {
-            int n = posix.read(fd, buf);
-            if (n <= 0) {
-                return null;
-            }
-            for (int i = 0; i < n; i++) {
-                if (buf[i] == '\n') {
-                    line.write(buf, 0, i);
-                    return line.toString(StandardCharsets.UTF_8);
+    /** The handshake's lines, in order: what one read brings past a newline is the next line's. */
+    private static final class Lines {
+        private final Posix posix;
+        private final int fd;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private final byte[] buf = new byte[512];
+
+        Lines(Posix posix, int fd) {
+            this.posix = posix;
+            this.fd = fd;
+        }
+
+        /** The next line; null at end-of-file before a newline. */
+        String next() {
+            while (true) {
+                byte[] have = pending.toByteArray();
+                for (int i = 0; i < have.length; i++) {
+                    if (have[i] == '\n') {
+                        pending.reset();
+                        pending.write(have, i + 1, have.length - i - 1);
+                        return new String(have, 0, i, StandardCharsets.UTF_8);
+                    }
                 }
+                int n = posix.read(fd, buf);
+                if (n <= 0) {
+                    return null;
+                }
+                pending.write(buf, 0, n);
             }
-            line.write(buf, 0, n);
         }
     }
 

@@ -66,6 +66,15 @@ public final class Launcher {
 
     /** Spawns the node detached and waits until it reports ready, says why not, or dies. */
     public LaunchOutcome start(LaunchSpec spec) {
+        return start(spec, () -> { });
+    }
+
+    /**
+     * {@link #start(LaunchSpec)}, running {@code up} when the node's own start-up is done and
+     * its application's begins (a node that fails or dies before may never say so): when a
+     * start window may let the next node in.
+     */
+    public LaunchOutcome start(LaunchSpec spec, Runnable up) {
         checkRoot(spec);
         String logfile = spec.logfile() == null ? null
                 : Templates.expandForProcess(spec.logfile(), spec.nodename(), Templates.MAIN_PROCESS, "--logfile");
@@ -73,7 +82,7 @@ public final class Launcher {
         String pidfile = spec.pidfile() == null ? null
                 : Templates.expandForProcess(spec.pidfile(), spec.nodename(), Templates.MAIN_PROCESS, "--pidfile");
         return Detacher.start(posix.get(), spec.argv(), pidfile, logfile, spec.umask(), spec.workdir(),
-                spec.startTimeout(), owner, spec.heartbeat());
+                spec.startTimeout(), owner, spec.heartbeat(), up);
     }
 
     /**

@@ -50,6 +50,16 @@ public final class Cluster {
      */
     static final int MAX_PARALLEL = 64;
 
+    /**
+     * The start window: how many nodes may be in their own start-up (JVM, logging, pidfile,
+     * drover's classes) at once, about the core count. A node leaves it when it says {@code UP},
+     * before its application starts, so an application that waits on a broker holds no slot.
+     * Fifty JVMs starting at once on two cores cost each more CPU than a few at a time
+     * (docs/performance.md, the start window).
+     */
+    static final int START_WINDOW = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+    private final java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(START_WINDOW, true);
     private final Supplier<Posix> posix;
     private final ClusterListener listener;
 
@@ -380,7 +390,24 @@ public final class Cluster {
                     + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile())
                     + "; stop it first, or give that pidfile");
         }
-        LaunchOutcome outcome = launcher.start(LaunchSpecs.of(launch.spec(), launch.argv(), startTimeout, heartbeat));
+        LaunchOutcome outcome;
+        try {
+            window.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new NodeEvent.Failed(ExitCode.NODE_FAILED, "interrupted before it was started");
+        }
+        java.util.concurrent.atomic.AtomicBoolean inWindow = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable leave = () -> {
+            if (inWindow.compareAndSet(true, false)) {
+                window.release();
+            }
+        };
+        try {
+            outcome = launcher.start(LaunchSpecs.of(launch.spec(), launch.argv(), startTimeout, heartbeat), leave);
+        } finally {
+            leave.run();
+        }
         if (outcome instanceof LaunchOutcome.Ready ready) {
             return new NodeEvent.Started(ready.pid(), replaced, ready.channel());
         }

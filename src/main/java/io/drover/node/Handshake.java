@@ -50,6 +50,13 @@ public final class Handshake {
         }
     }
 
+    /** {@code UP pid}: the application starts now (the spawner's start window lets the next node in). */
+    public synchronized void up(long pid) {
+        if (!sent) {
+            write(NodeProtocol.up(pid));
+        }
+    }
+
     public void ready(long pid) {
         send(NodeProtocol.ready(pid));
     }

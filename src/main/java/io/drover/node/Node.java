@@ -172,6 +172,9 @@ public final class Node {
 
     private int loop(Class<?> appClass) {
         log.info("{} starting (pid {}, {} threads)", nodename, ProcessHandle.current().pid(), cfg.concurrency());
+        if (handshake != null) {
+            handshake.up(ProcessHandle.current().pid());
+        }
         startApp(appClass);
         boolean reported = false;
         // A spawned node keeps to its spawner's start timeout by itself: if the spawner died,

@@ -285,6 +285,39 @@ class LifecycleIT {
         Procs.waitUntil("drover1 to be gone", Procs.PATIENCE, () -> !Procs.alive(pid), () -> "pid " + pid);
     }
 
+    /**
+     * multi start lets a few nodes at a time through their own start-up (the start window, about
+     * the core count), but a node leaves the window when its application starts: applications
+     * that wait on I/O (a broker, a database) all wait at once. Here more nodes than the window
+     * holds all reach their application's start before any is ready.
+     */
+    @Test
+    void nodes_whose_application_waits_all_wait_at_once_whatever_the_start_window() throws Exception {
+        int nodes = Math.max(2, Runtime.getRuntime().availableProcessors()) + 2;
+        Path go = tmp.resolve("go");
+        Process start = d.spawn(FORCE_ROOT, "start", "multi", "start", Integer.toString(nodes),
+                "-A", "io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Drover.testClasses(),
+                d.pidfileOption(), d.logfileOption(), "--", go.toString());
+        for (int i = 1; i <= nodes; i++) {
+            awaitLog("drover" + i, "its application waiting", log -> log.contains("ready once"));
+        }
+        assertTrue(start.isAlive(), "multi start returned before any node was ready");
+
+        Files.writeString(go, "");
+
+        assertTrue(start.waitFor(Drover.COMMAND_DEADLINE.toSeconds(), TimeUnit.SECONDS), "multi start did not return");
+        assertEquals(0, start.exitValue(), () -> "multi start:\n" + readQuietly(tmp.resolve("start.out")));
+        assertEquals(nodes, d.pidfiles().size(), "every node runs");
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /** Starts a node whose killed JVM takes a while to tear down (a 1 GiB touched heap, many threads). */
     private long startNodeSlowToTearDown() {
         assertExit(0, d.multi("start", "1", "-c", "32", "--jvm-opts=-Xms1g -XX:+AlwaysPreTouch"));
