@@ -233,11 +233,7 @@ public final class Cluster {
         if (asked.size() == 1) {
             health.set(asked.get(0), HealthProbe.of(looks.get(asked.get(0)).healthPort()));
         } else if (!asked.isEmpty()) {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(asked.size(), MAX_PARALLEL), r -> {
-                Thread t = new Thread(r, "drover-probe");
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = daemonPool(asked.size(), "drover-probe");
             try {
                 List<Future<String>> answers = new ArrayList<>();
                 for (int i : asked) {
@@ -770,11 +766,7 @@ public final class Cluster {
         if (nodes.size() == 1) {
             return List.of(task.apply(nodes.get(0)));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(nodes.size(), MAX_PARALLEL), r -> {
-            Thread t = new Thread(r, "drover-node");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = daemonPool(nodes.size(), "drover-node");
         try {
             List<Future<NodeEvent>> futures = new ArrayList<>();
             for (NodeSpec node : nodes) {
@@ -800,6 +792,15 @@ public final class Cluster {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** At most {@link #MAX_PARALLEL} daemon threads named {@code name}, one per task up to that. */
+    private static ExecutorService daemonPool(int tasks, String name) {
+        return Executors.newFixedThreadPool(Math.min(tasks, MAX_PARALLEL), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
