@@ -209,11 +209,7 @@ public final class Cluster {
                 case "stopped" -> stopped = true;
                 default -> { }
             }
-            if (health.get(i) != null) {
-                look = new NodeEvent.Status(look.state(), look.pid(), look.uptime(), look.pidfile(), look.reason(),
-                        look.rssBytes(), look.cpuPercent(), look.restarts(), look.lastExit(), health.get(i));
-            }
-            listener.node(trusted.get(i), look);
+            listener.node(trusted.get(i), health.get(i) == null ? look : look.withHealth(health.get(i)));
         }
         return dead ? ExitCode.STATUS_DEAD_PIDFILE : stopped ? ExitCode.STATUS_NOT_RUNNING : ExitCode.STATUS_RUNNING;
     }
@@ -223,36 +219,35 @@ public final class Cluster {
 
     /** What each look's health port says (null where there is none to ask), asked in parallel. */
     private static List<String> probe(List<Look> looks) {
-        List<String> health = new ArrayList<>(java.util.Collections.nCopies(looks.size(), (String) null));
-        List<Integer> asked = new ArrayList<>();
-        for (int i = 0; i < looks.size(); i++) {
-            if (looks.get(i).healthPort() != null) {
-                asked.add(i);
+        ExecutorService pool = null;
+        List<Future<String>> answers = new ArrayList<>();
+        try {
+            for (Look look : looks) {
+                Integer port = look.healthPort();
+                if (port == null) {
+                    answers.add(null);
+                    continue;
+                }
+                if (pool == null) {
+                    pool = daemonPool(looks.size(), "drover-probe");
+                }
+                answers.add(pool.submit(() -> HealthProbe.of(port)));
             }
-        }
-        if (asked.size() == 1) {
-            health.set(asked.get(0), HealthProbe.of(looks.get(asked.get(0)).healthPort()));
-        } else if (!asked.isEmpty()) {
-            ExecutorService pool = daemonPool(asked.size(), "drover-probe");
-            try {
-                List<Future<String>> answers = new ArrayList<>();
-                for (int i : asked) {
-                    int port = looks.get(i).healthPort();
-                    answers.add(pool.submit(() -> HealthProbe.of(port)));
-                }
-                for (int k = 0; k < asked.size(); k++) {
-                    health.set(asked.get(k), answers.get(k).get());
-                }
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("health probe failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DroverException(ExitCode.NODE_FAILED, "interrupted");
-            } finally {
+            List<String> health = new ArrayList<>();
+            for (Future<String> answer : answers) {
+                health.add(answer == null ? null : answer.get());
+            }
+            return health;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("health probe failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DroverException(ExitCode.NODE_FAILED, "interrupted");
+        } finally {
+            if (pool != null) {
                 pool.shutdownNow();
             }
         }
-        return health;
     }
 
     /** One node's status line: its pidfile's state, with the figures /proc and its record give. */

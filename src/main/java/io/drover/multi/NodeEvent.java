@@ -147,6 +147,11 @@ public sealed interface NodeEvent {
             this(state, pid, uptime, pidfile, reason, null, null, null, null, null);
         }
 
+        /** This line with what the node's health port said. */
+        public Status withHealth(String answer) {
+            return new Status(state, pid, uptime, pidfile, reason, rssBytes, cpuPercent, restarts, lastExit, answer);
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.status(this);
