@@ -5,11 +5,19 @@ package io.drover.core;
  * handshake (docs/design.md, "Data flow") and the mark of a ready node.
  *
  * <p>The spawner passes the write end of a pipe as file descriptor {@value #HANDSHAKE_FD}, named
- * in {@value #HANDSHAKE_FD_ENV}; the node writes {@code UP pid} once its JVM, logging and
- * pidfile are set up and its application is about to start, then one line: {@code READY pid},
- * {@code RUNNING pid} (another node holds the pidfile) or {@code FAILED exitcode message[TAB
- * trace]}, then, when a heartbeat was asked for, {@code BEAT} lines. A node that dies before
- * writing closes the pipe, which the spawner sees as end-of-file at once.
+ * in {@value #HANDSHAKE_FD_ENV}, and the read end of a second pipe as {@value #KEY_FD}, holding
+ * a random key and nothing else. The node reads the key once, before its application's code
+ * runs, and begins every line it writes with it: {@code KEY UP} once its JVM, logging and
+ * pidfile are set up and its application is about to start, then one line: {@code KEY READY},
+ * {@code KEY RUNNING} (another node holds the pidfile) or {@code KEY FAILED exitcode
+ * message[TAB trace]}, then, when a heartbeat was asked for, {@code KEY BEAT} lines. A node that
+ * dies before writing closes the pipe, which the spawner sees as end-of-file at once.
+ *
+ * <p>Why a key: the application runs in the node's JVM and inherits both descriptors. What it
+ * writes on them without the key (it read the key pipe empty) is not the node's word and is
+ * ignored, so an application cannot report itself started, failed or alive. No line names a
+ * pid: which process is the node is the spawner's to know, from the spawn, verified as the
+ * pidfile's lock holder (docs/security.md, class 1).
  */
 public final class NodeProtocol {
     private NodeProtocol() {}
@@ -19,6 +27,13 @@ public final class NodeProtocol {
      * stderr, so the spawn can place it there without closing anything of the node's.
      */
     public static final int HANDSHAKE_FD = 3;
+    /**
+     * The descriptor of the key pipe's read end in the node: {@link #KEY_LENGTH} characters,
+     * then end-of-file.
+     */
+    public static final int KEY_FD = 4;
+    /** The key's length: 32 hex digits, 128 random bits. */
+    public static final int KEY_LENGTH = 32;
     /** Names {@link #HANDSHAKE_FD} in a spawned node; absent in a node run by hand. */
     public static final String HANDSHAKE_FD_ENV = "DROVER_HANDSHAKE_FD";
     /** How long, in milliseconds, the spawner waits for the ready report; the node keeps to it too. */
@@ -52,16 +67,22 @@ public final class NodeProtocol {
     /** The longest trace sent: a deep recursion's would be megabytes, and the log has it all. */
     private static final int MAX_TRACE = 32 * 1024;
 
-    public static String up(long pid) {
-        return UP + " " + pid;
+    /**
+     * A line as the node writes it: the key, a blank, the message. The spawner takes only what
+     * follows its key ({@link #message}).
+     */
+    public static String line(String key, String message) {
+        return key + " " + message;
     }
 
-    public static String ready(long pid) {
-        return READY + " " + pid;
-    }
-
-    public static String running(long pid) {
-        return RUNNING + " " + pid;
+    /**
+     * The message of a line the node wrote, or null when the line does not carry {@code key}.
+     * The key is looked for anywhere in the line, its last occurrence counts: bytes the
+     * application wrote without a newline before the node's line stay in front of it.
+     */
+    public static String message(String key, String line) {
+        int at = line.lastIndexOf(key + " ");
+        return at < 0 ? null : line.substring(at + key.length() + 1);
     }
 
     /**

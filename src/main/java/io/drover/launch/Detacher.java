@@ -7,6 +7,7 @@ import io.drover.core.OsErrors;
 import io.drover.core.Signals;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
+import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
 import io.drover.posix.ServiceManager;
 import java.io.ByteArrayOutputStream;
@@ -107,42 +108,53 @@ final class Detacher {
             env.put(NodeProtocol.HEARTBEAT_ENV, Long.toString(heartbeat.toMillis()));
         }
 
+        String key = newKey();
         Posix.Spawned spawned;
         try {
-            spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, capture);
+            spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, capture, key);
         } catch (DroverException e) {
             return new LaunchOutcome.Failed(e.exitCode(), e.getMessage());
         }
+        // The node is the process we spawned: its pid is ours to know, never a line's to say
+        // (the application inherits the pipe; docs/security.md, class 1).
         long pid = spawned.pid();
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
             timedOut.set(true);
             posix.kill(pid, Signals.KILL);
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        String line;
+        HandshakeReader handshake = new HandshakeReader(posix, spawned.handshakeFd(), key);
+        String message;
         boolean keep = false;
         try {
-            Lines lines = new Lines(posix, spawned.handshakeFd());
-            line = lines.next();
-            if (line != null && line.startsWith(NodeProtocol.UP + " ")) {
+            message = handshake.next();
+            if (NodeProtocol.UP.equals(message)) {
                 up.run();
-                line = lines.next();
+                message = handshake.next();
             }
-            keep = heartbeat != null && line != null && line.startsWith(NodeProtocol.READY + " ");
+            keep = heartbeat != null && NodeProtocol.READY.equals(message);
         } finally {
             watchdog.cancel(false);
             if (!keep) {
-                posix.close(spawned.handshakeFd());
+                handshake.close();
             }
         }
-        LaunchOutcome outcome = line == null ? null : parse(line);
-        if (outcome instanceof LaunchOutcome.Ready ready && keep) {
+        LaunchOutcome outcome = message == null ? null : parse(message, pid, pidfile);
+        if (outcome instanceof LaunchOutcome.Ready && keep) {
             closeOutput(posix, spawned);
-            return new LaunchOutcome.Ready(ready.pid(), spawned.handshakeFd());
+            return new LaunchOutcome.Ready(pid, handshake);
         }
         if (outcome instanceof LaunchOutcome.Ready || outcome instanceof LaunchOutcome.AlreadyRunning) {
             closeOutput(posix, spawned);
             return outcome;
+        }
+        if (keep) {
+            handshake.close();
+        }
+        if (NodeProtocol.READY.equals(message)) {
+            // ready, but not the holder of its pidfile: no command could find it, so it is
+            // ended (our child, not yet reaped: the pid is still this node's)
+            posix.kill(pid, Signals.KILL);
         }
         Integer status = awaitExit(posix, pid);
         String tail = capture ? captured(posix, spawned, status != null) : tail(logfile, logStart);
@@ -160,6 +172,19 @@ final class Detacher {
         }
         return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, "exited"
                 + (status == null ? "" : " with status " + status) + " before it was ready" + tail);
+    }
+
+    /** A new handshake key: {@value NodeProtocol#KEY_LENGTH} hex digits from the kernel's random pool. */
+    private static String newKey() {
+        byte[] bytes = new byte[NodeProtocol.KEY_LENGTH / 2];
+        try (java.io.FileInputStream random = new java.io.FileInputStream("/dev/urandom")) {
+            if (random.readNBytes(bytes, 0, bytes.length) != bytes.length) {
+                throw new IOException("short read from /dev/urandom");
+            }
+        } catch (IOException e) {
+            new java.security.SecureRandom().nextBytes(bytes);
+        }
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private static void closeOutput(Posix posix, Posix.Spawned spawned) {
@@ -193,14 +218,27 @@ final class Detacher {
         }
     }
 
-    private static LaunchOutcome parse(String line) {
-        String[] parts = line.split(" ", 3);
+    /**
+     * What the node's message says became of it. Pids come from the spawn and the pidfile's lock,
+     * never from the message: {@code pid} is the spawned node's, which a READY node must hold
+     * its pidfile as; RUNNING names the pidfile's verified holder.
+     */
+    private static LaunchOutcome parse(String message, long pid, String pidfile) {
+        String[] parts = message.split(" ", 3);
         try {
             switch (parts[0]) {
                 case NodeProtocol.READY:
-                    return new LaunchOutcome.Ready(Long.parseLong(parts[1]));
+                    if (pidfile != null && !holds(pid, pidfile)) {
+                        return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, "reported ready, but pid " + pid
+                                + " does not hold its pidfile " + pidfile + "; killed it");
+                    }
+                    return new LaunchOutcome.Ready(pid);
                 case NodeProtocol.RUNNING:
-                    return new LaunchOutcome.AlreadyRunning(Long.parseLong(parts[1]));
+                    if (pidfile != null && Pidfile.inspect(Path.of(pidfile)) instanceof PidfileState.Running r) {
+                        return new LaunchOutcome.AlreadyRunning(r.pid());
+                    }
+                    return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, "found its pidfile " + pidfile
+                            + " held by another process, which is gone now: start it again");
                 case NodeProtocol.FAILED:
                     String[] text = NodeProtocol.failure(parts.length > 2 ? parts[2] : "failed");
                     return new LaunchOutcome.Failed(Integer.parseInt(parts[1]), text[0], text[1]);
@@ -212,35 +250,12 @@ final class Detacher {
         }
     }
 
-    /** The handshake's lines, in order: what one read brings past a newline is the next line's. */
-    private static final class Lines {
-        private final Posix posix;
-        private final int fd;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        private final byte[] buf = new byte[512];
-
-        Lines(Posix posix, int fd) {
-            this.posix = posix;
-            this.fd = fd;
-        }
-
-        /** The next line; null at end-of-file before a newline. */
-        String next() {
-            while (true) {
-                byte[] have = pending.toByteArray();
-                for (int i = 0; i < have.length; i++) {
-                    if (have[i] == '\n') {
-                        pending.reset();
-                        pending.write(have, i + 1, have.length - i - 1);
-                        return new String(have, 0, i, StandardCharsets.UTF_8);
-                    }
-                }
-                int n = posix.read(fd, buf);
-                if (n <= 0) {
-                    return null;
-                }
-                pending.write(buf, 0, n);
-            }
+    /** Whether the kernel's lock table names {@code pid} as the holder of {@code pidfile}. */
+    private static boolean holds(long pid, String pidfile) {
+        try {
+            return Pidfile.inspect(Path.of(pidfile)) instanceof PidfileState.Running r && r.pid() == pid;
+        } catch (DroverException e) {
+            return false; // unreadable: nothing shows the node holds it
         }
     }
 

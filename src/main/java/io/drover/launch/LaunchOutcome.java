@@ -3,16 +3,16 @@ package io.drover.launch;
 /** What became of a node's start ({@link Launcher#start}). */
 public sealed interface LaunchOutcome {
     /**
-     * The node reported ready. {@code channel} is the read end of the handshake pipe, kept open
-     * for the node's heartbeat when one was asked for; -1 otherwise.
+     * The node reported ready; {@code pid} is the process spawned, which holds the pidfile.
+     * {@code heartbeat} reads the node's heartbeat when one was asked for; null otherwise.
      */
-    record Ready(long pid, int channel) implements LaunchOutcome {
+    record Ready(long pid, HandshakeReader heartbeat) implements LaunchOutcome {
         public Ready(long pid) {
-            this(pid, -1);
+            this(pid, null);
         }
     }
 
-    /** Another live node holds the pidfile. */
+    /** Another live node holds the pidfile: {@code pid} is its holder, as the lock table says. */
     record AlreadyRunning(long pid) implements LaunchOutcome {}
 
     /**

@@ -400,7 +400,7 @@ public final class Cluster {
             leave.run();
         }
         if (outcome instanceof LaunchOutcome.Ready ready) {
-            return new NodeEvent.Started(ready.pid(), replaced, ready.channel());
+            return new NodeEvent.Started(ready.pid(), replaced, ready.heartbeat());
         }
         if (outcome instanceof LaunchOutcome.AlreadyRunning running) {
             return new NodeEvent.AlreadyRunning(running.pid());

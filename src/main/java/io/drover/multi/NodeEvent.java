@@ -1,5 +1,6 @@
 package io.drover.multi;
 
+import io.drover.launch.HandshakeReader;
 import java.time.Duration;
 
 /**
@@ -44,11 +45,11 @@ public sealed interface NodeEvent {
 
     /**
      * The node reported ready. {@code replaced} names a stale pidfile it replaced, or is null;
-     * {@code channel} is its heartbeat pipe under supervise, else -1.
+     * {@code heartbeat} reads its heartbeat under supervise {@code --heartbeat}, else null.
      */
-    record Started(long pid, String replaced, int channel) implements NodeEvent {
+    record Started(long pid, String replaced, HandshakeReader heartbeat) implements NodeEvent {
         public Started(long pid, String replaced) {
-            this(pid, replaced, -1);
+            this(pid, replaced, null);
         }
 
         @Override

@@ -22,8 +22,8 @@ final class ReapingPosix implements Posix {
 
     @Override
     public Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask,
-                                 String workdir, boolean captureOutput) {
-        Spawned spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, captureOutput);
+                                 String workdir, boolean captureOutput, String key) {
+        Spawned spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, captureOutput, key);
         reaper.exitOf(spawned.pid());
         reaper.spawned();
         return spawned;

@@ -5,6 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.OsErrors;
 import io.drover.core.Signals;
+import io.drover.launch.HandshakeReader;
 import io.drover.posix.Pidfile;
 import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
@@ -468,8 +469,8 @@ public final class Supervisor {
                 startedAt = System.nanoTime();
                 cluster.remember(node, argv, lastExit);
                 listener.info(node, "started (pid " + started.pid() + ")");
-                if (started.channel() >= 0) {
-                    listen(started.channel());
+                if (started.heartbeat() != null) {
+                    listen(started.heartbeat());
                 }
                 return null;
             }
@@ -514,16 +515,18 @@ public final class Supervisor {
             return true;
         }
 
-        /** Reads the node's heartbeats: any bytes are a beat; end-of-file is the node's end. */
-        private void listen(int fd) {
+        /**
+         * Reads the node's heartbeats: each BEAT line with the start's key is a beat (what its
+         * application writes on the pipe is not); end-of-file is the node's end.
+         */
+        private void listen(HandshakeReader heartbeat) {
             lastBeat = System.nanoTime();
             beating = true;
             Thread reader = new Thread(() -> {
-                byte[] buf = new byte[64];
-                while (posix.read(fd, buf) > 0) {
+                while (heartbeat.nextBeat()) {
                     lastBeat = System.nanoTime();
                 }
-                posix.close(fd);
+                heartbeat.close();
             }, "drover-heartbeat-" + node.nodename().full());
             reader.setDaemon(true);
             reader.start();

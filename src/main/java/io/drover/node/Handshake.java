@@ -1,6 +1,7 @@
 package io.drover.node;
 
 import io.drover.core.NodeProtocol;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,25 +16,52 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Handshake {
     private final FileOutputStream out;
+    private final String key;
     private boolean sent;
 
-    private Handshake(FileOutputStream out) {
+    private Handshake(FileOutputStream out, String key) {
         this.out = out;
+        this.key = key;
     }
 
     /**
      * The handshake this process was spawned with, or null if it was not spawned by drover.
      * Opened at once, while the node still has the credentials it was spawned with: after a
-     * privilege drop the kernel no longer lets it open its own /proc/self/fd entries.
+     * privilege drop the kernel no longer lets it open its own /proc/self/fd entries. The key is
+     * read here, before the application's classes load, and the key pipe is left empty: the
+     * application finds nothing in it ({@link NodeProtocol}).
      */
     public static Handshake fromEnvironment() {
         String fd = System.getenv(NodeProtocol.HANDSHAKE_FD_ENV);
         if (fd == null || fd.isEmpty() || !fd.chars().allMatch(Character::isDigit)) {
             return null;
         }
+        // Opening /dev/fd/N reaches an inherited pipe without a native call.
+        String key = readKey();
+        if (key == null) {
+            return null;
+        }
         try {
-            // Opening /dev/fd/N reaches the inherited pipe without a native call.
-            return new Handshake(new FileOutputStream("/dev/fd/" + fd));
+            return new Handshake(new FileOutputStream("/dev/fd/" + fd), key);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The key the spawner put in the key pipe, read to its end; null if there is none. */
+    private static String readKey() {
+        try (FileInputStream in = new FileInputStream("/dev/fd/" + NodeProtocol.KEY_FD)) {
+            // read(byte[]) in a loop: JDK 17's readNBytes asks a pipe for its position and fails
+            byte[] buf = new byte[NodeProtocol.KEY_LENGTH + 1];
+            int have = 0;
+            int n;
+            // the spawner closed its end after the key: end-of-file follows it at once
+            while (have < buf.length && (n = in.read(buf, have, buf.length - have)) > 0) {
+                have += n;
+            }
+            String text = new String(buf, 0, have, StandardCharsets.US_ASCII);
+            return have == NodeProtocol.KEY_LENGTH && text.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+                    ? text : null;
         } catch (IOException e) {
             return null;
         }
@@ -50,26 +78,26 @@ public final class Handshake {
         }
     }
 
-    /** {@code UP pid}: the application starts now (the spawner's start window lets the next node in). */
-    public synchronized void up(long pid) {
+    /** {@code UP}: the application starts now (the spawner's start window lets the next node in). */
+    public synchronized void up() {
         if (!sent) {
-            write(NodeProtocol.up(pid));
+            write(NodeProtocol.UP);
         }
     }
 
-    public void ready(long pid) {
-        send(NodeProtocol.ready(pid));
+    public void ready() {
+        send(NodeProtocol.READY);
     }
 
     /**
-     * {@code READY pid}, then, when the spawner asked for a heartbeat, {@code BEAT} every interval
+     * {@code READY}, then, when the spawner asked for a heartbeat, {@code BEAT} every interval
      * from a daemon thread for as long as {@code alive} answers true: an application that hangs
      * in it, or a JVM that no longer runs its threads, falls silent and its supervisor restarts it.
      */
-    public void ready(long pid, java.util.function.BooleanSupplier alive) {
+    public void ready(java.util.function.BooleanSupplier alive) {
         long interval = heartbeatMillis();
         if (interval <= 0) {
-            ready(pid);
+            ready();
             return;
         }
         synchronized (this) {
@@ -77,7 +105,7 @@ public final class Handshake {
                 return;
             }
             sent = true;
-            if (!write(NodeProtocol.ready(pid))) {
+            if (!write(NodeProtocol.READY)) {
                 return;
             }
         }
@@ -103,17 +131,17 @@ public final class Handshake {
         }
     }
 
-    private boolean write(String line) {
+    private boolean write(String message) {
         try {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((NodeProtocol.line(key, message) + "\n").getBytes(StandardCharsets.UTF_8));
             return true;
         } catch (IOException e) {
             return false; // the supervisor is gone
         }
     }
 
-    public void alreadyRunning(long pid) {
-        send(NodeProtocol.running(pid));
+    public void alreadyRunning() {
+        send(NodeProtocol.RUNNING);
     }
 
     public void failed(int exitCode, String message) {
@@ -132,13 +160,13 @@ public final class Handshake {
         return text.toString();
     }
 
-    private synchronized void send(String line) {
+    private synchronized void send(String message) {
         if (sent) {
             return;
         }
         sent = true;
         try (out) {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((NodeProtocol.line(key, message) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // The spawner is gone (timed out, killed): nobody to tell.
         }

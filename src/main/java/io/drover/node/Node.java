@@ -146,7 +146,7 @@ public final class Node {
             return loop(appClass);
         } catch (AlreadyRunningException e) {
             if (handshake != null) {
-                handshake.alreadyRunning(e.pid());
+                handshake.alreadyRunning();
             }
             throw e;
         } catch (DroverException e) {
@@ -173,7 +173,7 @@ public final class Node {
     private int loop(Class<?> appClass) {
         log.info("{} starting (pid {}, {} threads)", nodename, ProcessHandle.current().pid(), cfg.concurrency());
         if (handshake != null) {
-            handshake.up(ProcessHandle.current().pid());
+            handshake.up();
         }
         startApp(appClass);
         boolean reported = false;
@@ -222,7 +222,7 @@ public final class Node {
                             systemd.ready(nodename + " ready");
                         }
                         if (handshake != null) {
-                            handshake.ready(ProcessHandle.current().pid(), () -> {
+                            handshake.ready(() -> {
                                 NodeApp current = app;
                                 return current == null || current.alive();
                             });

@@ -80,7 +80,7 @@ final class JnrPosix implements Posix {
 
     @Override
     public Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask,
-                                 String workdir, boolean captureOutput) {
+                                 String workdir, boolean captureOutput, String key) {
         checkPlatform();
         List<String> envp = new ArrayList<>();
         env.forEach((k, v) -> envp.add(k + "=" + v));
@@ -92,11 +92,13 @@ final class JnrPosix implements Posix {
             }
             posix.fcntlInt(pipe[0], Fcntl.F_SETFD, FD_CLOEXEC);
             posix.fcntlInt(pipe[1], Fcntl.F_SETFD, FD_CLOEXEC);
+            int keyFd = keyPipe(key, pipe);
             int[] output = {-1, -1};
             if (captureOutput) {
                 if (posix.pipe(output) != 0) {
                     posix.close(pipe[0]);
                     posix.close(pipe[1]);
+                    posix.close(keyFd);
                     throw new SpawnException(ExitCode.UNAVAILABLE, "cannot create a pipe: " + errno());
                 }
                 posix.fcntlInt(output[0], Fcntl.F_SETFD, FD_CLOEXEC);
@@ -117,6 +119,7 @@ final class JnrPosix implements Posix {
             // dup2 onto fd 3 clears close-on-exec for the copy only: the child gets the
             // handshake pipe, nothing else of ours.
             spawn.dup(pipe[1], NodeProtocol.HANDSHAKE_FD);
+            spawn.dup(keyFd, NodeProtocol.KEY_FD);
             String cwd = null;
             int oldUmask = -1;
             boolean spawned = false;
@@ -150,6 +153,7 @@ final class JnrPosix implements Posix {
                     }
                 }
                 posix.close(pipe[1]);
+                posix.close(keyFd);
                 if (output[1] >= 0) {
                     posix.close(output[1]);
                 }
@@ -161,6 +165,28 @@ final class JnrPosix implements Posix {
                 }
             }
         }
+    }
+
+    /**
+     * The read end of a pipe that holds {@code key} and is closed for writing: the node reads the
+     * key and then end-of-file. Closes {@code handshake} on failure.
+     */
+    private int keyPipe(String key, int[] handshake) {
+        int[] keyPipe = new int[2];
+        byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        // a pipe holds 4 KiB at the least: the write cannot block
+        if (posix.pipe(keyPipe) != 0 || posix.write(keyPipe[1], bytes, bytes.length) != bytes.length) {
+            String why = errno();
+            for (int fd : new int[] {keyPipe[0], keyPipe[1], handshake[0], handshake[1]}) {
+                if (fd > 0) {
+                    posix.close(fd);
+                }
+            }
+            throw new SpawnException(ExitCode.UNAVAILABLE, "cannot create a pipe: " + why);
+        }
+        posix.close(keyPipe[1]);
+        posix.fcntlInt(keyPipe[0], Fcntl.F_SETFD, FD_CLOEXEC);
+        return keyPipe[0];
     }
 
     /** Marks every open descriptor above stderr close-on-exec; the JVM opens its jars without it. */

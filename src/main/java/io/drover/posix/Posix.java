@@ -31,16 +31,19 @@ public interface Posix {
 
     /**
      * Spawns {@code argv} detached: new session, stdin from /dev/null, stdout and stderr appended
-     * to {@code logfile} (or /dev/null), the write end of a new pipe as fd {@link io.drover.core.NodeProtocol#HANDSHAKE_FD}
-     * and no other inherited descriptor, with the given umask and working directory.
+     * to {@code logfile} (or /dev/null), the write end of a new pipe as fd {@link io.drover.core.NodeProtocol#HANDSHAKE_FD},
+     * the read end of a pipe holding {@code key} and nothing more as fd
+     * {@link io.drover.core.NodeProtocol#KEY_FD}, and no other inherited descriptor, with the
+     * given umask and working directory.
      *
+     * @param key the handshake's key (ASCII), which only the node reads
      * @param captureOutput send stdout and stderr to a second pipe instead of opening
      *     {@code logfile}: for a node that opens its logfile itself after dropping privileges
      * @return the child's pid and the read ends of the pipes
      * @throws SpawnException if the program cannot be run
      */
     Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask, String workdir,
-                          boolean captureOutput);
+                          boolean captureOutput, String key);
 
     /**
      * Makes sure the directory {@code file} goes in exists and that nobody but root, the caller

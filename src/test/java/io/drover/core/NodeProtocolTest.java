@@ -39,8 +39,13 @@ class NodeProtocolTest {
     }
 
     @Test
-    void ready_and_running_name_the_pid() {
-        assertEquals("READY 42", NodeProtocol.ready(42));
-        assertEquals("RUNNING 7", NodeProtocol.running(7));
+    void a_line_carries_the_key_and_only_a_line_with_the_key_is_the_nodes() {
+        String key = "0123456789abcdef0123456789abcdef";
+        assertEquals(key + " READY", NodeProtocol.line(key, NodeProtocol.READY));
+        assertEquals("READY", NodeProtocol.message(key, NodeProtocol.line(key, "READY")));
+        assertEquals(null, NodeProtocol.message(key, "READY 1"));
+        assertEquals(null, NodeProtocol.message(key, "fedcba9876543210fedcba9876543210 READY"));
+        // bytes the application wrote without a newline stay in front of the node's line
+        assertEquals("FAILED 1 no", NodeProtocol.message(key, "junk" + NodeProtocol.line(key, "FAILED 1 no")));
     }
 }
