@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # ab.sh: two drover distributions side by side, on this machine: `multi names 10`, `multi start 10`
-# until every node reported ready, and `multi stopwait 10`, interleaved A, B, A, B... so that the
+# until every node reported ready, `multi status 10` of the running nodes, and `multi stopwait 10`,
+# interleaved A, B, A, B... so that the
 # machine's load falls on both alike. For "this change makes start-up no slower" (issue 11);
 # bench.sh compares drover with celery multi.
 #
 # Usage: extra/bench/ab.sh DIST_A DIST_B        (each a distribution directory: bin/, lib/)
-#   ROUNDS=N   rounds (default 5); each round runs `names` 5 times per distribution
+#   ROUNDS=N   rounds (default 5); each round runs `names` and `status` 5 times per distribution
 #
 # The nodes are ab1@HOST..ab10@HOST, with their pidfiles, logs and node registry in a temporary
 # directory that is removed at the end. Prints every figure, then the medians (ms).
@@ -45,6 +46,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
         "$d/bin/drover" multi start "${opts[@]}" >/dev/null
         t1=$(now_us)
         echo "$n start $(((t1 - t0) / 1000))"
+        t0=$(now_us)
+        for _ in 1 2 3 4 5; do "$d/bin/drover" multi status "${opts[@]}" >/dev/null; done
+        t1=$(now_us)
+        echo "$n status $(((t1 - t0) / 5000))"
         t0=$(now_us)
         "$d/bin/drover" multi stopwait "${opts[@]}" >/dev/null
         t1=$(now_us)
