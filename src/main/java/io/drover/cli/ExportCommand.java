@@ -10,15 +10,23 @@ import io.drover.export.KubernetesExport;
 import io.drover.export.SupervisordExport;
 import io.drover.export.SystemdExport;
 import io.drover.multi.ParsedArgs;
+import io.drover.posix.Posix;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 
 @Command(name = ExportCommand.NAME,
@@ -35,7 +43,9 @@ import picocli.CommandLine.Command;
                 + " --max-memory as the memory; --uid and --gid must be numbers (runAsUser, runAsGroup).",
             "--beat adds drover beat (the nodes' -A, --classpath and user; its schedule in --schedule FILE, default "
                 + BeatExport.DEFAULT_SCHEDULE + "). multi's --timeout becomes the engine's stop timeout."},
-        footer = {"drover multi export systemd 3 -c 2 -c:1 8 --out /tmp/units",
+        footer = {"# into a new directory only you can write: root installs what is in it (not /tmp/units,",
+            "# which another user may have made first)",
+            "drover multi export systemd 3 -c 2 -c:1 8 --out \"$(mktemp -d)\"",
             "drover multi export kubernetes 3 -c 3 -c:1 10 -Q:2,3 slow --image reg.example/drover:1 --beat",
             "drover multi export supervisord 2 -A com.acme.Consumer --classpath='/opt/acme/lib/*'"})
 @Manual.Exits({"OK", "USAGE", "CANT_CREATE"})
@@ -140,15 +150,35 @@ final class ExportCommand extends MultiLeaf {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, s));
     }
 
-    /** Each file through a temporary sibling and a rename: a reader never sees half a unit. */
+    /**
+     * Each file through a temporary sibling and a rename: a reader never sees half a unit. Root
+     * installs what is in {@code dir} into /etc/systemd/system with the printed {@code cp}, so
+     * every directory is checked before the first byte is written: the path to {@code dir} as
+     * {@code start} checks a pid directory, and {@code dir} and its drop-in directories must be
+     * the caller's alone (docs/security.md, round three, 6). The temporary file is new
+     * ({@code O_CREAT|O_EXCL|O_NOFOLLOW}), so nothing is written through a link; the rename
+     * replaces a name, never follows it.
+     */
     private static List<String> write(Path dir, Map<String, String> files) {
+        Posix posix = Posix.get();
+        for (String name : files.keySet()) {
+            posix.preparePrivateDirectory(dir.resolve(name), dir);
+        }
         List<String> written = new ArrayList<>();
         for (Map.Entry<String, String> e : files.entrySet()) {
             Path file = dir.resolve(e.getKey());
             try {
-                Files.createDirectories(file.getParent());
                 Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-                Files.writeString(tmp, e.getValue());
+                // a leftover of an export that died: the directory is the caller's alone, so it is theirs
+                Files.deleteIfExists(tmp);
+                try (var out = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS),
+                        PosixFilePermissions.asFileAttribute(UNIT_MODE))) {
+                    ByteBuffer bytes = StandardCharsets.UTF_8.encode(e.getValue());
+                    while (bytes.hasRemaining()) {
+                        out.write(bytes);
+                    }
+                }
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException ex) {
                 throw new DroverException(ExitCode.CANT_CREATE, "cannot write " + file + ": " + OsErrors.reason(ex));
@@ -157,4 +187,7 @@ final class ExportCommand extends MultiLeaf {
         }
         return written;
     }
+
+    /** What systemd's own units are; the umask may narrow it. */
+    private static final Set<PosixFilePermission> UNIT_MODE = PosixFilePermissions.fromString("rw-r--r--");
 }

@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
             "drover multi expand '%%n.pid' foo bar@%%h",
             "drover multi get drover2 3 -c 3",
             "# the same nodes as systemd units, or supervisord programs",
-            "drover multi export systemd 3 -c 3 --out /tmp/drover-units",
+            "drover multi export systemd 3 -c 3 --out \"$(mktemp -d)\"",
             "drover multi export supervisord 3 -c 3"})
 @Manual.Environment({"JAVA_HOME", "DROVER_JAVA_OPTS", "DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "XDG_STATE_HOME",
     "NO_COLOR", "COLUMNS"})

@@ -41,6 +41,11 @@ final class ReapingPosix implements Posix {
     }
 
     @Override
+    public void preparePrivateDirectory(Path file, Path top) {
+        posix.preparePrivateDirectory(file, top);
+    }
+
+    @Override
     public void redirectOutput(String logfile) {
         posix.redirectOutput(logfile);
     }
