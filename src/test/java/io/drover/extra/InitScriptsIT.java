@@ -540,7 +540,7 @@ class InitScriptsIT {
         assumeTrue(root, "the init scripts are root's: these tests run as root (as CI does)");
     }
 
-    Result run(String script, String action, Path config) {
+    static Result run(String script, String action, Path config) {
         return exec(List.of("dash", initd.resolve(script).toString(), action), config);
     }
 
@@ -548,7 +548,7 @@ class InitScriptsIT {
      * Runs a command from / (as init does), output and errors into one file (a pipe a detached
      * node kept open would hang a reader), and waits for it with a deadline.
      */
-    Result exec(List<String> command, Path config) {
+    static Result exec(List<String> command, Path config) {
         try {
             Path out = Files.createTempFile("drover-initd-it-out-", ".txt");
             try {
