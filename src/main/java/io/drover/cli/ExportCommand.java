@@ -10,7 +10,7 @@ import io.drover.export.KubernetesExport;
 import io.drover.export.SupervisordExport;
 import io.drover.export.SystemdExport;
 import io.drover.multi.ParsedArgs;
-import io.drover.posix.Posix;
+import io.drover.posix.PrivateDirectory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -160,9 +160,8 @@ final class ExportCommand extends MultiLeaf {
      * replaces a name, never follows it.
      */
     private static List<String> write(Path dir, Map<String, String> files) {
-        Posix posix = Posix.get();
         for (String name : files.keySet()) {
-            posix.preparePrivateDirectory(dir.resolve(name), dir);
+            PrivateDirectory.prepare(dir.resolve(name), dir);
         }
         List<String> written = new ArrayList<>();
         for (Map.Entry<String, String> e : files.entrySet()) {

@@ -41,11 +41,6 @@ final class ReapingPosix implements Posix {
     }
 
     @Override
-    public void preparePrivateDirectory(Path file, Path top) {
-        posix.preparePrivateDirectory(file, top);
-    }
-
-    @Override
     public void redirectOutput(String logfile) {
         posix.redirectOutput(logfile);
     }

@@ -29,9 +29,6 @@ import jnr.posix.POSIX;
  */
 final class DirWalk {
     private static final int MAX_LINKS = 40;
-    private static final int S_IWGRP = 0020;
-    private static final int S_IWOTH = 0002;
-    private static final int S_ISVTX = 01000;
     private static final int DIR_MODE = 0755;
     private static final int AT_REMOVEDIR = 0x200;
 
@@ -145,55 +142,6 @@ final class DirWalk {
         }
     }
 
-    /**
-     * For files the caller writes to be installed elsewhere by root ({@code multi export}'s
-     * {@code --out}): prepares {@code file}'s directory as {@link #prepare} does, then requires
-     * {@code top} and every directory below it on the way to {@code file} to be the caller's
-     * alone: a directory itself, not a symbolic link, owned by root or the caller and writable by
-     * nobody else, the sticky bit or not. In a sticky {@code /tmp/units} another user could still
-     * create names: a {@code .tmp} symbolic link root would write through, or a drop-in the
-     * printed {@code cp} installs.
-     *
-     * <p>These look-ups are by path, and that is safe: {@link #prepare} has just checked that no
-     * directory from {@code /} to here can be written by anyone but root and the caller (a
-     * sticky one protects the entries of theirs in it), so nobody else can have swapped a step
-     * since; and a symbolic link on the way was followed only where only they could have made it.
-     *
-     * @throws DroverException exit 77 naming the directory and why, 73 if it cannot be made
-     */
-    void preparePrivate(Path file, Path top) {
-        prepare(file);
-        Path dir = file.toAbsolutePath().normalize().getParent();
-        Path first = top.toAbsolutePath().normalize();
-        if (dir == null || !dir.startsWith(first)) {
-            throw new IllegalArgumentException(file + " is not below " + top);
-        }
-        for (Path step = first; ; step = step.resolve(dir.getName(step.getNameCount()))) {
-            int fd = posix.open(step.toString(), OpenFlags.O_RDONLY.intValue() | OpenFlags.O_DIRECTORY.intValue()
-                    | OpenFlags.O_NOFOLLOW.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
-            if (fd < 0) {
-                Errno e = errno();
-                throw e == Errno.ELOOP || e == Errno.ENOTDIR
-                        ? unsafe(file, step + " is a symbolic link; refusing to write through it")
-                        : new DroverException(ExitCode.CANT_CREATE, "cannot open directory " + step + ": " + e.description());
-            }
-            try {
-                if (!strictlyTrusted(fd)) {
-                    FileStat st = posix.fstat(fd);
-                    boolean theirs = st.uid() == 0 || st.uid() == posix.geteuid();
-                    throw unsafe(file, step + (theirs ? " is writable by " + ((st.mode() & S_IWOTH) != 0 ? "every user"
-                            : "group " + st.gid()) + ", who could put files in it"
-                            : " is owned by uid " + st.uid() + ", not by root or the caller"));
-                }
-            } finally {
-                libc.close(fd);
-            }
-            if (step.equals(dir)) {
-                return;
-            }
-        }
-    }
-
     /** A directory this walk made: its parent's descriptor and its name. */
     private record Made(int parent, String name) {}
 
@@ -231,23 +179,17 @@ final class DirWalk {
     /** A directory on the way may be written only by root, the caller and the node's user. */
     private void check(int fd, String shown, Path file) {
         FileStat st = posix.fstat(fd);
-        int mode = st.mode();
-        if (!uids.contains(st.uid())) {
-            throw unsafe(file, shown + " is owned by uid " + st.uid() + ", not by root"
-                    + (owner == null ? " or the caller" : ", the caller or the node's user " + owner));
-        }
-        if ((mode & S_IWOTH) != 0 && (mode & S_ISVTX) == 0) {
-            throw unsafe(file, shown + " is writable by every user and not sticky");
-        }
-        if ((mode & S_IWGRP) != 0 && !gids.contains(st.gid())) {
-            throw unsafe(file, shown + " is writable by group " + st.gid());
+        String why = DirTrust.unsafe(st.uid(), st.gid(), st.mode(), uids, gids,
+                "root" + (owner == null ? " or the caller" : ", the caller or the node's user " + owner));
+        if (why != null) {
+            throw unsafe(file, shown + why);
         }
     }
 
     /** Where a link may be trusted: only root or the caller could have put it there. */
     private boolean strictlyTrusted(int fd) {
         FileStat st = posix.fstat(fd);
-        return (st.uid() == 0 || st.uid() == posix.geteuid()) && (st.mode() & (S_IWGRP | S_IWOTH)) == 0;
+        return DirTrust.strict(st.uid(), st.mode(), posix.geteuid());
     }
 
     private int openRoot() {

@@ -440,11 +440,6 @@ final class JnrPosix implements Posix {
     }
 
     @Override
-    public void preparePrivateDirectory(Path file, Path top) {
-        new DirWalk(posix, LibCHolder.LIBC, null).preparePrivate(file, top);
-    }
-
-    @Override
     public void redirectOutput(String logfile) {
         int fd = posix.open(logfile == null ? "/dev/null" : logfile, OpenFlags.O_WRONLY.intValue()
                 | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue() | OpenFlags.O_NOFOLLOW.intValue()

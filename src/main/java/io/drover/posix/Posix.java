@@ -56,16 +56,6 @@ public interface Posix {
     void prepareDirectory(java.nio.file.Path file, Identity owner);
 
     /**
-     * As {@link #prepareDirectory} for the caller, and then {@code top} and every directory
-     * below it on the way to {@code file} must be the caller's alone: not a symbolic link, owned
-     * by root or the caller, writable by nobody else even with the sticky bit. For files root
-     * writes to install elsewhere ({@code multi export}'s {@code --out}).
-     *
-     * @throws io.drover.core.DroverException exit 77 naming the directory and why, 73 if it cannot be made
-     */
-    void preparePrivateDirectory(java.nio.file.Path file, java.nio.file.Path top);
-
-    /**
      * Points this process's stdout and stderr at {@code logfile} (appending, created 0644, never
      * through a symbolic link), or at /dev/null when it is null.
      *
