@@ -82,8 +82,9 @@ public final class NodeIdentity {
      */
     public static List<Running> named(List<Candidate> candidates, String nodename, IntPredicate counts) {
         List<Running> nodes = new ArrayList<>();
+        String host = Host.currentHostname();
         for (Candidate c : candidates) {
-            if (counts.test(c.uid()) && nodename.equals(nodename(c.argv())) && ProcessTable.isAlive(c.pid())) {
+            if (counts.test(c.uid()) && nodename.equals(nodename(c.argv(), host)) && ProcessTable.isAlive(c.pid())) {
                 nodes.add(new Running(c.pid(), c.uid(), pidfile(c.argv()), namespace(c.pid())));
             }
         }
@@ -119,6 +120,11 @@ public final class NodeIdentity {
      * parse (a {@code -n} with a template key that is none).
      */
     static String nodename(List<String> argv) {
+        return nodename(argv, Host.currentHostname());
+    }
+
+    /** {@link #nodename(List)} on {@code host}, read once for many lines. */
+    private static String nodename(List<String> argv, String host) {
         int main = argv.indexOf(Install.MAIN_CLASS);
         if (main < 0 || main + 1 >= argv.size()) {
             return null;
@@ -145,7 +151,6 @@ public final class NodeIdentity {
                 name = a.substring(2);
             }
         }
-        String host = Host.currentHostname();
         String full;
         try {
             full = Templates.expandHostInName(name, host);
