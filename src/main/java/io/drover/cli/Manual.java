@@ -45,7 +45,7 @@ final class Manual {
             "XDG_STATE_HOME", "for users other than root, the default pidfiles and logfiles are under"
                     + " $XDG_STATE_HOME/drover/ (run/%n.pid, log/%n%I.log); unset: ~/.local/state",
             "DROVER_STATE_DIR", "the node registry's directory (default: /var/lib/drover-registry for root,"
-                    + " $XDG_STATE_HOME/drover for others)",
+                    + " $XDG_STATE_HOME/drover for others); a nodename runs once among the nodes started from it",
             "NO_COLOR", "set and not empty: no colour (colour is only used on a terminal)",
             "COLUMNS", "the width help is wrapped to; unset: the terminal's, else 80",
             "NOTIFY_SOCKET", "set by systemd for a Type=notify unit: READY=1 once the node (every node, for"

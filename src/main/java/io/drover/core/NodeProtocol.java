@@ -49,6 +49,15 @@ public final class NodeProtocol {
      * {@code multi start} run each node in the foreground, its output on the terminal.
      */
     public static final String FAKEFORK_ENV = "DROVER_FAKEFORK";
+    /**
+     * The node's {@link Namespace}: the directory of the node registry of whoever spawned it,
+     * set by the spawner ({@code multi start}, {@code restart}, {@code supervise}, {@code
+     * --detach}), read back from {@code /proc/PID/environ} by {@code launch.NodeIdentity}. The
+     * environment, not the command line, so that {@code multi show} prints the very argv that runs;
+     * {@code /proc/PID/environ} is readable by root and by the process's own user only, who are
+     * the only users whose processes can take a nodename (docs/security.md, rule 6).
+     */
+    public static final String NAMESPACE_ENV = "DROVER_NAMESPACE";
 
     /**
      * How a node shows the world it has reported ready, without a file: a parked thread of this

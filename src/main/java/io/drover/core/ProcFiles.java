@@ -16,14 +16,25 @@ public final class ProcFiles {
 
     /** The file's bytes, as many as it gives. */
     public static byte[] bytes(String path) throws IOException {
+        return bytes(path, Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * The file's bytes, or null when it gives more than {@code max}: for a file another user's
+     * process fills ({@code /proc/PID/cmdline}, {@code environ}), read no further than that.
+     */
+    public static byte[] bytes(String path, int max) throws IOException {
         try (FileInputStream in = new FileInputStream(path)) {
             byte[] buf = new byte[4096];
             int n = 0;
             int r;
             while ((r = in.read(buf, n, buf.length - n)) > 0) {
                 n += r;
+                if (n > max) {
+                    return null;
+                }
                 if (n == buf.length) {
-                    buf = Arrays.copyOf(buf, n * 2);
+                    buf = Arrays.copyOf(buf, (int) Math.min((long) n * 2, (long) max + 1));
                 }
             }
             return Arrays.copyOf(buf, n);

@@ -73,11 +73,13 @@ final class Detacher {
      * @param owner the user the node will drop to, who must own the directories created for it;
      *     null to keep the caller's
      * @param heartbeat the heartbeat interval, or null for none
+     * @param namespace the node's namespace, handed to it in {@link NodeProtocol#NAMESPACE_ENV}
      * @param up run when the node says {@code UP}: its own start-up is done, its application's
      *     begins (not run when it never says so)
      */
     static LaunchOutcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
-                               String workdir, Duration timeout, Identity owner, Duration heartbeat, Runnable up) {
+                               String workdir, Duration timeout, Identity owner, Duration heartbeat,
+                               io.drover.core.Namespace namespace, Runnable up) {
         long logStart = 0;
         boolean capture = owner != null;
         try {
@@ -104,6 +106,7 @@ final class Detacher {
         // the node keeps to the same deadline by itself, should we die before it is ready
         env.put(NodeProtocol.START_TIMEOUT_ENV, Long.toString(timeout.toMillis()));
         env.remove(NodeProtocol.HEARTBEAT_ENV);
+        env.put(NodeProtocol.NAMESPACE_ENV, namespace.dir());
         if (heartbeat != null) {
             env.put(NodeProtocol.HEARTBEAT_ENV, Long.toString(heartbeat.toMillis()));
         }

@@ -3,6 +3,7 @@ package io.drover.launch;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
+import io.drover.core.Namespace;
 import io.drover.core.NodeProtocol;
 import io.drover.core.RootPolicy;
 import io.drover.core.Templates;
@@ -30,6 +31,19 @@ public final class Launcher {
     public Launcher(Supplier<Posix> posix, Host host) {
         this.posix = posix;
         this.host = host;
+    }
+
+    private Namespace namespace;
+
+    /**
+     * The namespace this launcher starts nodes in: its host's node registry. Every node it
+     * spawns carries it ({@link NodeProtocol#NAMESPACE_ENV}); looked up once, when first needed.
+     */
+    public synchronized Namespace namespace() {
+        if (namespace == null) {
+            namespace = Namespace.of(host);
+        }
+        return namespace;
     }
 
     /**
@@ -82,7 +96,7 @@ public final class Launcher {
         String pidfile = spec.pidfile() == null ? null
                 : Templates.expandForProcess(spec.pidfile(), spec.nodename(), Templates.MAIN_PROCESS, "--pidfile");
         return Detacher.start(posix.get(), spec.argv(), pidfile, logfile, spec.umask(), spec.workdir(),
-                spec.startTimeout(), owner, spec.heartbeat(), up);
+                spec.startTimeout(), owner, spec.heartbeat(), namespace(), up);
     }
 
     /**
@@ -94,6 +108,7 @@ public final class Launcher {
     public int runInForeground(LaunchSpec spec) throws InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(spec.argv()).inheritIO();
         pb.environment().put(NodeProtocol.FAKEFORK_ENV, "1");
+        pb.environment().put(NodeProtocol.NAMESPACE_ENV, namespace().dir());
         if (spec.workdir() != null) {
             pb.directory(new File(spec.workdir()));
         }

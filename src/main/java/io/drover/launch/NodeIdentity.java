@@ -1,12 +1,17 @@
 package io.drover.launch;
 
+import io.drover.core.DroverException;
 import io.drover.core.Host;
 import io.drover.core.Install;
+import io.drover.core.Namespace;
+import io.drover.core.NodeProtocol;
 import io.drover.core.Templates;
 import io.drover.posix.Pidfile;
 import io.drover.posix.ProcessTable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * Whether a process is the drover node a pidfile belongs to: a JVM running drover's main class
@@ -38,25 +43,58 @@ public final class NodeIdentity {
         };
     }
 
-    /** A drover node process: its pid, uid and the pidfile its command line names (or null). */
-    public record Running(long pid, int uid, String pidfile) {}
+    /**
+     * A process whose command line runs drover's main class, as found: its uid, and its argv,
+     * which its process wrote, so nothing in it is parsed before the uid says it may count.
+     */
+    public record Candidate(long pid, int uid, List<String> argv) {}
 
     /**
-     * Every live drover node process on this machine, by full nodename, from
-     * {@code /proc/PID/cmdline}: how drover finds a node whatever pidfile it was started with
-     * (one process per nodename).
+     * A drover node process: its pid, uid, the pidfile its command line names (or null), and its
+     * {@link Namespace}, or null when it has none drover can read (started by hand or by an older
+     * drover, or its environment is not readable to us): then its name is taken in every one.
      */
-    public static java.util.Map<String, List<Running>> everyNode() {
-        java.util.Map<String, List<Running>> nodes = new java.util.HashMap<>();
+    public record Running(long pid, int uid, String pidfile, Namespace namespace) {}
+
+    /**
+     * The processes on this machine whose command line runs drover's main class, read once for
+     * an operation: how drover finds a node whatever pidfile it was started with (one process
+     * per nodename in its namespace). Any user can run such a line, so nothing is parsed here;
+     * {@link #named} parses the lines of the users that count.
+     */
+    public static List<Candidate> candidates() {
+        List<Candidate> found = new ArrayList<>();
         for (long pid : ProcessTable.pids()) {
             List<String> argv = ProcessTable.commandLine(pid);
-            String name = nodename(argv);
-            if (name != null && ProcessTable.isAlive(pid)) {
-                int uid = ProcessTable.uid(pid).orElse(-1);
-                nodes.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(new Running(pid, uid, pidfile(argv)));
+            if (argv.contains(Install.MAIN_CLASS)) {
+                ProcessTable.uid(pid).ifPresent(uid -> found.add(new Candidate(pid, uid, argv)));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The live nodes among {@code candidates} that run {@code nodename}, as a user {@code counts}
+     * accepts (root, the caller, the node's user: another user's process proves nothing and
+     * can block nothing). Their uid is checked before their line is parsed; a line that does not
+     * parse is no node. Only a process that passes is asked for its namespace, so a start reads
+     * one {@code environ} per node of its name, not one per process.
+     */
+    public static List<Running> named(List<Candidate> candidates, String nodename, IntPredicate counts) {
+        List<Running> nodes = new ArrayList<>();
+        String host = Host.currentHostname();
+        for (Candidate c : candidates) {
+            if (counts.test(c.uid()) && nodename.equals(nodename(c.argv(), host)) && ProcessTable.isAlive(c.pid())) {
+                nodes.add(new Running(c.pid(), c.uid(), pidfile(c.argv()), namespace(c.pid())));
             }
         }
         return nodes;
+    }
+
+    /** The namespace its spawner gave the process ({@link NodeProtocol#NAMESPACE_ENV}), or null. */
+    static Namespace namespace(long pid) {
+        return ProcessTable.environment(pid, NodeProtocol.NAMESPACE_ENV).filter(dir -> !dir.isEmpty())
+                .map(Namespace::new).orElse(null);
     }
 
     /** The {@code --pidfile} of a drover command line, or null. */
@@ -77,8 +115,16 @@ public final class NodeIdentity {
         return found;
     }
 
-    /** The full nodename a drover command line runs as, or null if it is not a node's. */
+    /**
+     * The full nodename a drover command line runs as, or null if it is not a node's or does not
+     * parse (a {@code -n} with a template key that is none).
+     */
     static String nodename(List<String> argv) {
+        return nodename(argv, Host.currentHostname());
+    }
+
+    /** {@link #nodename(List)} on {@code host}, read once for many lines. */
+    private static String nodename(List<String> argv, String host) {
         int main = argv.indexOf(Install.MAIN_CLASS);
         if (main < 0 || main + 1 >= argv.size()) {
             return null;
@@ -105,8 +151,14 @@ public final class NodeIdentity {
                 name = a.substring(2);
             }
         }
-        String host = Host.currentHostname();
-        String full = Templates.expandHostInName(name, host);
+        String full;
+        try {
+            full = Templates.expandHostInName(name, host);
+        } catch (DroverException e) {
+            // the line is its process's, not an operator's argument: a name drover could not
+            // have started is no node of ours, never a usage error of this command
+            return null;
+        }
         return full.contains("@") ? full : full + "@" + host;
     }
 }

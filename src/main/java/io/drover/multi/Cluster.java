@@ -163,6 +163,17 @@ public final class Cluster {
         return ExitCode.OK;
     }
 
+    /**
+     * A start refused: a live process of this nodename, started from this node registry under
+     * another pidfile (the pid, then {@code " with pidfile P"} or nothing).
+     */
+    public static final String NAME_TAKEN = "already runs as pid %d%s, started from this node registry;"
+            + " stop it first, give that pidfile, or choose other names (--range-prefix, --prefix)";
+    /** {@link #NAME_TAKEN} for a process started outside any registry drover can read: the name is taken in all. */
+    public static final String NAME_TAKEN_OUTSIDE = "already runs as pid %d%s, started outside any node registry"
+            + " drover can read (by hand, or by an older drover), so its name is taken in every one;"
+            + " stop it first, give that pidfile, or choose other names (--range-prefix, --prefix)";
+
     /** Said of each node a stopped rolling restart left alone. */
     public static final String ROLL_STOPPED = "not restarted: the rolling restart stopped at a node that did not come back";
 
@@ -375,11 +386,11 @@ public final class Cluster {
         Identity owner = identity(launch.spec());
         NodeIdentity.Running other = elsewhere(node, owner);
         if (other != null) {
-            // one process per nodename: never a second drover1@HOST beside one started with
-            // another pidfile template (or whose pidfile its user removed)
-            return new NodeEvent.Failed(ExitCode.NODE_FAILED, "already runs as pid " + other.pid()
-                    + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile())
-                    + "; stop it first, or give that pidfile");
+            // one process per nodename in its namespace: never a second drover1@HOST beside one
+            // this registry started with another pidfile template (or whose pidfile its user removed)
+            String pidfileOf = other.pidfile() == null ? "" : " with pidfile " + other.pidfile();
+            return new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(
+                    other.namespace() == null ? NAME_TAKEN_OUTSIDE : NAME_TAKEN, other.pid(), pidfileOf));
         }
         LaunchOutcome outcome;
         try {
@@ -453,28 +464,31 @@ public final class Cluster {
         return r == null ? null : r.uid();
     }
 
-    private Map<String, List<NodeIdentity.Running>> everyNode;
+    private List<NodeIdentity.Candidate> nodeProcesses;
 
-    /** This machine's drover nodes, looked up once per operation, before anything starts. */
-    private synchronized Map<String, List<NodeIdentity.Running>> everyNode() {
-        if (everyNode == null) {
-            everyNode = NodeIdentity.everyNode();
+    /** The processes that look like drover nodes, looked up once per operation, before anything starts. */
+    private synchronized List<NodeIdentity.Candidate> nodeProcesses() {
+        if (nodeProcesses == null) {
+            nodeProcesses = NodeIdentity.candidates();
         }
-        return everyNode;
+        return nodeProcesses;
     }
 
     /**
      * A live process that runs this node's nodename under another pidfile, as root, the caller
-     * or the node's user (a process of any other user proves nothing).
+     * or the node's user (a process of any other user proves nothing), in this registry's
+     * namespace or in none drover can read (docs/security.md, rule 6).
      */
     private NodeIdentity.Running elsewhere(NodeSpec node, Identity owner) {
         int self = ProcessTable.uid(ProcessHandle.current().pid()).orElse(-1);
-        for (NodeIdentity.Running r : everyNode().getOrDefault(node.nodename().full(), List.of())) {
-            boolean trusted = r.uid() == 0 || r.uid() == self || owner != null && r.uid() == owner.uid();
+        java.util.function.IntPredicate counts = uid -> uid == 0 || uid == self || owner != null && uid == owner.uid();
+        for (NodeIdentity.Running r : NodeIdentity.named(nodeProcesses(), node.nodename().full(), counts)) {
             // one on the same pidfile is left to the pidfile's lock (a concurrent start of ours)
             boolean samePidfile = r.pidfile() != null && Path.of(r.pidfile()).toAbsolutePath().normalize()
                     .equals(Path.of(node.pidfile()).toAbsolutePath().normalize());
-            if (trusted && !samePidfile && ProcessTable.isAlive(r.pid())) {
+            // another registry's node: another project's drover1, not ours
+            boolean otherNamespace = r.namespace() != null && !r.namespace().equals(launcher.namespace());
+            if (!samePidfile && !otherNamespace && ProcessTable.isAlive(r.pid())) {
                 return r;
             }
         }

@@ -81,22 +81,64 @@ public final class ProcessTable {
         return pids;
     }
 
-    /** The process's argv, as {@code /proc/PID/cmdline} holds it; empty if unreadable. */
+    /**
+     * The longest command line read: a drover node's is a few KB (java, its options, drover's
+     * classpath, the worker's options). Any user's process is read to find the nodes, and one
+     * may be megabytes long.
+     */
+    public static final int MAX_COMMAND_LINE = 256 * 1024;
+    /** The longest environment read: an operator's is a few KB. */
+    public static final int MAX_ENVIRONMENT = 1024 * 1024;
+
+    /**
+     * The process's argv, as {@code /proc/PID/cmdline} holds it; empty if unreadable or longer
+     * than {@link #MAX_COMMAND_LINE}. Its process wrote it: data to check, never to trust.
+     */
     public static List<String> commandLine(long pid) {
-        List<String> argv = new ArrayList<>();
         try {
-            byte[] raw = ProcFiles.bytes("/proc/" + pid + "/cmdline");
-            int start = 0;
-            for (int i = 0; i < raw.length; i++) {
-                if (raw[i] == 0) {
-                    argv.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
-                    start = i + 1;
-                }
-            }
+            return split(ProcFiles.bytes("/proc/" + pid + "/cmdline", MAX_COMMAND_LINE));
         } catch (IOException e) {
             return List.of();
         }
-        return argv;
+    }
+
+    /**
+     * The value of the variable {@code name} in the environment the process was started with
+     * ({@code /proc/PID/environ}), as {@code getenv} finds it (the first one); empty when it has
+     * none, or its environment cannot be read: the kernel lets only root (with
+     * {@code CAP_SYS_PTRACE}) and the process's own user read it, and not the user either once the
+     * process changed its uid.
+     */
+    public static Optional<String> environment(long pid, String name) {
+        List<String> entries;
+        try {
+            entries = split(ProcFiles.bytes("/proc/" + pid + "/environ", MAX_ENVIRONMENT));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        String prefix = name + "=";
+        for (String entry : entries) {
+            if (entry.startsWith(prefix)) {
+                return Optional.of(entry.substring(prefix.length()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** NUL-terminated strings; none for null (a file longer than its bound). */
+    private static List<String> split(byte[] raw) {
+        if (raw == null) {
+            return List.of();
+        }
+        List<String> strings = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                strings.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return strings;
     }
 
     /**

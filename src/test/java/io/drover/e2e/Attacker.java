@@ -224,4 +224,36 @@ final class Attacker implements AutoCloseable {
     public String toString() {
         return "attacker pid " + pid() + " said " + lines();
     }
+
+    // ---- issue 25, class 2: a process of any user that looks like a drover node ----------------
+
+    /** The second local user, neither root nor the node's user; no passwd entry is needed. */
+    static final String SECOND_USER = "4242";
+
+    /**
+     * {@code ARGS...}: prints {@code up} and waits. Its command line is python's own, then ARGS:
+     * with {@code io.drover.cli.Main worker -n %z} as ARGS it looks like a drover node with a
+     * node name that does not parse, which any local user can run.
+     */
+    static final String LOOK_LIKE_A_NODE = """
+            import time
+            print("up", flush=True)
+            while True:
+                time.sleep(3600)
+            """;
+
+    /** {@link #start}, as the user and group given (names or numbers) instead of nobody. */
+    static Attacker startAs(String user, String group, Path output, String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + group,
+                "--clear-groups", "/usr/bin/python3", "-c", script));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            return new Attacker(pb.start(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run the attacker " + command, e);
+        }
+    }
 }
