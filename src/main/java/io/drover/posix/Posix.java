@@ -32,7 +32,10 @@ public interface Posix {
     /**
      * Spawns {@code argv} detached: new session, stdin from /dev/null, stdout and stderr appended
      * to {@code logfile} (or /dev/null), the write end of a new pipe as fd {@link io.drover.core.NodeProtocol#HANDSHAKE_FD}
-     * and no other inherited descriptor, with the given umask and working directory.
+     * and no other inherited descriptor, with the given umask and working directory. The logfile
+     * is opened by this process, as the child would have, never through a symbolic link and only
+     * when it is a regular file with one link that belongs to the caller or root (exit 73
+     * otherwise): the one open of that path, whatever {@code fs.protected_symlinks} says.
      *
      * @param captureOutput send stdout and stderr to a second pipe instead of opening
      *     {@code logfile}: for a node that opens its logfile itself after dropping privileges
