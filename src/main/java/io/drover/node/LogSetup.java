@@ -147,12 +147,17 @@ final class LogSetup {
 
     /** A logfile the node will not write: the file, then why. */
     static final String LOGFILE_REFUSED = "cannot open logfile %s: %s";
+    static final String IS_A_SYMLINK = "it is a symbolic link";
+    static final String NOT_A_REGULAR_FILE = "it is not a regular file";
+    /** The file's owner. */
+    static final String ANOTHER_USERS = "it belongs to uid %d, not to root who writes it";
+    static final String HARD_LINKS = "it has %d hard links";
 
     /** Why the entry at {@code path} is no file to append to, or null (a regular file, or none yet). */
     private static String kind(Path path) {
         try {
             BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isSymbolicLink() ? "it is a symbolic link" : a.isRegularFile() ? null : "it is not a regular file";
+            return a.isSymbolicLink() ? IS_A_SYMLINK : a.isRegularFile() ? null : NOT_A_REGULAR_FILE;
         } catch (IOException e) {
             return null;
         }
@@ -167,7 +172,6 @@ final class LogSetup {
         Map<String, Object> a = Files.readAttributes(path, "unix:uid,nlink", LinkOption.NOFOLLOW_LINKS);
         int uid = (Integer) a.get("uid");
         int links = (Integer) a.get("nlink");
-        return uid != 0 ? "it belongs to uid " + uid + ", not to root who writes it"
-                : links != 1 ? "it has " + links + " hard links" : null;
+        return uid != 0 ? String.format(ANOTHER_USERS, uid) : links != 1 ? String.format(HARD_LINKS, links) : null;
     }
 }

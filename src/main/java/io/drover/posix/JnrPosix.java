@@ -191,8 +191,8 @@ final class JnrPosix implements Posix {
             // a symbolic link fails with ELOOP, or with EACCES when it dangles in a sticky directory
             Errno e = Errno.valueOf(posix.errno());
             throw new SpawnException(ExitCode.CANT_CREATE, String.format(LOGFILE_REFUSED, logfile,
-                    e == Errno.ELOOP || Files.isSymbolicLink(Path.of(logfile)) ? "it is a symbolic link"
-                            : e == Errno.ENXIO ? "it is not a regular file" : e.description()));
+                    e == Errno.ELOOP || Files.isSymbolicLink(Path.of(logfile)) ? IS_A_SYMLINK
+                            : e == Errno.ENXIO ? NOT_A_REGULAR_FILE : e.description()));
         }
         String wrong = null;
         jnr.posix.FileStat st = posix.allocateStat();
@@ -200,11 +200,11 @@ final class JnrPosix implements Posix {
         if (posix.fstat(fd, st) != 0) {
             wrong = errno();
         } else if (!st.isFile()) {
-            wrong = "it is not a regular file";
+            wrong = NOT_A_REGULAR_FILE;
         } else if (st.uid() != self && st.uid() != 0) {
-            wrong = "it belongs to uid " + st.uid() + ", not to uid " + self + " who writes it";
+            wrong = String.format(ANOTHER_USERS, st.uid(), self);
         } else if (st.nlink() != 1) {
-            wrong = "it has " + st.nlink() + " hard links";
+            wrong = String.format(HARD_LINKS, st.nlink());
         } else {
             int flags = posix.fcntl(fd, Fcntl.F_GETFL);
             if (flags < 0 || posix.fcntlInt(fd, Fcntl.F_SETFL, flags & ~OpenFlags.O_NONBLOCK.intValue()) < 0) {
@@ -218,8 +218,13 @@ final class JnrPosix implements Posix {
         return fd;
     }
 
-    /** A logfile root will not write: the file, then why. */
+    /** A logfile this process will not write: the file, then why. */
     static final String LOGFILE_REFUSED = "cannot open logfile %s: %s";
+    static final String IS_A_SYMLINK = "it is a symbolic link";
+    static final String NOT_A_REGULAR_FILE = "it is not a regular file";
+    /** The file's owner, then the writer's uid. */
+    static final String ANOTHER_USERS = "it belongs to uid %d, not to uid %d who writes it";
+    static final String HARD_LINKS = "it has %d hard links";
 
     /** Marks every open descriptor above stderr close-on-exec; the JVM opens its jars without it. */
     private void closeOnExecAll() {
@@ -478,7 +483,7 @@ final class JnrPosix implements Posix {
                 | OpenFlags.O_CLOEXEC.intValue(), LOGFILE_MODE);
         if (fd < 0) {
             throw new DroverException(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
-                    + (Errno.valueOf(posix.errno()) == Errno.ELOOP ? "it is a symbolic link" : errno()));
+                    + (Errno.valueOf(posix.errno()) == Errno.ELOOP ? IS_A_SYMLINK : errno()));
         }
         LibC libc = LibCHolder.LIBC;
         try {
