@@ -2,18 +2,23 @@ package io.drover.beat;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.Host;
 import io.drover.core.OsErrors;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,10 +62,16 @@ final class ScheduleStore implements AutoCloseable {
         FileChannel ch;
         FileLock lock;
         try {
-            ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            String wrong = notAFile(lockPath);
+            if (wrong != null) {
+                throw new DroverException(ExitCode.CANT_CREATE, "cannot lock schedule " + file + ": " + lockPath + " " + wrong);
+            }
+            ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             lock = ch.tryLock();
         } catch (IOException e) {
-            throw new DroverException(ExitCode.CANT_CREATE, "cannot lock schedule " + file + ": " + OsErrors.reason(e));
+            String wrong = notAFile(lockPath);
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot lock schedule " + file + ": "
+                    + (wrong != null ? lockPath + " " + wrong : OsErrors.reason(e)));
         }
         if (lock == null) {
             try {
@@ -78,12 +89,21 @@ final class ScheduleStore implements AutoCloseable {
 
     private void load(Consumer<String> onCorrupt) {
         String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+        String wrong = notAFile(file);
+        if (wrong == null && Host.isEffectiveRoot()) {
+            wrong = notRoots(file);
+        }
+        if (wrong != null) {
+            moveAside(wrong, onCorrupt);
+            return;
+        }
+        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException e) {
-            moveAside("cannot be read: " + OsErrors.reason(e), onCorrupt);
+            String now = notAFile(file);
+            moveAside(now != null ? now : "cannot be read: " + OsErrors.reason(e), onCorrupt);
             return;
         }
         String[] lines = text.split("\n", -1);
@@ -138,6 +158,35 @@ final class ScheduleStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the entry at {@code path} is not a file beat may use, or null (a regular file, or
+     * none yet). Beat's files are opened by name in a directory others may write, such as a
+     * sticky {@code /tmp}, where a name may be another user's symbolic link to a file of root's
+     * (docs/security.md, class 8): they are never followed, whatever {@code fs.protected_symlinks}
+     * says, and a FIFO would block the open.
+     */
+    private static String notAFile(Path path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isSymbolicLink() ? "is a symbolic link" : a.isRegularFile() ? null : "is not a regular file";
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * For a beat run as root: why the schedule at {@code path} is not root's to trust, or null.
+     * Another user's file there would choose when root's jobs run.
+     */
+    private static String notRoots(Path path) {
+        try {
+            Object uid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return Integer.valueOf(0).equals(uid) ? null : "belongs to uid " + uid + ", not to root who runs beat";
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private Path aside() {
         return file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
     }
@@ -166,23 +215,53 @@ final class ScheduleStore implements AutoCloseable {
     private void write() {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         lastDue.forEach((name, at) -> out.append(name).append('\t').append(at.toEpochMilli()).append('\n'));
-        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Path temp = null;
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
+            // A new file under a name nobody could guess, created exclusively and never through
+            // a symbolic link (O_CREAT|O_EXCL|O_NOFOLLOW): a name planted beforehand fails the
+            // create instead of receiving the schedule. The rename then replaces whatever
+            // entry has the schedule's name, without following it.
+            FileChannel ch = null;
+            for (int attempt = 0; ch == null; attempt++) {
+                temp = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+                try {
+                    ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS);
+                } catch (FileAlreadyExistsException e) {
+                    temp = null;
+                    if (attempt == TEMP_ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+            try (FileChannel written = ch) {
+                written.write(ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)));
+                written.force(true);
             }
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            temp = null;
             syncDirectory(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new DroverException(ExitCode.CANT_CREATE, "cannot write schedule " + file + ": " + OsErrors.reason(e));
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // a stray temporary file, under a name no beat reads
+                }
+            }
         }
     }
+
+    /** Temporary names tried before a write gives up: each taken one was planted, or a freak. */
+    private static final int TEMP_ATTEMPTS = 8;
+    /** For temporary names: unguessable enough that planting one is no way to stop beat. */
+    private static final java.util.Random RANDOM = new java.security.SecureRandom();
 
     /** Makes the rename durable: on Linux a directory opened for reading can be fsynced. */
     private static void syncDirectory(Path dir) {

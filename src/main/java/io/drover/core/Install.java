@@ -80,6 +80,27 @@ public final class Install {
                 : java.util.List.of();
     }
 
+    /** The system property jffi (under jnr-posix) reads first for the directory of its stub library. */
+    public static final String JFFI_BOOT_PATH = "jffi.boot.library.path";
+
+    /**
+     * The JVM option that has jffi load its stub library from the installation,
+     * {@code -Djffi.boot.library.path=HOME/lib/jni} (where the build unpacks it as
+     * {@code PLATFORM/libjffi-1.2.so}), as {@code bin/drover} gives the command; none when run
+     * from a build. Without it jffi writes a copy into {@code java.io.tmpdir}, or into the
+     * working directory when that fails, and loads that copy by name: whoever can write the
+     * directory (a node's {@code --workdir} belongs to its user) could swap it between the write
+     * and the load and have root run their code (docs/security.md, class 10). A node needs it
+     * even without {@code --uid}: its application may use jnr itself.
+     */
+    public static java.util.List<String> nativeOptions() {
+        String home = System.getProperty("drover.home");
+        if (home == null || home.isEmpty()) {
+            return java.util.List.of();
+        }
+        return java.util.List.of("-D" + JFFI_BOOT_PATH + "=" + Path.of(home, "lib", "jni").toAbsolutePath().normalize());
+    }
+
     /** The java binary of the JVM running this code: nodes run on the same Java as the CLI. */
     public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -3,7 +3,6 @@ package io.drover.launch;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.NodeProtocol;
-import io.drover.core.OsErrors;
 import io.drover.core.Signals;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
@@ -11,18 +10,22 @@ import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
 import io.drover.posix.ServiceManager;
 import java.io.ByteArrayOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -89,12 +92,11 @@ final class Detacher {
                 }
             }
             if (logfile != null && !capture) {
-                // the caller's own file, in a directory only trusted users can write
-                new FileOutputStream(logfile, true).close();
-                logStart = Files.size(Path.of(logfile));
+                // Where this start's lines begin, for the report of a failure. Looked at, not
+                // opened: the spawn opens the logfile, once, never through a symbolic link, and
+                // refuses what it must not write (Posix#spawnDetached; docs/security.md, class 8).
+                logStart = regularFileSize(Path.of(logfile));
             }
-        } catch (IOException e) {
-            return new LaunchOutcome.Failed(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": " + OsErrors.reason(e));
         } catch (DroverException e) {
             return new LaunchOutcome.Failed(e.exitCode(), e.getMessage());
         }
@@ -283,20 +285,42 @@ final class Detacher {
         return null;
     }
 
-    /** The last lines the node wrote to its log during this start, stack frames left out: usually the error. */
+    /** The size of the regular file at {@code path} (not followed if a symbolic link), else 0. */
+    private static long regularFileSize(Path path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() ? a.size() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The last lines the node wrote to its log during this start, stack frames left out: usually
+     * the error. Read only from a regular file and never through a symbolic link: the spawn made
+     * the logfile the caller's, and nobody else can replace it (docs/security.md, class 8).
+     */
     private static String tail(String logfile, long from) {
         if (logfile == null) {
             return "";
         }
-        try (RandomAccessFile f = new RandomAccessFile(logfile, "r")) {
-            long start = Math.max(from, f.length() - LOG_TAIL);
-            if (f.length() <= start) {
+        Path path = Path.of(logfile);
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return "";
+        }
+        try (SeekableByteChannel f = Files.newByteChannel(path, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+            long length = f.size();
+            long start = Math.max(from, length - LOG_TAIL);
+            if (length <= start) {
                 return "; nothing in its log " + logfile;
             }
-            byte[] bytes = new byte[(int) (f.length() - start)];
-            f.seek(start);
-            f.readFully(bytes);
-            return ": " + summary(new String(bytes, StandardCharsets.UTF_8)) + " (log: " + logfile + ")";
+            ByteBuffer bytes = ByteBuffer.allocate((int) (length - start));
+            f.position(start);
+            while (bytes.hasRemaining() && f.read(bytes) > 0) {
+                // a short read only when the file shrank meanwhile: what came is enough
+            }
+            return ": " + summary(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8)) + " (log: "
+                    + logfile + ")";
         } catch (IOException e) {
             return "";
         }

@@ -43,6 +43,8 @@ public final class NodeLaunch {
         // is most of what ten nodes starting at once on two cores wait for. A mismatching
         // archive (another java in --executable) is ignored without a word.
         argv.addAll(Install.nodeArchiveOptions(sameJava));
+        // jffi's stub from the installation, never a copy written where someone else may swap it
+        argv.addAll(Install.nativeOptions());
         if (jvmOpts != null) {
             argv.addAll(ShellWords.split(jvmOpts));
         }

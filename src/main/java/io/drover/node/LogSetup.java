@@ -5,15 +5,23 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.Host;
 import io.drover.core.OsErrors;
 import io.drover.core.UsageException;
+import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +49,15 @@ final class LogSetup {
 
     /**
      * @param logfile the expanded path, or null for stderr
+     * @param onStdout whether this process's stdout already is {@code logfile}: a node its
+     *     spawner started, which opened the logfile for it (or which pointed its own stdout at it
+     *     after dropping privileges), so the node does not look the path up again
      * @throws DroverException exit 73 if the logfile cannot be opened
      */
-    static Logger configure(String logfile, Level level) {
+    static Logger configure(String logfile, Level level, boolean onStdout) {
+        OutputStream stream = null;
         if (logfile != null) {
-            try {
-                new FileOutputStream(logfile, true).close();
-            } catch (IOException e) {
-                throw new DroverException(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
-                        + OsErrors.reason(e));
-            }
+            stream = onStdout ? new Stdout() : open(Path.of(logfile));
         }
         if (System.getProperty("logback.configurationFile") == null) {
             LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -60,11 +67,11 @@ final class LogSetup {
             encoder.setPattern(PATTERN);
             encoder.start();
             OutputStreamAppender<ILoggingEvent> appender;
-            if (logfile != null) {
-                FileAppender<ILoggingEvent> file = new FileAppender<>();
-                file.setFile(logfile);
-                file.setAppend(true);
-                appender = file;
+            if (stream != null) {
+                // An appender on the descriptor opened here, not logback's FileAppender, which
+                // opens its file by name and would follow a symbolic link planted there.
+                appender = new OutputStreamAppender<>();
+                appender.setOutputStream(stream);
             } else {
                 ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
                 console.setTarget("System.err");
@@ -77,7 +84,94 @@ final class LogSetup {
             ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
             root.setLevel(level);
             root.addAppender(appender);
+        } else if (stream != null && !onStdout) {
+            // the user's configuration writes where it says; this open only checked the file
+            try {
+                stream.close();
+            } catch (IOException e) {
+                // nothing written
+            }
         }
         return LoggerFactory.getLogger("drover");
+    }
+
+    /**
+     * Opens the logfile of a node run in the foreground (by hand, by systemd or supervisord) for
+     * appending: never through a symbolic link, whatever {@code fs.protected_symlinks} says,
+     * never a FIFO (which would block the open), and, as root, only root's own file with one
+     * link: in a directory others may write, such as a sticky {@code /tmp}, a name can be
+     * another user's link to a file of root's (docs/security.md, class 8).
+     */
+    static OutputStream open(Path logfile) {
+        String wrong = kind(logfile);
+        if (wrong == null) {
+            try {
+                OutputStream out = Files.newOutputStream(logfile, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        LinkOption.NOFOLLOW_LINKS);
+                wrong = Host.isEffectiveRoot() ? notRoots(logfile) : null;
+                if (wrong == null) {
+                    return out;
+                }
+                out.close();
+            } catch (IOException e) {
+                String now = kind(logfile);
+                wrong = now != null ? now : OsErrors.reason(e);
+            }
+        }
+        throw new DroverException(ExitCode.CANT_CREATE, String.format(LOGFILE_REFUSED, logfile, wrong));
+    }
+
+    /**
+     * This process's stdout for logback, which closes its stream when an application resets
+     * logging: closing descriptor 1 would hand that number to the next file opened, and
+     * {@code System.out} would write into it.
+     */
+    private static final class Stdout extends OutputStream {
+        private final FileOutputStream out = new FileOutputStream(FileDescriptor.out);
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+            // descriptor 1 stays open: the JVM's own output goes there too
+        }
+    }
+
+    /** A logfile the node will not write: the file, then why. */
+    static final String LOGFILE_REFUSED = "cannot open logfile %s: %s";
+    static final String IS_A_SYMLINK = "it is a symbolic link";
+    static final String NOT_A_REGULAR_FILE = "it is not a regular file";
+    /** The file's owner. */
+    static final String ANOTHER_USERS = "it belongs to uid %d, not to root who writes it";
+    static final String HARD_LINKS = "it has %d hard links";
+
+    /** Why the entry at {@code path} is no file to append to, or null (a regular file, or none yet). */
+    private static String kind(Path path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isSymbolicLink() ? IS_A_SYMLINK : a.isRegularFile() ? null : NOT_A_REGULAR_FILE;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Why root must not write the file just opened at {@code path}, or null. Looked at by name:
+     * in a sticky directory nobody else can move root's file once it exists, and a name that
+     * still is another user's file or link says so.
+     */
+    private static String notRoots(Path path) throws IOException {
+        Map<String, Object> a = Files.readAttributes(path, "unix:uid,nlink", LinkOption.NOFOLLOW_LINKS);
+        int uid = (Integer) a.get("uid");
+        int links = (Integer) a.get("nlink");
+        return uid != 0 ? String.format(ANOTHER_USERS, uid) : links != 1 ? String.format(HARD_LINKS, links) : null;
     }
 }

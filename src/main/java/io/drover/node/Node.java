@@ -125,7 +125,9 @@ public final class Node {
                 // an application's own files (beat's schedule): the spawner knows nothing of them
                 prepareDirectories(null, dataFiles.toArray(String[]::new));
             }
-            log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()));
+            // Spawned, the node's stdout already is its logfile, opened by its spawner, or by
+            // the node itself after the drop: logging goes there, the path is not looked up again.
+            log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null);
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
             // node, and a HUP or TERM meeting the JVM's default handling would kill it.
             SignalHooks.handle("TERM", () -> events.add(NodeState.Event.TERM));

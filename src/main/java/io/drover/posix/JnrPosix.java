@@ -106,22 +106,9 @@ final class JnrPosix implements Posix {
             }
             Spawn spawn = new Spawn(LibCHolder.LIBC);
             spawn.open(0, "/dev/null", OpenFlags.O_RDONLY.intValue(), 0);
-            if (captureOutput) {
-                // A node that drops privileges opens its own logfile once it is that user: root
-                // never opens a path in the user's directory (docs/security.md, S2/S3). Until
-                // then its output comes to us, for the error report.
-                spawn.dup(output[1], 1);
-            } else {
-                spawn.open(1, logfile == null ? "/dev/null" : logfile,
-                        OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue(), LOGFILE_MODE);
-            }
-            spawn.dup(1, 2);
-            // dup2 onto fd 3 clears close-on-exec for the copy only: the child gets the
-            // handshake pipe, nothing else of ours.
-            spawn.dup(pipe[1], NodeProtocol.HANDSHAKE_FD);
-            spawn.dup(keyFd, NodeProtocol.KEY_FD);
             String cwd = null;
             int oldUmask = -1;
+            int log = -1;
             boolean spawned = false;
             try {
                 if (workdir != null) {
@@ -134,6 +121,24 @@ final class JnrPosix implements Posix {
                 if (umask != null) {
                     oldUmask = posix.umask(umask);
                 }
+                if (captureOutput) {
+                    // A node that drops privileges opens its own logfile once it is that user: root
+                    // never opens a path in the user's directory (docs/security.md, S2/S3). Until
+                    // then its output comes to us, for the error report.
+                    spawn.dup(output[1], 1);
+                } else if (logfile == null) {
+                    spawn.open(1, "/dev/null", OpenFlags.O_WRONLY.intValue(), 0);
+                } else {
+                    // opened here, where the child would (its working directory, its umask), and
+                    // checked, then handed over: the child never looks the path up again
+                    log = openOwnLogfile(logfile);
+                    spawn.dup(log, 1);
+                }
+                spawn.dup(1, 2);
+                // dup2 onto fd 3 clears close-on-exec for the copy only: the child gets the
+                // handshake pipe, nothing else of ours.
+                spawn.dup(pipe[1], NodeProtocol.HANDSHAKE_FD);
+                spawn.dup(keyFd, NodeProtocol.KEY_FD);
                 int err = spawn.run(argv, envp);
                 long pid = spawn.pid();
                 if (err != 0) {
@@ -146,6 +151,9 @@ final class JnrPosix implements Posix {
                 return new Spawned(pid, pipe[0], output[0]);
             } finally {
                 spawn.close();
+                if (log >= 0) {
+                    posix.close(log);
+                }
                 if (!spawned) {
                     posix.close(pipe[0]);
                     if (output[0] >= 0) {
@@ -172,13 +180,13 @@ final class JnrPosix implements Posix {
      * key and then end-of-file. Closes {@code handshake} on failure.
      */
     private int keyPipe(String key, int[] handshake) {
-        int[] keyPipe = new int[2];
+        int[] keyPipe = {-1, -1};
         byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         // a pipe holds 4 KiB at the least: the write cannot block
         if (posix.pipe(keyPipe) != 0 || posix.write(keyPipe[1], bytes, bytes.length) != bytes.length) {
             String why = errno();
             for (int fd : new int[] {keyPipe[0], keyPipe[1], handshake[0], handshake[1]}) {
-                if (fd > 0) {
+                if (fd >= 0) {
                     posix.close(fd);
                 }
             }
@@ -188,6 +196,61 @@ final class JnrPosix implements Posix {
         posix.fcntlInt(keyPipe[0], Fcntl.F_SETFD, FD_CLOEXEC);
         return keyPipe[0];
     }
+
+    /**
+     * Opens a node's logfile for appending as the caller (a node that keeps our user), the way
+     * root opens a file in a directory others may write, such as a sticky {@code /tmp}: never
+     * through a symbolic link ({@code O_NOFOLLOW}, whatever {@code fs.protected_symlinks} says),
+     * without blocking on a FIFO ({@code O_NONBLOCK}, cleared once it is known to be a regular
+     * file), and only a regular file with one link that belongs to the caller or root: another
+     * user's file or hard link there is theirs to read or to point at a file of ours
+     * (docs/security.md, class 8).
+     *
+     * @return the descriptor, close-on-exec
+     * @throws SpawnException exit 73 naming the logfile and why
+     */
+    private int openOwnLogfile(String logfile) {
+        int fd = posix.open(logfile, OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue()
+                | OpenFlags.O_APPEND.intValue() | OpenFlags.O_NOFOLLOW.intValue() | OpenFlags.O_NONBLOCK.intValue()
+                | OpenFlags.O_CLOEXEC.intValue(), LOGFILE_MODE);
+        if (fd < 0) {
+            // a symbolic link fails with ELOOP, or with EACCES when it dangles in a sticky directory
+            Errno e = Errno.valueOf(posix.errno());
+            throw new SpawnException(ExitCode.CANT_CREATE, String.format(LOGFILE_REFUSED, logfile,
+                    e == Errno.ELOOP || Files.isSymbolicLink(Path.of(logfile)) ? IS_A_SYMLINK
+                            : e == Errno.ENXIO ? NOT_A_REGULAR_FILE : e.description()));
+        }
+        String wrong = null;
+        jnr.posix.FileStat st = posix.allocateStat();
+        int self = posix.geteuid();
+        if (posix.fstat(fd, st) != 0) {
+            wrong = errno();
+        } else if (!st.isFile()) {
+            wrong = NOT_A_REGULAR_FILE;
+        } else if (st.uid() != self && st.uid() != 0) {
+            wrong = String.format(ANOTHER_USERS, st.uid(), self);
+        } else if (st.nlink() != 1) {
+            wrong = String.format(HARD_LINKS, st.nlink());
+        } else {
+            int flags = posix.fcntl(fd, Fcntl.F_GETFL);
+            if (flags < 0 || posix.fcntlInt(fd, Fcntl.F_SETFL, flags & ~OpenFlags.O_NONBLOCK.intValue()) < 0) {
+                wrong = errno();
+            }
+        }
+        if (wrong != null) {
+            posix.close(fd);
+            throw new SpawnException(ExitCode.CANT_CREATE, String.format(LOGFILE_REFUSED, logfile, wrong));
+        }
+        return fd;
+    }
+
+    /** A logfile this process will not write: the file, then why. */
+    static final String LOGFILE_REFUSED = "cannot open logfile %s: %s";
+    static final String IS_A_SYMLINK = "it is a symbolic link";
+    static final String NOT_A_REGULAR_FILE = "it is not a regular file";
+    /** The file's owner, then the writer's uid. */
+    static final String ANOTHER_USERS = "it belongs to uid %d, not to uid %d who writes it";
+    static final String HARD_LINKS = "it has %d hard links";
 
     /** Marks every open descriptor above stderr close-on-exec; the JVM opens its jars without it. */
     private void closeOnExecAll() {
@@ -446,7 +509,7 @@ final class JnrPosix implements Posix {
                 | OpenFlags.O_CLOEXEC.intValue(), LOGFILE_MODE);
         if (fd < 0) {
             throw new DroverException(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
-                    + (Errno.valueOf(posix.errno()) == Errno.ELOOP ? "it is a symbolic link" : errno()));
+                    + (Errno.valueOf(posix.errno()) == Errno.ELOOP ? IS_A_SYMLINK : errno()));
         }
         LibC libc = LibCHolder.LIBC;
         try {

