@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.Printable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,10 @@ final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    // JSON must escape U+0000-U+001F; DEL, the C1 controls and the bidi
+                    // formatting characters are escaped too, so --json on a terminal is as
+                    // harmless as the text output and still decodes to the exact string
+                    if (Printable.escaped(c)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

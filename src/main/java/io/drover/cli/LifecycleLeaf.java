@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.Printable;
 import io.drover.core.Signals;
 import io.drover.multi.Cluster;
 import io.drover.multi.ClusterListener;
@@ -29,9 +30,10 @@ abstract class LifecycleLeaf extends MultiLeaf {
         List<NodeSpec> nodes = targets(parsed, cluster, output);
         // Before anything is started or signalled: nodes sharing a nodename or a pidfile are
         // refused (an untrusted record has no pidfile: it is named, never acted on).
-        NodeConflicts.check(nodes.stream().filter(n -> !n.pidfile().isEmpty()).toList());
+        List<NodeSpec> actedOn = nodes.stream().filter(n -> !n.pidfile().isEmpty()).toList();
+        NodeConflicts.check(actedOn);
         if (startsNodes() && !output.quiet) {
-            NodeConflicts.sharedLogfiles(nodes).forEach(w -> output.err.println("drover: warning: " + w));
+            NodeConflicts.sharedLogfiles(actedOn).forEach(w -> output.err.println("drover: warning: " + Printable.of(w)));
         }
         int code = nodes.isEmpty() ? nothingRecorded() : operate(cluster, nodes, parsed);
         listener.finish();

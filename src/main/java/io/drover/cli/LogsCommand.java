@@ -1,7 +1,7 @@
 package io.drover.cli;
 
 import io.drover.core.ExitCode;
-import io.drover.core.NodeName;
+import io.drover.core.Printable;
 import io.drover.core.UsageException;
 import io.drover.multi.NodeLogs;
 import io.drover.multi.NodeSpec;
@@ -68,20 +68,22 @@ final class LogsCommand extends MultiLeaf {
                 nodes.add(logfileGiven ? n : recordedLogfile(registry, n));
             }
         }
-        untrusted.forEach(p -> output.err.println("drover: warning: " + p));
+        untrusted.forEach(p -> output.err.println("drover: warning: " + Printable.of(p)));
         int[] missing = {0};
         NodeLogs logs = new NodeLogs(nodes, new NodeLogs.Sink() {
             @Override
             public void line(NodeSpec node, String source, String line) {
-                String shown = output.terminal ? NodeName.printable(line).replace("\\t", "\t") : line;
-                output.out.println(output.paint(colour(node), source + ":") + " " + shown);
+                // a log line is the node's user's text: on a terminal it is shown escaped (its
+                // tabs kept), to a pipe or a file exact, as the logfile has it
+                String shown = output.terminal ? Printable.line(line) : line;
+                output.out.println(output.paint(colour(node), Printable.of(source) + ":") + " " + shown);
                 output.out.flush();
             }
 
             @Override
             public void problem(NodeSpec node, String message) {
                 missing[0]++;
-                output.err.println("drover: " + node.nodename().full() + ": " + message);
+                output.err.println("drover: " + Printable.of(node.nodename().full() + ": " + message));
                 output.err.flush();
             }
         });

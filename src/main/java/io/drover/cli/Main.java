@@ -2,6 +2,7 @@ package io.drover.cli;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.Printable;
 import java.io.PrintWriter;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
@@ -185,7 +186,7 @@ public final class Main {
         } else {
             message = name + ": " + ex.getMessage();
         }
-        err.println(message);
+        err.println(Printable.of(message));
         err.println("Try '" + name + " --help' for more information.");
         if (json) {
             jsonError(out, message, ExitCode.USAGE);
@@ -193,21 +194,25 @@ public final class Main {
         return ExitCode.USAGE;
     }
 
+    /**
+     * The one line a failure is, on stderr: made {@link Printable}, as a message may quote what
+     * a node's user wrote (a pidfile, an exception message); JSON gets it exact.
+     */
     private static int failure(Exception ex, PrintWriter out, PrintWriter err, boolean verbose, boolean json) {
         int code;
         String message;
         if (ex instanceof DroverException d) {
             code = d.exitCode();
             message = d.getMessage();
-            err.println("drover: " + message);
+            err.println("drover: " + Printable.of(message));
             if (verbose) {
                 printTrace(d, err);
             }
         } else {
             code = ExitCode.SOFTWARE;
             message = "internal error: " + ex;
-            err.println("drover: " + message);
-            ex.printStackTrace(err);
+            err.println("drover: " + Printable.of(message));
+            printTrace(ex, err);
         }
         if (json) {
             jsonError(out, message, code);
@@ -222,10 +227,17 @@ public final class Main {
      */
     private static void printTrace(DroverException d, PrintWriter err) {
         if (d instanceof NodeFailedException n && n.trace() != null) {
-            err.print(n.trace());
+            err.print(Printable.text(n.trace()));
         } else {
-            (d.getCause() != null ? d.getCause() : d).printStackTrace(err);
+            printTrace(d.getCause() != null ? d.getCause() : d, err);
         }
+    }
+
+    /** A stack trace, its messages made {@link Printable} (its lines and tabs kept). */
+    private static void printTrace(Throwable t, PrintWriter err) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        t.printStackTrace(new PrintWriter(trace));
+        err.print(Printable.text(trace.toString()));
     }
 
     /** {@code {"error": MESSAGE, "exit": CODE}}: what a failure is on stdout with --json. */

@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import io.drover.core.Host;
+import io.drover.core.Printable;
 import io.drover.core.UsageException;
 import io.drover.multi.ArgParser;
 import io.drover.multi.NodeExpander;
@@ -120,7 +121,7 @@ abstract class MultiLeaf implements Callable<Integer> {
     List<NodeSpec> nodes(ParsedArgs parsed, int skip) {
         List<String> positionals = parsed.positionals();
         return NodeExpander.expand(positionals.subList(Math.min(skip, positionals.size()), positionals.size()),
-                parsed, host(), w -> warnings.println("drover: warning: " + w));
+                parsed, host(), w -> warnings.println("drover: warning: " + Printable.of(w)));
     }
 
     static String firstPositional(ParsedArgs parsed, String what) {

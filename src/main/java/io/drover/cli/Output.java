@@ -19,7 +19,10 @@ final class Output {
     final boolean quiet;
     final boolean verbose;
     final boolean splash;
-    /** Whether stdout is a terminal: {@code status} then prints aligned columns. */
+    /**
+     * Whether stdout is a terminal ({@link Terminal#stdoutIsTerminal}): {@code status} then
+     * prints aligned columns, {@code logs} escapes the lines it shows.
+     */
     final boolean terminal;
     private final boolean color;
 
@@ -31,7 +34,7 @@ final class Output {
         this.verbose = parsed.has(Reserved.VERBOSE);
         this.splash = !json && !quiet && !parsed.has(Reserved.NOSPLASH);
         String noColor = System.getenv("NO_COLOR");
-        this.terminal = System.console() != null;
+        this.terminal = Terminal.stdoutIsTerminal();
         this.color = !parsed.has(Reserved.NO_COLOR) && !json && terminal
                 && (noColor == null || noColor.isEmpty());
     }

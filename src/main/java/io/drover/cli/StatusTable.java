@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.Printable;
 import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeEvent;
 import io.drover.multi.NodeSpec;
@@ -11,7 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * {@code multi status} on a terminal: one aligned row per node (supervisorctl's and pm2's
- * table), the state coloured; reasons (why a node is dead or stale) follow the table.
+ * table), the state coloured; reasons (why a node is dead or stale) follow the table. Every
+ * cell and note is made {@link Printable} before it is measured and printed: a reason quotes a
+ * pidfile's content or a process's command line, which the node's user writes.
  */
 final class StatusTable implements ClusterListener {
     static final List<String> HEADER = List.of("NODENAME", "STATE", "PID", "UPTIME", "RSS", "CPU", "RESTARTS",
@@ -130,7 +133,8 @@ final class StatusTable implements ClusterListener {
                         s.cpuPercent() == null ? "-" : TerminalReporter.percent(s.cpuPercent()),
                         TerminalReporter.dash(s.restarts()), TerminalReporter.dash(s.lastExit()),
                         s.pidfile() == null ? "-" : s.pidfile());
-                table.add(health ? withHealth(row, TerminalReporter.dash(s.health())) : row);
+                table.add((health ? withHealth(row, TerminalReporter.dash(s.health())) : row).stream()
+                        .map(Printable::of).toList());
             }
         });
         int[] width = new int[table.get(0).size()];
@@ -155,7 +159,7 @@ final class StatusTable implements ClusterListener {
             }
             output.out.println(line);
         }
-        notes.forEach(output.out::println);
+        notes.forEach(note -> output.out.println(Printable.of(note)));
         output.out.flush();
     }
 

@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.Printable;
 import io.drover.core.Signals;
 import io.drover.core.UsageException;
 import io.drover.multi.NodeConflicts;
@@ -116,7 +117,10 @@ final class SuperviseCommand extends MultiLeaf {
         throw new UsageException("--max-memory " + value + " is not a size (e.g. 512M, 2G, 300MiB, or bytes)");
     }
 
-    /** One line per event, with the time: what a journal or a container log shows. */
+    /**
+     * One line per event, with the time: what a journal or a container log shows. A message
+     * quotes what a node said (why it failed), so each line is made {@link Printable}.
+     */
     private static final class Reporter implements SupervisorListener {
         private final Output output;
 
@@ -136,13 +140,13 @@ final class SuperviseCommand extends MultiLeaf {
         public synchronized void warn(NodeSpec node, String message) {
             output.out.println(line(node, message));
             output.out.flush();
-            output.err.println("drover: " + (node == null ? "" : node.nodename().full() + ": ") + message);
+            output.err.println("drover: " + Printable.of((node == null ? "" : node.nodename().full() + ": ") + message));
             output.err.flush();
         }
 
         private static String line(NodeSpec node, String message) {
-            return Instant.now().truncatedTo(ChronoUnit.MILLIS) + " > " + (node == null ? "supervise" : node.nodename().full())
-                    + ": " + message;
+            return Instant.now().truncatedTo(ChronoUnit.MILLIS) + " > "
+                    + Printable.of((node == null ? "supervise" : node.nodename().full()) + ": " + message);
         }
     }
 }

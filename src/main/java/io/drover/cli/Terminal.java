@@ -1,10 +1,17 @@
 package io.drover.cli;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The width help is wrapped to: {@code COLUMNS}, else the terminal's, else 80. */
+/**
+ * The terminal drover writes to: whether standard output is one, and the width help is wrapped
+ * to ({@code COLUMNS}, else the terminal's, else 80).
+ */
 final class Terminal {
     private Terminal() {}
 
@@ -18,6 +25,37 @@ final class Terminal {
             columns = ttyColumns();
         }
         return Math.max(MINIMUM_WIDTH, columns == null ? DEFAULT_WIDTH : columns);
+    }
+
+    /** {@code S_IFMT} and {@code S_IFCHR} of stat(2)'s mode. */
+    private static final int FILE_TYPE = 0170000;
+    private static final int CHARACTER_DEVICE = 0020000;
+    /** Linux's memory devices ({@code /dev/null}, {@code /dev/zero}, {@code /dev/full}, {@code /dev/urandom}). */
+    private static final long MEMORY_DEVICES_MAJOR = 1;
+
+    /**
+     * Whether standard output is a terminal, asked of standard output itself, as {@code ls}
+     * does: {@code System.console()} is null also when only standard input is redirected
+     * ({@code drover multi logs --all < /dev/null} at a terminal), and then a log line's escape
+     * sequences went to the terminal raw. Without native code ({@code status} and {@code logs}
+     * load none): the file descriptor 1 names, through {@code /proc/self/fd/1}, is a character
+     * device other than a memory device. Any other character device counts as a terminal, so a
+     * doubt leads to escaping, never to raw text on a screen. Where {@code /proc} cannot say,
+     * {@code System.console()} decides.
+     */
+    static boolean stdoutIsTerminal() {
+        try {
+            Map<String, Object> stat = Files.readAttributes(Path.of("/proc/self/fd/1"), "unix:mode,rdev");
+            if (((Integer) stat.get("mode") & FILE_TYPE) != CHARACTER_DEVICE) {
+                return false;
+            }
+            long rdev = (Long) stat.get("rdev");
+            // glibc's major(): bits 8-19 and 32-43 of the device number
+            long major = (rdev >>> 8 & 0xfff) | (rdev >>> 32 & ~0xfffL);
+            return major != MEMORY_DEVICES_MAJOR;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return System.console() != null;
+        }
     }
 
     private static Integer parse(String text) {

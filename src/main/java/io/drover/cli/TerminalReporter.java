@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import io.drover.core.Install;
+import io.drover.core.Printable;
 import io.drover.core.Signals;
 import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeEvent;
@@ -8,7 +9,12 @@ import io.drover.multi.NodeSpec;
 import java.time.Duration;
 import java.util.List;
 
-/** Renders a cluster operation as celery multi does: a phase line, then one line per node. */
+/**
+ * Renders a cluster operation as celery multi does: a phase line, then one line per node. What
+ * an event says comes from outside (a pidfile's content, a process's command line, the
+ * application's exception message), so every line is made {@link Printable} as it is printed,
+ * and colour is put on after, around drover's own words only.
+ */
 final class TerminalReporter implements ClusterListener {
     private final Output output;
     private final Lines lines = new Lines();
@@ -39,15 +45,16 @@ final class TerminalReporter implements ClusterListener {
             // A script that keeps stderr (2>errors, or captures it) must see why, not only the
             // exit code: each failure is also one line there, in plain text, flushed first so
             // it is never behind the progress on a terminal that shows both.
-            output.err.println("drover: " + node.nodename().full() + ": " + line.failure());
+            output.err.println("drover: " + Printable.of(node.nodename().full() + ": " + line.failure()));
             output.err.flush();
         }
         if (output.quiet && !failure) {
             return;
         }
-        output.out.println("\t> " + node.nodename().full() + ": " + line.text());
+        output.out.println("\t> " + Printable.of(node.nodename().full()) + ": " + line.shown(output));
         if (output.verbose && line.trace() != null) {
-            line.trace().lines().forEach(l -> output.out.println("\t  " + l));
+            // a trace's lines keep their tabs ("\tat ..."); anything else a terminal acts on is escaped
+            line.trace().lines().forEach(l -> output.out.println("\t  " + Printable.text(l)));
         }
         output.out.flush();
     }
@@ -64,20 +71,32 @@ final class TerminalReporter implements ClusterListener {
         } else if (remaining.size() != lastWaitingCount || (now - waitingSince) / 1_000_000_000L % 5 == 0) {
             long seconds = (now - waitingSince) / 1_000_000_000L;
             output.out.println("> Still waiting after " + seconds + " s for " + remaining.size() + ": "
-                    + String.join(", ", remaining.stream().map(n -> n.nodename().full()).toList()));
+                    + Printable.of(String.join(", ", remaining.stream().map(n -> n.nodename().full()).toList())));
         }
         lastWaitingCount = remaining.size();
         output.out.flush();
     }
 
     /**
-     * What one event shows: its line on stdout; for a failure also its line for stderr (as on
-     * stdout, without colour: stderr may be another file) and the application's stack trace,
-     * shown with {@code --verbose}.
+     * What one event shows: its line on stdout, a word of drover's own ({@code OK},
+     * {@code FAILED}) in {@code colour} (null: none) and the rest; for a failure also its line
+     * for stderr (as on stdout, without colour: stderr may be another file) and the
+     * application's stack trace, shown with {@code --verbose}. Plain text: {@link #shown} makes
+     * it printable.
      */
-    private record Line(String text, String failure, String trace) {
+    private record Line(String colour, String word, String rest, String failure, String trace) {
         static Line of(String text) {
-            return new Line(text, null, null);
+            return new Line(null, "", text, null, null);
+        }
+
+        static Line painted(String colour, String word, String rest) {
+            return new Line(colour, word, rest, null, null);
+        }
+
+        /** The line for stdout: escaped first, so the only escape sequences in it are the colour's. */
+        String shown(Output output) {
+            String w = Printable.of(word);
+            return (colour == null ? w : output.paint(colour, w)) + Printable.of(rest);
         }
     }
 
@@ -85,7 +104,7 @@ final class TerminalReporter implements ClusterListener {
     private final class Lines implements NodeEvent.Visitor<Line> {
         @Override
         public Line started(NodeEvent.Started s) {
-            return Line.of(output.paint(Output.GREEN, "OK") + " (pid " + s.pid() + ")"
+            return Line.painted(Output.GREEN, "OK", " (pid " + s.pid() + ")"
                     + (s.replaced() == null ? "" : "; replaced a stale pidfile: " + s.replaced()));
         }
 
@@ -96,7 +115,7 @@ final class TerminalReporter implements ClusterListener {
 
         @Override
         public Line failed(NodeEvent.Failed f) {
-            return new Line(output.paint(Output.RED, "FAILED") + ": " + f.reason(), "FAILED: " + f.reason(), f.trace());
+            return new Line(Output.RED, "FAILED", ": " + f.reason(), "FAILED: " + f.reason(), f.trace());
         }
 
         @Override
@@ -116,7 +135,7 @@ final class TerminalReporter implements ClusterListener {
 
         @Override
         public Line warning(NodeEvent.Warning w) {
-            return Line.of(output.paint(Output.RED, "warning") + ": " + w.message());
+            return Line.painted(Output.RED, "warning", ": " + w.message());
         }
 
         @Override
@@ -127,23 +146,24 @@ final class TerminalReporter implements ClusterListener {
         @Override
         public Line stillAlive(NodeEvent.StillAlive a) {
             String rest = " (pid " + a.pid() + ") when the timeout ran out";
-            return new Line(output.paint(Output.RED, "still running") + rest, "still running" + rest, null);
+            return new Line(Output.RED, "still running", rest, "still running" + rest, null);
         }
 
         @Override
         public Line status(NodeEvent.Status s) {
-            String state = switch (s.state()) {
-                case "running" -> output.paint(Output.GREEN, "running") + " (pid " + s.pid()
-                        + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")";
-                case "starting" -> "starting (pid " + s.pid() + ", not yet ready)";
-                case "stopped" -> "stopped";
-                default -> output.paint(Output.RED, s.state()) + ": " + s.reason();
+            Line state = switch (s.state()) {
+                case "running" -> Line.painted(Output.GREEN, "running", " (pid " + s.pid()
+                        + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")");
+                case "starting" -> Line.of("starting (pid " + s.pid() + ", not yet ready)");
+                case "stopped" -> Line.of("stopped");
+                default -> Line.painted(Output.RED, s.state(), ": " + s.reason());
             };
             if (s.state().equals("unknown")) {
-                return Line.of(state);
+                return state;
             }
             // the fields of the status table, after what the line always said (scripts read its start)
-            return Line.of(state + "; rss " + dash(s.rssBytes() == null ? null : bytes(s.rssBytes()))
+            return Line.painted(state.colour(), state.word(), state.rest()
+                    + "; rss " + dash(s.rssBytes() == null ? null : bytes(s.rssBytes()))
                     + ", cpu " + dash(s.cpuPercent() == null ? null : percent(s.cpuPercent()))
                     + ", restarts " + dash(s.restarts()) + ", last exit " + dash(s.lastExit())
                     + (s.health() == null ? "" : ", health " + s.health())

@@ -50,28 +50,9 @@ public record NodeName(String full, String shortName, String hostPart) {
         }
     }
 
-    /** {@code text} on one line: control characters as {@code \n}, {@code \t}, {@code \r} or {@code \\u} and four hex digits. */
+    /** {@code text} on one line, as {@link Printable#of} shows it. */
     public static String printable(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!Character.isISOControl(c)) {
-                if (out != null) {
-                    out.append(c);
-                }
-                continue;
-            }
-            if (out == null) {
-                out = new StringBuilder(text.length() + 8).append(text, 0, i);
-            }
-            switch (c) {
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out == null ? text : out.toString();
+        return Printable.of(text);
     }
 
     @Override

@@ -578,9 +578,13 @@ public final class Cluster {
         return nodes;
     }
 
+    /** Ends the warning that names a node whose record is not trusted: nothing is done to it. */
+    public static final String SKIPPED = "skipped";
+
     /**
-     * The nodes whose records are trusted. Each other one is named: a warning, or for status
-     * the state "unknown".
+     * The nodes whose records are trusted. Each other one is named: a warning that says it is
+     * {@link #SKIPPED}, or for status the state "unknown". None of them changes the exit code
+     * (status's aside): as an empty registry, a registry of untrusted records leaves nothing to do.
      */
     private List<NodeSpec> trusted(List<NodeSpec> nodes, boolean asStatus) {
         if (untrusted.isEmpty()) {
@@ -593,7 +597,7 @@ public final class Cluster {
                 trusted.add(node);
             } else {
                 listener.node(node, asStatus ? new NodeEvent.Status("unknown", -1, null, null, problem)
-                        : new NodeEvent.Warning(problem));
+                        : new NodeEvent.Warning(problem + "; " + SKIPPED));
             }
         }
         return trusted;
@@ -772,6 +776,10 @@ public final class Cluster {
     }
 
     private static List<NodeEvent> parallel(List<NodeSpec> nodes, Function<NodeSpec, NodeEvent> task) {
+        if (nodes.isEmpty()) {
+            // every node skipped (restart --all of untrusted records): a pool of no threads is an error
+            return List.of();
+        }
         if (nodes.size() == 1) {
             return List.of(task.apply(nodes.get(0)));
         }

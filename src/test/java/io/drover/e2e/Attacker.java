@@ -360,4 +360,26 @@ final class Attacker implements AutoCloseable {
                         except OSError as e:
                             print("missed %s: %s" % (name, e.strerror), flush=True)
             """;
+    /**
+     * {@code PATH HEX [PATH HEX]...}: writes each PATH (created, or truncated; never through a
+     * symlink) with the bytes HEX spells, as nobody, then prints {@code written}. Hex, so any
+     * byte (an escape sequence, invalid UTF-8) reaches the file whatever the locale.
+     */
+    static final String WRITE_FILES = """
+            import os, sys
+            for path, data in zip(sys.argv[1::2], sys.argv[2::2]):
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+                os.write(fd, bytes.fromhex(data))
+                os.close(fd)
+            print("written", flush=True)
+            """;
+
+    /** {@code text}'s UTF-8 bytes in hex, for {@link #WRITE_FILES}. */
+    static String hex(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            out.append(String.format("%02x", b & 0xff));
+        }
+        return out.toString();
+    }
 }
