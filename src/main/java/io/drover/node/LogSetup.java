@@ -8,6 +8,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.LogfileRefusal;
 import io.drover.core.Host;
 import io.drover.core.OsErrors;
 import io.drover.core.UsageException;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -57,7 +57,7 @@ final class LogSetup {
     static Logger configure(String logfile, Level level, boolean onStdout) {
         OutputStream stream = null;
         if (logfile != null) {
-            stream = onStdout ? new Stdout() : open(Path.of(logfile));
+            stream = onStdout ? new Inherited(FileDescriptor.out) : open(Path.of(logfile));
         }
         if (System.getProperty("logback.configurationFile") == null) {
             LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -103,6 +103,12 @@ final class LogSetup {
      * another user's link to a file of root's (docs/security.md, class 8).
      */
     static OutputStream open(Path logfile) {
+        FileDescriptor inherited = INHERITED.get(logfile.toString());
+        if (inherited != null) {
+            // a container's or a unit's "log to stderr": the descriptor this process was given,
+            // not a path through /proc/self/fd
+            return new Inherited(inherited);
+        }
         String wrong = kind(logfile);
         if (wrong == null) {
             try {
@@ -118,16 +124,25 @@ final class LogSetup {
                 wrong = now != null ? now : OsErrors.reason(e);
             }
         }
-        throw new DroverException(ExitCode.CANT_CREATE, String.format(LOGFILE_REFUSED, logfile, wrong));
+        throw new DroverException(ExitCode.CANT_CREATE, String.format(LogfileRefusal.MESSAGE, logfile, wrong));
     }
 
+    /** The names of this process's own stdout and stderr, which are symbolic links into /proc. */
+    private static final Map<String, FileDescriptor> INHERITED = Map.of(
+            "/dev/stdout", FileDescriptor.out, "/dev/fd/1", FileDescriptor.out, "/proc/self/fd/1", FileDescriptor.out,
+            "/dev/stderr", FileDescriptor.err, "/dev/fd/2", FileDescriptor.err, "/proc/self/fd/2", FileDescriptor.err);
+
     /**
-     * This process's stdout for logback, which closes its stream when an application resets
-     * logging: closing descriptor 1 would hand that number to the next file opened, and
+     * This process's stdout or stderr for logback, which closes its stream when an application
+     * resets logging: closing descriptor 1 would hand that number to the next file opened, and
      * {@code System.out} would write into it.
      */
-    private static final class Stdout extends OutputStream {
-        private final FileOutputStream out = new FileOutputStream(FileDescriptor.out);
+    private static final class Inherited extends OutputStream {
+        private final FileOutputStream out;
+
+        Inherited(FileDescriptor fd) {
+            out = new FileOutputStream(fd);
+        }
 
         @Override
         public void write(int b) throws IOException {
@@ -141,27 +156,33 @@ final class LogSetup {
 
         @Override
         public void close() {
-            // descriptor 1 stays open: the JVM's own output goes there too
+            // the descriptor stays open: the JVM's own output goes there too
         }
     }
 
-    /** A logfile the node will not write: the file, then why. */
-    static final String LOGFILE_REFUSED = "cannot open logfile %s: %s";
-    static final String IS_A_SYMLINK = "it is a symbolic link";
-    static final String NOT_A_REGULAR_FILE = "it is not a regular file";
-    /** The file's owner. */
-    static final String ANOTHER_USERS = "it belongs to uid %d, not to root who writes it";
-    static final String HARD_LINKS = "it has %d hard links";
 
-    /** Why the entry at {@code path} is no file to append to, or null (a regular file, or none yet). */
+    /**
+     * Why the entry at {@code path} is no file to append to, or null: a regular file, none yet, or
+     * a character device ({@code /dev/null}, a terminal: only root makes those, and opening one
+     * does not block as a FIFO's open does).
+     */
     private static String kind(Path path) {
         try {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isSymbolicLink() ? IS_A_SYMLINK : a.isRegularFile() ? null : NOT_A_REGULAR_FILE;
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return switch (mode & S_IFMT) {
+                case S_IFREG, S_IFCHR -> null;
+                case S_IFLNK -> LogfileRefusal.SYMLINK;
+                default -> LogfileRefusal.NOT_A_FILE;
+            };
         } catch (IOException e) {
             return null;
         }
     }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFLNK = 0120000;
 
     /**
      * Why root must not write the file just opened at {@code path}, or null. Looked at by name:
@@ -172,6 +193,6 @@ final class LogSetup {
         Map<String, Object> a = Files.readAttributes(path, "unix:uid,nlink", LinkOption.NOFOLLOW_LINKS);
         int uid = (Integer) a.get("uid");
         int links = (Integer) a.get("nlink");
-        return uid != 0 ? String.format(ANOTHER_USERS, uid) : links != 1 ? String.format(HARD_LINKS, links) : null;
+        return uid != 0 ? String.format(LogfileRefusal.ANOTHER_USERS, uid, 0) : links != 1 ? String.format(LogfileRefusal.HARD_LINKS, links) : null;
     }
 }

@@ -2,6 +2,7 @@ package io.drover.posix;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.LogfileRefusal;
 import io.drover.core.NodeProtocol;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -216,21 +217,22 @@ final class JnrPosix implements Posix {
         if (fd < 0) {
             // a symbolic link fails with ELOOP, or with EACCES when it dangles in a sticky directory
             Errno e = Errno.valueOf(posix.errno());
-            throw new SpawnException(ExitCode.CANT_CREATE, String.format(LOGFILE_REFUSED, logfile,
-                    e == Errno.ELOOP || Files.isSymbolicLink(Path.of(logfile)) ? IS_A_SYMLINK
-                            : e == Errno.ENXIO ? NOT_A_REGULAR_FILE : e.description()));
+            throw new SpawnException(ExitCode.CANT_CREATE, String.format(LogfileRefusal.MESSAGE, logfile,
+                    e == Errno.ELOOP || Files.isSymbolicLink(Path.of(logfile)) ? LogfileRefusal.SYMLINK
+                            : e == Errno.ENXIO ? LogfileRefusal.NOT_A_FILE : e.description()));
         }
         String wrong = null;
         jnr.posix.FileStat st = posix.allocateStat();
         int self = posix.geteuid();
         if (posix.fstat(fd, st) != 0) {
             wrong = errno();
-        } else if (!st.isFile()) {
-            wrong = NOT_A_REGULAR_FILE;
+        } else if (!st.isFile() && !st.isCharDev()) {
+            // a character device (/dev/null, a terminal) is root's to make and never blocks
+            wrong = LogfileRefusal.NOT_A_FILE;
         } else if (st.uid() != self && st.uid() != 0) {
-            wrong = String.format(ANOTHER_USERS, st.uid(), self);
+            wrong = String.format(LogfileRefusal.ANOTHER_USERS, st.uid(), self);
         } else if (st.nlink() != 1) {
-            wrong = String.format(HARD_LINKS, st.nlink());
+            wrong = String.format(LogfileRefusal.HARD_LINKS, st.nlink());
         } else {
             int flags = posix.fcntl(fd, Fcntl.F_GETFL);
             if (flags < 0 || posix.fcntlInt(fd, Fcntl.F_SETFL, flags & ~OpenFlags.O_NONBLOCK.intValue()) < 0) {
@@ -239,18 +241,11 @@ final class JnrPosix implements Posix {
         }
         if (wrong != null) {
             posix.close(fd);
-            throw new SpawnException(ExitCode.CANT_CREATE, String.format(LOGFILE_REFUSED, logfile, wrong));
+            throw new SpawnException(ExitCode.CANT_CREATE, String.format(LogfileRefusal.MESSAGE, logfile, wrong));
         }
         return fd;
     }
 
-    /** A logfile this process will not write: the file, then why. */
-    static final String LOGFILE_REFUSED = "cannot open logfile %s: %s";
-    static final String IS_A_SYMLINK = "it is a symbolic link";
-    static final String NOT_A_REGULAR_FILE = "it is not a regular file";
-    /** The file's owner, then the writer's uid. */
-    static final String ANOTHER_USERS = "it belongs to uid %d, not to uid %d who writes it";
-    static final String HARD_LINKS = "it has %d hard links";
 
     /** Marks every open descriptor above stderr close-on-exec; the JVM opens its jars without it. */
     private void closeOnExecAll() {
@@ -509,7 +504,7 @@ final class JnrPosix implements Posix {
                 | OpenFlags.O_CLOEXEC.intValue(), LOGFILE_MODE);
         if (fd < 0) {
             throw new DroverException(ExitCode.CANT_CREATE, "cannot open logfile " + logfile + ": "
-                    + (Errno.valueOf(posix.errno()) == Errno.ELOOP ? IS_A_SYMLINK : errno()));
+                    + (Errno.valueOf(posix.errno()) == Errno.ELOOP ? LogfileRefusal.SYMLINK : errno()));
         }
         LibC libc = LibCHolder.LIBC;
         try {

@@ -156,6 +156,30 @@ class SecurityFilesIT extends DroverTest {
                 () -> "no line names " + logfile + " as a symbolic link:\n" + out);
     }
 
+    /**
+     * A character device is root's to make and its open never blocks: {@code --logfile=/dev/null}
+     * throws a detached node's output away and {@code /dev/stderr} sends a foreground node's to
+     * its supervisor's log (a container, a unit), as before class 8's rule.
+     */
+    @Test
+    void a_node_logs_to_dev_null_detached_and_to_dev_stderr_in_the_foreground() {
+        Drover.Result start = drover.multi("start", "files8n", "--pidfile=" + rootrun + "/%n.pid", "--logfile=/dev/null");
+        assertEquals(0, start.exitCode(), start::toString);
+        assertEquals(0, drover.multi("stopwait", "files8n", "--pidfile=" + rootrun + "/%n.pid").exitCode());
+
+        Process worker = drover.spawn(Map.of(), "files8s", "worker", "-n", "files8s@%h",
+                "--pidfile=" + rootrun + "/%n.pid", "--logfile=/dev/stderr");
+        Path pidfile = rootrun.resolve("files8s.pid");
+        Procs.waitUntil("the foreground worker's pidfile, or its exit", Procs.PATIENCE,
+                () -> !worker.isAlive() || Files.exists(pidfile));
+        String out = read(dir.resolve("files8s.out"));
+        assertTrue(worker.isAlive(), () -> "worker --logfile=/dev/stderr exited:\n" + out);
+        Procs.waitUntil("the worker's log lines on its stderr", Procs.PATIENCE,
+                () -> read(dir.resolve("files8s.out")).contains("files8s@"));
+        Procs.signal(worker.pid(), "TERM");
+        Procs.waitUntil("the worker gone", Procs.PATIENCE, () -> !worker.isAlive());
+    }
+
     // ---- class 8: beat's schedule ---------------------------------------------------------
 
     /**
