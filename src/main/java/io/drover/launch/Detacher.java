@@ -145,9 +145,9 @@ final class Detacher {
             }
         }
         LaunchOutcome outcome = message == null ? null : parse(message, pid, pidfile);
-        if (outcome instanceof LaunchOutcome.Ready && keep) {
+        if (outcome instanceof LaunchOutcome.Ready ready && keep) {
             closeOutput(posix, spawned);
-            return new LaunchOutcome.Ready(pid, handshake);
+            return new LaunchOutcome.Ready(ready.pid(), handshake);
         }
         if (outcome instanceof LaunchOutcome.Ready || outcome instanceof LaunchOutcome.AlreadyRunning) {
             closeOutput(posix, spawned);
@@ -158,8 +158,9 @@ final class Detacher {
         }
         if (NodeProtocol.READY.equals(message)) {
             // ready, but not the holder of its pidfile: no command could find it, so it is
-            // ended (our child, not yet reaped: the pid is still this node's)
-            posix.kill(pid, Signals.KILL);
+            // ended with its whole process group, a session of its own since the spawn (our
+            // child is not yet reaped: neither its pid nor its group can be another's)
+            posix.kill(-pid, Signals.KILL);
         }
         Integer status = awaitExit(posix, pid);
         String tail = capture ? captured(posix, spawned, status != null) : tail(logfile, logStart);
@@ -225,19 +226,20 @@ final class Detacher {
 
     /**
      * What the node's message says became of it. Pids come from the spawn and the pidfile's lock,
-     * never from the message: {@code pid} is the spawned node's, which a READY node must hold
-     * its pidfile as; RUNNING names the pidfile's verified holder.
+     * never from the message: {@code pid} is the spawned process's, which a READY node must hold
+     * its pidfile as (or, under an {@code --executable} wrapper that runs the JVM without
+     * {@code exec}, that process's child); RUNNING names the pidfile's verified holder.
      */
     private static LaunchOutcome parse(String message, long pid, String pidfile) {
         String[] parts = message.split(" ", 3);
         try {
             switch (parts[0]) {
                 case NodeProtocol.READY:
-                    if (pidfile != null && !holds(pid, pidfile)) {
-                        return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, "reported ready, but pid " + pid
-                                + " does not hold its pidfile " + pidfile + "; killed it");
+                    long node = pidfile == null ? pid : holder(pid, pidfile);
+                    if (node < 0) {
+                        return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, String.format(NOT_THE_HOLDER, pid, pidfile));
                     }
-                    return new LaunchOutcome.Ready(pid);
+                    return new LaunchOutcome.Ready(node);
                 case NodeProtocol.RUNNING:
                     if (pidfile != null && Pidfile.inspect(Path.of(pidfile)) instanceof PidfileState.Running r) {
                         return new LaunchOutcome.AlreadyRunning(r.pid());
@@ -255,13 +257,24 @@ final class Detacher {
         }
     }
 
-    /** Whether the kernel's lock table names {@code pid} as the holder of {@code pidfile}. */
-    private static boolean holds(long pid, String pidfile) {
+    /** A ready node that is not its pidfile's holder: the spawned pid, the pidfile. */
+    static final String NOT_THE_HOLDER = "reported ready, but pid %d (or a child of it) does not hold its pidfile %s;"
+            + " killed it and its process group";
+
+    /**
+     * The node's pid: the holder of {@code pidfile} in the kernel's lock table when that is
+     * {@code pid} or a child of it; -1 otherwise.
+     */
+    private static long holder(long pid, String pidfile) {
         try {
-            return Pidfile.inspect(Path.of(pidfile)) instanceof PidfileState.Running r && r.pid() == pid;
+            if (Pidfile.inspect(Path.of(pidfile)) instanceof PidfileState.Running r
+                    && (r.pid() == pid || io.drover.posix.ProcessTable.parent(r.pid()).orElse(-1L) == pid)) {
+                return r.pid();
+            }
         } catch (DroverException e) {
-            return false; // unreadable: nothing shows the node holds it
+            // unreadable: nothing shows the node holds it
         }
+        return -1;
     }
 
     /**

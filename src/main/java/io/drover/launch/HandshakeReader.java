@@ -26,6 +26,8 @@ public final class HandshakeReader implements AutoCloseable {
     private final String key;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private final byte[] buf = new byte[4096];
+    /** How many pending bytes are known to hold no newline. */
+    private int scanned;
     private boolean closed;
 
     HandshakeReader(Posix posix, int fd, String key) {
@@ -63,13 +65,16 @@ public final class HandshakeReader implements AutoCloseable {
     private String line() {
         while (true) {
             byte[] have = pending.toByteArray();
-            for (int i = 0; i < have.length; i++) {
+            for (int i = scanned; i < have.length; i++) {
                 if (have[i] == '\n') {
                     pending.reset();
                     pending.write(have, i + 1, have.length - i - 1);
+                    scanned = 0;
                     return new String(have, 0, i, StandardCharsets.UTF_8);
                 }
             }
+            // no newline in what is pending: the next read's bytes are the only ones to scan
+            scanned = have.length;
             if (have.length > MAX_LINE) {
                 // the application's bytes, with no newline: keep what may be the node's line
                 // after them, from the last key on (or the last bytes, a key begun)
@@ -78,6 +83,7 @@ public final class HandshakeReader implements AutoCloseable {
                 int from = at >= 0 && have.length - at <= MAX_LINE ? at : have.length - NodeProtocol.KEY_LENGTH;
                 pending.reset();
                 pending.write(have, from, have.length - from);
+                scanned = have.length - from;
             }
             int n = closed ? -1 : posix.read(fd, buf);
             if (n <= 0) {

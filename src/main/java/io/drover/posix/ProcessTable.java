@@ -160,6 +160,11 @@ public final class ProcessTable {
         return statusField(pid, "Uid").map(v -> Integer.parseInt(v.split("\\s+")[0]));
     }
 
+    /** The pid of a process's parent ({@code PPid:} in /proc/PID/status), if readable. */
+    public static Optional<Long> parent(long pid) {
+        return statusField(pid, "PPid").map(Long::parseLong);
+    }
+
     /** The process's resident set size in bytes ({@code VmRSS} in /proc/PID/status), if readable. */
     public static Optional<Long> rss(long pid) {
         java.util.OptionalLong rss = ProcessStats.rssBytes(pid);

@@ -121,6 +121,30 @@ class SecurityHandshakeIT extends DroverTest {
         assertTrue(Procs.alive(victim.pid()), () -> "supervise's stop signalled root's process\n" + out());
     }
 
+    /**
+     * An {@code --executable} wrapper that runs java as its child rather than exec-ing it: the
+     * spawned pid is the wrapper's, and the node, the pidfile's holder, is that pid's child.
+     */
+    @Test
+    void a_node_under_an_executable_wrapper_that_does_not_exec_is_reported_as_the_jvm_holding_its_pidfile() throws IOException {
+        Path wrapper = dir.resolve("javawrap");
+        Files.writeString(wrapper, "#!/bin/sh\n\"" + ProcessHandle.current().info().command().orElse("java") + "\" \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String[] args = {"hs2", "--executable=" + wrapper, "--pidfile=" + dir + "/run/%n.pid", "--logfile=" + dir + "/log/%n%I.log"};
+        Drover.Result start = drover.multi("start", args);
+        assertEquals(0, start.exitCode(), start::toString);
+        Matcher ok = Pattern.compile("hs2@\\S+: OK \\(pid (\\d+)\\)").matcher(start.stdout());
+        assertTrue(ok.find(), start::toString);
+        long reported = Long.parseLong(ok.group(1));
+        try {
+            assertEquals(reported, Long.parseLong(Files.readString(dir.resolve("run/hs2.pid")).trim()), start::toString);
+        } finally {
+            Drover.Result stop = drover.multi("stopwait", args);
+            assertEquals(0, stop.exitCode(), stop::toString);
+        }
+        assertTrue(Procs.exited(reported), "the JVM still runs after stopwait");
+    }
+
     private static String[] concat(String a, String b, String[] rest) {
         String[] all = new String[rest.length + 2];
         all[0] = a;
