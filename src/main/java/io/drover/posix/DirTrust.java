@@ -52,6 +52,7 @@ final class DirTrust {
         if (uid != 0 && uid != euid) {
             return " is owned by uid " + uid + ", not by root or the caller";
         }
-        return " is writable by " + ((mode & S_IWOTH) != 0 ? "every user" : "group " + gid) + ", who could put files in it";
+        return " is writable by " + ((mode & S_IWOTH) != 0 ? "every user" : "group " + gid) + ", who could put files in it"
+                + " (chmod go-w it, or use a directory of your own: mktemp -d)";
     }
 }

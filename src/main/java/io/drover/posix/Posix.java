@@ -11,10 +11,24 @@ import java.util.Map;
 public interface Posix {
     /** The shell's status of a process killed by signal N is this plus N ({@link #reap}). */
     int KILLED_BY_SIGNAL = 128;
-    /** The native implementation, loaded on first use. */
+    /**
+     * The native implementation, loaded on first use.
+     *
+     * @throws io.drover.core.DroverException exit 69 when the native layer cannot load: jffi's
+     *     stub comes only from the installation's {@code lib/jni} (docs/security.md, class 10),
+     *     so a platform it has no stub for, or a damaged installation, says so in one line
+     */
     static Posix get() {
-        return JnrPosix.Holder.INSTANCE;
+        try {
+            return JnrPosix.Holder.INSTANCE;
+        } catch (LinkageError e) {
+            throw new io.drover.core.DroverException(io.drover.core.ExitCode.UNAVAILABLE, String.format(NO_NATIVE_LAYER,
+                    System.getProperty("jffi.boot.library.path", "lib/jni"), e), e);
+        }
     }
+
+    /** The stub's directory, then the loader's error. */
+    String NO_NATIVE_LAYER = "cannot load the native layer (jnr-posix, with jffi's stub from %s): %s";
 
     /**
      * Starts loading the native layer on a thread of its own, for a command that is about to
