@@ -66,6 +66,8 @@ public final class NodeLogs {
     private final Sink sink;
     private final Map<Path, Followed> files = new LinkedHashMap<>();
     private final Map<NodeSpec, String> lastProblem = new LinkedHashMap<>();
+    /** The one buffer follow reads through (one thread). */
+    private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
 
     public NodeLogs(List<NodeSpec> nodes, Sink sink) {
         this.nodes = List.copyOf(nodes);
@@ -326,7 +328,8 @@ public final class NodeLogs {
      */
     private static final class Lines {
         private final Consumer<String> out;
-        private final byte[] line = new byte[MAX_LINE_BYTES];
+        /** Grown as lines need, up to the limit: a follow holds one per file, most lines are short. */
+        private byte[] line = new byte[256];
         private int length;
         /** The line being read lost its start (a tail that began inside it). */
         private boolean startCut;
@@ -347,6 +350,9 @@ public final class NodeLogs {
                 if (b == '\n') {
                     emit();
                 } else if (length < MAX_LINE_BYTES) {
+                    if (length == line.length) {
+                        line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, 2 * line.length));
+                    }
                     line[length++] = b;
                 } else {
                     endCut = true;
@@ -468,8 +474,7 @@ public final class NodeLogs {
                 partial.reset();
             }
             if (size > position) {
-                ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-                forward(channel, position, size, buf, partial);
+                forward(channel, position, size, chunk, partial);
                 position = size;
             }
         }

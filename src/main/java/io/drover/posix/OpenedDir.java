@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -60,18 +61,22 @@ public final class OpenedDir implements AutoCloseable {
     private static final int MAX_LINKS = 40;
     /** How long the opener thread may take to start: only a starving machine makes it wait. */
     private static final long START_BOUND_SECONDS = 60;
+    private static final int S_ISVTX = 01000;
 
-    /** Said of a file opened in a directory others can write whose open did not return in time. */
+    /**
+     * Said of a file opened in a directory others can write whose open did not return in time.
+     * No message here ends in a parenthesis: {@code OsErrors.reason} would take it for the OS's.
+     */
     public static final String STUCK = "did not open within " + OPEN_BOUND_SECONDS
-            + " s: not a regular file (a FIFO put in its place?)";
+            + " s: not a regular file (a FIFO put in its place?), not waited for";
     /** Said when {@link #MAX_STUCK} opens are blocked already. */
     public static final String TOO_MANY_STUCK = "not opened: " + MAX_STUCK + " opens in directories other users can"
-            + " write did not return (FIFOs put in place of files?)";
+            + " write did not return (FIFOs put in place of files?), none is tried any more";
     public static final String NOT_REGULAR = "not a regular file";
     public static final String SYMLINK = "a symbolic link, not followed";
     public static final String REPLACED = "replaced while it was opened";
     public static final String LINK_ON_THE_WAY = "a symbolic link in a directory another user can write, not followed"
-            + " (docs/security.md)";
+            + ", see docs/security.md";
 
     private static final AtomicInteger STUCK_NOW = new AtomicInteger();
     /** Threads for opens that may block; idle ones go after 10 s. */
@@ -127,6 +132,11 @@ public final class OpenedDir implements AutoCloseable {
     private Path path;
     /** Only root and the caller can write this directory: nobody can swap its entries. */
     private final boolean strict;
+    /**
+     * Sticky and owned by root or the caller, as {@code /tmp}: another user can add entries, but
+     * can neither rename nor remove one of root's or the caller's.
+     */
+    private boolean sticky;
     /** This object's and each open still running in it: the stream closes when all are done. */
     private final AtomicInteger holds = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -196,6 +206,9 @@ public final class OpenedDir implements AutoCloseable {
                 current.close();
                 current = next;
                 names.add(name);
+                if (strictSoFar && !current.strict) {
+                    current.sticky = stickyAndTrusted(shown, current);
+                }
                 strictSoFar &= current.strict;
             }
             current.path = target; // named as the caller named it, whatever links led there
@@ -241,7 +254,7 @@ public final class OpenedDir implements AutoCloseable {
         }
         FileChannel ch;
         try {
-            ch = bounded(() -> sds == null
+            ch = bounded(name, () -> sds == null
                     ? FileChannel.open(path.resolve(name), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)
                     : (FileChannel) sds.newByteChannel(Path.of(name), Set.of(StandardOpenOption.READ,
                             LinkOption.NOFOLLOW_LINKS)));
@@ -320,7 +333,7 @@ public final class OpenedDir implements AutoCloseable {
     }
 
     private OpenedDir openDir(String name, Path shown) throws IOException {
-        SecureDirectoryStream<Path> child = bounded(() -> sds.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS));
+        SecureDirectoryStream<Path> child = bounded(name, () -> sds.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS));
         try {
             return new OpenedDir(child, shown, strict(child));
         } catch (IOException | RuntimeException e) {
@@ -343,10 +356,53 @@ public final class OpenedDir implements AutoCloseable {
         return owner.equals(Owners.ROOT) || owner.equals(Owners.CALLER);
     }
 
+    /**
+     * Whether {@code dir} is sticky and root's or the caller's. The mode's sticky bit is not among
+     * Java's permissions, so it is read by path: only under a walk where root and the caller
+     * alone can write every directory above, so that the path names the directory held (checked
+     * by device and inode too).
+     */
+    private static boolean stickyAndTrusted(Path path, OpenedDir dir) throws IOException {
+        Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,dev,ino", LinkOption.NOFOLLOW_LINKS);
+        Entry held = Entry.of(dir.sds.getFileAttributeView(BasicFileAttributeView.class).readAttributes());
+        int uid = (Integer) a.get("uid");
+        return ((Integer) a.get("mode") & S_ISVTX) != 0 && (uid == 0 || uid == Owners.CALLER_UID)
+                && (Long) a.get("dev") == held.dev() && (Long) a.get("ino") == held.ino();
+    }
+
+    /**
+     * Whether someone other than root and the caller could put another file at {@code name}
+     * between a look and an open here.
+     */
+    private boolean swappable(String name) throws IOException {
+        if (strict) {
+            return false;
+        }
+        if (!sticky || sds == null) {
+            return true;
+        }
+        try {
+            UserPrincipal owner = sds.getFileAttributeView(Path.of(name), PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).readAttributes().owner();
+            return !owner.equals(Owners.ROOT) && !owner.equals(Owners.CALLER);
+        } catch (NoSuchFileException e) {
+            return true; // anyone may create it meanwhile
+        }
+    }
+
     /** Root and the caller as the JDK names owners (by uid); looked up once, when first needed. */
     private static final class Owners {
         static final UserPrincipal ROOT = lookup("root", "0");
         static final UserPrincipal CALLER = caller();
+        static final int CALLER_UID = callerUid();
+
+        private static int callerUid() {
+            try {
+                return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // the effective uid
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
 
         private static UserPrincipal caller() {
             try {
@@ -381,8 +437,8 @@ public final class OpenedDir implements AutoCloseable {
      * Runs {@code open} here, or, in a directory others can write, on a daemon thread for at most
      * {@link #OPEN_BOUND_SECONDS}.
      */
-    private <T extends Closeable> T bounded(Open<T> open) throws IOException {
-        if (strict) {
+    private <T extends Closeable> T bounded(String name, Open<T> open) throws IOException {
+        if (!swappable(name)) {
             return open.open();
         }
         if (STUCK_NOW.get() >= MAX_STUCK) {
@@ -401,17 +457,14 @@ public final class OpenedDir implements AutoCloseable {
 
     /** One open passed to a thread and its result back; late results are closed by that thread. */
     private static final class Handoff<T extends Closeable> {
-        private boolean started;
+        private volatile boolean started;
         private boolean done;
         private boolean abandoned;
         private T value;
         private Exception failure;
 
         void run(Open<T> open, Runnable release) {
-            synchronized (this) {
-                started = true;
-                notifyAll();
-            }
+            started = true; // no wake-up for this: the waiter looks only when its bound is up
             T v = null;
             Exception f = null;
             try {
@@ -436,15 +489,19 @@ public final class OpenedDir implements AutoCloseable {
         }
 
         synchronized T await() throws IOException {
+            long startBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_BOUND_SECONDS);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(OPEN_BOUND_SECONDS);
             try {
-                // the bound is the open's, not the wait for a thread to be scheduled
-                long startBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_BOUND_SECONDS);
-                while (!started && !done && System.nanoTime() < startBy) {
-                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(startBy - System.nanoTime())));
-                }
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(OPEN_BOUND_SECONDS);
-                while (!done && System.nanoTime() < end) {
-                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+                while (!done) {
+                    long now = System.nanoTime();
+                    if (now >= end) {
+                        if (started || now >= startBy) {
+                            break;
+                        }
+                        // the bound is the open's, not the wait for a thread to be scheduled
+                        end = now + TimeUnit.SECONDS.toNanos(OPEN_BOUND_SECONDS);
+                    }
+                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - now)));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
