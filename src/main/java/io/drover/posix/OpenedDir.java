@@ -13,10 +13,6 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -62,6 +58,8 @@ public final class OpenedDir implements AutoCloseable {
     /** How long the opener thread may take to start: only a starving machine makes it wait. */
     private static final long START_BOUND_SECONDS = 60;
     private static final int S_ISVTX = 01000;
+    private static final int S_IWGRP = 0020;
+    private static final int S_IWOTH = 0002;
 
     /**
      * Said of a file opened in a directory others can write whose open did not return in time.
@@ -136,15 +134,16 @@ public final class OpenedDir implements AutoCloseable {
      * Sticky and owned by root or the caller, as {@code /tmp}: another user can add entries, but
      * can neither rename nor remove one of root's or the caller's.
      */
-    private boolean sticky;
+    private final boolean sticky;
     /** This object's and each open still running in it: the stream closes when all are done. */
     private final AtomicInteger holds = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OpenedDir(SecureDirectoryStream<Path> sds, Path path, boolean strict) {
+    private OpenedDir(SecureDirectoryStream<Path> sds, Path path, boolean strict, boolean sticky) {
         this.sds = sds;
         this.path = path;
         this.strict = strict;
+        this.sticky = sticky;
     }
 
     /** The directory a file is in, walked to; see {@link #walk}. */
@@ -164,7 +163,7 @@ public final class OpenedDir implements AutoCloseable {
         Path target = dir.toAbsolutePath().normalize();
         OpenedDir current = root();
         if (current.sds == null) {
-            return new OpenedDir(null, target, false);
+            return new OpenedDir(null, target, false, false);
         }
         Deque<String> todo = new ArrayDeque<>(components(target));
         List<String> names = new ArrayList<>();
@@ -206,9 +205,6 @@ public final class OpenedDir implements AutoCloseable {
                 current.close();
                 current = next;
                 names.add(name);
-                if (strictSoFar && !current.strict) {
-                    current.sticky = stickyAndTrusted(shown, current);
-                }
                 strictSoFar &= current.strict;
             }
             current.path = target; // named as the caller named it, whatever links led there
@@ -322,10 +318,11 @@ public final class OpenedDir implements AutoCloseable {
         DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/"));
         if (!(ds instanceof SecureDirectoryStream<Path> sds)) {
             ds.close();
-            return new OpenedDir(null, Path.of("/"), false);
+            return new OpenedDir(null, Path.of("/"), false, false);
         }
         try {
-            return new OpenedDir(sds, Path.of("/"), strict(sds));
+            int[] um = uidMode(Path.of("/"), held(sds));
+            return new OpenedDir(sds, Path.of("/"), strict(um), sticky(um));
         } catch (IOException | RuntimeException e) {
             sds.close();
             throw e;
@@ -335,44 +332,60 @@ public final class OpenedDir implements AutoCloseable {
     private OpenedDir openDir(String name, Path shown) throws IOException {
         SecureDirectoryStream<Path> child = bounded(name, () -> sds.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS));
         try {
-            return new OpenedDir(child, shown, strict(child));
+            int[] um = uidMode(shown, held(child));
+            return new OpenedDir(child, shown, strict(um), sticky(um));
         } catch (IOException | RuntimeException e) {
             child.close();
             throw e;
         }
     }
 
-    /**
-     * Whether only root and the caller can write this directory (fstat on its descriptor): then
-     * nobody else can swap an entry between a look and an open.
-     */
-    private static boolean strict(SecureDirectoryStream<Path> sds) throws IOException {
-        PosixFileAttributes a = sds.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
-        Set<PosixFilePermission> p = a.permissions();
-        if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-            return false;
-        }
-        UserPrincipal owner = a.owner();
-        return owner.equals(Owners.ROOT) || owner.equals(Owners.CALLER);
+    /** fstat of the directory held. */
+    private static Entry held(SecureDirectoryStream<Path> sds) throws IOException {
+        return Entry.of(sds.getFileAttributeView(BasicFileAttributeView.class).readAttributes());
     }
 
     /**
-     * Whether {@code dir} is sticky and root's or the caller's. The mode's sticky bit is not among
-     * Java's permissions, so it is read by path: only under a walk where root and the caller
-     * alone can write every directory above, so that the path names the directory held (checked
-     * by device and inode too).
+     * The owner's uid and the mode of {@code file}, which must be the file {@code held} (by
+     * device and inode); null when the path names another file by now. Java gives neither by
+     * descriptor without naming the owner (a user database look-up, milliseconds the first
+     * time), so they are read by path and kept only when the path still leads to the same
+     * file: then they are its own, however the path was resolved.
      */
-    private static boolean stickyAndTrusted(Path path, OpenedDir dir) throws IOException {
-        Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,dev,ino", LinkOption.NOFOLLOW_LINKS);
-        Entry held = Entry.of(dir.sds.getFileAttributeView(BasicFileAttributeView.class).readAttributes());
-        int uid = (Integer) a.get("uid");
-        return ((Integer) a.get("mode") & S_ISVTX) != 0 && (uid == 0 || uid == Owners.CALLER_UID)
-                && (Long) a.get("dev") == held.dev() && (Long) a.get("ino") == held.ino();
+    private static int[] uidMode(Path file, Entry held) throws IOException {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(file, "unix:uid,mode,dev,ino", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if ((Long) a.get("dev") != held.dev() || (Long) a.get("ino") != held.ino()) {
+            return null;
+        }
+        return new int[] {(Integer) a.get("uid"), (Integer) a.get("mode")};
+    }
+
+    private static boolean trustedUid(int uid) {
+        return uid == 0 || uid == CALLER_UID;
+    }
+
+    /**
+     * Only root and the caller can write this directory: nobody else can swap an entry between
+     * a look and an open. Unknown (null) is not.
+     */
+    private static boolean strict(int[] uidMode) {
+        return uidMode != null && trustedUid(uidMode[0]) && (uidMode[1] & (S_IWGRP | S_IWOTH)) == 0;
+    }
+
+    /** Sticky and root's or the caller's, as {@code /tmp}. */
+    private static boolean sticky(int[] uidMode) {
+        return uidMode != null && trustedUid(uidMode[0]) && (uidMode[1] & S_ISVTX) != 0;
     }
 
     /**
      * Whether someone other than root and the caller could put another file at {@code name}
-     * between a look and an open here.
+     * between a look and an open here: in a sticky directory, nobody else can rename or remove
+     * an entry of root's or the caller's.
      */
     private boolean swappable(String name) throws IOException {
         if (strict) {
@@ -381,47 +394,19 @@ public final class OpenedDir implements AutoCloseable {
         if (!sticky || sds == null) {
             return true;
         }
-        try {
-            UserPrincipal owner = sds.getFileAttributeView(Path.of(name), PosixFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS).readAttributes().owner();
-            return !owner.equals(Owners.ROOT) && !owner.equals(Owners.CALLER);
-        } catch (NoSuchFileException e) {
-            return true; // anyone may create it meanwhile
-        }
+        Entry e = look(name);
+        int[] um = e == null ? null : uidMode(path.resolve(name), e);
+        return um == null || !trustedUid(um[0]);
     }
 
-    /** Root and the caller as the JDK names owners (by uid); looked up once, when first needed. */
-    private static final class Owners {
-        static final UserPrincipal ROOT = lookup("root", "0");
-        static final UserPrincipal CALLER = caller();
-        static final int CALLER_UID = callerUid();
+    /** The effective uid, from {@code /proc/self}'s owner (-1, none, elsewhere). */
+    private static final int CALLER_UID = callerUid();
 
-        private static int callerUid() {
-            try {
-                return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // the effective uid
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-        }
-
-        private static UserPrincipal caller() {
-            try {
-                return Files.getOwner(Path.of("/proc/self")); // the effective uid, on Linux
-            } catch (IOException | RuntimeException e) {
-                return lookup(System.getProperty("user.name"), "0");
-            }
-        }
-
-        private static UserPrincipal lookup(String name, String fallback) {
-            try {
-                return Path.of("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
-            } catch (IOException | RuntimeException e) {
-                try {
-                    return Path.of("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(fallback);
-                } catch (IOException | RuntimeException again) {
-                    throw new IllegalStateException("cannot name user " + name, again);
-                }
-            }
+    private static int callerUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
