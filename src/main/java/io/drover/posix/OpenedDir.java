@@ -135,16 +135,40 @@ public final class OpenedDir implements AutoCloseable {
      * can neither rename nor remove one of root's or the caller's.
      */
     private final boolean sticky;
-    /** This object's and each open still running in it: the stream closes when all are done. */
-    private final AtomicInteger holds = new AtomicInteger(1);
+    /**
+     * Each handle's on this stream, and each open still running in it: the stream closes when
+     * all are done.
+     */
+    private final AtomicInteger holds;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OpenedDir(SecureDirectoryStream<Path> sds, Path path, boolean strict, boolean sticky) {
+        this(sds, path, strict, sticky, new AtomicInteger(1));
+    }
+
+    private OpenedDir(SecureDirectoryStream<Path> sds, Path path, boolean strict, boolean sticky, AtomicInteger holds) {
         this.sds = sds;
         this.path = path;
         this.strict = strict;
         this.sticky = sticky;
+        this.holds = holds;
     }
+
+    /** Another handle on the same descriptor, closed on its own. */
+    private OpenedDir share() {
+        holds.incrementAndGet();
+        return new OpenedDir(sds, path, strict, sticky, holds);
+    }
+
+    /**
+     * How long a walk is used again for the same directory: {@code status} looks at many
+     * pidfiles in one. What is held is a directory reached by descriptor, so reusing it is as
+     * safe as the walk; at worst it is one its owner renamed away in the meantime.
+     */
+    private static final long REUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The last walk and when it was made; guarded by the class. */
+    private static OpenedDir recent;
+    private static long recentAt;
 
     /** The directory a file is in, walked to; see {@link #walk}. */
     public static OpenedDir parentOf(Path file) throws IOException {
@@ -161,6 +185,27 @@ public final class OpenedDir implements AutoCloseable {
      */
     public static OpenedDir walk(Path dir) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
+        synchronized (OpenedDir.class) {
+            if (recent != null && recent.path.equals(target) && System.nanoTime() - recentAt < REUSE_NANOS) {
+                return recent.share();
+            }
+        }
+        OpenedDir walked = walkFrom(target);
+        if (walked.sds != null) {
+            OpenedDir old;
+            synchronized (OpenedDir.class) {
+                old = recent;
+                recent = walked.share();
+                recentAt = System.nanoTime();
+            }
+            if (old != null) {
+                old.close();
+            }
+        }
+        return walked;
+    }
+
+    private static OpenedDir walkFrom(Path target) throws IOException {
         OpenedDir current = root();
         if (current.sds == null) {
             return new OpenedDir(null, target, false, false);
