@@ -40,13 +40,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Java cannot pass to {@code open(2)} is {@code O_NONBLOCK}: opening a FIFO for reading blocks
  * until a writer comes. So in a directory someone else can write (where a regular file can be
  * swapped for a FIFO between the look and the open), the open runs on a daemon thread and is
- * given {@link #OPEN_BOUND}: if it has not returned by then, the file is reported as no regular
- * file and left to that thread, which closes whatever it opens late; the command goes on and
- * can exit. At most {@link #MAX_STUCK} opens may be left so in one process. A file opened is
- * then checked by its descriptor as far as Java can: it must seek ({@code lseek}: a FIFO, a
- * socket or a terminal cannot), and the name must still be the file looked at.
+ * given {@link #OPEN_BOUND_SECONDS} seconds: if it has not returned by then, the file is
+ * reported as no regular file and left to that thread, which closes whatever it opens late;
+ * the command goes on and can exit. At most {@link #MAX_STUCK} opens may be left so in one
+ * process. A file opened is then checked by its descriptor as far as Java can: it must seek
+ * ({@code lseek}: a FIFO, a socket or a terminal cannot), and the name must still be the file
+ * looked at.
  *
- * <p>Where there is no {@link SecureDirectoryStream} (not Linux), paths are used as given.
+ * <p>A walk is used again for 100 ms for the same directory ({@code status} reads every node's
+ * pidfile in one). Where there is no {@link SecureDirectoryStream} (not Linux), paths are used
+ * as given.
  */
 public final class OpenedDir implements AutoCloseable {
     /** How long an open in a directory others can write may take: a regular file opens in microseconds. */
