@@ -2,24 +2,21 @@ package io.drover.multi;
 
 import io.drover.core.OsErrors;
 import io.drover.core.Templates;
+import io.drover.posix.OpenedDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@code multi logs}: the last lines of each node's logfiles (the main process's and every
@@ -29,10 +26,16 @@ import java.util.Set;
  * {@link Sink}, never prints.
  *
  * <p>Logfiles lie in directories the node's user can write, and this may run as root. So a
- * logfile is opened only when it is a regular file, never through a symbolic link
- * ({@code O_NOFOLLOW}), and only when the file opened is the one looked at (same device and
- * inode before and after): a link to {@code /etc/shadow}, a FIFO that would block, or a device
- * is named, never read.
+ * logfile is reached by descriptor from {@code /} ({@link OpenedDir}: no directory on the way
+ * that its owner replaced with a symbolic link is followed), opened only when it is a regular
+ * file, never through a symbolic link, never blocked for long by a FIFO swapped in between the
+ * look and the open, and only when the file opened is the one looked at: a link to
+ * {@code /etc/shadow}, a FIFO or a device is named, never read.
+ *
+ * <p>What is read is bounded however the file looks (docs/security.md, round three, class 4):
+ * the tail is found by reading backwards in {@value #CHUNK}-byte chunks, no line is kept longer
+ * than {@link #MAX_LINE_BYTES} (a longer one is shown cut, marked {@link #LINE_CUT}), and a file
+ * is never loaded whole: memory stays a chunk and a line per file whatever its size.
  */
 public final class NodeLogs {
     /** How often follow looks at the files again: quick to the eye, nothing for the CPU. */
@@ -41,6 +44,12 @@ public final class NodeLogs {
     static final int MAX_POOL_FILES = 64;
     /** How often follow looks for pool files that appeared, in polls. */
     private static final int RESCAN_POLLS = 10;
+    /** The longest line shown whole; a log line is rarely a hundredth of it. */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
+    /** Marks the side where a line longer than {@link #MAX_LINE_BYTES} was cut. */
+    public static final String LINE_CUT = "[cut: line longer than 64 KiB]";
+    /** How much is read at a time, backwards and forwards. */
+    private static final int CHUNK = 64 * 1024;
 
     /** Where lines and problems go. Called from one thread. */
     public interface Sink {
@@ -57,6 +66,8 @@ public final class NodeLogs {
     private final Sink sink;
     private final Map<Path, Followed> files = new LinkedHashMap<>();
     private final Map<NodeSpec, String> lastProblem = new LinkedHashMap<>();
+    /** The one buffer follow reads through (one thread). */
+    private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
 
     public NodeLogs(List<NodeSpec> nodes, Sink sink) {
         this.nodes = List.copyOf(nodes);
@@ -70,9 +81,11 @@ public final class NodeLogs {
      */
     public int tail(int lines) {
         int missing = 0;
-        for (NodeSpec node : nodes) {
-            if (!tail(node, lines)) {
-                missing++;
+        try (Dirs dirs = new Dirs()) {
+            for (NodeSpec node : nodes) {
+                if (!tail(node, lines, dirs)) {
+                    missing++;
+                }
             }
         }
         return missing;
@@ -81,30 +94,45 @@ public final class NodeLogs {
     /** {@link #tail}, then the lines written after, until the thread is interrupted. */
     public void follow(int lines) throws InterruptedException {
         tail(lines);
-        for (int round = 1; !Thread.currentThread().isInterrupted(); round++) {
-            Thread.sleep(POLL.toMillis());
-            boolean rescan = round % RESCAN_POLLS == 0;
-            for (NodeSpec node : nodes) {
-                if (rescan || files.values().stream().noneMatch(f -> f.node.equals(node))) {
-                    discover(node, true);
+        // the directories are walked to again at each rescan, not at every poll: a walk is a few
+        // system calls per directory on the way, and most polls find nothing new
+        Dirs dirs = new Dirs();
+        try {
+            for (int round = 1; !Thread.currentThread().isInterrupted(); round++) {
+                Thread.sleep(POLL.toMillis());
+                boolean rescan = round % RESCAN_POLLS == 0;
+                if (rescan) {
+                    dirs.close();
+                    dirs = new Dirs();
+                }
+                for (NodeSpec node : nodes) {
+                    if (rescan || files.values().stream().noneMatch(f -> f.node.equals(node))) {
+                        discover(node, dirs);
+                    }
+                }
+                for (Followed f : List.copyOf(files.values())) {
+                    f.poll(dirs);
                 }
             }
-            for (Followed f : List.copyOf(files.values())) {
-                f.poll();
-            }
+        } finally {
+            dirs.close();
         }
     }
 
-    /** The node's files that exist: the main process's, then each pool process's. */
-    static List<Path> filesOf(NodeSpec node) {
+    /** The node's files that exist: the main process's (always), then each pool process's. */
+    private static List<Path> filesOf(NodeSpec node, Dirs dirs) {
         List<Path> found = new ArrayList<>();
         String main = expand(node, Templates.MAIN_PROCESS);
         found.add(Path.of(main));
         if (!main.equals(node.logfile())) {
             for (int i = 1; i <= MAX_POOL_FILES; i++) {
                 Path p = Path.of(expand(node, i));
-                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                    found.add(p);
+                try {
+                    if (dirs.of(p).look(name(p)) != null) {
+                        found.add(p);
+                    }
+                } catch (IOException e) {
+                    // its directory cannot be reached: said of the main process's file
                 }
             }
         }
@@ -115,18 +143,35 @@ public final class NodeLogs {
         return Templates.expandForProcess(node.logfile(), node.nodename(), index, "--logfile");
     }
 
-    private boolean tail(NodeSpec node, int lines) {
+    private static String name(Path p) {
+        return p.getFileName().toString();
+    }
+
+    private boolean tail(NodeSpec node, int lines, Dirs dirs) {
         boolean any = false;
-        List<Path> paths = filesOf(node);
+        List<Path> paths = filesOf(node, dirs);
         for (int i = 0; i < paths.size(); i++) {
             Path p = paths.get(i);
             String source = source(node, p);
-            try (SeekableByteChannel ch = open(p)) {
-                long size = ch.size();
-                for (String line : lastLines(ch, size, lines)) {
-                    sink.line(node, source, line);
+            try {
+                OpenedDir dir = dirs.of(p);
+                OpenedDir.Entry looked = dir.look(name(p));
+                if (looked == null) {
+                    throw new NoSuchFileException(p.toString());
                 }
-                files.put(p, new Followed(node, source, p, key(p), size));
+                FileChannel ch = dir.openRegular(name(p), looked);
+                long size;
+                try {
+                    size = ch.size();
+                    lastLines(ch, size, lines, line -> sink.line(node, source, line));
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    throw e;
+                }
+                Followed was = files.put(p, new Followed(node, source, p, looked.key(), ch, size));
+                if (was != null) {
+                    was.close();
+                }
                 any = true;
             } catch (IOException e) {
                 if (i == 0 && paths.size() == 1 || !(e instanceof NoSuchFileException)) {
@@ -138,15 +183,23 @@ public final class NodeLogs {
     }
 
     /** Finds the node's files not yet followed; a new one is read from its start. */
-    private void discover(NodeSpec node, boolean fromStart) {
-        for (Path p : filesOf(node)) {
-            if (!files.containsKey(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    files.put(p, new Followed(node, source(node, p), p, key(p), fromStart ? 0 : Files.size(p)));
+    private void discover(NodeSpec node, Dirs dirs) {
+        for (Path p : filesOf(node, dirs)) {
+            if (files.containsKey(p)) {
+                continue;
+            }
+            try {
+                OpenedDir dir = dirs.of(p);
+                OpenedDir.Entry looked = dir.look(name(p));
+                if (looked != null && looked.kind() == OpenedDir.Entry.Kind.REGULAR) {
+                    FileChannel ch = dir.openRegular(name(p), looked);
+                    files.put(p, new Followed(node, source(node, p), p, looked.key(), ch, 0));
                     lastProblem.remove(node);
-                } catch (IOException e) {
-                    // gone again: looked for next time
                 }
+            } catch (NoSuchFileException e) {
+                // gone again: looked for next time
+            } catch (IOException e) {
+                problem(node, p, e);
             }
         }
     }
@@ -178,131 +231,260 @@ public final class NodeLogs {
      * link, and the file opened is the one checked.
      */
     static SeekableByteChannel open(Path p) throws IOException {
-        BasicFileAttributes before = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!before.isRegularFile()) {
-            throw new IOException(before.isSymbolicLink() ? "a symbolic link, not followed" : "not a regular file");
-        }
-        SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-        try {
-            BasicFileAttributes after = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!after.isRegularFile() || !Objects.equals(before.fileKey(), after.fileKey())) {
-                throw new IOException("replaced while it was opened");
+        try (OpenedDir dir = OpenedDir.parentOf(p)) {
+            OpenedDir.Entry looked = dir.look(name(p));
+            if (looked == null) {
+                throw new NoSuchFileException(p.toString());
             }
-            return ch;
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
+            return dir.openRegular(name(p), looked);
         }
     }
 
-    private static Object key(Path p) throws IOException {
-        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-    }
-
-    /** The last {@code n} lines before {@code end}, read backwards in blocks. */
+    /** The last {@code n} lines before {@code end}, each cut to {@link #MAX_LINE_BYTES}. */
     static List<String> lastLines(SeekableByteChannel ch, long end, int n) throws IOException {
+        List<String> out = new ArrayList<>();
+        lastLines(ch, end, n, out::add);
+        return out;
+    }
+
+    /**
+     * Gives the last {@code n} lines before {@code end} to {@code out}: finds where they start
+     * by reading backwards in chunks, looking back at most {@link #MAX_LINE_BYTES} for the start
+     * of any one line (a longer line is shown as its last {@link #MAX_LINE_BYTES}, marked, and
+     * lines before it are not looked for), then reads forwards from there.
+     */
+    static void lastLines(SeekableByteChannel ch, long end, int n, Consumer<String> out) throws IOException {
         if (n <= 0 || end == 0) {
-            return List.of();
+            return;
         }
-        int block = 8192;
-        ByteBuffer buf = ByteBuffer.allocate(block);
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        // a newline that ends the file ends the last line; it does not start another
+        long lineEnd = byteAt(ch, end - 1, buf) == '\n' ? end - 1 : end;
         long start = 0;
-        int newlines = 0;
-        long pos = end;
+        boolean cut = false;
+        int found = 0;
+        long pos = lineEnd;
         scan:
         while (pos > 0) {
-            long from = Math.max(0, pos - block);
-            buf.clear().limit((int) (pos - from));
-            ch.position(from);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // fill the block
-            }
-            for (int i = buf.position() - 1; i >= 0; i--) {
-                // a newline that ends the file ends the last line; it does not start another
-                if (buf.get(i) == '\n' && from + i != end - 1 && ++newlines == n) {
-                    start = from + i + 1;
+            long from = Math.max(0, pos - CHUNK);
+            read(ch, from, (int) (pos - from), buf);
+            for (int i = buf.limit() - 1; i >= 0; i--) {
+                long at = from + i;
+                if (buf.get(i) == '\n') {
+                    if (++found == n) {
+                        start = at + 1;
+                        break scan;
+                    }
+                    lineEnd = at;
+                } else if (lineEnd - at >= MAX_LINE_BYTES) {
+                    // this line's start is further back than a line may be long: it is shown
+                    // from here, and it is the first one shown
+                    start = at;
+                    cut = true;
                     break scan;
                 }
             }
             pos = from;
         }
-        return split(read(ch, start, end));
+        Lines lines = new Lines(out);
+        if (cut) {
+            lines.cutAtStart();
+        }
+        forward(ch, start, end, buf, lines);
+        lines.finish();
     }
 
-    private static byte[] read(SeekableByteChannel ch, long from, long to) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, to - from));
+    private static int byteAt(SeekableByteChannel ch, long at, ByteBuffer buf) throws IOException {
+        read(ch, at, 1, buf);
+        return buf.limit() == 1 ? buf.get(0) : -1;
+    }
+
+    /** Reads {@code length} bytes at {@code from} into {@code buf}, flipped: fewer at the end of the file. */
+    private static void read(SeekableByteChannel ch, long from, int length, ByteBuffer buf) throws IOException {
+        buf.clear().limit(length);
         ch.position(from);
         while (buf.hasRemaining() && ch.read(buf) > 0) {
-            // read all
+            // fill the chunk
         }
-        byte[] bytes = new byte[buf.position()];
-        buf.flip().get(bytes);
-        return bytes;
+        buf.flip();
     }
 
-    private static List<String> split(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        if (text.endsWith("\n")) {
-            text = text.substring(0, text.length() - 1);
+    /** Feeds {@code [from, to)} to {@code lines} a chunk at a time. */
+    private static void forward(SeekableByteChannel ch, long from, long to, ByteBuffer buf, Lines lines)
+            throws IOException {
+        for (long pos = from; pos < to; ) {
+            read(ch, pos, (int) Math.min(CHUNK, to - pos), buf);
+            if (!buf.hasRemaining()) {
+                return; // shorter than its size said: truncated meanwhile
+            }
+            lines.feed(buf);
+            pos += buf.limit();
         }
-        return text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
     }
 
-    /** One file being followed: where it was read to, and the start of a line not yet ended. */
+    /**
+     * Bytes to lines, no line kept longer than {@link #MAX_LINE_BYTES}: the rest of a longer
+     * line is skipped up to its newline, and the line is shown marked.
+     */
+    private static final class Lines {
+        private final Consumer<String> out;
+        /** Grown as lines need, up to the limit: a follow holds one per file, most lines are short. */
+        private byte[] line = new byte[256];
+        private int length;
+        /** The line being read lost its start (a tail that began inside it). */
+        private boolean startCut;
+        /** The line being read reached the limit: the rest of it up to its newline is skipped. */
+        private boolean endCut;
+
+        Lines(Consumer<String> out) {
+            this.out = out;
+        }
+
+        void cutAtStart() {
+            startCut = true;
+        }
+
+        void feed(ByteBuffer buf) {
+            while (buf.hasRemaining()) {
+                byte b = buf.get();
+                if (b == '\n') {
+                    emit();
+                } else if (length < MAX_LINE_BYTES) {
+                    if (length == line.length) {
+                        line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, 2 * line.length));
+                    }
+                    line[length++] = b;
+                } else {
+                    endCut = true;
+                }
+            }
+        }
+
+        /** The end of the file ends the last line (tail); follow keeps it for more. */
+        void finish() {
+            if (length > 0 || startCut || endCut) {
+                emit();
+            }
+        }
+
+        /** Whatever is kept of a line not yet ended. */
+        boolean pending() {
+            return length > 0 || startCut || endCut;
+        }
+
+        void reset() {
+            length = 0;
+            startCut = false;
+            endCut = false;
+        }
+
+        private void emit() {
+            String text = new String(line, 0, length, StandardCharsets.UTF_8);
+            out.accept((startCut ? LINE_CUT + " " : "") + text + (endCut ? " " + LINE_CUT : ""));
+            reset();
+        }
+    }
+
+    /** The directories looked in during one round, each walked to once. */
+    private static final class Dirs implements AutoCloseable {
+        private final Map<Path, OpenedDir> open = new HashMap<>();
+        private final Map<Path, IOException> failed = new HashMap<>();
+
+        OpenedDir of(Path file) throws IOException {
+            Path parent = file.toAbsolutePath().normalize().getParent();
+            IOException failure = failed.get(parent);
+            if (failure != null) {
+                throw failure;
+            }
+            OpenedDir dir = open.get(parent);
+            if (dir == null) {
+                try {
+                    dir = OpenedDir.walk(parent);
+                } catch (IOException e) {
+                    failed.put(parent, e);
+                    throw e;
+                }
+                open.put(parent, dir);
+            }
+            return dir;
+        }
+
+        @Override
+        public void close() {
+            open.values().forEach(OpenedDir::close);
+        }
+    }
+
+    /**
+     * One file being followed: its descriptor, held open between polls so that a name the
+     * node's user points elsewhere (a FIFO, for a moment) changes nothing until a new regular
+     * file is there, where it was read to, and the start of a line not yet ended.
+     */
     private final class Followed {
         final NodeSpec node;
         final String source;
         final Path path;
-        Object key;
+        String key;
+        FileChannel channel;
         long position;
-        final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        final Lines partial;
 
-        Followed(NodeSpec node, String source, Path path, Object key, long position) {
+        Followed(NodeSpec node, String source, Path path, String key, FileChannel channel, long position) {
             this.node = node;
             this.source = source;
             this.path = path;
             this.key = key;
+            this.channel = channel;
             this.position = position;
+            this.partial = new Lines(line -> sink.line(node, source, line));
         }
 
-        void poll() {
-            try (SeekableByteChannel ch = open(path)) {
-                Object now = key(path);
-                if (!Objects.equals(now, key)) {
-                    // renamed away and created again: a new file, read from its start
-                    // (what was left in the old one after the last poll is not reachable by name)
-                    key = now;
+        void poll(Dirs dirs) {
+            try {
+                OpenedDir dir = dirs.of(path);
+                OpenedDir.Entry now = dir.look(name(path));
+                if (now != null && now.kind() == OpenedDir.Entry.Kind.REGULAR && !now.key().equals(key)) {
+                    // renamed away and created again: what is left in the old file first, then
+                    // the new one from its start
+                    readMore();
+                    FileChannel next = dir.openRegular(name(path), now);
+                    close();
+                    channel = next;
+                    key = now.key();
                     position = 0;
                     partial.reset();
+                } else if (now != null && now.kind() != OpenedDir.Entry.Kind.REGULAR) {
+                    // not a file: named, and the file held is still read
+                    problem(node, path, new IOException(now.kind() == OpenedDir.Entry.Kind.SYMLINK
+                            ? OpenedDir.SYMLINK : OpenedDir.NOT_REGULAR));
                 }
-                long size = ch.size();
-                if (size < position) {
-                    // copytruncate: the same file, emptied; what is in it now is new
-                    position = 0;
-                    partial.reset();
-                }
-                if (size > position) {
-                    emit(read(ch, position, size));
-                    position = size;
-                }
+                readMore();
             } catch (NoSuchFileException e) {
-                // rotated away and not yet created again: keep looking
+                // its directory is gone for now: keep looking
             } catch (IOException e) {
                 problem(node, path, e);
             }
         }
 
-        private void emit(byte[] bytes) {
-            int start = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    partial.write(bytes, start, i - start);
-                    sink.line(node, source, partial.toString(StandardCharsets.UTF_8));
-                    partial.reset();
-                    start = i + 1;
-                }
+        private void readMore() throws IOException {
+            long size = channel.size();
+            if (size < position) {
+                // copytruncate: the same file, emptied; what is in it now is new
+                position = 0;
+                partial.reset();
             }
-            partial.write(bytes, start, bytes.length - start);
+            if (size > position) {
+                forward(channel, position, size, chunk, partial);
+                position = size;
+            }
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // only read
+            }
         }
     }
 }

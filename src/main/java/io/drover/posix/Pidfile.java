@@ -100,12 +100,23 @@ public final class Pidfile implements AutoCloseable {
      * @param check what the lock's holder must be for the pidfile to count as that node's
      */
     public static PidfileState inspect(Path path, NodeCheck check) {
-        FileIdentity before;
-        try {
-            before = FileIdentity.of(path);
+        try (OpenedDir dir = OpenedDir.parentOf(path)) {
+            return inspect(dir, path, check);
+        } catch (NoSuchFileException e) {
+            return new PidfileState.Absent(); // a directory on the way is missing
         } catch (IOException e) {
             throw cannotRead(path, e);
         }
+    }
+
+    /**
+     * {@link #inspect(Path, NodeCheck)} in the pidfile's directory, reached by descriptor: the
+     * node's user owns that directory and the ones above it may be its too, and must not send
+     * root's reading through a symbolic link (docs/security.md, round three, class 5).
+     */
+    private static PidfileState inspect(OpenedDir dir, Path path, NodeCheck check) throws IOException {
+        String name = path.getFileName().toString();
+        FileIdentity before = FileIdentity.of(dir, name);
         if (before == null) {
             return new PidfileState.Absent();
         }
@@ -120,15 +131,12 @@ public final class Pidfile implements AutoCloseable {
         }
         FileChannel ch;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            ch = dir.openRegular(name, before.entry());
         } catch (NoSuchFileException e) {
             return new PidfileState.Absent();
-        } catch (IOException e) {
-            // O_NOFOLLOW on a link fails with ELOOP, which the JDK reports as a bare IOException
-            if (Files.isSymbolicLink(path)) {
-                return new PidfileState.Stale(-1, false, path + " is a symbolic link, not a pidfile drover wrote");
-            }
-            throw cannotRead(path, e);
+        } catch (OpenedDir.NotRegularException e) {
+            // a FIFO or a link swapped in after the look: bounded, named, never read
+            return new PidfileState.Stale(-1, false, path + ": " + e.getMessage());
         }
         try (ch) {
             String content = read(ch);
@@ -163,8 +171,6 @@ public final class Pidfile implements AutoCloseable {
                 return new PidfileState.Stale(pid, true, "pid " + pid + " holds " + path + " but " + mismatch);
             }
             return new PidfileState.Running(pid);
-        } catch (IOException e) {
-            throw cannotRead(path, e);
         }
     }
 
@@ -285,12 +291,16 @@ public final class Pidfile implements AutoCloseable {
      * removes a name, never what a link points at.
      */
     private static boolean deleteIfStillStale(Path path, NodeCheck check) throws IOException {
-        FileIdentity before = FileIdentity.of(path);
-        if (before == null || !(inspect(path, check) instanceof PidfileState.Stale)) {
+        try (OpenedDir dir = OpenedDir.parentOf(path)) {
+            String name = path.getFileName().toString();
+            FileIdentity before = FileIdentity.of(dir, name);
+            if (before == null || !(inspect(dir, path, check) instanceof PidfileState.Stale)) {
+                return false;
+            }
+            return dir.unlink(name, before.entry());
+        } catch (NoSuchFileException e) {
             return false;
         }
-        FileIdentity after = FileIdentity.of(path);
-        return after != null && Objects.equals(before.key(), after.key()) && Files.deleteIfExists(path);
     }
 
     /**
@@ -302,10 +312,11 @@ public final class Pidfile implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            FileIdentity now = FileIdentity.of(path);
+        try (OpenedDir dir = OpenedDir.parentOf(path)) {
+            String name = path.getFileName().toString();
+            FileIdentity now = FileIdentity.of(dir, name);
             if (now != null && Objects.equals(fileKey, now.key())) {
-                Files.deleteIfExists(path);
+                dir.unlink(name, now.entry());
             }
         } catch (IOException e) {
             // the process is ending; the next start sees a pidfile whose lock is free
@@ -368,6 +379,7 @@ public final class Pidfile implements AutoCloseable {
 
     /** lstat(2) of a name: what it is, and which file. */
     record FileIdentity(Object key, long dev, long ino, boolean symlink, boolean regular) {
+        /** By path: only for the pidfile this process has just linked, in a directory it checked. */
         static FileIdentity of(Path path) throws IOException {
             try {
                 Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,mode", LinkOption.NOFOLLOW_LINKS);
@@ -378,6 +390,18 @@ public final class Pidfile implements AutoCloseable {
             } catch (NoSuchFileException e) {
                 return null;
             }
+        }
+
+        /** {@code fstatat} of {@code name} in a directory reached by descriptor; null if absent. */
+        static FileIdentity of(OpenedDir dir, String name) throws IOException {
+            OpenedDir.Entry e = dir.look(name);
+            return e == null ? null : new FileIdentity(e.key(), e.dev(), e.ino(),
+                    e.kind() == OpenedDir.Entry.Kind.SYMLINK, e.kind() == OpenedDir.Entry.Kind.REGULAR);
+        }
+
+        OpenedDir.Entry entry() {
+            return new OpenedDir.Entry(dev, ino, symlink ? OpenedDir.Entry.Kind.SYMLINK
+                    : regular ? OpenedDir.Entry.Kind.REGULAR : OpenedDir.Entry.Kind.OTHER, -1);
         }
     }
 }

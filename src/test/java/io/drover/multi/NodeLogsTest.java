@@ -60,4 +60,29 @@ class NodeLogsTest {
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> NodeLogs.open(link));
         assertEquals("a symbolic link, not followed", e.getMessage());
     }
+
+    @Test
+    void a_line_longer_than_the_limit_is_shown_as_its_end_cut_and_marked_and_no_line_before_it() throws IOException {
+        String longLine = "y".repeat(NodeLogs.MAX_LINE_BYTES + 1000);
+
+        List<String> lines = last("a\n" + longLine + "\nb\n", 3);
+
+        assertEquals(2, lines.size());
+        // backwards, the tail looks no further than a line's length for its start
+        assertEquals(NodeLogs.LINE_CUT + " " + "y".repeat(NodeLogs.MAX_LINE_BYTES), lines.get(0), "the cut line");
+        assertEquals("b", lines.get(1));
+    }
+
+    @Test
+    void a_big_file_without_a_newline_is_one_cut_line() throws IOException {
+        Path f = dir.resolve("big.log");
+        try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            r.setLength(64L << 20);
+        }
+        try (SeekableByteChannel ch = NodeLogs.open(f)) {
+            List<String> lines = NodeLogs.lastLines(ch, ch.size(), 10);
+            assertEquals(1, lines.size());
+            assertEquals(NodeLogs.LINE_CUT + " " + "\0".repeat(NodeLogs.MAX_LINE_BYTES), lines.get(0));
+        }
+    }
 }
