@@ -18,11 +18,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The tarball as a user gets it: unpacked into an empty directory, where its first command has
  * no class-data archives (they hold the installation's paths, so the tarball cannot carry them).
  */
+@Isolated // unpacks and runs whole distributions
 class DistributionIT {
     static Path tarball;
     static String version;

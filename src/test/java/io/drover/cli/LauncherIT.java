@@ -32,11 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * End to end through the built distribution: the launcher script, a real JVM, real stdout,
  * stderr and exit codes. Failsafe passes {@code drover.dist}, the absolute path of target/drover.
  */
+@Isolated // looks at /tmp/hsperfdata_nobody, which any node of nobody writes
 class LauncherIT {
 
     /** Every process gets this long; a JVM that needs more is hung, not slow. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code drover worker --health-port}: {@code /ready} is 503 until the application is ready and
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * {@code --health-timeout}, and answers 200 again once it beats. The node runs in the foreground,
  * as a container runs it.
  */
+@Isolated // runs a node by hand, which holds its name in every namespace
 class HealthPortIT extends DroverTest {
     private static final Map<String, String> FORCE_ROOT = Map.of("DROVER_FORCE_ROOT", "1");
 

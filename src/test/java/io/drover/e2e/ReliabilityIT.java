@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Issue 17, items 1-3: signals at their defaults, failed starts that clean up, nodes that end a start nobody waits for. */
+@Isolated // starts many nodes at once under faults
 class ReliabilityIT extends DroverTest {
     private static final Map<String, String> FORCE_ROOT = Map.of("DROVER_FORCE_ROOT", "1");
 

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +67,7 @@ class SecurityExportIT extends DroverTest {
     @Test
     void symlinks_and_a_drop_in_nobody_planted_in_its_out_directory_are_refused_and_never_written_through()
             throws IOException {
-        Path units = ownedByNobody(dir.resolve("units"), "rwxr-xr-x");
+        Path units = AttackFiles.ownedByNobody(dir.resolve("units"), "rwxr-xr-x");
         Attacker.runOnce(dir.resolve("plant.out"), PLANT, units.toString(), secret.toString());
         List<String> planted = tree(units);
 
@@ -82,7 +81,7 @@ class SecurityExportIT extends DroverTest {
 
     @Test
     void an_out_directory_of_roots_inside_one_nobody_owns_is_refused() throws IOException {
-        Path shared = ownedByNobody(dir.resolve("shared"), "rwxr-xr-x");
+        Path shared = AttackFiles.ownedByNobody(dir.resolve("shared"), "rwxr-xr-x");
         Path units = Files.createDirectory(shared.resolve("units"));
         Files.setPosixFilePermissions(units, PosixFilePermissions.fromString("rwxr-xr-x"));
 
@@ -126,7 +125,7 @@ class SecurityExportIT extends DroverTest {
             }
             assertTrue(Files.readString(units.resolve("drover@drover1.service.d/50-export.conf")).contains("ExecStart="));
         } finally {
-            deleteTree(units);
+            AttackFiles.deleteTree(units);
         }
     }
 
@@ -144,16 +143,6 @@ class SecurityExportIT extends DroverTest {
         assertFalse(export.stdout().contains("cp -R"), () -> "no install command for what was not written\n" + export);
     }
 
-    /** {@code install -d -o nobody -g nogroup -m MODE PATH}. */
-    private static Path ownedByNobody(Path path, String mode) throws IOException {
-        Files.createDirectory(path);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
-        var lookup = path.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(path, lookup.lookupPrincipalByName(Attacker.USER));
-        Files.getFileAttributeView(path, PosixFileAttributeView.class)
-                .setGroup(lookup.lookupPrincipalByGroupName(Attacker.GROUP));
-        return path;
-    }
 
     /** Every name below {@code root}, relative, sorted, with its link target or owner. */
     private static List<String> tree(Path root) throws IOException {
@@ -175,11 +164,4 @@ class SecurityExportIT extends DroverTest {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 25, classes 8 and 10, end to end: root's drover and the nodes it keeps as root open
@@ -44,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
  * that is unusable, into the working directory, which may be the node user's.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Isolated // sets fs.protected_symlinks and fs.protected_hardlinks for the host
 class SecurityFilesIT extends DroverTest {
     private static final String SECRET = "root's secret, mode 0600\n";
     private static final Path PROTECTED_SYMLINKS = Path.of("/proc/sys/fs/protected_symlinks");
@@ -266,9 +266,9 @@ class SecurityFilesIT extends DroverTest {
      */
     @Test
     void jffis_stub_is_loaded_from_the_installation_never_from_a_directory_nobody_can_write() throws IOException {
-        Path workdir = ownedByNobody(dir.resolve("nobodys"));
-        Path run = ownedByNobody(dir.resolve("run"));
-        Path logs = ownedByNobody(dir.resolve("log"));
+        Path workdir = AttackFiles.ownedByNobody(dir.resolve("nobodys"));
+        Path run = AttackFiles.ownedByNobody(dir.resolve("run"));
+        Path logs = AttackFiles.ownedByNobody(dir.resolve("log"));
         Path unusable = dir.resolve("no-such-tmpdir");
         Path marker = rootonly.resolve("pwned");
         Path payload = payload(marker);
@@ -429,16 +429,6 @@ class SecurityFilesIT extends DroverTest {
         }
     }
 
-    /** {@code install -d -o nobody -g nogroup PATH}. */
-    private static Path ownedByNobody(Path path) throws IOException {
-        Files.createDirectory(path);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
-        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(path, lookup.lookupPrincipalByName(Attacker.USER));
-        Files.getFileAttributeView(path, PosixFileAttributeView.class)
-                .setGroup(lookup.lookupPrincipalByGroupName(Attacker.GROUP));
-        return path;
-    }
 
     private static String owner(Path p) throws IOException {
         return Files.getOwner(p, LinkOption.NOFOLLOW_LINKS).getName();

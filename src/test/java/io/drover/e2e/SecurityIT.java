@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,8 +57,8 @@ class SecurityIT extends DroverTest {
     void layout() throws IOException {
         assertTrue(Drover.runningAsRoot(), "these tests attack root's drover as nobody: run them as root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        run = ownedByNobody(dir.resolve("run"));
-        log = ownedByNobody(dir.resolve("log"));
+        run = AttackFiles.ownedByNobody(dir.resolve("run"));
+        log = AttackFiles.ownedByNobody(dir.resolve("log"));
         rootonly = Files.createDirectory(dir.resolve("rootonly"));
         Files.setPosixFilePermissions(rootonly, PosixFilePermissions.fromString("rwx------"));
         secret = rootonly.resolve("secret");
@@ -240,7 +236,7 @@ class SecurityIT extends DroverTest {
         Files.getFileAttributeView(rootonly, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                 .setGroup(group("root"));
         Files.setPosixFilePermissions(rootonly, PosixFilePermissions.fromString("rwx------"));
-        deleteTree(rootonly.resolve("b"));
+        AttackFiles.deleteTree(rootonly.resolve("b"));
     }
 
     // ---- S6 ---------------------------------------------------------------------------------
@@ -304,7 +300,7 @@ class SecurityIT extends DroverTest {
         assertRefused(parent, missing);
         assertEquals(List.of(), list(parent), () -> "a refused start created files in " + parent + "\n" + missing);
 
-        Path pidDir = ownedByNobody(parent.resolve("run"));
+        Path pidDir = AttackFiles.ownedByNobody(parent.resolve("run"));
         Drover.Result existing = multi("start", "w1", "--uid", "nobody", pidfile);
         assertRefused(parent, existing);
         assertEquals(List.of(), list(pidDir), () -> "a refused start created files in " + pidDir + "\n" + existing);
@@ -438,14 +434,6 @@ class SecurityIT extends DroverTest {
         }
     }
 
-    /** {@code install -d -o nobody -g nogroup PATH}. */
-    private static Path ownedByNobody(Path path) throws IOException {
-        Files.createDirectory(path);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setOwner(path, user(Attacker.USER));
-        Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(group(Attacker.GROUP));
-        return path;
-    }
 
     private static UserPrincipal user(String name) throws IOException {
         return lookup().lookupPrincipalByName(name);
@@ -497,7 +485,7 @@ class SecurityIT extends DroverTest {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 if (!(p.getFileName().toString().startsWith(".atk") && Files.isSymbolicLink(p))) {
-                    deleteTree(p);
+                    AttackFiles.deleteTree(p);
                 }
             }
         } catch (IOException e) {
@@ -505,37 +493,6 @@ class SecurityIT extends DroverTest {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            // walkFileTree does not follow links: a symlink is visited as a file and deleted as one
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 25, class 2: which processes name a node. Another process's command line is untrusted
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * no passwd entry) run by {@code setpriv} ({@link Attacker#startAs}); drover runs as root.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Isolated // runs a node by hand, which holds its name in every namespace
 class SecurityIdentityIT extends DroverTest {
     /** What any local user can run: a command line that looks like a node's, with a name that does not parse. */
     private static final String[] BAD_NODE_LINE = {"io.drover.cli.Main", "worker", "-n", "%z"};
@@ -42,8 +43,8 @@ class SecurityIdentityIT extends DroverTest {
     void layout() throws IOException {
         assertTrue(Drover.runningAsRoot(), "these tests run drover as root beside other users' processes: run them as root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        run = ownedByNobody(dir.resolve("run"));
-        log = ownedByNobody(dir.resolve("log"));
+        run = AttackFiles.ownedByNobody(dir.resolve("run"));
+        log = AttackFiles.ownedByNobody(dir.resolve("log"));
     }
 
     /** Runs before DroverTest's cleanup, which then kills whatever node is left. */
@@ -219,13 +220,4 @@ class SecurityIdentityIT extends DroverTest {
         }
     }
 
-    /** {@code install -d -o nobody -g nogroup PATH}. */
-    private static Path ownedByNobody(Path path) throws IOException {
-        Files.createDirectory(path);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
-        var lookup = path.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(path, lookup.lookupPrincipalByName(Attacker.USER));
-        Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(Attacker.GROUP));
-        return path;
-    }
 }

@@ -9,16 +9,10 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code D/rootonly} (root, 0700) holding {@code x.log} and {@code node.pid} (root, 0600), the
  * secret nobody must never see printed nor see removed.
  *
- * <p>The racing tests print their counts ({@code -Ddrover.it.attack.attempts}, default 100 per
+ * <p>The racing tests print their counts ({@code -Ddrover.it.attack.attempts}, default 40 per
  * FIFO race; {@code -Ddrover.it.attack.exits}, default 10 per exit race). A command that does
  * not end within {@link #DEADLINE} is a violation: on the code before the fix, {@code logs} and
  * {@code status} hung on the first FIFO the attacker won.
@@ -47,9 +41,10 @@ class SecurityLogsIT extends DroverTest {
     private static final String SECRET = "root's secret, mode 0600\n";
     /**
      * Commands per FIFO race: the old code hung in one command in 5 to 30 here, depending on the
-     * load, so a hundred catch it all but always.
+     * load. Forty catch it in nearly every run and keep the suite's time; a hundred
+     * ({@code -Ddrover.it.attack.attempts=100}) catch it all but always.
      */
-    private static final int ATTEMPTS = Integer.getInteger("drover.it.attack.attempts", 100);
+    private static final int ATTEMPTS = Integer.getInteger("drover.it.attack.attempts", 40);
     /** How long one command may take here: far above the bound drover puts on an open (2 s). */
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     /** A heap far smaller than the logs read: only a bounded read fits. */
@@ -68,8 +63,8 @@ class SecurityLogsIT extends DroverTest {
     void layout() throws IOException {
         assertTrue(Drover.runningAsRoot(), "these tests attack root's drover as nobody: run them as root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        run = ownedByNobody(Files.createDirectory(dir.resolve("run")));
-        log = ownedByNobody(Files.createDirectory(dir.resolve("log")));
+        run = AttackFiles.ownedByNobody(Files.createDirectory(dir.resolve("run")));
+        log = AttackFiles.ownedByNobody(Files.createDirectory(dir.resolve("log")));
         rootonly = Files.createDirectory(dir.resolve("rootonly"));
         Files.setPosixFilePermissions(rootonly, PosixFilePermissions.fromString("rwx------"));
         writeSecret(rootonly.resolve("x.log"));
@@ -87,7 +82,7 @@ class SecurityLogsIT extends DroverTest {
 
     @Test
     void a_fifo_swapped_in_for_a_logfile_never_hangs_logs() throws IOException {
-        Path logfile = ownedByNobody(Files.writeString(log.resolve("w1.log"), "line 1\nline 2\n"));
+        Path logfile = AttackFiles.ownedByNobody(Files.writeString(log.resolve("w1.log"), "line 1\nline 2\n"));
         Attacker attacker = attack("fifo-logs", Attacker.FLIP_FIFO, log.toString(), "w1.log", "-");
         attacker.awaitLine("flipping");
         int read = 0;
@@ -114,7 +109,7 @@ class SecurityLogsIT extends DroverTest {
 
     @Test
     void a_fifo_swapped_in_for_a_logfile_never_stops_logs_follow() throws IOException {
-        ownedByNobody(Files.writeString(log.resolve("w1.log"), "line 1\n"));
+        AttackFiles.ownedByNobody(Files.writeString(log.resolve("w1.log"), "line 1\n"));
         Attacker attacker = attack("fifo-follow", Attacker.FLIP_FIFO, log.toString(), "w1.log", "tick");
         attacker.awaitLine("flipping");
         // the old code opened the file again at every poll, 5 a second: 3 runs of 10 s are 150 races
@@ -147,7 +142,7 @@ class SecurityLogsIT extends DroverTest {
 
     @Test
     void a_fifo_swapped_in_for_a_pidfile_never_hangs_status() throws IOException {
-        ownedByNobody(Files.writeString(run.resolve("w1.pid"), "999999\n"));
+        AttackFiles.ownedByNobody(Files.writeString(run.resolve("w1.pid"), "999999\n"));
         Attacker attacker = attack("fifo-status", Attacker.FLIP_FIFO, run.toString(), "w1.pid", "-");
         attacker.awaitLine("flipping");
         int stuck = 0;
@@ -406,52 +401,16 @@ class SecurityLogsIT extends DroverTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
-    /** {@code chown nobody:nogroup PATH}. */
-    private static Path ownedByNobody(Path path) throws IOException {
-        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(path, lookup.lookupPrincipalByName(Attacker.USER));
-        Files.getFileAttributeView(path, PosixFileAttributeView.class)
-                .setGroup(lookup.lookupPrincipalByGroupName(Attacker.GROUP));
-        return path;
-    }
 
     /** Empties a directory; symlinks are removed, never followed. */
     private static void clearDirectory(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.toList()) {
-                deleteTree(p);
+                AttackFiles.deleteTree(p);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (Files.isSymbolicLink(root) || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            Files.deleteIfExists(root);
-            return;
-        }
-        // walkFileTree does not follow links: a symlink is visited as a file and deleted as one
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

@@ -12,8 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
@@ -70,8 +68,8 @@ class SecurityTerminalIT extends DroverTest {
     void layout() throws IOException {
         assertTrue(Drover.runningAsRoot(), "these tests attack root's terminal as nobody: run them as root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        run = ownedByNobody(dir.resolve("run"));
-        log = ownedByNobody(dir.resolve("log"));
+        run = AttackFiles.ownedByNobody(dir.resolve("run"));
+        log = AttackFiles.ownedByNobody(dir.resolve("log"));
     }
 
     /** Runs before DroverTest's cleanup, which then kills whatever node is left. */
@@ -318,15 +316,6 @@ class SecurityTerminalIT extends DroverTest {
         return a;
     }
 
-    /** {@code install -d -o nobody -g nogroup PATH}. */
-    private static Path ownedByNobody(Path path) throws IOException {
-        Files.createDirectory(path);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setOwner(path, lookup().lookupPrincipalByName(Attacker.USER));
-        GroupPrincipal group = lookup().lookupPrincipalByGroupName(Attacker.GROUP);
-        Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(group);
-        return path;
-    }
 
     private static UserPrincipalLookupService lookup() {
         return Path.of("/").getFileSystem().getUserPrincipalLookupService();

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 25, class 7: the init scripts, run by root under dash as {@link InitScriptsIT} runs
@@ -47,6 +48,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * directories, four times that for the configuration, whose swap wins about one time in five).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@Isolated // runs the init scripts as root in /tmp, with racing attackers
 class InitScriptsAttackIT {
     private static final int ATTEMPTS = Integer.getInteger("drover.it.attack.attempts", 10);
     private static final String NOBODY = "nobody";

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The generic init scripts, run the way an init system runs them: by root, under dash, from the
@@ -46,6 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Nothing here sleeps to synchronise: every wait polls with a deadline, and {@link
  * #killWhatThisTestStarted()} SIGKILLs whatever still mentions the test's temp directory.
  */
+@Isolated // runs the init scripts as root, with nodes started by hand
 class InitScriptsIT {
 
     /** A script run starts a few JVMs at most; one that takes longer is hung. */

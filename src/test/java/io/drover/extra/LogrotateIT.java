@@ -14,11 +14,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * extra/logrotate.d/drover against a running node: copytruncate is right only because every
  * writer of a node's logfile appends (O_APPEND), so this checks that first, then rotates.
  */
+@Isolated // runs logrotate against a node started by hand
 class LogrotateIT {
     /** O_APPEND in /proc/PID/fdinfo's octal flags (Linux, every architecture drover runs on). */
     static final int O_APPEND = 02000;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * extra/soak/soak.sh, three cycles on every build (a clean round, a kill -9, a SIGSTOP), so the
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * once already read a changed line as a disagreement with /proc in every cycle. The long runs
  * (docs/reliability.md) are by hand.
  */
+@Isolated // the soak: many nodes and faults at once
 class SoakIT {
     @TempDir
     Path tmp;

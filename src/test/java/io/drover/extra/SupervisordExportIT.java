@@ -23,12 +23,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code drover multi export supervisord}, run by a real supervisord of our own: each program is
  * the node with the argv {@code multi show} prints (less --detach), supervisord its parent, and
  * {@code supervisorctl stop drover:*} a warm shutdown of every node.
  */
+@Isolated // runs supervisord
 class SupervisordExportIT {
     static final Pattern STATUS = Pattern.compile("^drover:(\\S+)\\s+(\\S+)\\s*(?:pid (\\d+),)?.*$", Pattern.MULTILINE);
 

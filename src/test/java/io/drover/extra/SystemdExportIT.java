@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code drover multi export systemd}, run by the built launcher: its files pass systemd-analyze
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * options, each with exactly the argv {@code multi show} prints (less --detach), active only
  * once ready, all stopped warm by {@code systemctl stop drover.target}.
  */
+@Isolated // runs a private systemd
 class SystemdExportIT {
     static Path dist;
     static String host;

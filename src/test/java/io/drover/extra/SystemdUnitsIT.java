@@ -24,12 +24,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * extra/systemd as shipped in the distribution: the units pass systemd-analyze verify, the
  * EnvironmentFile documents every variable the units use, the tmpfiles.d file makes its
  * directories, and a real private systemd starts, reloads and stops each unit.
  */
+@Isolated // runs a private systemd and nodes started by hand
 class SystemdUnitsIT {
     static final List<String> UNITS = List.of("drover.service", "drover@.service", "droverbeat.service",
             "drover-supervise.service");
