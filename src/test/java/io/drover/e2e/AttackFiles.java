@@ -26,6 +26,11 @@ final class AttackFiles {
     static Path ownedByNobody(Path path, String mode) throws IOException {
         Files.createDirectory(path);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+        return givenToNobody(path);
+    }
+
+    /** {@code chown nobody:nogroup PATH}: a file or directory that exists. */
+    static Path givenToNobody(Path path) throws IOException {
         UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
         Files.setOwner(path, lookup.lookupPrincipalByName(Attacker.USER));
         Files.getFileAttributeView(path, PosixFileAttributeView.class)

@@ -63,8 +63,8 @@ class SecurityLogsIT extends DroverTest {
     void layout() throws IOException {
         assertTrue(Drover.runningAsRoot(), "these tests attack root's drover as nobody: run them as root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        run = AttackFiles.ownedByNobody(Files.createDirectory(dir.resolve("run")));
-        log = AttackFiles.ownedByNobody(Files.createDirectory(dir.resolve("log")));
+        run = AttackFiles.givenToNobody(Files.createDirectory(dir.resolve("run")));
+        log = AttackFiles.givenToNobody(Files.createDirectory(dir.resolve("log")));
         rootonly = Files.createDirectory(dir.resolve("rootonly"));
         Files.setPosixFilePermissions(rootonly, PosixFilePermissions.fromString("rwx------"));
         writeSecret(rootonly.resolve("x.log"));
@@ -82,7 +82,7 @@ class SecurityLogsIT extends DroverTest {
 
     @Test
     void a_fifo_swapped_in_for_a_logfile_never_hangs_logs() throws IOException {
-        Path logfile = AttackFiles.ownedByNobody(Files.writeString(log.resolve("w1.log"), "line 1\nline 2\n"));
+        Path logfile = AttackFiles.givenToNobody(Files.writeString(log.resolve("w1.log"), "line 1\nline 2\n"));
         Attacker attacker = attack("fifo-logs", Attacker.FLIP_FIFO, log.toString(), "w1.log", "-");
         attacker.awaitLine("flipping");
         int read = 0;
@@ -109,7 +109,7 @@ class SecurityLogsIT extends DroverTest {
 
     @Test
     void a_fifo_swapped_in_for_a_logfile_never_stops_logs_follow() throws IOException {
-        AttackFiles.ownedByNobody(Files.writeString(log.resolve("w1.log"), "line 1\n"));
+        AttackFiles.givenToNobody(Files.writeString(log.resolve("w1.log"), "line 1\n"));
         Attacker attacker = attack("fifo-follow", Attacker.FLIP_FIFO, log.toString(), "w1.log", "tick");
         attacker.awaitLine("flipping");
         // the old code opened the file again at every poll, 5 a second: 3 runs of 10 s are 150 races
@@ -142,7 +142,7 @@ class SecurityLogsIT extends DroverTest {
 
     @Test
     void a_fifo_swapped_in_for_a_pidfile_never_hangs_status() throws IOException {
-        AttackFiles.ownedByNobody(Files.writeString(run.resolve("w1.pid"), "999999\n"));
+        AttackFiles.givenToNobody(Files.writeString(run.resolve("w1.pid"), "999999\n"));
         Attacker attacker = attack("fifo-status", Attacker.FLIP_FIFO, run.toString(), "w1.pid", "-");
         attacker.awaitLine("flipping");
         int stuck = 0;
