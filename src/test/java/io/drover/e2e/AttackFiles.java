@@ -2,6 +2,7 @@ package io.drover.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,6 +17,26 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 /** The layouts the attack tests build for {@link Attacker}, and their removal. */
 final class AttackFiles {
     private AttackFiles() {}
+
+    /** What root's secret holds: the attacks must never change it, nor show it to nobody. */
+    static final String SECRET = "root's secret, mode 0600\n";
+
+    /**
+     * How the file at {@code secret} is no longer root's {@link #SECRET}: not a regular file
+     * (never followed), or other content; null when it is unchanged.
+     */
+    static String contentChange(Path secret) {
+        try {
+            if (!Files.isRegularFile(secret, LinkOption.NOFOLLOW_LINKS)) {
+                return secret + " is no longer a regular file";
+            }
+            String content = Files.readString(secret, StandardCharsets.UTF_8);
+            return content.equals(SECRET) ? null
+                    : "content now " + content.length() + " chars: " + content.substring(0, Math.min(300, content.length()));
+        } catch (IOException e) {
+            return "cannot read " + secret + ": " + e;
+        }
+    }
 
     /** {@code install -d -o nobody -g nogroup PATH}: a directory the attacker owns, as drover makes them for it. */
     static Path ownedByNobody(Path path) throws IOException {

@@ -143,17 +143,7 @@ final class Attacker implements AutoCloseable {
 
     /** Starts SCRIPT as nobody with ARGS; its stdout and stderr go to {@code output}. */
     static Attacker start(Path output, String script, String... args) {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + GROUP,
-                "--clear-groups", "/usr/bin/python3", "-c", script));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        try {
-            return new Attacker(pb.start(), output);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run the attacker " + command, e);
-        }
+        return startAs(USER, GROUP, output, script, args);
     }
 
     /** Runs SCRIPT as nobody to its end; fails unless it exits 0. */

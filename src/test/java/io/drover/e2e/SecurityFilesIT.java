@@ -45,7 +45,6 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 @Isolated // sets fs.protected_symlinks and fs.protected_hardlinks for the host
 class SecurityFilesIT extends DroverTest {
-    private static final String SECRET = "root's secret, mode 0600\n";
     private static final Path PROTECTED_SYMLINKS = Path.of("/proc/sys/fs/protected_symlinks");
     private static final Path PROTECTED_HARDLINKS = Path.of("/proc/sys/fs/protected_hardlinks");
     private static final int ROUNDS = Integer.getInteger("drover.it.attack.attempts", 30);
@@ -69,7 +68,7 @@ class SecurityFilesIT extends DroverTest {
         rootonly = Files.createDirectory(dir.resolve("rootonly"));
         Files.setPosixFilePermissions(rootonly, PosixFilePermissions.fromString("rwx------"));
         secret = rootonly.resolve("secret");
-        Files.writeString(secret, SECRET);
+        Files.writeString(secret, AttackFiles.SECRET);
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
     }
 
@@ -124,14 +123,14 @@ class SecurityFilesIT extends DroverTest {
         unprotect(PROTECTED_HARDLINKS);
         // a root file nobody can reach by name (D is 0755), but not read or write
         Path reachable = dir.resolve("root-file");
-        Files.writeString(reachable, SECRET);
+        Files.writeString(reachable, AttackFiles.SECRET);
         Files.setPosixFilePermissions(reachable, PosixFilePermissions.fromString("rw-------"));
         Attacker.runOnce(dir.resolve("hardlink.out"), Attacker.HARD_LINK, reachable.toString(),
                 shared.resolve("files8d.log").toString());
 
         Drover.Result start = startAsRoot("files8d");
 
-        assertEquals(SECRET, Files.readString(reachable), () -> "root's node wrote into " + reachable
+        assertEquals(AttackFiles.SECRET, Files.readString(reachable), () -> "root's node wrote into " + reachable
                 + " through nobody's hard link\n" + start);
         assertRefusedNamingTheLogfile(start, "files8d", "hard link");
     }
@@ -351,16 +350,8 @@ class SecurityFilesIT extends DroverTest {
 
     /** How the secret differs from what the test wrote, or null. */
     private String secretChange() {
-        try {
-            if (!Files.isRegularFile(secret, LinkOption.NOFOLLOW_LINKS)) {
-                return secret + " is no longer a regular file";
-            }
-            String content = Files.readString(secret, StandardCharsets.UTF_8);
-            return content.equals(SECRET) ? null : secret + " changed, now " + content.length() + " chars: "
-                    + content.substring(0, Math.min(300, content.length()));
-        } catch (IOException e) {
-            return "cannot read " + secret + ": " + e;
-        }
+        String changed = AttackFiles.contentChange(secret);
+        return changed == null ? null : secret + " changed: " + changed;
     }
 
     /**

@@ -43,7 +43,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class SecurityIT extends DroverTest {
-    private static final String SECRET = "root's secret, mode 0600\n";
     private static final String OWNER_ONLY = "rw-------";
     private static final int ATTEMPTS = Integer.getInteger("drover.it.attack.attempts", 30);
 
@@ -62,7 +61,7 @@ class SecurityIT extends DroverTest {
         rootonly = Files.createDirectory(dir.resolve("rootonly"));
         Files.setPosixFilePermissions(rootonly, PosixFilePermissions.fromString("rwx------"));
         secret = rootonly.resolve("secret");
-        Files.writeString(secret, SECRET);
+        Files.writeString(secret, AttackFiles.SECRET);
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString(OWNER_ONLY));
     }
 
@@ -402,8 +401,9 @@ class SecurityIT extends DroverTest {
     /** How the secret differs from what the test wrote, or null. */
     private String secretChange() {
         try {
-            if (!Files.isRegularFile(secret, LinkOption.NOFOLLOW_LINKS)) {
-                return secret + " is no longer a regular file";
+            String content = AttackFiles.contentChange(secret);
+            if (content != null && !Files.isRegularFile(secret, LinkOption.NOFOLLOW_LINKS)) {
+                return content;
             }
             List<String> wrong = new ArrayList<>();
             String mode = mode(secret);
@@ -413,10 +413,8 @@ class SecurityIT extends DroverTest {
             if (!owner(secret).equals("root")) {
                 wrong.add("owner " + owner(secret));
             }
-            String content = Files.readString(secret, StandardCharsets.UTF_8);
-            if (!content.equals(SECRET)) {
-                wrong.add("content now " + content.length() + " chars: "
-                        + content.substring(0, Math.min(300, content.length())));
+            if (content != null) {
+                wrong.add(content);
             }
             return wrong.isEmpty() ? null : secret + " changed: " + String.join("; ", wrong);
         } catch (IOException e) {
@@ -427,7 +425,7 @@ class SecurityIT extends DroverTest {
     private void restoreSecret() {
         try {
             Files.deleteIfExists(secret);
-            Files.writeString(secret, SECRET);
+            Files.writeString(secret, AttackFiles.SECRET);
             Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString(OWNER_ONLY));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

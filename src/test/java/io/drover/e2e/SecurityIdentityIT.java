@@ -8,14 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -31,27 +28,10 @@ import org.junit.jupiter.api.parallel.Isolated;
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 @Isolated // runs a node by hand, which holds its name in every namespace
-class SecurityIdentityIT extends DroverTest {
+class SecurityIdentityIT extends AttackTest {
     /** What any local user can run: a command line that looks like a node's, with a name that does not parse. */
     private static final String[] BAD_NODE_LINE = {"io.drover.cli.Main", "worker", "-n", "%z"};
 
-    private final List<Attacker> attackers = new ArrayList<>();
-    private Path run;
-    private Path log;
-
-    @BeforeEach
-    void layout() throws IOException {
-        assertTrue(Drover.runningAsRoot(), "these tests run drover as root beside other users' processes: run them as root");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        run = AttackFiles.ownedByNobody(dir.resolve("run"));
-        log = AttackFiles.ownedByNobody(dir.resolve("log"));
-    }
-
-    /** Runs before DroverTest's cleanup, which then kills whatever node is left. */
-    @AfterEach
-    void killTheAttackers() {
-        attackers.forEach(Attacker::close);
-    }
 
     // ---- another user's process ---------------------------------------------------------------
 

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code restart --all} when every record of the registry is untrusted.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class SecurityTerminalIT extends DroverTest {
+class SecurityTerminalIT extends AttackTest {
     private static final String HOST = Drover.hostname();
 
     /** OSC 0: sets the terminal window's title. */
@@ -59,24 +57,7 @@ class SecurityTerminalIT extends DroverTest {
     /** What a terminal acts on instead of showing: none of these may reach it raw. */
     private static final String RAW = "\u001b\u0007\b\u009b";
 
-    private final List<Attacker> attackers = new ArrayList<>();
-    private Path run;
-    private Path log;
     private int ttyRuns;
-
-    @BeforeEach
-    void layout() throws IOException {
-        assertTrue(Drover.runningAsRoot(), "these tests attack root's terminal as nobody: run them as root");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        run = AttackFiles.ownedByNobody(dir.resolve("run"));
-        log = AttackFiles.ownedByNobody(dir.resolve("log"));
-    }
-
-    /** Runs before DroverTest's cleanup, which then kills whatever node is left. */
-    @AfterEach
-    void killTheAttackers() {
-        attackers.forEach(Attacker::close);
-    }
 
     // ---- class 3: a pidfile's content -------------------------------------------------------
 
