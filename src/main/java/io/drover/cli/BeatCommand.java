@@ -69,7 +69,7 @@ final class BeatCommand implements NodeCommand {
         if (maxInterval <= 0 || stopTimeout < 0) {
             throw new UsageException("--max-interval must be positive and --stop-timeout not negative");
         }
-        WorkerConfig cfg = daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "beat"), "beat@%h", 1, List.of(), List.of());
+        WorkerConfig cfg = daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "beat"), io.drover.core.NodeProtocol.BEAT_NAME, 1, List.of(), List.of());
         String file = Templates.expandForProcess(scheduleFile(cfg), NodeName.parse(cfg.nodename()), Templates.MAIN_PROCESS,
                 "--schedule");
         Beat.Settings settings = new Beat.Settings(Path.of(file).toAbsolutePath(),

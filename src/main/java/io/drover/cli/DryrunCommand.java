@@ -1,7 +1,6 @@
 package io.drover.cli;
 
 import io.drover.core.ShellWords;
-import io.drover.multi.NodeCommand;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import picocli.CommandLine.Command;
@@ -26,7 +25,7 @@ final class DryrunCommand extends MultiLeaf {
         }
         output.out.println("> Starting nodes (dry run)...");
         for (NodeSpec node : nodes) {
-            output.out.println("\t> " + node.nodename().full() + ": " + ShellWords.join(NodeCommand.argv(node)));
+            output.out.println("\t> " + node.nodename().full() + ": " + ShellWords.join(node.argv()));
         }
         return 0;
     }

@@ -3,6 +3,7 @@ package io.drover.cli;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import io.drover.multi.Snapshot;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,7 @@ final class ForgetCommand extends LifecycleLeaf {
     static final String NAME = "forget";
 
     @Override
-    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
-        return cluster.forget(nodes);
+    int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
+        return cluster.forget(snapshot, nodes);
     }
 }

@@ -98,7 +98,7 @@ final class JsonReporter implements ClusterListener {
         public Change status(NodeEvent.Status s) {
             return m -> {
                 // every column of the status table, null where it has none, so a script finds each key
-                m.put("state", s.state());
+                m.put("state", s.state().label());
                 m.put("pid", s.pid() > 0 ? s.pid() : null);
                 m.put("uptime_seconds", s.uptime() == null ? null : s.uptime().toSeconds());
                 m.put("rss_bytes", s.rssBytes());

@@ -3,6 +3,7 @@ package io.drover.cli;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import io.drover.multi.Snapshot;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -16,8 +17,8 @@ final class KillCommand extends LifecycleLeaf {
     static final String NAME = "kill";
 
     @Override
-    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
-        return cluster.kill(nodes);
+    int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
+        return cluster.kill(snapshot, nodes);
     }
 
     @Override

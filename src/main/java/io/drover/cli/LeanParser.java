@@ -109,6 +109,21 @@ final class LeanParser {
     }
 
     /**
+     * Every option of the commands, one line each: its names, space-separated, after {@code =}
+     * when it takes a value and {@code -} when it is a flag ({@code = -A --app}). An option both
+     * commands declare alike is one line.
+     */
+    static Set<String> optionLines(Object... commands) {
+        Set<String> lines = new java.util.TreeSet<>();
+        for (Object command : commands) {
+            for (Target t : declared(command).options) {
+                lines.add((t.flag() ? "-" : "=") + " " + String.join(" ", t.option.names()));
+            }
+        }
+        return lines;
+    }
+
+    /**
      * Reads {@code args} into assignments and positionals; false when they are picocli's to
      * parse. Sets nothing.
      */

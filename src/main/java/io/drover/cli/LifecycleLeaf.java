@@ -7,6 +7,7 @@ import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeConflicts;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import io.drover.multi.Snapshot;
 import io.drover.posix.Posix;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,8 @@ abstract class LifecycleLeaf extends MultiLeaf {
         }
         ClusterListener listener = listener(output);
         Cluster cluster = new Cluster(Posix::get, listener, host());
-        List<NodeSpec> nodes = targets(parsed, cluster, output);
+        Snapshot snapshot = cluster.snapshot();
+        List<NodeSpec> nodes = targets(parsed, snapshot, output);
         // Before anything is started or signalled: nodes sharing a nodename or a pidfile are
         // refused (an untrusted record has no pidfile: it is named, never acted on).
         List<NodeSpec> actedOn = nodes.stream().filter(n -> !n.pidfile().isEmpty()).toList();
@@ -35,7 +37,7 @@ abstract class LifecycleLeaf extends MultiLeaf {
         if (startsNodes() && !output.quiet) {
             NodeConflicts.sharedLogfiles(actedOn).forEach(w -> output.err.println("drover: warning: " + Printable.of(w)));
         }
-        int code = nodes.isEmpty() ? nothingRecorded() : operate(cluster, nodes, parsed);
+        int code = nodes.isEmpty() ? nothingRecorded() : operate(cluster, snapshot, nodes, parsed);
         listener.finish();
         return code;
     }
@@ -64,7 +66,7 @@ abstract class LifecycleLeaf extends MultiLeaf {
      * The nodes given, or with {@code --all} every node of this user's registry (each with its
      * own pidfile and recorded command line, whatever template started it).
      */
-    final List<NodeSpec> targets(ParsedArgs parsed, Cluster cluster, Output output) {
+    final List<NodeSpec> targets(ParsedArgs parsed, Snapshot snapshot, Output output) {
         if (!own.has(ALL)) {
             if (acceptsAll() && parsed.positionals().isEmpty()) {
                 throw new io.drover.core.UsageException("no nodes given: name them (multi " + name()
@@ -81,7 +83,7 @@ abstract class LifecycleLeaf extends MultiLeaf {
             throw new io.drover.core.UsageException("--all uses each node's recorded options: give no worker options"
                     + " with it (got " + first + ")");
         }
-        List<NodeSpec> nodes = cluster.allRecorded();
+        List<NodeSpec> nodes = snapshot.allRecorded();
         if (nodes.isEmpty() && !output.quiet) {
             output.err.println("drover: no node recorded in " + host().registryDir());
         }
@@ -102,7 +104,7 @@ abstract class LifecycleLeaf extends MultiLeaf {
         return false;
     }
 
-    abstract int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed);
+    abstract int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed);
 
     static int signal(ParsedArgs parsed) {
         return parsed.signal().orElse(Signals.TERM);

@@ -3,6 +3,7 @@ package io.drover.cli;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import io.drover.multi.Snapshot;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -32,12 +33,12 @@ final class RestartCommand extends LifecycleLeaf {
     }
 
     @Override
-    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
+    int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
         if (parsed.multiOptions().containsKey("--rolling")) {
-            return cluster.restartRolling(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
+            return cluster.restartRolling(snapshot, nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
                     startTimeout(parsed), Math.max(1, SuperviseCommand.count(parsed, "--batch", 1)));
         }
-        return cluster.restart(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
+        return cluster.restart(snapshot, nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
                 startTimeout(parsed));
     }
 }

@@ -1,7 +1,6 @@
 package io.drover.cli;
 
 import io.drover.core.ShellWords;
-import io.drover.multi.NodeCommand;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import java.util.LinkedHashMap;
@@ -20,7 +19,7 @@ final class ShowCommand extends MultiLeaf {
 
     /** The node's JVM command line, as start spawns it. */
     static List<String> commandLine(NodeSpec node) {
-        return NodeCommand.argv(node);
+        return node.argv();
     }
 
     static Map<String, Object> describe(NodeSpec node) {

@@ -4,6 +4,7 @@ import io.drover.launch.Launcher;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import io.drover.multi.Snapshot;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -32,10 +33,10 @@ final class StartCommand extends LifecycleLeaf {
     }
 
     @Override
-    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
+    int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
         if (Launcher.fakefork()) {
             return cluster.startInForeground(nodes);
         }
-        return cluster.start(nodes, startTimeout(parsed));
+        return cluster.start(snapshot, nodes, startTimeout(parsed));
     }
 }

@@ -6,6 +6,7 @@ import io.drover.multi.Cluster;
 import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import io.drover.multi.Snapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class StatusCommand extends LifecycleLeaf {
     }
 
     @Override
-    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
-        return cluster.status(nodes);
+    int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
+        return cluster.status(snapshot, nodes);
     }
 }

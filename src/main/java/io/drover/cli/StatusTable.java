@@ -52,7 +52,7 @@ final class StatusTable implements ClusterListener {
             return name -> {
                 rows.put(name, s);
                 if (s.reason() != null) {
-                    notes.add(name + ": " + s.state() + ": " + s.reason());
+                    notes.add(name + ": " + s.state().label() + ": " + s.reason());
                 }
             };
         }
@@ -127,7 +127,7 @@ final class StatusTable implements ClusterListener {
         table.add(health ? withHealth(HEADER, "HEALTH") : HEADER);
         rows.forEach((name, s) -> {
             if (s != null) {
-                List<String> row = List.of(name, s.state(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
+                List<String> row = List.of(name, s.state().label(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
                         s.uptime() == null ? "-" : TerminalReporter.human(s.uptime()),
                         s.rssBytes() == null ? "-" : TerminalReporter.bytes(s.rssBytes()),
                         s.cpuPercent() == null ? "-" : TerminalReporter.percent(s.cpuPercent()),

@@ -3,6 +3,7 @@ package io.drover.cli;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import io.drover.multi.Snapshot;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -23,8 +24,8 @@ final class StopCommand extends LifecycleLeaf {
     }
 
     @Override
-    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
-        return cluster.stop(nodes, signal(parsed));
+    int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
+        return cluster.stop(snapshot, nodes, signal(parsed));
     }
 
     @Override

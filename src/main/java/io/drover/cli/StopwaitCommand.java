@@ -3,6 +3,7 @@ package io.drover.cli;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
+import io.drover.multi.Snapshot;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -21,8 +22,8 @@ final class StopwaitCommand extends LifecycleLeaf {
     }
 
     @Override
-    int operate(Cluster cluster, List<NodeSpec> nodes, ParsedArgs parsed) {
-        return cluster.stopwait(nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT));
+    int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
+        return cluster.stopwait(snapshot, nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT));
     }
 
     @Override

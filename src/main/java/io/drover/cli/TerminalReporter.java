@@ -152,13 +152,13 @@ final class TerminalReporter implements ClusterListener {
         @Override
         public Line status(NodeEvent.Status s) {
             Line state = switch (s.state()) {
-                case "running" -> Line.painted(Output.GREEN, "running", " (pid " + s.pid()
+                case RUNNING -> Line.painted(Output.GREEN, s.state().label(), " (pid " + s.pid()
                         + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")");
-                case "starting" -> Line.of("starting (pid " + s.pid() + ", not yet ready)");
-                case "stopped" -> Line.of("stopped");
-                default -> Line.painted(Output.RED, s.state(), ": " + s.reason());
+                case STARTING -> Line.of(s.state().label() + " (pid " + s.pid() + ", not yet ready)");
+                case STOPPED -> Line.of(s.state().label());
+                case DEAD, STALE, UNKNOWN -> Line.painted(Output.RED, s.state().label(), ": " + s.reason());
             };
-            if (s.state().equals("unknown")) {
+            if (s.state() == NodeEvent.State.UNKNOWN) {
                 return state;
             }
             // the fields of the status table, after what the line always said (scripts read its start)

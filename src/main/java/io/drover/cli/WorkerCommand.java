@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.NodeProtocol;
 import io.drover.core.UsageException;
 import io.drover.node.Health;
 import io.drover.node.Node;
@@ -40,7 +41,7 @@ final class WorkerCommand implements NodeCommand {
         rawArgs = args;
     }
 
-    @Option(names = {"-n", "--hostname"}, paramLabel = "NODENAME", defaultValue = "drover@%h",
+    @Option(names = {"-n", "--hostname"}, paramLabel = "NODENAME", defaultValue = NodeProtocol.WORKER_NAME,
             description = "Node name; %%h, %%n and %%d are this host's name, short name and domain. Default: ${DEFAULT-VALUE}.")
     String nodename;
 

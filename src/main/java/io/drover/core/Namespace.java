@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * runs once, whatever pidfile it was given (docs/security.md, rule 6).
  *
  * <p>Whoever spawns a node hands it its namespace in {@link NodeProtocol#NAMESPACE_ENV}, and
- * {@code launch.NodeIdentity} reads it back from the process. A node without one (run by hand, or
+ * {@code posix.NodeProcesses} reads it back from the process. A node without one (run by hand, or
  * by a drover before issue 25) belongs to no registry drover can tell, so its name is taken in
  * every one.
  *

@@ -34,6 +34,11 @@ public final class NodeProtocol {
     public static final int KEY_FD = 4;
     /** The key's length: 32 hex digits, 128 random bits. */
     public static final int KEY_LENGTH = 32;
+    /** The nodename of a {@code worker} given no {@code -n}; its process is found by it too. */
+    public static final String WORKER_NAME = "drover@%h";
+    /** The nodename of a {@code beat} given no {@code -n}. */
+    public static final String BEAT_NAME = "beat@%h";
+
     /** Names {@link #HANDSHAKE_FD} in a spawned node; absent in a node run by hand. */
     public static final String HANDSHAKE_FD_ENV = "DROVER_HANDSHAKE_FD";
     /** How long, in milliseconds, the spawner waits for the ready report; the node keeps to it too. */
@@ -52,7 +57,7 @@ public final class NodeProtocol {
     /**
      * The node's {@link Namespace}: the directory of the node registry of whoever spawned it,
      * set by the spawner ({@code multi start}, {@code restart}, {@code supervise}, {@code
-     * --detach}), read back from {@code /proc/PID/environ} by {@code launch.NodeIdentity}. The
+     * --detach}), read back from {@code /proc/PID/environ} by {@code posix.NodeProcesses}. The
      * environment, not the command line, so that {@code multi show} prints the very argv that runs;
      * {@code /proc/PID/environ} is readable by root and by the process's own user only, who are
      * the only users whose processes can take a nodename (docs/security.md, rule 6).

@@ -1,6 +1,5 @@
 package io.drover.export;
 
-import io.drover.multi.NodeCommand;
 import io.drover.multi.NodeSpec;
 import java.util.List;
 
@@ -22,6 +21,6 @@ public record ExportedNode(String name, String nodename, List<String> argv, Node
     }
 
     public static ExportedNode of(NodeSpec spec) {
-        return new ExportedNode(spec.nodename().shortName(), spec.nodename().full(), NodeCommand.foregroundArgv(spec), spec);
+        return new ExportedNode(spec.nodename().shortName(), spec.nodename().full(), spec.foregroundArgv(), spec);
     }
 }

@@ -2,7 +2,9 @@ package io.drover.export;
 
 import io.drover.core.UsageException;
 import io.drover.multi.NodeSpec;
+import io.drover.multi.OptionTable;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,8 @@ public final class KubernetesExport {
     private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?");
 
     /** Worker options the pod spec says instead of the command line. */
-    private static final Set<String> TO_POD = Set.of("--uid", "--gid", "--executable", "--jvm-opts", "--detach");
+    private static final Set<OptionTable.Read> TO_POD = EnumSet.of(OptionTable.Read.UID, OptionTable.Read.GID,
+            OptionTable.Read.EXECUTABLE, OptionTable.Read.JVM_OPTS, OptionTable.Read.DETACH);
 
     /**
      * @param image the container image ({@code --image})
@@ -103,13 +106,13 @@ public final class KubernetesExport {
         for (Map.Entry<String, String> opt : node.options().entrySet()) {
             String name = opt.getKey();
             String value = opt.getValue();
-            if (TO_POD.contains(name)) {
+            if (TO_POD.stream().anyMatch(o -> o.named(name))) {
                 continue;
             }
-            if (name.equals("--health-port")) {
+            if (OptionTable.Read.HEALTH_PORT.named(name)) {
                 port = port(node, value);
             }
-            if ((name.equals("-c") || name.equals("--concurrency")) && value != null && value.matches("[0-9]{1,4}")) {
+            if (OptionTable.Read.CONCURRENCY.named(name) && value != null && value.matches("[0-9]{1,4}")) {
                 threads = Integer.valueOf(value);
             }
             if (value == null) {
@@ -126,7 +129,8 @@ public final class KubernetesExport {
             args.add(3, "--health-port=" + port);
         }
         node.passthrough().forEach(a -> args.add(escape(a)));
-        return new Container(List.copyOf(args), id(node, "--uid"), id(node, "--gid"), node.option("--jvm-opts"),
+        return new Container(List.copyOf(args), id(node, OptionTable.Read.UID), id(node, OptionTable.Read.GID),
+                node.settings().jvmOpts(),
                 threads, maxMemory, port);
     }
 
@@ -143,14 +147,14 @@ public final class KubernetesExport {
     }
 
     /** A numeric --uid/--gid; a name is refused: the cluster's nodes have their own /etc/passwd, or none. */
-    private static Long id(NodeSpec node, String option) {
-        String value = node.option(option);
+    private static Long id(NodeSpec node, OptionTable.Read option) {
+        String value = option.in(node.options());
         if (value == null) {
             return null;
         }
         if (!value.matches("[0-9]{1,10}")) {
-            throw new UsageException("node " + node.nodename().full() + ": " + option + " " + value
-                    + " is a name; Kubernetes runs the pod as a number (securityContext." + (option.equals("--uid")
+            throw new UsageException("node " + node.nodename().full() + ": " + option.longName + " " + value
+                    + " is a name; Kubernetes runs the pod as a number (securityContext." + (option == OptionTable.Read.UID
                     ? "runAsUser" : "runAsGroup") + "): give the numeric id");
         }
         return Long.valueOf(value);
@@ -299,13 +303,13 @@ public final class KubernetesExport {
         container.put("image", image);
         container.put("command", List.of(LAUNCHER));
         container.put("args", beatArgs.stream()
-                .filter(a -> TO_POD.stream().noneMatch(o -> a.startsWith(o + "=")))
+                .filter(a -> TO_POD.stream().noneMatch(o -> a.startsWith(o.longName + "=")))
                 .map(KubernetesExport::escape).toList());
         container.put("volumeMounts", List.of(map("name", "schedule", "mountPath", SCHEDULE_DIR)));
         Map<String, Object> pod = new LinkedHashMap<>();
         pod.put("terminationGracePeriodSeconds", stopSeconds);
-        Long uid = id(first, "--uid");
-        Long gid = id(first, "--gid");
+        Long uid = id(first, OptionTable.Read.UID);
+        Long gid = id(first, OptionTable.Read.GID);
         Map<String, Object> security = security(uid, gid);
         if (uid != null && gid == null) {
             // the schedule's volume must be writable by beat's user

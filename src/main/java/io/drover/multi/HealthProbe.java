@@ -7,6 +7,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * {@code multi status}'s look at a running node's {@code --health-port}: the same {@code /live}
@@ -33,6 +38,23 @@ final class HealthProbe {
     static final int MAX_LINE = 128;
     private static final int NO_STATUS = -1;
     private static final int OK = 200;
+
+    /**
+     * What each port says (null where the port is null: none to ask), asked in parallel: a port
+     * that does not answer costs up to {@link #DEADLINE} per request.
+     */
+    static List<String> all(List<Integer> ports) {
+        List<Callable<String>> asks = new ArrayList<>();
+        for (Integer port : ports) {
+            asks.add(port == null ? () -> null : () -> of(port));
+        }
+        if (ports.stream().allMatch(Objects::isNull)) {
+            return Arrays.asList(new String[ports.size()]);
+        }
+        return FanOut.all(asks, "drover-probe", e -> {
+            throw new IllegalStateException("health probe failed: " + e, e);
+        });
+    }
 
     /** What {@code /live}, then {@code /ready}, on {@code port} say of the node: one of the constants above. */
     static String of(int port) {

@@ -130,9 +130,29 @@ public sealed interface NodeEvent {
         }
     }
 
+    /** What {@code status} says of a node, printed as its {@link #label}. */
+    enum State {
+        /** Its pidfile's holder is the node, and it reported ready. */
+        RUNNING,
+        /** Its pidfile's holder is the node, not ready yet (or its starter died before it was). */
+        STARTING,
+        /** No pidfile. */
+        STOPPED,
+        /** A pidfile left by a process that is gone. */
+        DEAD,
+        /** A pidfile whose pid is another process. */
+        STALE,
+        /** Its pidfile or record cannot be trusted. */
+        UNKNOWN;
+
+        /** The word status prints. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /**
-     * {@code status}: one of running, starting, dead (pidfile left), stale (pid is another
-     * process), stopped, unknown (its pidfile or record cannot be trusted). The figures come from
+     * {@code status}: the node's {@link State}. The figures come from
      * {@code /proc} and the node registry; each is null when unknown.
      *
      * @param rssBytes resident memory of a live node
@@ -142,9 +162,9 @@ public sealed interface NodeEvent {
      * @param health what the node's {@code --health-port} says of a live node: "ready", "not
      *     ready", "stalled" (its heartbeat), "no answer"; null when it has no health port
      */
-    record Status(String state, long pid, Duration uptime, String pidfile, String reason, Long rssBytes,
+    record Status(State state, long pid, Duration uptime, String pidfile, String reason, Long rssBytes,
                   Double cpuPercent, Integer restarts, String lastExit, String health) implements NodeEvent {
-        public Status(String state, long pid, Duration uptime, String pidfile, String reason) {
+        public Status(State state, long pid, Duration uptime, String pidfile, String reason) {
             this(state, pid, uptime, pidfile, reason, null, null, null, null, null);
         }
 

@@ -2,6 +2,7 @@ package io.drover.multi;
 
 import io.drover.core.NodeName;
 import io.drover.core.Templates;
+import io.drover.launch.NodeLaunch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param logfile the logfile path, node keys expanded
  * @param options the remaining worker options in order, values expanded; a null value is a flag
  * @param passthrough {@code --} and what followed it, or empty
+ * @param settings what drover reads of the options itself, filled once from them
  */
 public record NodeSpec(
         int index,
@@ -27,11 +29,40 @@ public record NodeSpec(
         String pidfile,
         String logfile,
         Map<String, String> options,
-        List<String> passthrough) {
+        List<String> passthrough,
+        NodeSettings settings) {
 
     public NodeSpec {
         options = Collections.unmodifiableMap(options);
         passthrough = List.copyOf(passthrough);
+    }
+
+    public NodeSpec(int index, String name, NodeName nodename, String pidfile, String logfile,
+                    Map<String, String> options, List<String> passthrough) {
+        this(index, name, nodename, pidfile, logfile, options, passthrough, NodeSettings.of(options));
+    }
+
+    /**
+     * The JVM command line that runs the node, detached: what {@code show} prints and
+     * {@code start} executes, with this installation's java and flags. The one place a node's
+     * command line is made.
+     */
+    public List<String> argv() {
+        List<String> worker = new ArrayList<>();
+        worker.add("worker");
+        worker.add("--detach");
+        worker.addAll(workerArgs());
+        return NodeLaunch.argv(settings.executable(), settings.jvmOpts(), worker);
+    }
+
+    /**
+     * The same command line without {@code --detach}: the node as a supervisor (systemd,
+     * supervisord, a container runtime) runs it, as the supervisor's own child.
+     */
+    public List<String> foregroundArgv() {
+        List<String> argv = new ArrayList<>(argv());
+        argv.remove("--detach");
+        return argv;
     }
 
     /** The worker's arguments: {@code -n NODENAME --pidfile=.. --logfile=..}, the options, the passthrough. */
@@ -68,26 +99,8 @@ public record NodeSpec(
         return Templates.expandForProcess(logfile, nodename, Templates.MAIN_PROCESS, "--logfile");
     }
 
-    /**
-     * The port of {@code --health-port}, where the node answers {@code /ready} and {@code /live};
-     * null when it has none (or a value the worker would refuse).
-     */
-    public Integer healthPort() {
-        String value = option("--health-port");
-        if (value == null || !value.matches("[0-9]{1,5}")) {
-            return null;
-        }
-        int port = Integer.parseInt(value);
-        return port >= 1 && port <= 65535 ? Integer.valueOf(port) : null;
-    }
-
-    /** The value of a worker option given as any of its names, or null. */
-    public String option(String... names) {
-        for (String n : names) {
-            if (options.containsKey(n)) {
-                return options.get(n);
-            }
-        }
-        return null;
+    /** Whether worker options (or a passthrough) were given: then they replace the node's record. */
+    public boolean optionsGiven() {
+        return !options.isEmpty() || !passthrough.isEmpty();
     }
 }

@@ -101,6 +101,7 @@ public final class Supervisor {
     private final List<FileChannel> locks = new ArrayList<>();
     private volatile boolean stopping;
     private Thread roll;
+    private final Cluster cluster;
 
     public Supervisor(Posix posix, SupervisorListener listener, Host host, List<NodeSpec> nodes, Options options) {
         this.reaper = new Reaper(posix);
@@ -113,6 +114,7 @@ public final class Supervisor {
             keepers.add(new Keeper(node));
         }
         this.allReady = new CountDownLatch(nodes.size());
+        this.cluster = newCluster(host);
     }
 
     /** A signal supervise was sent (TERM, INT, HUP), from its signal handlers. */
@@ -125,7 +127,8 @@ public final class Supervisor {
      * too when every node was given up.
      */
     public int run() {
-        cluster().checkStarts(keepers.stream().map(k -> k.node).toList());
+        Snapshot snapshot = cluster.snapshot();
+        keepers.forEach(k -> cluster.handle(snapshot, k.node).checkStart());
         lockNodes();
         boolean subreaper = posix.becomeChildSubreaper();
         reaper.start();
@@ -197,8 +200,11 @@ public final class Supervisor {
         return up + " of " + keepers.size() + " nodes running" + (given > 0 ? ", " + given + " given up" : "");
     }
 
-    private Cluster cluster() {
-        // a fresh one per use: Cluster looks the machine's nodes up once, and supervise lives long
+    /**
+     * The cluster supervise starts nodes through: one, so its start window holds for every
+     * keeper; each use takes a fresh {@link Snapshot}, as supervise lives long.
+     */
+    private Cluster newCluster(Host host) {
         return new Cluster(() -> posix, new ClusterListener() {
             @Override
             public void phase(String title, List<NodeSpec> nodes) {}
@@ -368,7 +374,6 @@ public final class Supervisor {
     /** One node: its start, its end, and what comes after. */
     private final class Keeper {
         final NodeSpec node;
-        final List<String> argv;
         final Thread thread;
         final Deque<Long> restarts = new ArrayDeque<>();
         final Object wake = new Object();
@@ -390,7 +395,6 @@ public final class Supervisor {
 
         Keeper(NodeSpec node) {
             this.node = node;
-            this.argv = NodeCommand.argv(node);
             this.thread = new Thread(this::keep, "drover-keep-" + node.nodename().full());
             this.thread.setDaemon(true);
         }
@@ -449,17 +453,17 @@ public final class Supervisor {
 
         /** Starts or adopts the node; null when it runs, else why not. */
         private String start() {
-            Cluster cluster = cluster();
+            NodeHandle handle = cluster.handle(cluster.snapshot(), node);
             PidfileState state;
             try {
-                state = Pidfile.inspect(Path.of(node.pidfile()), cluster.check(node));
+                state = handle.inspect();
             } catch (DroverException e) {
                 return e.getMessage();
             }
-            if (state instanceof PidfileState.Running running && adopt(running.pid(), cluster)) {
+            if (state instanceof PidfileState.Running running && adopt(running.pid(), handle)) {
                 return null;
             }
-            NodeEvent event = cluster.spawnSupervised(node, argv, options.startTimeout(), options.heartbeat());
+            NodeEvent event = handle.start(options.startTimeout(), options.heartbeat());
             if (event instanceof NodeEvent.Started started) {
                 synchronized (this) {
                     pid = started.pid();
@@ -467,7 +471,7 @@ public final class Supervisor {
                     end = reaper.exitOf(started.pid()).thenApply(Posix.ChildExit::describe);
                 }
                 startedAt = System.nanoTime();
-                cluster.remember(node, argv, lastExit);
+                handle.recordStart(lastExit);
                 listener.info(node, "started (pid " + started.pid() + ")");
                 if (started.heartbeat() != null) {
                     listen(started.heartbeat());
@@ -476,7 +480,7 @@ public final class Supervisor {
             }
             if (event instanceof NodeEvent.AlreadyRunning r) {
                 // words, not the record's toString(): this reason is printed as it is
-                return adopt(r.pid(), cluster) ? null : "already running as pid " + r.pid()
+                return adopt(r.pid(), handle) ? null : "already running as pid " + r.pid()
                         + ", which could not be watched: it ended, or its pidfile changed, while supervise looked";
             }
             return ((NodeEvent.Failed) event).reason(); // spawnSupervised says Started, AlreadyRunning or Failed
@@ -487,12 +491,12 @@ public final class Supervisor {
          * child: a pidfd tells of its end, opened before the pidfile is checked again, so the pid
          * cannot have gone to another process in between.
          */
-        private boolean adopt(long running, Cluster cluster) {
+        private boolean adopt(long running, NodeHandle handle) {
             int fd = posix.openPidfd(running);
             if (fd < 0) {
                 return false;
             }
-            PidfileState again = Pidfile.inspect(Path.of(node.pidfile()), cluster.check(node));
+            PidfileState again = handle.inspect();
             if (!(again instanceof PidfileState.Running r) || r.pid() != running) {
                 posix.close(fd);
                 return false;

@@ -9,7 +9,7 @@ import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.RootPolicy;
 import io.drover.core.Templates;
-import io.drover.launch.NodeIdentity;
+import io.drover.posix.NodeProcesses;
 import io.drover.posix.AlreadyRunningException;
 import io.drover.posix.Identity;
 import io.drover.posix.Pidfile;
@@ -134,7 +134,7 @@ public final class Node {
             SignalHooks.handle("INT", () -> events.add(NodeState.Event.INT));
             SignalHooks.handle("HUP", () -> events.add(NodeState.Event.HUP));
             if (pidPath != null) {
-                pidfile = Pidfile.acquire(Path.of(pidPath), NodeIdentity.of(nodename.full(), null),
+                pidfile = Pidfile.acquire(Path.of(pidPath), NodeProcesses.of(nodename.full(), null),
                         reason -> log.warn("replaced a stale pidfile: {}", reason));
                 Pidfile held = pidfile;
                 Runtime.getRuntime().addShutdownHook(new Thread(held::close, "drover-pidfile-cleanup"));

@@ -1,24 +1,36 @@
 package io.drover.registry;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One node as drover last started it.
+ * One node as drover last started it: what it was started with, as typed fields (never a
+ * command line to be parsed back), and what drover saw of it since.
  *
  * @param nodename the full nodename, the record's key
  * @param pidfile the pidfile path
  * @param logfile the logfile template ({@code %I} left for the node)
- * @param argv the exact command line drover ran
+ * @param options the worker options in the order given, values expanded; a null value is a flag
+ * @param passthrough {@code --} and what followed it (and {@code --append}'s words), or empty
  * @param started when it reported ready
  * @param restarts how many times drover started it again
  * @param lastExit how it last ended, when drover saw it (e.g. "status 1", "signal 9"), or null
  * @param version the drover that wrote the record
  * @param uid the uid the node runs as
  */
-public record NodeRecord(String nodename, String pidfile, String logfile, List<String> argv, Instant started,
-                         int restarts, String lastExit, String version, Integer uid) {
+public record NodeRecord(String nodename, String pidfile, String logfile, Map<String, String> options,
+                         List<String> passthrough, Instant started, int restarts, String lastExit, String version,
+                         Integer uid) {
     public NodeRecord {
-        argv = List.copyOf(argv);
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        passthrough = List.copyOf(passthrough);
+    }
+
+    /** This record with {@code exit} as how the node last ended. */
+    public NodeRecord withLastExit(String exit) {
+        return new NodeRecord(nodename, pidfile, logfile, options, passthrough, started, restarts, exit, version, uid);
     }
 }

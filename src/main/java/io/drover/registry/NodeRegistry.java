@@ -20,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,17 +29,26 @@ import java.util.Set;
 
 /**
  * What drover remembers of the nodes it started, one record per nodename in a directory only
- * the invoking user can write ({@code Host.registryDir()}, mode 0700). A restart re-runs the
- * command line recorded here, never what a process's {@code /proc/PID/cmdline} says: the node's
- * user controls its process and its pidfile, not this directory (docs/security.md, S1).
+ * the invoking user can write ({@code Host.registryDir()}, mode 0700). A restart starts the node
+ * with the options recorded here, never with what a process's {@code /proc/PID/cmdline} says: the
+ * node's user controls its process and its pidfile, not this directory (docs/security.md, S1).
  *
  * <p>Records are Java properties with a {@code format} number, written to a temporary file,
  * synced and renamed into place. A record that cannot be read, is of an unknown format, or lies
  * in a directory or file someone else could have written is reported, never trusted.
  */
 public final class NodeRegistry {
-    /** The record format this drover writes and reads. */
-    public static final int FORMAT = 1;
+    /**
+     * The record format this drover writes: the node's options as typed fields ({@code option.N},
+     * {@code value.N}, {@code passthrough.N}), which a restart turns into this installation's
+     * command line.
+     */
+    public static final int FORMAT = 2;
+    /**
+     * The format drovers before it wrote: the whole command line ({@code argv.N}). Still read
+     * ({@link Format1}); the record is written as {@link #FORMAT} when it next changes.
+     */
+    public static final int FORMAT_1 = 1;
     private static final String SUFFIX = ".node";
 
     private final Path dir;
@@ -76,24 +86,46 @@ public final class NodeRegistry {
             throw new CorruptRecordException(file, "is not a properties file");
         }
         String format = p.getProperty("format");
-        if (!Integer.toString(FORMAT).equals(format)) {
-            throw new CorruptRecordException(file, "has format " + format + ", this drover reads format " + FORMAT);
+        if (!Integer.toString(FORMAT).equals(format) && !Integer.toString(FORMAT_1).equals(format)) {
+            throw new CorruptRecordException(file, "has format " + format + ", this drover reads formats "
+                    + FORMAT_1 + " and " + FORMAT);
         }
-        List<String> argv = new ArrayList<>();
-        for (int i = 0; p.getProperty("argv." + i) != null; i++) {
-            argv.add(p.getProperty("argv." + i));
+        Map<String, String> options = new LinkedHashMap<>();
+        List<String> passthrough = new ArrayList<>();
+        if (Integer.toString(FORMAT_1).equals(format)) {
+            List<String> argv = list(p, "argv.");
+            if (argv.isEmpty()) {
+                throw new CorruptRecordException(file, "is incomplete");
+            }
+            Format1.Worker w = Format1.worker(argv);
+            options.putAll(w.options());
+            passthrough.addAll(w.passthrough());
+        } else {
+            for (int i = 0; p.getProperty("option." + i) != null; i++) {
+                options.put(p.getProperty("option." + i), p.getProperty("value." + i));
+            }
+            passthrough.addAll(list(p, "passthrough."));
         }
-        if (!nodename.equals(p.getProperty("nodename")) || argv.isEmpty()) {
+        if (!nodename.equals(p.getProperty("nodename")) || p.getProperty("pidfile") == null) {
             throw new CorruptRecordException(file, "is incomplete");
         }
         try {
             return Optional.of(new NodeRecord(nodename, p.getProperty("pidfile"), p.getProperty("logfile"),
-                    List.copyOf(argv), Instant.parse(p.getProperty("started")),
+                    options, passthrough, Instant.parse(p.getProperty("started")),
                     Integer.parseInt(p.getProperty("restarts", "0")), p.getProperty("lastExit"),
                     p.getProperty("version"), p.getProperty("uid") == null ? null : Integer.valueOf(p.getProperty("uid"))));
         } catch (RuntimeException e) {
             throw new CorruptRecordException(file, "has a field that does not parse");
         }
+    }
+
+    /** The values of {@code prefix0}, {@code prefix1}... up to the first missing one. */
+    private static List<String> list(Properties p, String prefix) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; p.getProperty(prefix + i) != null; i++) {
+            values.add(p.getProperty(prefix + i));
+        }
+        return values;
     }
 
     /**
@@ -167,8 +199,14 @@ public final class NodeRegistry {
             p.setProperty("nodename", record.nodename());
             set(p, "pidfile", record.pidfile());
             set(p, "logfile", record.logfile());
-            for (int i = 0; i < record.argv().size(); i++) {
-                p.setProperty("argv." + i, record.argv().get(i));
+            int i = 0;
+            for (Map.Entry<String, String> option : record.options().entrySet()) {
+                p.setProperty("option." + i, option.getKey());
+                set(p, "value." + i, option.getValue());
+                i++;
+            }
+            for (int j = 0; j < record.passthrough().size(); j++) {
+                p.setProperty("passthrough." + j, record.passthrough().get(j));
             }
             p.setProperty("started", record.started().toString());
             p.setProperty("restarts", Integer.toString(record.restarts()));

@@ -37,7 +37,7 @@ class HostileEventRenderingTest {
     static Stream<NodeEvent> hostileEvents() {
         Stream<NodeEvent> variants = Arrays.stream(NodeEvent.class.getPermittedSubclasses())
                 .filter(v -> v != NodeEvent.Status.class).map(HostileEventRenderingTest::hostile);
-        Stream<NodeEvent> statuses = Stream.of("running", "starting", "stopped", "dead", "stale", "unknown", HOSTILE)
+        Stream<NodeEvent> statuses = Arrays.stream(NodeEvent.State.values())
                 .map(state -> new NodeEvent.Status(state, 12, Duration.ofSeconds(5), HOSTILE, HOSTILE, 1L, 1.0, 1,
                         HOSTILE, HOSTILE));
         return Stream.concat(variants, statuses);

@@ -141,20 +141,20 @@ class NodeEventRenderingTest {
                 new NodeEvent.Down(106),
                 new NodeEvent.Down(-1),
                 new NodeEvent.StillAlive(107),
-                new NodeEvent.Status("running", 108, Duration.ofSeconds(3725), "/run/w1.pid", null, 52_428_800L, 12.345,
+                new NodeEvent.Status(NodeEvent.State.RUNNING, 108, Duration.ofSeconds(3725), "/run/w1.pid", null, 52_428_800L, 12.345,
                         2, "signal 9", null),
-                new NodeEvent.Status("running", 113, Duration.ofSeconds(61), "/run/w1.pid", null, 52_428_800L, 1.0,
+                new NodeEvent.Status(NodeEvent.State.RUNNING, 113, Duration.ofSeconds(61), "/run/w1.pid", null, 52_428_800L, 1.0,
                         0, null, "ready"),
-                new NodeEvent.Status("starting", 114, Duration.ofSeconds(2), "/run/w1.pid", null, 52_428_800L, 50.0,
+                new NodeEvent.Status(NodeEvent.State.STARTING, 114, Duration.ofSeconds(2), "/run/w1.pid", null, 52_428_800L, 50.0,
                         null, null, "stalled"),
-                new NodeEvent.Status("running", 109, null, "/run/w1.pid", null),
-                new NodeEvent.Status("starting", 110, Duration.ofSeconds(5), "/run/w1.pid", null, 900_000L, 0.04, 0,
+                new NodeEvent.Status(NodeEvent.State.RUNNING, 109, null, "/run/w1.pid", null),
+                new NodeEvent.Status(NodeEvent.State.STARTING, 110, Duration.ofSeconds(5), "/run/w1.pid", null, 900_000L, 0.04, 0,
                         null, null),
-                new NodeEvent.Status("stopped", -1, null, "/run/w1.pid", null, null, null, 1, "status 0", null),
-                new NodeEvent.Status("dead", 111, null, "/run/w1.pid", "pidfile left by pid 111"),
-                new NodeEvent.Status("stale", 112, null, "/run/w1.pid", "pid 112 is another process", 3L << 30, 150.0,
+                new NodeEvent.Status(NodeEvent.State.STOPPED, -1, null, "/run/w1.pid", null, null, null, 1, "status 0", null),
+                new NodeEvent.Status(NodeEvent.State.DEAD, 111, null, "/run/w1.pid", "pidfile left by pid 111"),
+                new NodeEvent.Status(NodeEvent.State.STALE, 112, null, "/run/w1.pid", "pid 112 is another process", 3L << 30, 150.0,
                         null, null, null),
-                new NodeEvent.Status("unknown", -1, null, null, "record not trusted"),
+                new NodeEvent.Status(NodeEvent.State.UNKNOWN, -1, null, null, "record not trusted"),
                 new NodeEvent.Dropped(List.of("-Q", "a,b", "--autoscale=4,2")),
                 new NodeEvent.Forgotten(true),
                 new NodeEvent.Forgotten(false));
@@ -169,7 +169,7 @@ class NodeEventRenderingTest {
                         new NodeEvent.Dropped(List.of("-Q", "a,b"))),
                 List.of(new NodeEvent.Started(102, "pid 7 is not a drover node"), new NodeEvent.Failed(1, "again")),
                 List.of(new NodeEvent.Warning("record not trusted"),
-                        new NodeEvent.Status("dead", 111, null, "/run/w1.pid", "pidfile left by pid 111")));
+                        new NodeEvent.Status(NodeEvent.State.DEAD, 111, null, "/run/w1.pid", "pidfile left by pid 111")));
     }
 
     private static String renderAll() {

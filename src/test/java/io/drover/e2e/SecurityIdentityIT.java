@@ -36,7 +36,7 @@ class SecurityIdentityIT extends AttackTest {
     // ---- another user's process ---------------------------------------------------------------
 
     /**
-     * Before the fix, {@code NodeIdentity.everyNode} parsed every such process's {@code -n} and
+     * Before the fix, {@code NodeProcesses.everyNode} parsed every such process's {@code -n} and
      * its usage error (exit 64) failed every start, restart and forget on the host. For a node
      * that keeps root's user neither attacker's process counts; for one that drops to nobody,
      * nobody's does, and what does not parse is skipped.

@@ -26,10 +26,10 @@ class LaunchSpecsTest {
         NodeSpec node = node("w1 --pidfile=/p/%n.pid --logfile=/l/%n%I.log -A com.acme.App --uid=acme --gid=staff"
                 + " --umask=027 --workdir=/srv");
 
-        LaunchSpec spec = LaunchSpecs.of(node, List.of("java", "x"), Duration.ofSeconds(7), Duration.ofSeconds(2));
+        LaunchSpec spec = LaunchSpecs.of(node, Duration.ofSeconds(7), Duration.ofSeconds(2));
 
         assertEquals("w1@box", spec.nodename().full());
-        assertEquals(List.of("java", "x"), spec.argv());
+        assertEquals(node.argv(), spec.argv());
         assertEquals("/p/w1.pid", spec.pidfile());
         assertEquals("/l/w1%I.log", spec.logfile());
         assertEquals(027, spec.umask().intValue());
@@ -44,7 +44,7 @@ class LaunchSpecsTest {
     void a_node_without_launch_options_keeps_the_callers_user_umask_and_directory_and_runs_the_demo() {
         LaunchSpec spec = LaunchSpecs.of(node("w1 -c 2"));
 
-        assertEquals(NodeCommand.argv(node("w1 -c 2")), spec.argv());
+        assertEquals(node("w1 -c 2").argv(), spec.argv());
         assertNull(spec.umask());
         assertNull(spec.workdir());
         assertNull(spec.app());

@@ -541,7 +541,7 @@ class NodeExpanderTest {
         })
         void option_values_expand_node_keys_and_keep_worker_keys(String value, String expected) {
             NodeSpec node = expand("w1@box", "-x", value).get(0);
-            assertEquals(expected, node.option("-x"));
+            assertEquals(expected, node.options().get("-x"));
             assertEquals(List.of("-x", expected), rest(node));
         }
 

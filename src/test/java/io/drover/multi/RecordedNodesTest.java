@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.drover.core.Host;
 import io.drover.registry.NodeRecord;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +20,7 @@ class RecordedNodesTest {
     }
 
     private static NodeRecord record(NodeSpec node) {
-        return new NodeRecord(node.nodename().full(), node.pidfile(), node.logfile(), NodeCommand.argv(node),
-                Instant.EPOCH, 0, null, null, 1000);
+        return RecordedNodes.record(node, 0, null, 1000);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -37,7 +35,7 @@ class RecordedNodesTest {
         for (NodeSpec node : expand(args)) {
             NodeSpec again = RecordedNodes.spec(node.index(), record(node));
 
-            assertEquals(NodeCommand.argv(node), NodeCommand.argv(again), args);
+            assertEquals(node.argv(), again.argv(), args);
             assertEquals(node.nodename(), again.nodename());
             assertEquals(node.pidfile(), again.pidfile());
             assertEquals(node.logfile(), again.logfile());
@@ -61,6 +59,6 @@ class RecordedNodesTest {
         List<String> expected = dropped.isEmpty() ? List.of()
                 : List.of(dropped.startsWith("--umask") ? new String[] {"--umask=022", "--fast"} : new String[] {dropped});
 
-        assertEquals(expected, RecordedNodes.dropped(NodeCommand.argv(old), now));
+        assertEquals(expected, RecordedNodes.dropped(record(old), now));
     }
 }

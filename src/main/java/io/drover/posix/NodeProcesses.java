@@ -1,4 +1,4 @@
-package io.drover.launch;
+package io.drover.posix;
 
 import io.drover.core.DroverException;
 import io.drover.core.Host;
@@ -6,21 +6,19 @@ import io.drover.core.Install;
 import io.drover.core.Namespace;
 import io.drover.core.NodeProtocol;
 import io.drover.core.Templates;
-import io.drover.posix.Pidfile;
-import io.drover.posix.ProcessTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntPredicate;
 
 /**
- * Whether a process is the drover node a pidfile belongs to: a JVM running drover's main class
+ * Which process is which drover node, read from /proc. Whether a process is the node a pidfile belongs to: a JVM running drover's main class
  * as the node of that name, as the user the node runs as. Root never signals a process on a
  * pidfile's word alone (docs/security.md, S6): the pid must hold the pidfile's lock (checked by
  * {@link Pidfile#inspect}) and be this node.
  */
-public final class NodeIdentity {
-    private NodeIdentity() {}
+public final class NodeProcesses {
+    private NodeProcesses() {}
 
     /**
      * @param nodename the full nodename the pidfile is for
@@ -132,9 +130,9 @@ public final class NodeIdentity {
         String command = argv.get(main + 1);
         String name;
         if (command.equals("worker")) {
-            name = "drover@%h";
+            name = NodeProtocol.WORKER_NAME;
         } else if (command.equals("beat")) {
-            name = "beat@%h";
+            name = NodeProtocol.BEAT_NAME;
         } else {
             return null;
         }

@@ -1,0 +1,298 @@
+package io.drover.multi;
+
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.NodeProtocol;
+import io.drover.core.Signals;
+import io.drover.launch.LaunchOutcome;
+import io.drover.posix.Identity;
+import io.drover.posix.NodeProcesses;
+import io.drover.posix.Pidfile;
+import io.drover.posix.PidfileState;
+import io.drover.posix.Posix;
+import io.drover.posix.ProcessStats;
+import io.drover.posix.ProcessTable;
+import io.drover.registry.NodeRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+
+/**
+ * One node within one operation: the node as given, as it is started (its record's options when
+ * none are given), and every act on its process — inspect, start through the window, signal,
+ * record. Its pid comes from one place: the pidfile's holder, checked to be this node
+ * ({@link #inspect}), or the spawn the launcher verified ({@link NodeEvent.Started#pid}).
+ * Reports nothing but warnings; the caller renders what it returns.
+ */
+final class NodeHandle {
+    private final NodeSpec node;
+    private final Snapshot snapshot;
+    private final Supplier<Posix> posix;
+    private final StartWindow window;
+    private final Consumer<String> warn;
+    /** Whether the warning that the node's record is not trusted was given. */
+    private boolean warned;
+
+    NodeHandle(NodeSpec node, Snapshot snapshot, Supplier<Posix> posix, StartWindow window, Consumer<String> warn) {
+        this.node = node;
+        this.snapshot = snapshot;
+        this.posix = posix;
+        this.window = window;
+        this.warn = warn;
+    }
+
+    /** The node as given. */
+    NodeSpec node() {
+        return node;
+    }
+
+    /** The node's record made at its pidfile, or null (none, another pidfile's, or untrusted). */
+    NodeRecord record() {
+        return snapshot.record(node, w -> { });
+    }
+
+    /**
+     * The node as it is started: as given when worker options are given, else as drover
+     * recorded it when it last started it at this pidfile (even a node that died), rebuilt with
+     * this installation's java and flags. Never the command line of the running process: the
+     * node's user controls that process and its pidfile (docs/security.md, S1).
+     */
+    NodeSpec launched() {
+        return launched(false);
+    }
+
+    /**
+     * {@link #launched()}; when {@code warnUntrusted}, a record that is not trusted is named in a
+     * warning, once per handle (a restart names it before it stops the node, not again at the start).
+     */
+    NodeSpec launched(boolean warnUntrusted) {
+        Consumer<String> once = w -> {
+            if (!warned) {
+                warned = true;
+                warn.accept(w);
+            }
+        };
+        NodeRecord recorded = node.optionsGiven() ? null : snapshot.record(node, warnUntrusted ? once : w -> { });
+        return recorded == null ? node : RecordedNodes.spec(node.index(), recorded);
+    }
+
+    /**
+     * What the process holding the node's pidfile must be before drover signals it: that node,
+     * run by the user it runs as (docs/security.md, S6): its {@code --uid}, else the uid drover
+     * recorded when it started it; only the lock and the nodename when neither says.
+     */
+    Pidfile.NodeCheck check() {
+        Identity id = snapshot.identity(launched());
+        NodeRecord r = id == null ? record() : null;
+        Integer uid = id != null ? Integer.valueOf(id.uid()) : r == null ? null : r.uid();
+        return NodeProcesses.of(node.nodename().full(), uid);
+    }
+
+    /** The state of the node's pidfile, its holder checked to be this node. */
+    PidfileState inspect() {
+        return Pidfile.inspect(Path.of(node.pidfile()), check());
+    }
+
+    /** Refuses, before anything is spawned or stopped, what would fail the node's start as it is started. */
+    void checkStart() {
+        snapshot.launcher().check(LaunchSpecs.of(launched()));
+    }
+
+    /**
+     * Starts the node through the start window, unless it runs; reports and records nothing.
+     *
+     * @param heartbeat the interval the node beats at on its handshake pipe (supervise), or null
+     * @return {@link NodeEvent.Started}, {@link NodeEvent.AlreadyRunning} or {@link NodeEvent.Failed}
+     */
+    NodeEvent start(Duration startTimeout, Duration heartbeat) {
+        try {
+            return spawn(launched(true), startTimeout, heartbeat);
+        } catch (DroverException e) {
+            return new NodeEvent.Failed(e.exitCode(), e.getMessage());
+        }
+    }
+
+    private NodeEvent spawn(NodeSpec launched, Duration startTimeout, Duration heartbeat) {
+        PidfileState state = inspect();
+        if (state instanceof PidfileState.Running running) {
+            return new NodeEvent.AlreadyRunning(running.pid());
+        }
+        String replaced = state instanceof PidfileState.Stale stale ? stale.reason() : null;
+        if (state instanceof PidfileState.Stale stale && !stale.pidAlive()) {
+            // a dead node nobody reaped tells how it ended: kept in its record as its last exit
+            ProcessStats.zombieExit(stale.pid()).ifPresent(this::noteExit);
+        }
+        NodeProcesses.Running other = elsewhere(snapshot.identity(launched));
+        if (other != null) {
+            // one process per nodename in its namespace: never a second drover1@HOST beside one
+            // this registry started with another pidfile template (or whose pidfile its user removed)
+            String pidfileOf = other.pidfile() == null ? "" : " with pidfile " + other.pidfile();
+            return new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(
+                    other.namespace() == null ? Cluster.NAME_TAKEN_OUTSIDE : Cluster.NAME_TAKEN, other.pid(), pidfileOf));
+        }
+        Runnable leave;
+        try {
+            leave = window.enter();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new NodeEvent.Failed(ExitCode.NODE_FAILED, "interrupted before it was started");
+        }
+        LaunchOutcome outcome;
+        try {
+            outcome = snapshot.launcher().start(LaunchSpecs.of(launched, startTimeout, heartbeat), leave);
+        } finally {
+            leave.run();
+        }
+        if (outcome instanceof LaunchOutcome.Ready ready) {
+            return new NodeEvent.Started(ready.pid(), replaced, ready.heartbeat());
+        }
+        if (outcome instanceof LaunchOutcome.AlreadyRunning running) {
+            return new NodeEvent.AlreadyRunning(running.pid());
+        }
+        LaunchOutcome.Failed failed = (LaunchOutcome.Failed) outcome;
+        return new NodeEvent.Failed(failed.exitCode(), failed.reason(), failed.trace());
+    }
+
+    /**
+     * A live process that runs this node's nodename under another pidfile, as root, the caller
+     * or the node's user (a process of any other user proves nothing), in this registry's
+     * namespace or in none drover can read (docs/security.md, rule 6).
+     */
+    NodeProcesses.Running elsewhere(Identity owner) {
+        int self = Snapshot.self();
+        IntPredicate counts = uid -> uid == 0 || uid == self || owner != null && uid == owner.uid();
+        for (NodeProcesses.Running r : NodeProcesses.named(snapshot.processes(), node.nodename().full(), counts)) {
+            // one on the same pidfile is left to the pidfile's lock (a concurrent start of ours)
+            boolean samePidfile = r.pidfile() != null && Path.of(r.pidfile()).toAbsolutePath().normalize()
+                    .equals(Path.of(node.pidfile()).toAbsolutePath().normalize());
+            // another registry's node: another project's drover1, not ours
+            boolean otherNamespace = r.namespace() != null && !r.namespace().equals(snapshot.launcher().namespace());
+            if (!samePidfile && !otherNamespace && ProcessTable.isAlive(r.pid())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Records a start of the node as it was started: one restart more than its record says;
+     * {@code exit} how it last ended, when the caller saw it (supervise), else what the record
+     * already says.
+     */
+    void recordStart(String exit) {
+        try {
+            NodeSpec launched = launched();
+            // a record made for another pidfile is another deployment of that name: its count
+            // starts again (record() reads only a trusted record of this pidfile)
+            NodeRecord before = record();
+            int restarts = before == null ? 0 : before.restarts() + 1;
+            String lastExit = exit != null || before == null ? exit : before.lastExit();
+            Identity id = snapshot.identity(launched);
+            Integer uid = id != null ? Integer.valueOf(id.uid()) : Integer.valueOf(Snapshot.self());
+            snapshot.write(RecordedNodes.record(launched, restarts, lastExit, uid));
+        } catch (DroverException e) {
+            warn.accept(e.getMessage());
+        }
+    }
+
+    /** Keeps how the node ended in its record, when drover saw it end. */
+    void noteExit(String exit) {
+        NodeRecord r = record();
+        if (r == null || exit == null) {
+            return;
+        }
+        try {
+            snapshot.write(r.withLastExit(exit));
+        } catch (DroverException e) {
+            warn.accept(e.getMessage());
+        }
+    }
+
+    /** {@link #noteExit(String)} for the process {@code pid}, which ended after drover sent it {@code signal}. */
+    void noteExit(long pid, int signal) {
+        noteExit(ProcessStats.zombieExit(pid).orElse("after " + Signals.name(signal) + " from drover"));
+    }
+
+    /** Sends {@code signal} to the node's process {@code pid}: Signalled, NotRunning (gone) or Failed. */
+    NodeEvent signal(long pid, int signal) {
+        try {
+            return posix.get().kill(pid, signal) ? new NodeEvent.Signalled(signal, pid) : new NodeEvent.NotRunning();
+        } catch (DroverException e) {
+            return new NodeEvent.Failed(e.exitCode(), e.getMessage());
+        }
+    }
+
+    /** Removes the pidfile a node that was killed could not remove, if it is stale now. */
+    void removeStalePidfile() {
+        Pidfile.removeIfStale(Path.of(node.pidfile()), check());
+    }
+
+    /** A node's status line without its health, and the health port to ask (null: none to ask). */
+    record Look(NodeEvent.Status status, Integer healthPort) {}
+
+    /** The node's status: its pidfile's state, with the figures /proc and its record give. */
+    Look look() {
+        PidfileState state;
+        try {
+            state = Pidfile.inspect(Path.of(node.pidfile()), NodeProcesses.of(node.nodename().full(), null));
+        } catch (DroverException e) {
+            return new Look(new NodeEvent.Status(NodeEvent.State.UNKNOWN, -1, null, node.pidfile(), e.getMessage()), null);
+        }
+        NodeRecord record = snapshot.record(node, w -> { });
+        Integer restarts = record == null ? null : Integer.valueOf(record.restarts());
+        String lastExit = record == null ? null : record.lastExit();
+        if (state instanceof PidfileState.Running r) {
+            // alive but not yet ready (or its starter died before it was): "starting"
+            NodeEvent.State running = ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD)
+                    ? NodeEvent.State.RUNNING : NodeEvent.State.STARTING;
+            ProcessStats.Figures figures = ProcessStats.figures(r.pid());
+            Long rss = figures.rssBytes().isPresent() ? Long.valueOf(figures.rssBytes().getAsLong()) : null;
+            Double cpu = figures.cpuPercent().isPresent() ? Double.valueOf(figures.cpuPercent().getAsDouble()) : null;
+            NodeSpec started = node.optionsGiven() || record == null ? node : RecordedNodes.spec(node.index(), record);
+            return new Look(new NodeEvent.Status(running, r.pid(), figures.uptime().orElse(null), node.pidfile(), null,
+                    rss, cpu, restarts, lastExit, null), started.settings().healthPort());
+        }
+        if (state instanceof PidfileState.Stale s) {
+            // a dead node nobody reaped still tells how it ended
+            String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
+            return new Look(new NodeEvent.Status(s.pidAlive() ? NodeEvent.State.STALE : NodeEvent.State.DEAD, s.pid(),
+                    null, node.pidfile(), s.reason(), null, null, restarts, exit, null), null);
+        }
+        return new Look(new NodeEvent.Status(NodeEvent.State.STOPPED, -1, null, node.pidfile(), null, null, null,
+                restarts, lastExit, null), null);
+    }
+
+    /**
+     * Removes the node's record unless the node runs (its recorded pidfile held, or its nodename
+     * run by a process of this user): Forgotten, or Failed naming the process.
+     */
+    NodeEvent forget() {
+        String nodename = node.nodename().full();
+        NodeRecord r;
+        try {
+            r = snapshot.registry().find(nodename).orElse(null);
+        } catch (DroverException corrupt) {
+            r = null; // an untrusted record can be forgotten: its pidfile is not looked at
+        }
+        try {
+            String pidfile = r != null ? r.pidfile() : node.pidfile();
+            Integer uid = r != null ? r.uid() : null;
+            // an untrusted record from --all has no pidfile to look at: the process table decides
+            PidfileState state = pidfile.isEmpty() ? null : Pidfile.inspect(Path.of(pidfile), NodeProcesses.of(nodename, uid));
+            NodeProcesses.Running other = elsewhere(null);
+            if (state instanceof PidfileState.Running running) {
+                return new NodeEvent.Failed(ExitCode.NODE_FAILED, "runs as pid " + running.pid() + " with pidfile "
+                        + pidfile + "; stop it first");
+            }
+            if (other != null) {
+                return new NodeEvent.Failed(ExitCode.NODE_FAILED, "runs as pid " + other.pid()
+                        + (other.pidfile() == null ? "" : " with pidfile " + other.pidfile()) + "; stop it first");
+            }
+            return new NodeEvent.Forgotten(snapshot.registry().forget(nodename));
+        } catch (DroverException e) {
+            return new NodeEvent.Failed(e.exitCode(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.drover.multi;
+
+import io.drover.core.DroverException;
+import io.drover.core.NodeName;
+import io.drover.launch.LaunchSpec;
+import io.drover.launch.Launcher;
+import io.drover.posix.Identity;
+import io.drover.posix.NodeProcesses;
+import io.drover.posix.ProcessTable;
+import io.drover.registry.NodeRecord;
+import io.drover.registry.NodeRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * What one operation knows of the machine, each read once and passed explicitly: the registry's
+ * records and the verdict on each ({@link #allRecorded} lists them, {@link #record} reads one),
+ * the users nodes drop to, and the processes that look like drover nodes. Made fresh for every
+ * operation ({@link Cluster#snapshot}), so a long-lived caller (supervise) never acts on an old one.
+ */
+public final class Snapshot {
+    private final NodeRegistry registry;
+    private final Launcher launcher;
+    /** A record as read, by nodename; {@link Optional#empty} for none (or one not trusted). */
+    private final Map<String, Optional<NodeRecord>> records = new ConcurrentHashMap<>();
+    /** Nodenames whose record {@link #record} could not read, and why. */
+    private final Map<String, String> unreadable = new ConcurrentHashMap<>();
+    /** Nodenames of {@link #allRecorded} whose record is not trusted, and why. */
+    private final Map<String, String> untrusted = new ConcurrentHashMap<>();
+    private final Map<LaunchSpec.RunAs, Optional<Identity>> users = new ConcurrentHashMap<>();
+    private List<NodeProcesses.Candidate> processes;
+
+    Snapshot(NodeRegistry registry, Launcher launcher) {
+        this.registry = registry;
+        this.launcher = launcher;
+    }
+
+    NodeRegistry registry() {
+        return registry;
+    }
+
+    Launcher launcher() {
+        return launcher;
+    }
+
+    /**
+     * Every node of this user's registry, for {@code --all}, in nodename order, each with its
+     * own pidfile and options. A record that is not trusted is in the list too, so that every
+     * operation names it; none acts on it ({@code status} reports it "unknown").
+     */
+    public List<NodeSpec> allRecorded() {
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (NodeRegistry.Entry e : registry.all()) {
+            int index = nodes.size() + 1;
+            if (e.record() != null) {
+                try {
+                    nodes.add(RecordedNodes.spec(index, e.record()));
+                    records.put(e.nodename(), Optional.of(e.record()));
+                    continue;
+                } catch (DroverException bad) {
+                    untrusted.put(e.nodename(), "node record of " + e.nodename() + ": " + bad.getMessage() + "; not trusted");
+                }
+            } else {
+                untrusted.put(e.nodename(), e.problem());
+            }
+            NodeName name;
+            try {
+                name = NodeName.parse(e.nodename());
+            } catch (DroverException bad) {
+                name = NodeName.parse(NodeName.printable(e.nodename()).replace('/', '_'));
+                untrusted.put(name.full(), e.problem() == null ? bad.getMessage() : e.problem());
+            }
+            nodes.add(new NodeSpec(index, name.shortName(), name, "", "", Map.of(), List.of()));
+        }
+        return nodes;
+    }
+
+    /** Why the node's record is not trusted, or null (it is, or there is none). */
+    String untrusted(NodeSpec node) {
+        return untrusted.isEmpty() ? null : untrusted.get(node.nodename().full());
+    }
+
+    /**
+     * The node's record made at its pidfile, read once per operation; null when there is none,
+     * it is another pidfile's (another deployment of that name), or it is not trusted, which
+     * {@code warn} hears of (each time it is asked).
+     */
+    NodeRecord record(NodeSpec node, Consumer<String> warn) {
+        String nodename = node.nodename().full();
+        Optional<NodeRecord> known = records.get(nodename);
+        if (known == null) {
+            try {
+                known = registry.find(nodename);
+            } catch (DroverException e) {
+                unreadable.put(nodename, e.getMessage());
+                known = Optional.empty();
+            }
+            records.put(nodename, known);
+        }
+        String problem = unreadable.get(nodename);
+        if (problem != null) {
+            warn.accept(problem);
+        }
+        return known.filter(r -> node.pidfile().equals(r.pidfile())).orElse(null);
+    }
+
+    /** Writes a record, and keeps it as this operation's view of that node. */
+    void write(NodeRecord record) {
+        registry.write(record);
+        records.put(record.nodename(), Optional.of(record));
+        unreadable.remove(record.nodename());
+    }
+
+    /** The user a node drops to, looked up once per operation; null when it keeps ours. */
+    Identity identity(NodeSpec node) {
+        LaunchSpec.RunAs runAs = node.settings().runAs();
+        if (runAs.keepsCaller()) {
+            return null;
+        }
+        return users.computeIfAbsent(runAs, r -> Optional.ofNullable(launcher.identity(r))).orElse(null);
+    }
+
+    /** The uid of this process. */
+    static int self() {
+        return Self.UID;
+    }
+
+    private static final class Self {
+        static final int UID = ProcessTable.uid(ProcessHandle.current().pid()).orElse(-1);
+    }
+
+    /** The processes that look like drover nodes, looked up once per operation, when first asked. */
+    synchronized List<NodeProcesses.Candidate> processes() {
+        if (processes == null) {
+            processes = NodeProcesses.candidates();
+        }
+        return processes;
+    }
+}
