@@ -7,7 +7,6 @@ import io.drover.core.Signals;
 import io.drover.launch.Launcher;
 import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
-import io.drover.posix.ProcessTable;
 import io.drover.registry.NodeRecord;
 import io.drover.registry.NodeRegistry;
 import java.nio.file.Path;
@@ -25,15 +24,11 @@ import java.util.function.Supplier;
  * is asked for only when a node must be spawned or signalled, so {@code status} never loads it.
  */
 public final class Cluster {
-    /** How often a wait for exiting nodes looks again: fast enough to feel instant, cheap for 50 nodes. */
-    static final Duration POLL = Duration.ofMillis(20);
     /**
      * How long a SIGKILLed node may take to be gone: the signal cannot be caught, so only a
      * process stuck in the kernel (uninterruptible sleep, a dying NFS mount) outlives it.
      */
     static final Duration KILL_WAIT = Duration.ofSeconds(30);
-    /** How often a wait for exiting nodes says which ones it still waits for. */
-    static final Duration WAITING_REPORT = Duration.ofSeconds(1);
 
     /**
      * A start refused: a live process of this nodename, started from this node registry under
@@ -117,14 +112,14 @@ public final class Cluster {
     public int stopwait(Snapshot snapshot, List<NodeSpec> nodes, int signal, Duration timeout) {
         listener.phase("Stopping nodes", nodes);
         Signalled signalled = signalAll(trusted(snapshot, handles(snapshot, nodes), false), signal);
-        return Math.max(FanOut.exitStatus(signalled.failures), awaitDown(signalled.pids, timeout, signal));
+        return Math.max(FanOut.exitStatus(signalled.failures), Waits.awaitDown(listener, signalled.pids, timeout, signal));
     }
 
     /** SIGKILL to every running node, then waits for them to be gone and removes their pidfiles. */
     public int kill(Snapshot snapshot, List<NodeSpec> nodes) {
         listener.phase("Killing nodes", nodes);
         Signalled signalled = signalAll(trusted(snapshot, handles(snapshot, nodes), false), Signals.KILL);
-        return Math.max(FanOut.exitStatus(signalled.failures), awaitDown(signalled.pids, KILL_WAIT, Signals.KILL));
+        return Math.max(FanOut.exitStatus(signalled.failures), Waits.awaitDown(listener, signalled.pids, KILL_WAIT, Signals.KILL));
     }
 
     /**
@@ -229,7 +224,7 @@ public final class Cluster {
             if (sent instanceof NodeEvent.Failed) {
                 return sent;
             }
-            if (!awaitGone(running.pid(), timeout)) {
+            if (!Waits.awaitGone(running.pid(), timeout)) {
                 listener.node(node, new NodeEvent.StillAlive(running.pid()));
                 return new NodeEvent.Failed(ExitCode.NODE_FAILED, "still running (pid " + running.pid() + ")");
             }
@@ -301,66 +296,5 @@ public final class Cluster {
             listener.node(h.node(), event);
         }
         return new Signalled(pids, failures);
-    }
-
-    /** Waits until every process is gone; 0, or 1 after naming the ones still alive at the deadline. */
-    private int awaitDown(Map<NodeHandle, Long> pids, Duration timeout, int signal) {
-        if (pids.isEmpty()) {
-            return ExitCode.OK;
-        }
-        List<NodeHandle> remaining = new ArrayList<>(pids.keySet());
-        listener.waiting(nodesOf(remaining));
-        long start = System.nanoTime();
-        long nextTick = start + WAITING_REPORT.toNanos();
-        while (!remaining.isEmpty()) {
-            remaining.removeIf(h -> {
-                long pid = pids.get(h);
-                if (ProcessTable.isAlive(pid)) {
-                    return false;
-                }
-                h.removeStalePidfile();
-                h.noteExit(pid, signal);
-                listener.node(h.node(), new NodeEvent.Down(pid));
-                return true;
-            });
-            if (remaining.isEmpty()) {
-                break;
-            }
-            long now = System.nanoTime();
-            if (!timeout.isZero() && now - start >= timeout.toNanos()) {
-                remaining.forEach(h -> listener.node(h.node(), new NodeEvent.StillAlive(pids.get(h))));
-                return ExitCode.NODE_FAILED;
-            }
-            if (now >= nextTick) {
-                nextTick += WAITING_REPORT.toNanos();
-                listener.waiting(nodesOf(remaining));
-            }
-            sleep(POLL);
-        }
-        return ExitCode.OK;
-    }
-
-    private static List<NodeSpec> nodesOf(List<NodeHandle> handles) {
-        return handles.stream().map(NodeHandle::node).toList();
-    }
-
-    private static boolean awaitGone(long pid, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (ProcessTable.isAlive(pid)) {
-            if (!timeout.isZero() && System.nanoTime() >= deadline) {
-                return false;
-            }
-            sleep(POLL);
-        }
-        return true;
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DroverException(ExitCode.NODE_FAILED, "interrupted while waiting for nodes to exit");
-        }
     }
 }
