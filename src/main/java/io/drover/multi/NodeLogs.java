@@ -6,8 +6,6 @@ import io.drover.posix.OpenedDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * {@code multi logs}: the last lines of each node's logfiles (the main process's and every
@@ -33,7 +30,7 @@ import java.util.function.Consumer;
  * {@code /etc/shadow}, a FIFO or a device is named, never read.
  *
  * <p>What is read is bounded however the file looks (docs/security.md, round three, class 4):
- * the tail is found by reading backwards in {@value #CHUNK}-byte chunks, no line is kept longer
+ * the tail is found by reading backwards in {@value LogLines#CHUNK}-byte chunks, no line is kept longer
  * than {@link #MAX_LINE_BYTES} (a longer one is shown cut, marked {@link #LINE_CUT}), and a file
  * is never loaded whole: memory stays a chunk and a line per file whatever its size.
  */
@@ -48,8 +45,6 @@ public final class NodeLogs {
     public static final int MAX_LINE_BYTES = 64 * 1024;
     /** Marks the side where a line longer than {@link #MAX_LINE_BYTES} was cut. */
     public static final String LINE_CUT = "[cut: line longer than 64 KiB]";
-    /** How much is read at a time, backwards and forwards. */
-    private static final int CHUNK = 64 * 1024;
 
     /** Where lines and problems go. Called from one thread. */
     public interface Sink {
@@ -67,7 +62,7 @@ public final class NodeLogs {
     private final Map<Path, Followed> files = new LinkedHashMap<>();
     private final Map<NodeSpec, String> lastProblem = new LinkedHashMap<>();
     /** The one buffer follow reads through (one thread). */
-    private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+    private final ByteBuffer chunk = ByteBuffer.allocate(LogLines.CHUNK);
 
     public NodeLogs(List<NodeSpec> nodes, Sink sink) {
         this.nodes = List.copyOf(nodes);
@@ -143,7 +138,7 @@ public final class NodeLogs {
         return Templates.expandForProcess(node.logfile(), node.nodename(), index, "--logfile");
     }
 
-    private static String name(Path p) {
+    static String name(Path p) {
         return p.getFileName().toString();
     }
 
@@ -163,7 +158,7 @@ public final class NodeLogs {
                 long size;
                 try {
                     size = ch.size();
-                    lastLines(ch, size, lines, line -> sink.line(node, source, line));
+                    LogLines.lastLines(ch, size, lines, line -> sink.line(node, source, line));
                 } catch (IOException | RuntimeException e) {
                     ch.close();
                     throw e;
@@ -226,165 +221,6 @@ public final class NodeLogs {
         }
     }
 
-    /**
-     * Opens a logfile for reading only when it is a regular file reached without a symbolic
-     * link, and the file opened is the one checked.
-     */
-    static SeekableByteChannel open(Path p) throws IOException {
-        try (OpenedDir dir = OpenedDir.parentOf(p)) {
-            OpenedDir.Entry looked = dir.look(name(p));
-            if (looked == null) {
-                throw new NoSuchFileException(p.toString());
-            }
-            return dir.openRegular(name(p), looked);
-        }
-    }
-
-    /** The last {@code n} lines before {@code end}, each cut to {@link #MAX_LINE_BYTES}. */
-    static List<String> lastLines(SeekableByteChannel ch, long end, int n) throws IOException {
-        List<String> out = new ArrayList<>();
-        lastLines(ch, end, n, out::add);
-        return out;
-    }
-
-    /**
-     * Gives the last {@code n} lines before {@code end} to {@code out}: finds where they start
-     * by reading backwards in chunks, looking back at most {@link #MAX_LINE_BYTES} for the start
-     * of any one line (a longer line is shown as its last {@link #MAX_LINE_BYTES}, marked, and
-     * lines before it are not looked for), then reads forwards from there.
-     */
-    static void lastLines(SeekableByteChannel ch, long end, int n, Consumer<String> out) throws IOException {
-        if (n <= 0 || end == 0) {
-            return;
-        }
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-        // a newline that ends the file ends the last line; it does not start another
-        long lineEnd = byteAt(ch, end - 1, buf) == '\n' ? end - 1 : end;
-        long start = 0;
-        boolean cut = false;
-        int found = 0;
-        long pos = lineEnd;
-        scan:
-        while (pos > 0) {
-            long from = Math.max(0, pos - CHUNK);
-            read(ch, from, (int) (pos - from), buf);
-            for (int i = buf.limit() - 1; i >= 0; i--) {
-                long at = from + i;
-                if (buf.get(i) == '\n') {
-                    if (++found == n) {
-                        start = at + 1;
-                        break scan;
-                    }
-                    lineEnd = at;
-                } else if (lineEnd - at >= MAX_LINE_BYTES) {
-                    // this line's start is further back than a line may be long: it is shown
-                    // from here, and it is the first one shown
-                    start = at;
-                    cut = true;
-                    break scan;
-                }
-            }
-            pos = from;
-        }
-        Lines lines = new Lines(out);
-        if (cut) {
-            lines.cutAtStart();
-        }
-        forward(ch, start, end, buf, lines);
-        lines.finish();
-    }
-
-    private static int byteAt(SeekableByteChannel ch, long at, ByteBuffer buf) throws IOException {
-        read(ch, at, 1, buf);
-        return buf.limit() == 1 ? buf.get(0) : -1;
-    }
-
-    /** Reads {@code length} bytes at {@code from} into {@code buf}, flipped: fewer at the end of the file. */
-    private static void read(SeekableByteChannel ch, long from, int length, ByteBuffer buf) throws IOException {
-        buf.clear().limit(length);
-        ch.position(from);
-        while (buf.hasRemaining() && ch.read(buf) > 0) {
-            // fill the chunk
-        }
-        buf.flip();
-    }
-
-    /** Feeds {@code [from, to)} to {@code lines} a chunk at a time. */
-    private static void forward(SeekableByteChannel ch, long from, long to, ByteBuffer buf, Lines lines)
-            throws IOException {
-        for (long pos = from; pos < to; ) {
-            read(ch, pos, (int) Math.min(CHUNK, to - pos), buf);
-            if (!buf.hasRemaining()) {
-                return; // shorter than its size said: truncated meanwhile
-            }
-            lines.feed(buf);
-            pos += buf.limit();
-        }
-    }
-
-    /**
-     * Bytes to lines, no line kept longer than {@link #MAX_LINE_BYTES}: the rest of a longer
-     * line is skipped up to its newline, and the line is shown marked.
-     */
-    private static final class Lines {
-        private final Consumer<String> out;
-        /** Grown as lines need, up to the limit: a follow holds one per file, most lines are short. */
-        private byte[] line = new byte[256];
-        private int length;
-        /** The line being read lost its start (a tail that began inside it). */
-        private boolean startCut;
-        /** The line being read reached the limit: the rest of it up to its newline is skipped. */
-        private boolean endCut;
-
-        Lines(Consumer<String> out) {
-            this.out = out;
-        }
-
-        void cutAtStart() {
-            startCut = true;
-        }
-
-        void feed(ByteBuffer buf) {
-            while (buf.hasRemaining()) {
-                byte b = buf.get();
-                if (b == '\n') {
-                    emit();
-                } else if (length < MAX_LINE_BYTES) {
-                    if (length == line.length) {
-                        line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, 2 * line.length));
-                    }
-                    line[length++] = b;
-                } else {
-                    endCut = true;
-                }
-            }
-        }
-
-        /** The end of the file ends the last line (tail); follow keeps it for more. */
-        void finish() {
-            if (length > 0 || startCut || endCut) {
-                emit();
-            }
-        }
-
-        /** Whatever is kept of a line not yet ended. */
-        boolean pending() {
-            return length > 0 || startCut || endCut;
-        }
-
-        void reset() {
-            length = 0;
-            startCut = false;
-            endCut = false;
-        }
-
-        private void emit() {
-            String text = new String(line, 0, length, StandardCharsets.UTF_8);
-            out.accept((startCut ? LINE_CUT + " " : "") + text + (endCut ? " " + LINE_CUT : ""));
-            reset();
-        }
-    }
-
     /** The directories looked in during one round, each walked to once. */
     private static final class Dirs implements AutoCloseable {
         private final Map<Path, OpenedDir> open = new HashMap<>();
@@ -427,7 +263,7 @@ public final class NodeLogs {
         String key;
         FileChannel channel;
         long position;
-        final Lines partial;
+        final LogLines.Lines partial;
 
         Followed(NodeSpec node, String source, Path path, String key, FileChannel channel, long position) {
             this.node = node;
@@ -436,7 +272,7 @@ public final class NodeLogs {
             this.key = key;
             this.channel = channel;
             this.position = position;
-            this.partial = new Lines(line -> sink.line(node, source, line));
+            this.partial = new LogLines.Lines(line -> sink.line(node, source, line));
         }
 
         void poll(Dirs dirs) {
@@ -474,7 +310,7 @@ public final class NodeLogs {
                 partial.reset();
             }
             if (size > position) {
-                forward(channel, position, size, chunk, partial);
+                LogLines.forward(channel, position, size, chunk, partial);
                 position = size;
             }
         }

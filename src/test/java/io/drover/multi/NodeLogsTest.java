@@ -21,8 +21,8 @@ class NodeLogsTest {
     private List<String> last(String content, int n) throws IOException {
         Path f = dir.resolve("f.log");
         Files.writeString(f, content);
-        try (SeekableByteChannel ch = NodeLogs.open(f)) {
-            return NodeLogs.lastLines(ch, ch.size(), n);
+        try (SeekableByteChannel ch = LogLines.open(f)) {
+            return LogLines.lastLines(ch, ch.size(), n);
         }
     }
 
@@ -57,7 +57,7 @@ class NodeLogsTest {
         Path target = Files.writeString(dir.resolve("secret"), "s\n");
         Path link = Files.createSymbolicLink(dir.resolve("l.log"), target);
 
-        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> NodeLogs.open(link));
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> LogLines.open(link));
         assertEquals("a symbolic link, not followed", e.getMessage());
     }
 
@@ -79,8 +79,8 @@ class NodeLogsTest {
         try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
             r.setLength(64L << 20);
         }
-        try (SeekableByteChannel ch = NodeLogs.open(f)) {
-            List<String> lines = NodeLogs.lastLines(ch, ch.size(), 10);
+        try (SeekableByteChannel ch = LogLines.open(f)) {
+            List<String> lines = LogLines.lastLines(ch, ch.size(), 10);
             assertEquals(1, lines.size());
             assertEquals(NodeLogs.LINE_CUT + " " + "\0".repeat(NodeLogs.MAX_LINE_BYTES), lines.get(0));
         }
