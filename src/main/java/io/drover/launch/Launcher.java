@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * the logfile, the user, the pidfile, then the spawn and the wait for the node's word
  * ({@link Detacher}).
  */
-public final class Launcher {
+public final class Launcher implements NodeStarter {
     private final Supplier<Posix> posix;
     private final Host host;
 
@@ -39,6 +39,7 @@ public final class Launcher {
      * The namespace this launcher starts nodes in: its host's node registry. Every node it
      * spawns carries it ({@link NodeProtocol#NAMESPACE_ENV}); looked up once, when first needed.
      */
+    @Override
     public synchronized Namespace namespace() {
         if (namespace == null) {
             namespace = Namespace.of(host);
@@ -60,6 +61,7 @@ public final class Launcher {
      *
      * @return the user the node drops to, or null when it keeps ours
      */
+    @Override
     public Identity check(LaunchSpec spec) {
         checkRoot(spec);
         return identity(spec.runAs());
@@ -73,6 +75,7 @@ public final class Launcher {
      * The user a node drops to, looked up (a bare uid must have a group); null when it keeps
      * ours.
      */
+    @Override
     public Identity identity(LaunchSpec.RunAs runAs) {
         return runAs.keepsCaller() ? null
                 : posix.get().identity(runAs.uid(), runAs.gid()).requireGroup(runAs.uid(), runAs.gid());
@@ -88,6 +91,7 @@ public final class Launcher {
      * its application's begins (a node that fails or dies before may never say so): when a
      * start window may let the next node in.
      */
+    @Override
     public LaunchOutcome start(LaunchSpec spec, Runnable up) {
         checkRoot(spec);
         String logfile = spec.logfile() == null ? null
@@ -105,6 +109,7 @@ public final class Launcher {
      *
      * @return the node's exit status
      */
+    @Override
     public int runInForeground(LaunchSpec spec) throws InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(spec.argv()).inheritIO();
         pb.environment().put(NodeProtocol.FAKEFORK_ENV, "1");

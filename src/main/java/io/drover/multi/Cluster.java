@@ -5,6 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.Signals;
 import io.drover.launch.Launcher;
+import io.drover.launch.NodeStarter;
 import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
 import io.drover.registry.NodeRecord;
@@ -49,13 +50,18 @@ public final class Cluster {
     private final Supplier<Posix> posix;
     private final ClusterListener listener;
     private final Path registryDir;
-    private final Launcher launcher;
+    private final NodeStarter launcher;
 
     public Cluster(Supplier<Posix> posix, ClusterListener listener, Host host) {
+        this(posix, listener, Path.of(host.registryDir()), new Launcher(posix, host));
+    }
+
+    /** A cluster whose nodes {@code launcher} starts, recorded in {@code registryDir}. */
+    Cluster(Supplier<Posix> posix, ClusterListener listener, Path registryDir, NodeStarter launcher) {
         this.posix = posix;
         this.listener = listener;
-        this.registryDir = Path.of(host.registryDir());
-        this.launcher = new Launcher(posix, host);
+        this.registryDir = registryDir;
+        this.launcher = launcher;
     }
 
     /** A fresh view of the registry and the machine, for one operation. */

@@ -96,11 +96,8 @@ public final class NodeExpander {
                 }
             }
         }
-        String pidfile = merged.containsKey("--pidfile") ? merged.remove("--pidfile") : host.defaultPidfile();
-        String logfile = merged.containsKey("--logfile") ? merged.remove("--logfile")
-                : merged.containsKey("-f") ? merged.remove("-f") : host.defaultLogfile();
-        requireValue("--pidfile", pidfile);
-        requireValue("--logfile", logfile);
+        String pidfile = take(merged, OptionTable.Read.PIDFILE, host.defaultPidfile());
+        String logfile = take(merged, OptionTable.Read.LOGFILE, host.defaultLogfile());
         List<String> tail = new ArrayList<>(parsed.passthrough());
         if (merged.containsKey("--append")) {
             tail.addAll(appended(merged.remove("--append"), nodename));
@@ -159,10 +156,31 @@ public final class NodeExpander {
         return opt.value() == null || opt.written().contains("=") ? opt.written() : opt.written() + " " + opt.value();
     }
 
-    private static void requireValue(String option, String value) {
-        if (value == null || value.isEmpty()) {
-            throw new UsageException(option + " needs a value (" + option + "=PATH)");
+    /**
+     * Takes the file option {@code which} out of a node's options (any of its names: {@code -f}
+     * is {@code --logfile}; the long name wins when both are given), or {@code fallback}; a
+     * usage error when it is given without a value.
+     */
+    private static String take(Map<String, String> merged, OptionTable.Read which, String fallback) {
+        String value = null;
+        boolean given = false;
+        for (var it = merged.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, String> e = it.next();
+            if (which.named(e.getKey())) {
+                if (!given || e.getKey().equals(which.longName)) {
+                    value = e.getValue();
+                }
+                given = true;
+                it.remove();
+            }
         }
+        if (!given) {
+            value = fallback;
+        }
+        if (value == null || value.isEmpty()) {
+            throw new UsageException(which.longName + " needs a value (" + which.longName + "=PATH)");
+        }
+        return value;
     }
 
     /**

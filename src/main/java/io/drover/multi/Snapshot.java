@@ -3,7 +3,7 @@ package io.drover.multi;
 import io.drover.core.DroverException;
 import io.drover.core.NodeName;
 import io.drover.launch.LaunchSpec;
-import io.drover.launch.Launcher;
+import io.drover.launch.NodeStarter;
 import io.drover.posix.Identity;
 import io.drover.posix.NodeProcesses;
 import io.drover.posix.ProcessTable;
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  */
 public final class Snapshot {
     private final NodeRegistry registry;
-    private final Launcher launcher;
+    private final NodeStarter launcher;
     /** A record as read, by nodename; {@link Optional#empty} for none (or one not trusted). */
     private final Map<String, Optional<NodeRecord>> records = new ConcurrentHashMap<>();
     /** Nodenames whose record {@link #record} could not read, and why. */
@@ -34,7 +34,7 @@ public final class Snapshot {
     private final Map<LaunchSpec.RunAs, Optional<Identity>> users = new ConcurrentHashMap<>();
     private List<NodeProcesses.Candidate> processes;
 
-    Snapshot(NodeRegistry registry, Launcher launcher) {
+    Snapshot(NodeRegistry registry, NodeStarter launcher) {
         this.registry = registry;
         this.launcher = launcher;
     }
@@ -43,7 +43,7 @@ public final class Snapshot {
         return registry;
     }
 
-    Launcher launcher() {
+    NodeStarter launcher() {
         return launcher;
     }
 
