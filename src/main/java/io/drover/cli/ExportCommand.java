@@ -9,6 +9,7 @@ import io.drover.export.ExportedNode;
 import io.drover.export.KubernetesExport;
 import io.drover.export.SupervisordExport;
 import io.drover.export.SystemdExport;
+import io.drover.multi.ArgParser;
 import io.drover.multi.ParsedArgs;
 import io.drover.posix.PrivateDirectory;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +62,12 @@ final class ExportCommand extends MultiLeaf {
     static final String DEFAULT_OUT = "drover-systemd";
 
     static final String BEAT = "--beat";
+
+    /** --timeout becomes the engine's stop timeout; kubernetes' --max-memory is export's own (above). */
+    @Override
+    Set<ArgParser.Own> takes() {
+        return EnumSet.of(ArgParser.Own.TIMEOUT);
+    }
 
     /** export's own options, taken out before the multi grammar reads the rest (which goes to the nodes). */
     @Override

@@ -35,6 +35,14 @@ public final class Main {
         if (lean != null) {
             return lean;
         }
+        return withPicocli(args, out, err);
+    }
+
+    /**
+     * Runs any command line through picocli: the path help and every other command take, which
+     * the fast paths above must agree with (tests run both on one command line).
+     */
+    static int withPicocli(String[] args, PrintWriter out, PrintWriter err) {
         boolean node = args.length > 0 && NODE_COMMANDS.containsKey(args[0]);
         CommandLine cmd = node ? nodeCommandLine(args[0]) : commandLine();
         if (node) {

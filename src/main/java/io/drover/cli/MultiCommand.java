@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
             "Naming options (not passed to workers; empty means not given): --range-prefix=drover,"
                 + " --prefix=P (named nodes only), --suffix=S (\"\" for none), --hostname=H or -n H."
                 + " --append=WORDS ends every worker's command line. Output switches, anywhere before --:"
-                + " --quiet/-q, --verbose, --no-color, --nosplash, --json."},
+                + " --quiet/-q, --verbose, --no-color, --nosplash, --json.",
+            "multi's own options, such as stopwait's --timeout or supervise's --max-restarts, reach no worker;"
+                + " a subcommand that does not read one refuses it (exit 64), naming those that do."},
         footer = {
             "# three nodes, drover1@HOST..drover3@HOST, each with 3 threads",
             "drover multi start 3 -c 3",

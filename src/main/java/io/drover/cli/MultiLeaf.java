@@ -9,6 +9,7 @@ import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +42,52 @@ abstract class MultiLeaf implements Callable<Integer> {
      */
     ParsedArgs parse(List<String> tokens) {
         own = new OwnOptions(tokens, ownOptions());
-        return ArgParser.parse(own.rest(), acceptsSignal(), MultiLeaf::nodeOptionTakesValue);
+        ParsedArgs parsed = ArgParser.parse(own.rest(), acceptsSignal(), MultiLeaf::nodeOptionTakesValue);
+        if (!parsed.has(Reserved.HELP)) {
+            refuseOptionsNotTaken(parsed);
+        }
+        return parsed;
+    }
+
+    /**
+     * Which of multi's own options ({@link ArgParser.Own}) this subcommand takes: its table,
+     * the one that both paths ({@link Main}'s fast path and picocli's) read through
+     * {@link #parse}. None by default.
+     */
+    Set<ArgParser.Own> takes() {
+        return EnumSet.noneOf(ArgParser.Own.class);
+    }
+
+    /** One of multi's own options given to a subcommand that does not take it; then who does. */
+    static final String NOT_TAKEN = "multi %s does not take %s (it is an option of multi %s)";
+
+    /**
+     * multi's own options are never passed to a worker, so one this subcommand does not read
+     * would be dropped without a word ({@code multi stop 2 --max-restarts=5}): a usage error
+     * instead, naming the first such option written.
+     */
+    private void refuseOptionsNotTaken(ParsedArgs parsed) {
+        Set<ArgParser.Own> taken = takes();
+        for (String spelling : parsed.multiOptions().keySet()) {
+            ArgParser.Own option = ArgParser.Own.of(spelling);
+            if (!taken.contains(option)) {
+                List<String> by = takenBy(option);
+                String who = by.size() == 1 ? by.get(0)
+                        : String.join(", ", by.subList(0, by.size() - 1)) + " and " + by.get(by.size() - 1);
+                throw new UsageException(String.format(NOT_TAKEN, name(), spelling, who));
+            }
+        }
+    }
+
+    /** The subcommands that take {@code option}, in help's order. */
+    static List<String> takenBy(ArgParser.Own option) {
+        List<String> names = new ArrayList<>();
+        MultiCommand.SUBCOMMANDS.forEach((name, leaf) -> {
+            if (leaf.get().takes().contains(option)) {
+                names.add(name);
+            }
+        });
+        return names;
     }
 
     /** This subcommand's own options, read by {@link #parse}. */
@@ -83,9 +129,19 @@ abstract class MultiLeaf implements Callable<Integer> {
         return getClass().getAnnotation(Command.class).name();
     }
 
-    /** The host to expand nodes for; tests override it through the environment of the process. */
-    Host host() {
-        return Host.current();
+    private Host host;
+
+    /**
+     * This machine and user, read once per command ({@link Host#current}: the kernel's hostname,
+     * the effective uid, the environment), so that every step of one command names the same
+     * nodes and registry. No test overrides it: a test chooses the host through the process it
+     * runs drover in (XDG_STATE_HOME, HOME), or passes a {@link Host} to the pure code directly.
+     */
+    final Host host() {
+        if (host == null) {
+            host = Host.current();
+        }
+        return host;
     }
 
     /** Where {@link #nodes} warns; set before {@link #run}. */

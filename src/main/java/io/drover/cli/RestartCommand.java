@@ -1,10 +1,13 @@
 package io.drover.cli;
 
+import io.drover.multi.ArgParser;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Snapshot;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 
 @Command(name = RestartCommand.NAME,
@@ -21,6 +24,13 @@ import picocli.CommandLine.Command;
 @Manual.Environment({"DROVER_FORCE_ROOT", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class RestartCommand extends LifecycleLeaf {
     static final String NAME = "restart";
+
+    /** Stops as stopwait does, starts as start does, and rolls (--rolling, --batch). */
+    @Override
+    Set<ArgParser.Own> takes() {
+        return EnumSet.of(ArgParser.Own.TIMEOUT, ArgParser.Own.START_TIMEOUT, ArgParser.Own.ROLLING,
+                ArgParser.Own.BATCH);
+    }
 
     @Override
     boolean acceptsSignal() {

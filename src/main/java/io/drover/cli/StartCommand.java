@@ -1,11 +1,14 @@
 package io.drover.cli;
 
 import io.drover.launch.Launcher;
+import io.drover.multi.ArgParser;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Snapshot;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 
 @Command(name = StartCommand.NAME,
@@ -21,6 +24,11 @@ import picocli.CommandLine.Command;
 @Manual.Environment({"DROVER_FAKEFORK", "DROVER_FORCE_ROOT", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StartCommand extends LifecycleLeaf {
     static final String NAME = "start";
+
+    @Override
+    Set<ArgParser.Own> takes() {
+        return EnumSet.of(ArgParser.Own.START_TIMEOUT);
+    }
 
     @Override
     boolean acceptsAll() {

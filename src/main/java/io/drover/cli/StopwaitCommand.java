@@ -1,10 +1,13 @@
 package io.drover.cli;
 
+import io.drover.multi.ArgParser;
 import io.drover.multi.Cluster;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Snapshot;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 
 @Command(name = StopwaitCommand.NAME,
@@ -15,6 +18,11 @@ import picocli.CommandLine.Command;
 @Manual.Environment({"XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class StopwaitCommand extends LifecycleLeaf {
     static final String NAME = "stopwait";
+
+    @Override
+    Set<ArgParser.Own> takes() {
+        return EnumSet.of(ArgParser.Own.TIMEOUT);
+    }
 
     @Override
     boolean acceptsSignal() {

@@ -38,6 +38,17 @@ import picocli.CommandLine.Command;
 final class SuperviseCommand extends MultiLeaf {
     static final String NAME = "supervise";
 
+    /** multi's own options supervise reads; not restart's --rolling: HUP is supervise's rolling restart. */
+    @Override
+    java.util.Set<io.drover.multi.ArgParser.Own> takes() {
+        return java.util.EnumSet.of(io.drover.multi.ArgParser.Own.BACKOFF, io.drover.multi.ArgParser.Own.BACKOFF_MAX,
+                io.drover.multi.ArgParser.Own.BACKOFF_RESET, io.drover.multi.ArgParser.Own.MAX_RESTARTS,
+                io.drover.multi.ArgParser.Own.WITHIN, io.drover.multi.ArgParser.Own.MAX_MEMORY,
+                io.drover.multi.ArgParser.Own.MEMORY_INTERVAL, io.drover.multi.ArgParser.Own.HEARTBEAT,
+                io.drover.multi.ArgParser.Own.TIMEOUT, io.drover.multi.ArgParser.Own.START_TIMEOUT,
+                io.drover.multi.ArgParser.Own.BATCH);
+    }
+
 
     @Override
     int run(ParsedArgs parsed, Output output) {

@@ -27,29 +27,88 @@ import java.util.function.Predicate;
  *     of an IndexError on it);
  * <li>anything else is positional.
  * </ul>
- * multi's own options are the reserved switches and {@code --timeout} / {@code --start-timeout},
- * which are not passed to workers.
+ * multi's own options ({@link Own}) and the reserved switches are not passed to workers.
  */
 public final class ArgParser {
     private ArgParser() {}
 
-    /** multi's own options with a value; they are not passed to workers. */
-    static final Set<String> MULTI_VALUED = Set.of("--timeout", "--start-timeout", "--batch",
-            "--backoff", "--backoff-max", "--backoff-reset", "--max-restarts", "--within", "--max-memory",
-            "--memory-interval", "--heartbeat");
+    /**
+     * multi's own options: read by its subcommands, never passed to a worker. Which subcommand
+     * takes which is that subcommand's table (cli's {@code MultiLeaf.takes}); one it does not
+     * take is a usage error there, never dropped.
+     */
+    public enum Own {
+        TIMEOUT("--timeout"), START_TIMEOUT("--start-timeout"), ROLLING("--rolling", false), BATCH("--batch"),
+        BACKOFF("--backoff"), BACKOFF_MAX("--backoff-max"), BACKOFF_RESET("--backoff-reset"),
+        MAX_RESTARTS("--max-restarts"), WITHIN("--within"), MAX_MEMORY("--max-memory"),
+        MEMORY_INTERVAL("--memory-interval"), HEARTBEAT("--heartbeat");
 
-    /** multi's own flags (restart's {@code --rolling}); not passed to workers either. */
-    static final Set<String> MULTI_FLAGS = Set.of("--rolling");
+        private final String spelling;
+        private final boolean valued;
 
-    /** multi's naming options with a value (docs/cli.md, "Naming options"): read by the expander. */
-    static final Set<String> NAMING_VALUED = Set.of("--range-prefix", "--prefix", "--suffix", "--hostname", "--append");
+        Own(String spelling) {
+            this(spelling, true);
+        }
 
-    /** multi's own long options that take a value: its naming options and those not passed to workers. */
-    public static final Set<String> OWN_VALUED = union(MULTI_VALUED, NAMING_VALUED);
+        Own(String spelling, boolean valued) {
+            this.spelling = spelling;
+            this.valued = valued;
+        }
 
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
+        /** The option as written: {@code --timeout}. */
+        public String spelling() {
+            return spelling;
+        }
+
+        /** Whether it takes a value; a flag ({@code --rolling}) does not. */
+        public boolean valued() {
+            return valued;
+        }
+
+        private static final Map<String, Own> BY_SPELLING = bySpelling();
+
+        private static Map<String, Own> bySpelling() {
+            Map<String, Own> all = new java.util.HashMap<>();
+            for (Own own : values()) {
+                all.put(own.spelling, own);
+            }
+            return Map.copyOf(all);
+        }
+
+        /** The own option spelled {@code spelling}, or null. */
+        public static Own of(String spelling) {
+            return BY_SPELLING.get(spelling);
+        }
+    }
+
+    /**
+     * The options that name the nodes (docs/cli.md, "Node names"): the expander reads them, they
+     * are not passed to workers and cannot be set per node. {@code -n} is {@code --hostname}'s
+     * short form, as in {@code drover worker}; a short option takes the next token anyway.
+     */
+    public static final Set<String> NAMING = Set.of("--range-prefix", "--prefix", "--suffix", "--hostname", "-n");
+
+    /**
+     * celery multi's {@code --append=WORDS}: read by the expander, which adds the words to each
+     * worker's command line. Not a naming option: it can be set per node ({@code --append:2=x}).
+     */
+    public static final String APPEND = "--append";
+
+    /**
+     * multi's long options that take the next token when written without {@code =}: its own
+     * valued ones, the long naming options and {@code --append}.
+     */
+    public static final Set<String> OWN_VALUED = ownValued();
+
+    private static Set<String> ownValued() {
+        Set<String> all = new java.util.HashSet<>();
+        for (Own own : Own.values()) {
+            if (own.valued()) {
+                all.add(own.spelling());
+            }
+        }
+        NAMING.stream().filter(o -> o.startsWith("--")).forEach(all::add);
+        all.add(APPEND);
         return Set.copyOf(all);
     }
 
@@ -102,12 +161,15 @@ public final class ArgParser {
                     }
                     value = tokens.get(++i);
                 }
-                if (value == null && MULTI_FLAGS.contains(head)) {
-                    multiOptions.put(head, "true");
-                    continue;
-                }
-                if (MULTI_VALUED.contains(head)) {
-                    multiOptions.put(head, value);
+                Own own = Own.of(bare);
+                if (own != null) {
+                    if (!bare.equals(head)) {
+                        throw new UsageException(head + ": " + bare + " is multi's own and cannot be set per node");
+                    }
+                    if (!own.valued() && value != null) {
+                        throw new UsageException(token + ": " + head + " takes no value");
+                    }
+                    multiOptions.put(head, own.valued() ? value : "true");
                     continue;
                 }
                 options.add(option(head, value, token));
@@ -122,7 +184,7 @@ public final class ArgParser {
             }
         }
         return new ParsedArgs(List.copyOf(positionals), List.copyOf(options), List.copyOf(passthrough),
-                Set.copyOf(reserved), Map.copyOf(multiOptions), signal);
+                Set.copyOf(reserved), java.util.Collections.unmodifiableMap(multiOptions), signal);
     }
 
     private static MultiOption option(String head, String value, String written) {

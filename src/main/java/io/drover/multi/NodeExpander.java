@@ -27,7 +27,7 @@ public final class NodeExpander {
     public static final String DEFAULT_RANGE_PREFIX = "drover";
 
     /** Options that name the nodes; they shape nodenames and are not passed to workers. */
-    private static final Set<String> NAMING = Set.of("--range-prefix", "--prefix", "--suffix", "--hostname", "-n");
+    private static final Set<String> NAMING = ArgParser.NAMING;
 
     /** Nodes named in one warning; the rest are counted. */
     private static final int NODES_NAMED_IN_A_WARNING = 5;

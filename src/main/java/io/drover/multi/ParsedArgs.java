@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * What {@link ArgParser} read from the tokens after {@code multi SUBCOMMAND}, before nodes are
  * known: positionals (node names, a count, or a subcommand's own arguments), options in the
- * order written, the {@code --} passthrough, the reserved output switches, multi's own valued
- * options ({@code --timeout}, {@code --start-timeout}) and a signal ({@code -TERM}).
+ * order written, the {@code --} passthrough, the reserved output switches, multi's own options
+ * ({@link ArgParser.Own}: spelling to value, {@code "true"} for a flag, in the order first written)
+ * and a signal ({@code -TERM}).
  */
 public record ParsedArgs(
         List<String> positionals,

@@ -166,7 +166,7 @@ class ExamplesTest {
                 assertEquals(List.of(), own.options(), example::toString);
                 return;
             }
-            args = new ArrayList<>(leaf.own.rest());
+            args = withoutMultiOwnOptions(leaf.own.rest());
         }
         if (sub.equals("names") || sub.equals("expand") || sub.equals("help")) {
             return;
@@ -181,6 +181,29 @@ class ExamplesTest {
             assertTrue(worker > 0, example + ": no worker in " + node);
             parses(example, new WorkerCommand(), node.subList(worker + 1, node.size()));
         }
+    }
+
+    /**
+     * The tokens without multi's own options (--timeout 30, --rolling...): the subcommand took
+     * them, and they are no node's, so dryrun, which takes none, must not see them.
+     */
+    private static List<String> withoutMultiOwnOptions(List<String> tokens) {
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String t = tokens.get(i);
+            if (t.equals("--")) {
+                rest.addAll(tokens.subList(i, tokens.size()));
+                break;
+            }
+            String head = t.contains("=") ? t.substring(0, t.indexOf('=')) : t;
+            io.drover.multi.ArgParser.Own own = io.drover.multi.ArgParser.Own.of(head);
+            if (own == null) {
+                rest.add(t);
+            } else if (own.valued() && !t.contains("=")) {
+                i++; // its value, the next token
+            }
+        }
+        return rest;
     }
 
     private static void parses(Example example, Object command, List<String> args) {
