@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ab.sh: two drover distributions side by side, on this machine: `multi names 10`, `multi start 10`
-# until every node reported ready, `multi status 10` of the running nodes, and `multi stopwait 10`,
+# until every node reported ready, `multi status 10` and `multi status --all` of the running nodes,
+# and `multi stopwait 10`,
 # interleaved A, B, A, B... so that the
 # machine's load falls on both alike. For "this change makes start-up no slower" (issue 11);
 # bench.sh compares drover with celery multi.
@@ -8,8 +9,8 @@
 # Usage: extra/bench/ab.sh DIST_A DIST_B        (each a distribution directory: bin/, lib/)
 #   ROUNDS=N   rounds (default 5); each round runs `names` and `status` 5 times per distribution
 #
-# The nodes are ab1@HOST..ab10@HOST, with their pidfiles, logs and node registry in a temporary
-# directory that is removed at the end. Prints every figure, then the medians (ms).
+# The nodes are ab1@HOST..ab10@HOST, with their pidfiles, logs and node registry (one for each
+# distribution: their record formats may differ) in a temporary directory that is removed at the end. Prints every figure, then the medians (ms).
 set -euo pipefail
 export LC_ALL=C
 (($# == 2)) || { echo "usage: extra/bench/ab.sh DIST_A DIST_B" >&2; exit 2; }
@@ -23,11 +24,10 @@ done
 ((BASH_VERSINFO[0] >= 5)) || { echo "ab.sh: needs bash 5 (EPOCHREALTIME)" >&2; exit 2; }
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/drover-ab.XXXXXX")
-export DROVER_STATE_DIR=$W/state
 cleanup() {
     local d
     for d in "$A" "$B"; do
-        "$d/bin/drover" multi kill 10 --range-prefix=ab --pidfile="$W/$(basename "$d")/%n.pid" >/dev/null 2>&1 || true
+        DROVER_STATE_DIR=$W/$(basename "$d")/state "$d/bin/drover" multi kill 10 --range-prefix=ab --pidfile="$W/$(basename "$d")/%n.pid" >/dev/null 2>&1 || true
     done
     rm -rf "$W"
 }
@@ -37,6 +37,7 @@ now_us() { echo "${EPOCHREALTIME/./}"; }
 for ((r = 1; r <= ROUNDS; r++)); do
     for d in "$A" "$B"; do
         n=$(basename "$d")
+        export DROVER_STATE_DIR=$W/$n/state
         opts=(10 --range-prefix=ab --pidfile="$W/$n/%n.pid" --logfile="$W/$n/%n%I.log")
         t0=$(now_us)
         for _ in 1 2 3 4 5; do "$d/bin/drover" multi names "${opts[@]}" >/dev/null; done
@@ -50,6 +51,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
         for _ in 1 2 3 4 5; do "$d/bin/drover" multi status "${opts[@]}" >/dev/null; done
         t1=$(now_us)
         echo "$n status $(((t1 - t0) / 5000))"
+        t0=$(now_us)
+        for _ in 1 2 3 4 5; do "$d/bin/drover" multi status --all >/dev/null; done
+        t1=$(now_us)
+        echo "$n status-all $(((t1 - t0) / 5000))"
         t0=$(now_us)
         "$d/bin/drover" multi stopwait "${opts[@]}" >/dev/null
         t1=$(now_us)
