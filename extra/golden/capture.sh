@@ -19,7 +19,8 @@
 #   the java binary nodes run -> <JAVA>        drover's version -> <VERSION>
 #   this host's name after `@` -> <HOST>       the health port -> <PORT>
 #   pids (`pid N`, `TERM -> N`, "pid":N) -> <PID>
-#   uptime, RSS and CPU figures, `Still waiting after N s` -> <N>
+#   uptime, RSS and CPU figures -> <N>
+#   `> Still waiting after N s for ...`, printed only when a stop takes over a second: left out
 #   the class-data archive options (Java 17's -XX:SharedArchiveFile=.. -Xlog:cds=off
 #   -Xlog:cds+dynamic=off, or Java 25's -XX:AOTCache=.. -Xlog:aot=off -Xlog:cds=off) -> <ARCHIVE>
 #   the order of a run of per-node lines (`\t> NODE: ...` on stdout, `drover: NODE: ...` on
@@ -189,7 +190,6 @@ normalise() {
             s/"uptime_seconds":\d+/"uptime_seconds":<N>/g;
             s/"rss_bytes":\d+/"rss_bytes":<N>/g;
             s/"cpu_percent":[0-9.eE+-]+/"cpu_percent":<N>/g;
-            s/Still waiting after \d+ s/Still waiting after <N> s/g;
             s/(?<![0-9])\Q$ENV{PORT}\E(?![0-9])/<PORT>/g;
         }
         # a run of per-node lines, sorted by node (stably: a node keeps its own order)
@@ -200,6 +200,8 @@ normalise() {
             @run = ();
         };
         for my $line (@lines) {
+            # a progress line only a slow stop prints
+            next if $line =~ /^> Still waiting after \d+ s for /;
             if ($line =~ /^(?:\t> |drover: )([^\s:]+@[^\s:]*):/) {
                 push @run, [$1, scalar @run, $line];
             } else {
