@@ -90,31 +90,28 @@ export DROVER_STATE_DIR=$DIR/state
 cd "$DIR"
 OTHER=
 
-# Live (not zombie) processes whose command line names DIR: the nodes, and drover commands.
-mine() {
-    local c p state rest joined
-    local -a argv
-    for c in /proc/[0-9]*/cmdline; do
-        p=${c#/proc/}
-        p=${p%/cmdline}
-        [[ $p == "$$" || $p == "$BASHPID" ]] && continue
-        mapfile -d '' -t argv 2>/dev/null < "$c" || continue
-        printf -v joined '%s ' "${argv[@]}"
-        [[ $joined == *"$DIR/"* ]] || continue
-        read -r _ rest 2>/dev/null < "/proc/$p/stat" || continue
-        state=${rest##*) }
-        [[ ${state:0:1} == Z ]] && continue
-        printf '%s\n' "$p"
-    done
-    return 0
-}
-
 # Whether a process is gone: a zombie counts as gone (nothing here reaps the nodes).
 gone() {
     local rest
     read -r _ rest 2>/dev/null < "/proc/$1/stat" || return 0
     rest=${rest##*) }
     [[ ${rest:0:1} == Z ]]
+}
+
+# Live processes whose command line names DIR (the nodes, and drover commands), never this shell.
+mine() {
+    local c p joined
+    local -a argv
+    for c in /proc/[0-9]*/cmdline; do
+        p=${c#/proc/}
+        p=${p%/cmdline}
+        mapfile -d '' -t argv 2>/dev/null < "$c" || continue
+        printf -v joined '%s ' "${argv[@]}"
+        if [[ $joined == *"$DIR/"* && $p != "$$" && $p != "$BASHPID" ]] && ! gone "$p"; then
+            printf '%s\n' "$p"
+        fi
+    done
+    return 0
 }
 
 # Waits (at most 60 s) until process $1 is gone.

@@ -1,20 +1,19 @@
 package io.drover.extra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,23 +33,16 @@ class GoldenOutputIT {
     Path tmp;
 
     @Test
-    void every_command_of_the_scenario_prints_what_the_baseline_holds() throws IOException, InterruptedException {
+    void every_command_of_the_scenario_prints_what_the_baseline_holds() throws IOException {
         Path out = tmp.resolve("out");
-        Path log = tmp.resolve("capture.log");
-        ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString(),
-                Sandbox.dist().resolve("bin/drover").toString(), out.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("TMPDIR", tmp.toString());
-        Process capture = pb.start();
-        try {
-            // the script bounds its own waits; this is only against a hung script
-            assertTrue(capture.waitFor(5, TimeUnit.MINUTES), () -> "capture.sh hung:\n" + read(log));
-        } finally {
-            capture.destroy(); // its trap kills every node it started
-            capture.waitFor(60, TimeUnit.SECONDS);
+        Sandbox.Result capture;
+        // the scenario's directory is made in tmp, so the sandbox kills whatever it left there
+        try (Sandbox box = new Sandbox(tmp)) {
+            capture = box.run(List.of("bash", SCRIPT.toAbsolutePath().toString(),
+                    Sandbox.dist().resolve("bin/drover").toString(), out.toString()),
+                    Map.of("TMPDIR", tmp.toString()), false, Duration.ofMinutes(5));
         }
-        assertEquals(0, capture.exitValue(), () -> "capture.sh failed:\n" + read(log));
+        assertEquals(0, capture.code(), () -> "capture.sh failed: " + capture);
 
         SortedSet<String> expected = files(BASELINE);
         SortedSet<String> actual = files(out);
