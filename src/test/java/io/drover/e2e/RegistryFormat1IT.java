@@ -32,18 +32,19 @@ class RegistryFormat1IT extends DroverTest {
     @Test
     void a_node_recorded_by_e48272f_restarts_with_its_recorded_options() throws IOException {
         installRecord();
+        About about = about();
 
         Drover.Result restart = drover.multi("restart", NODENAME);
 
         assertEquals(0, restart.exitCode(), restart::toString);
         long pid = drover.pid("format1");
-        assertEquals("drover multi v" + about().version() + "\n> Restarting nodes...\n\t> " + NODENAME + ": OK (pid "
+        assertEquals("drover multi v" + about.version() + "\n> Restarting nodes...\n\t> " + NODENAME + ": OK (pid "
                 + pid + ")\n", restart.stdout(), restart::toString);
         assertEquals("", restart.stderr(), restart::toString);
         assertTrue(Procs.alive(pid), () -> "pid " + pid + " is not running\n" + restart);
 
         List<String> argv = Procs.argv(pid);
-        assertEquals(about().java(), argv.get(0), () -> "not this installation's java: " + argv);
+        assertEquals(about.java(), argv.get(0), () -> "not this installation's java: " + argv);
         int cp = argv.indexOf("-cp");
         assertTrue(cp > 0 && argv.subList(0, cp).contains("-Xmx96m"), () -> "the recorded --jvm-opts is not a JVM option: " + argv);
         Path home = Drover.launcher().toRealPath().getParent().getParent();
