@@ -80,6 +80,11 @@ final class Sandbox implements AutoCloseable {
      * @param env the complete environment when {@code clean}, else changes to this JVM's
      */
     Result run(List<String> command, Map<String, String> env, boolean clean) {
+        return run(command, env, clean, DEADLINE);
+    }
+
+    /** {@link #run(List, Map, boolean)} for a command that may take longer than {@link #DEADLINE}: a scenario. */
+    Result run(List<String> command, Map<String, String> env, boolean clean, Duration deadline) {
         try {
             Path io = dir.resolve("io").resolve(String.valueOf(ioCount++));
             Files.createDirectories(io);
@@ -93,9 +98,9 @@ final class Sandbox implements AutoCloseable {
             }
             pb.environment().putAll(env);
             Process p = pb.start();
-            if (!p.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            if (!p.waitFor(deadline.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-                fail(command + " did not finish within " + DEADLINE.toSeconds() + " s");
+                fail(command + " did not finish within " + deadline.toSeconds() + " s");
             }
             return new Result(p.exitValue(), Files.readString(io.resolve("out")), Files.readString(io.resolve("err")));
         } catch (IOException e) {
