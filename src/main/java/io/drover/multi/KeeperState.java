@@ -1,7 +1,6 @@
 package io.drover.multi;
 
-import java.util.EnumMap;
-import java.util.Map;
+import io.drover.core.TransitionTable;
 
 /**
  * What supervise's {@link Keeper} is doing with its node, written down as a table. An event a
@@ -9,14 +8,14 @@ import java.util.Map;
  * anywhere else.
  *
  * <pre>
- * state              | started   | adopted   | start failed | exited     | give up | restart asked       | stop asked       | kill asked       | backoff over
- * STARTING           | RUNNING   | RUNNING   | BACKOFF      | -          | GAVE_UP | (ignored)           | STARTING_TO_STOP | -                | -
- * STARTING_TO_STOP   | STOPPING  | STOPPING  | STOPPED      | -          | -       | (ignored)           | (ignored)        | STARTING_TO_STOP | -
- * RUNNING            | -         | -         | -            | BACKOFF    | GAVE_UP | STOPPING_TO_RESTART | STOPPING         | -                | -
- * STOPPING_TO_RESTART| -         | -         | -            | STARTING   | -       | (ignored)           | STOPPING         | STOPPING_TO_...  | -
- * BACKOFF            | -         | -         | -            | -          | -       | (ignored)           | STOPPED          | -                | STARTING
- * STOPPING           | -         | -         | -            | STOPPED    | -       | (ignored)           | (ignored)        | STOPPING         | -
- * STOPPED, GAVE_UP   | -         | -         | -            | -          | -       | (ignored)           | (ignored)        | (ignored)        | (ignored)
+ * state              | started  | adopted  | start failed | exited   | give up | restart asked       | stop asked       | kill asked | backoff over
+ * STARTING           | RUNNING  | RUNNING  | BACKOFF      | -        | GAVE_UP | (ignored)           | STARTING_TO_STOP | -          | -
+ * STARTING_TO_STOP   | STOPPING | STOPPING | STOPPED      | -        | -       | (ignored)           | (ignored)        | (same)     | -
+ * RUNNING            | -        | -        | -            | BACKOFF  | GAVE_UP | STOPPING_TO_RESTART | STOPPING         | -          | -
+ * STOPPING_TO_RESTART| -        | -        | -            | STARTING | -       | (ignored)           | STOPPING         | (same)     | -
+ * BACKOFF            | -        | -        | -            | -        | -       | (ignored)           | STOPPED          | -          | STARTING
+ * STOPPING           | -        | -        | -            | STOPPED  | -       | (ignored)           | (ignored)        | (same)     | -
+ * STOPPED, GAVE_UP   | -        | -        | -            | -        | -       | (ignored)           | (ignored)        | (ignored)  | (ignored)
  * </pre>
  *
  * "give up" is an unasked end (an exit, a failed start) once {@code --max-restarts} were spent
@@ -29,30 +28,19 @@ enum KeeperState {
 
     enum Event { STARTED, ADOPTED, START_FAILED, EXITED, GIVE_UP, RESTART_ASKED, STOP_ASKED, KILL_ASKED, BACKOFF_OVER }
 
-    private static final Map<KeeperState, Map<Event, KeeperState>> TABLE = new EnumMap<>(KeeperState.class);
-
-    private static void row(KeeperState from, Object... pairs) {
-        Map<Event, KeeperState> row = new EnumMap<>(Event.class);
-        for (int i = 0; i < pairs.length; i += 2) {
-            row.put((Event) pairs[i], (KeeperState) pairs[i + 1]);
-        }
-        TABLE.put(from, row);
-    }
-
-    static {
-        row(STARTING, Event.STARTED, RUNNING, Event.ADOPTED, RUNNING, Event.START_FAILED, BACKOFF,
-                Event.GIVE_UP, GAVE_UP, Event.STOP_ASKED, STARTING_TO_STOP);
-        row(STARTING_TO_STOP, Event.STARTED, STOPPING, Event.ADOPTED, STOPPING, Event.START_FAILED, STOPPED,
-                Event.KILL_ASKED, STARTING_TO_STOP);
-        row(RUNNING, Event.EXITED, BACKOFF, Event.GIVE_UP, GAVE_UP, Event.RESTART_ASKED, STOPPING_TO_RESTART,
-                Event.STOP_ASKED, STOPPING);
-        row(STOPPING_TO_RESTART, Event.EXITED, STARTING, Event.STOP_ASKED, STOPPING, Event.KILL_ASKED,
-                STOPPING_TO_RESTART);
-        row(BACKOFF, Event.BACKOFF_OVER, STARTING, Event.STOP_ASKED, STOPPED);
-        row(STOPPING, Event.EXITED, STOPPED, Event.KILL_ASKED, STOPPING);
-        row(STOPPED);
-        row(GAVE_UP);
-    }
+    private static final TransitionTable<KeeperState, Event> TABLE = new TransitionTable<>(KeeperState.class, Event.class)
+            .row(STARTING, Event.STARTED, RUNNING, Event.ADOPTED, RUNNING, Event.START_FAILED, BACKOFF,
+                    Event.GIVE_UP, GAVE_UP, Event.STOP_ASKED, STARTING_TO_STOP)
+            .row(STARTING_TO_STOP, Event.STARTED, STOPPING, Event.ADOPTED, STOPPING, Event.START_FAILED, STOPPED,
+                    Event.KILL_ASKED, STARTING_TO_STOP)
+            .row(RUNNING, Event.EXITED, BACKOFF, Event.GIVE_UP, GAVE_UP, Event.RESTART_ASKED, STOPPING_TO_RESTART,
+                    Event.STOP_ASKED, STOPPING)
+            .row(STOPPING_TO_RESTART, Event.EXITED, STARTING, Event.STOP_ASKED, STOPPING, Event.KILL_ASKED,
+                    STOPPING_TO_RESTART)
+            .row(BACKOFF, Event.BACKOFF_OVER, STARTING, Event.STOP_ASKED, STOPPED)
+            .row(STOPPING, Event.EXITED, STOPPED, Event.KILL_ASKED, STOPPING)
+            .row(STOPPED)
+            .row(GAVE_UP);
 
     /**
      * Requests that find the keeper busy with another, or done, are dropped, not errors: they
@@ -83,10 +71,6 @@ enum KeeperState {
      * @throws IllegalStateException naming node, state and event for a move the table forbids
      */
     KeeperState on(Event event, String nodename) {
-        KeeperState next = TABLE.get(this).get(event);
-        if (next == null) {
-            throw new IllegalStateException("keeper of " + nodename + ": event " + event + " is illegal in state " + this);
-        }
-        return next;
+        return TABLE.next(this, event, "keeper of " + nodename);
     }
 }
