@@ -111,6 +111,46 @@ final class StatusTable implements ClusterListener {
         public Consumer<String> forgotten(NodeEvent.Forgotten f) {
             return nothing;
         }
+
+        @Override
+        public Consumer<String> adopted(NodeEvent.Adopted e) {
+            return nothing; // supervise's: status never hears of it
+        }
+
+        @Override
+        public Consumer<String> restarting(NodeEvent.Restarting e) {
+            return nothing; // supervise's: status never hears of it
+        }
+
+        @Override
+        public Consumer<String> exitedUnasked(NodeEvent.ExitedUnasked e) {
+            return nothing; // supervise's: status never hears of it
+        }
+
+        @Override
+        public Consumer<String> gaveUp(NodeEvent.GaveUp e) {
+            return nothing; // supervise's: status never hears of it
+        }
+
+        @Override
+        public Consumer<String> restartAsked(NodeEvent.RestartAsked e) {
+            return nothing; // supervise's: status never hears of it
+        }
+
+        @Override
+        public Consumer<String> timedOut(NodeEvent.TimedOut e) {
+            return nothing; // supervise's: status never hears of it
+        }
+
+        @Override
+        public Consumer<String> stopped(NodeEvent.Stopped e) {
+            return nothing; // supervise's: status never hears of it
+        }
+
+        @Override
+        public Consumer<String> rollStopped(NodeEvent.RollStopped e) {
+            return nothing; // supervise's: status never hears of it
+        }
     }
 
     @Override

@@ -1,18 +1,16 @@
 package io.drover.cli;
 
-import io.drover.core.Printable;
 import io.drover.core.Signals;
 import io.drover.core.UsageException;
+import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeConflicts;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Supervisor;
-import io.drover.multi.SupervisorListener;
 import io.drover.node.SignalHooks;
 import io.drover.posix.Posix;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -69,7 +67,10 @@ final class SuperviseCommand extends MultiLeaf {
                 LifecycleLeaf.seconds(parsed, "--timeout", LifecycleLeaf.DEFAULT_STOP_TIMEOUT),
                 LifecycleLeaf.startTimeout(parsed),
                 Math.max(1, count(parsed, "--batch", 1)));
-        Supervisor supervisor = new Supervisor(Posix.get(), new Reporter(output), host(), nodes, options);
+        // a line per event as it comes, with the time: what a journal or a container log shows
+        ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
+                : TerminalReporter.log(output, Instant::now);
+        Supervisor supervisor = new Supervisor(Posix.get(), reporter, host(), nodes, options);
         for (String name : List.of("TERM", "INT", "HUP")) {
             int number = Signals.parseArgument("-" + name).orElseThrow();
             SignalHooks.handle(name, () -> supervisor.signal(number));
@@ -126,38 +127,5 @@ final class SuperviseCommand extends MultiLeaf {
             // below
         }
         throw new UsageException("--max-memory " + value + " is not a size (e.g. 512M, 2G, 300MiB, or bytes)");
-    }
-
-    /**
-     * One line per event, with the time: what a journal or a container log shows. A message
-     * quotes what a node said (why it failed), so each line is made {@link Printable}.
-     */
-    private static final class Reporter implements SupervisorListener {
-        private final Output output;
-
-        Reporter(Output output) {
-            this.output = output;
-        }
-
-        @Override
-        public synchronized void info(NodeSpec node, String message) {
-            if (!output.quiet) {
-                output.out.println(line(node, message));
-                output.out.flush();
-            }
-        }
-
-        @Override
-        public synchronized void warn(NodeSpec node, String message) {
-            output.out.println(line(node, message));
-            output.out.flush();
-            output.err.println("drover: " + Printable.of((node == null ? "" : node.nodename().full() + ": ") + message));
-            output.err.flush();
-        }
-
-        private static String line(NodeSpec node, String message) {
-            return Instant.now().truncatedTo(ChronoUnit.MILLIS) + " > "
-                    + Printable.of((node == null ? "supervise" : node.nodename().full()) + ": " + message);
-        }
     }
 }

@@ -3,27 +3,50 @@ package io.drover.cli;
 import io.drover.core.Install;
 import io.drover.core.Printable;
 import io.drover.core.Signals;
+import io.drover.multi.ClusterEvent;
 import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeEvent;
 import io.drover.multi.NodeSpec;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Renders a cluster operation as celery multi does: a phase line, then one line per node. What
  * an event says comes from outside (a pidfile's content, a process's command line, the
  * application's exception message), so every line is made {@link Printable} as it is printed,
  * and colour is put on after, around drover's own words only.
+ *
+ * <p>{@code multi supervise} runs for days and its lines go to a journal or a container log:
+ * {@link #log} renders each event as one line with the time and the node, {@code
+ * 2026-05-01T10:00:00.123Z > drover1@HOST: started (pid 4242)}, without colour, a warning also
+ * on stderr, {@code drover: drover1@HOST: ...}.
  */
 final class TerminalReporter implements ClusterListener {
     private final Output output;
-    private final Lines lines = new Lines();
+    /** The time of a {@link #log} line; null when the lines are a one-shot command's. */
+    private final Supplier<Instant> clock;
+    private final Lines lines;
+    private final Whole whole = new Whole();
     private boolean splashed;
     private long waitingSince;
     private int lastWaitingCount = -1;
 
     TerminalReporter(Output output) {
+        this(output, null);
+    }
+
+    private TerminalReporter(Output output, Supplier<Instant> clock) {
         this.output = output;
+        this.clock = clock;
+        this.lines = new Lines(clock != null);
+    }
+
+    /** supervise's reporter: a line per event, as it comes, with the time {@code clock} tells. */
+    static TerminalReporter log(Output output, Supplier<Instant> clock) {
+        return new TerminalReporter(output, clock);
     }
 
     @Override
@@ -40,6 +63,10 @@ final class TerminalReporter implements ClusterListener {
     @Override
     public synchronized void node(NodeSpec node, NodeEvent event) {
         Line line = event.accept(lines);
+        if (clock != null) {
+            logLine(node.nodename().full(), line);
+            return;
+        }
         boolean failure = line.failure() != null;
         if (failure) {
             // A script that keeps stderr (2>errors, or captures it) must see why, not only the
@@ -57,6 +84,30 @@ final class TerminalReporter implements ClusterListener {
             line.trace().lines().forEach(l -> output.out.println("\t  " + Printable.text(l)));
         }
         output.out.flush();
+    }
+
+    @Override
+    public synchronized void cluster(ClusterEvent event) {
+        logLine(null, event.accept(whole));
+    }
+
+    /**
+     * One line with the time and who it is about ({@code nodename}, null: supervise itself); a
+     * warning on stdout, even with {@code --quiet}, and then on stderr.
+     */
+    private void logLine(String nodename, Line line) {
+        boolean warning = line.failure() != null;
+        if (output.quiet && !warning) {
+            return;
+        }
+        Instant now = clock == null ? Instant.now() : clock.get();
+        output.out.println(now.truncatedTo(ChronoUnit.MILLIS) + " > "
+                + Printable.of((nodename == null ? "supervise" : nodename) + ": " + line.word() + line.rest()));
+        output.out.flush();
+        if (warning) {
+            output.err.println("drover: " + Printable.of((nodename == null ? "" : nodename + ": ") + line.failure()));
+            output.err.flush();
+        }
     }
 
     @Override
@@ -93,6 +144,11 @@ final class TerminalReporter implements ClusterListener {
             return new Line(colour, word, rest, null, null);
         }
 
+        /** A line an operator must hear of: on stderr too. */
+        static Line warning(String text) {
+            return new Line(null, "", text, text, null);
+        }
+
         /** The line for stdout: escaped first, so the only escape sequences in it are the colour's. */
         String shown(Output output) {
             String w = Printable.of(word);
@@ -100,10 +156,22 @@ final class TerminalReporter implements ClusterListener {
         }
     }
 
-    /** Each variant's line, in celery multi's words where it has them. */
+    /**
+     * Each variant's line, in celery multi's words where it has them; in supervise's
+     * ({@code log}) a start and a warning say what supervise's log always said.
+     */
     private final class Lines implements NodeEvent.Visitor<Line> {
+        private final boolean log;
+
+        Lines(boolean log) {
+            this.log = log;
+        }
+
         @Override
         public Line started(NodeEvent.Started s) {
+            if (log) {
+                return Line.of("started (pid " + s.pid() + ")");
+            }
             return Line.painted(Output.GREEN, "OK", " (pid " + s.pid() + ")"
                     + (s.replaced() == null ? "" : "; replaced a stale pidfile: " + s.replaced()));
         }
@@ -135,7 +203,7 @@ final class TerminalReporter implements ClusterListener {
 
         @Override
         public Line warning(NodeEvent.Warning w) {
-            return Line.painted(Output.RED, "warning", ": " + w.message());
+            return log ? Line.warning(w.message()) : Line.painted(Output.RED, "warning", ": " + w.message());
         }
 
         @Override
@@ -178,6 +246,100 @@ final class TerminalReporter implements ClusterListener {
         @Override
         public Line forgotten(NodeEvent.Forgotten f) {
             return Line.of(f.existed() ? "forgotten" : "no record");
+        }
+
+        @Override
+        public Line adopted(NodeEvent.Adopted a) {
+            return Line.of("adopted (pid " + a.pid() + ", already running under " + a.pidfile() + ")");
+        }
+
+        @Override
+        public Line restarting(NodeEvent.Restarting r) {
+            return Line.of("exited (" + r.how() + ") after " + r.reason() + "; starting it again");
+        }
+
+        @Override
+        public Line exitedUnasked(NodeEvent.ExitedUnasked e) {
+            return Line.warning("exited unasked (" + e.how() + "); restart " + e.restart() + " in "
+                    + e.delay().toMillis() / 1000.0 + " s");
+        }
+
+        @Override
+        public Line gaveUp(NodeEvent.GaveUp g) {
+            long within = g.within().toSeconds();
+            return Line.warning("exited (" + g.how() + "); GAVE UP: " + g.restarts() + " restarts within " + within
+                    + " s (--max-restarts " + g.maxRestarts() + " --within " + within + "); the other nodes go on");
+        }
+
+        @Override
+        public Line restartAsked(NodeEvent.RestartAsked r) {
+            return Line.warning(r.reason() + ": restarting pid " + r.pid() + " (SIG" + Signals.name(r.signal()) + ")");
+        }
+
+        @Override
+        public Line timedOut(NodeEvent.TimedOut t) {
+            return Line.warning("still running after --timeout: killing pid " + t.pid());
+        }
+
+        @Override
+        public Line stopped(NodeEvent.Stopped s) {
+            return Line.of("stopped (" + s.how() + ")");
+        }
+
+        @Override
+        public Line rollStopped(NodeEvent.RollStopped r) {
+            return Line.warning("did not come back from the rolling restart: " + r.reason()
+                    + "; the rolling restart stopped, the nodes not yet restarted keep running");
+        }
+    }
+
+    /** supervise's own lines, about the nodes as a whole. */
+    private static final class Whole implements ClusterEvent.Visitor<Line> {
+        @Override
+        public Line supervising(ClusterEvent.Supervising s) {
+            return Line.of("supervising " + s.nodes() + " node" + (s.nodes() == 1 ? "" : "s") + " (pid " + s.pid()
+                    + (s.subreaper() ? ", child subreaper" : "") + ")");
+        }
+
+        @Override
+        public Line allReady(ClusterEvent.AllReady r) {
+            return Line.of("all nodes ready: " + r.tally().text());
+        }
+
+        @Override
+        public Line allGaveUp(ClusterEvent.AllGaveUp g) {
+            return Line.warning("every node was given up: exiting");
+        }
+
+        @Override
+        public Line stoppingAll(ClusterEvent.StoppingAll s) {
+            return Line.of((s.signal() == Signals.INT ? "cold stop (SIGINT)" : "warm stop (SIGTERM)") + " of every node");
+        }
+
+        @Override
+        public Line killed(ClusterEvent.Killed k) {
+            return Line.warning("killed (SIGKILL) after --timeout " + k.timeout().toMillis() / 1000.0 + " s: "
+                    + String.join(", ", k.nodenames()));
+        }
+
+        @Override
+        public Line allStopped(ClusterEvent.AllStopped s) {
+            return Line.of("every node stopped");
+        }
+
+        @Override
+        public Line rolling(ClusterEvent.Rolling r) {
+            return Line.of("rolling restart (SIGHUP), " + r.batch() + " at a time");
+        }
+
+        @Override
+        public Line rollIgnored(ClusterEvent.RollIgnored r) {
+            return Line.of("SIGHUP ignored: a rolling restart is under way");
+        }
+
+        @Override
+        public Line rollDone(ClusterEvent.RollDone d) {
+            return Line.of("rolling restart done: " + d.tally().text());
         }
     }
 

@@ -15,6 +15,15 @@ public interface ClusterListener {
     /** Something happened to one node. */
     void node(NodeSpec node, NodeEvent event);
 
+    /**
+     * Something happened to the nodes as a whole ({@code multi supervise}'s own lines). Does
+     * nothing unless overridden: only supervise sends these, and only its renderers (the
+     * terminal's and the JSON one) override it.
+     */
+    default void cluster(ClusterEvent event) {
+        // a listener of the one-shot operations never hears of one
+    }
+
     /** Still waiting for these nodes to exit (called about once a second). */
     void waiting(List<NodeSpec> remaining);
 

@@ -41,6 +41,22 @@ public sealed interface NodeEvent {
         R dropped(Dropped event);
 
         R forgotten(Forgotten event);
+
+        R adopted(Adopted event);
+
+        R restarting(Restarting event);
+
+        R exitedUnasked(ExitedUnasked event);
+
+        R gaveUp(GaveUp event);
+
+        R restartAsked(RestartAsked event);
+
+        R timedOut(TimedOut event);
+
+        R stopped(Stopped event);
+
+        R rollStopped(RollStopped event);
     }
 
     /**
@@ -192,6 +208,91 @@ public sealed interface NodeEvent {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.forgotten(this);
+        }
+    }
+
+    // supervise's events: its keepers say what they did with a node, as it happens
+
+    /** supervise found the node running under its pidfile and watches it instead of starting another. */
+    record Adopted(long pid, String pidfile) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.adopted(this);
+        }
+    }
+
+    /**
+     * The node ended as supervise asked ({@code reason}: its {@link RestartAsked#reason}) and is
+     * started again at once; {@code how} it ended ("signal 15 (TERM)").
+     */
+    record Restarting(String how, String reason) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.restarting(this);
+        }
+    }
+
+    /**
+     * The node exited, or did not start ({@code how} then begins "did not start: "), unasked: it
+     * is started again after {@code delay}, which will be its {@code restart}th restart within
+     * {@code --within}.
+     */
+    record ExitedUnasked(String how, int restart, Duration delay) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.exitedUnasked(this);
+        }
+    }
+
+    /**
+     * The node ended unasked ({@code how}) after {@code restarts} restarts within {@code within},
+     * which is {@code --max-restarts} spent: supervise starts it no more.
+     */
+    record GaveUp(String how, int restarts, int maxRestarts, Duration within) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.gaveUp(this);
+        }
+    }
+
+    /** Why supervise restarts a node that runs. */
+    enum Why { MEMORY, HUNG, ROLLING }
+
+    /**
+     * supervise stops the node's process {@code pid} with {@code signal} to start it again at
+     * once: {@code why}, in words in {@code reason} ("RSS 230.5 MiB over --max-memory 200.0 MiB").
+     */
+    record RestartAsked(Why why, String reason, long pid, int signal) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.restartAsked(this);
+        }
+    }
+
+    /** A node asked to stop for a restart still ran after {@code --timeout}: {@code pid} is killed. */
+    record TimedOut(long pid) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.timedOut(this);
+        }
+    }
+
+    /** supervise stopped the node for good, as it was told to; {@code how} it ended. */
+    record Stopped(String how) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.stopped(this);
+        }
+    }
+
+    /**
+     * The node did not come back from a rolling restart ({@code reason}): the roll stops there,
+     * and the nodes it had not reached keep running.
+     */
+    record RollStopped(String reason) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.rollStopped(this);
         }
     }
 }

@@ -1,20 +1,33 @@
 package io.drover.multi;
 
 import io.drover.posix.Posix;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * Reaps every child of this process, as PID 1 or a subreaper must: one thread blocked in
  * {@code waitpid(-1)}, so a child's exit arrives as an event (nothing polls), and no child, nor
- * an orphan re-parented to us, stays a zombie. Whoever waits for a child asks {@link #exitOf}.
- * While there is no child the thread waits for the next spawn ({@link #spawned}).
+ * an orphan re-parented to us, stays a zombie. While there is no child the thread waits for the
+ * next spawn.
+ *
+ * <p>An exit is kept only for a child a spawn registered ({@link #spawning}, then
+ * {@link #spawned}) until its waiter claimed it ({@link #claim}): a pid is reused once its
+ * process was reaped, so an exit kept for anyone else would be handed to the next child that
+ * gets the pid as its own end. A child may end before its spawner knows its pid; its exit is
+ * reaped while that spawn is under way, so exits reaped then are held, each with its place in
+ * the order of reaping, and the spawn takes the one of its pid reaped after the spawn began.
+ * An orphan's exit is dropped.
  */
 final class Reaper {
+    private record Reaped(long order, Posix.ChildExit exit) {}
+
     private final Posix posix;
-    private final ConcurrentMap<Long, CompletableFuture<Posix.ChildExit>> exits = new ConcurrentHashMap<>();
-    private final Object monitor = new Object();
+    // all guarded by this
+    private final Map<Long, CompletableFuture<Posix.ChildExit>> children = new HashMap<>();
+    private final Map<Long, Reaped> early = new HashMap<>();
+    private long reaped;
+    private int spawning;
     private long spawns;
 
     Reaper(Posix posix) {
@@ -27,41 +40,87 @@ final class Reaper {
         t.start();
     }
 
-    /** How the child {@code pid} ended, once it has; the same future however often asked. */
-    CompletableFuture<Posix.ChildExit> exitOf(long pid) {
-        return exits.computeIfAbsent(pid, p -> new CompletableFuture<>());
+    /** A spawn begins: returns its mark for {@link #spawned}. */
+    synchronized long spawning() {
+        spawning++;
+        return reaped;
     }
 
-    /** Forgets a child whose end was handled. */
-    void forget(long pid) {
-        exits.remove(pid);
-    }
-
-    /** A child was spawned: a reaper that found none waits no longer. */
-    void spawned() {
-        synchronized (monitor) {
-            spawns++;
-            monitor.notifyAll();
+    /** The spawn marked {@code mark} made the child {@code pid}: its exit is kept from now on until claimed. */
+    synchronized void spawned(long mark, long pid) {
+        CompletableFuture<Posix.ChildExit> exit = new CompletableFuture<>();
+        Reaped before = early.remove(pid);
+        if (before != null && before.order() > mark) {
+            exit.complete(before.exit()); // this very child, reaped before its spawner knew its pid
         }
+        children.put(pid, exit); // whatever an earlier process of this pid left is not this child's
+        spawnEnded();
+    }
+
+    /** The spawn failed: there is no child to wait for. */
+    synchronized void spawnFailed() {
+        spawnEnded();
+    }
+
+    private void spawnEnded() {
+        spawning--;
+        if (spawning == 0) {
+            early.clear(); // no spawn under way: what is held belongs to nobody (orphans)
+        }
+        spawns++;
+        notifyAll(); // a reaper that found no child waits no longer
+    }
+
+    /** How the registered child {@code pid} ended, once it has; null when no spawn registered it. */
+    synchronized CompletableFuture<Posix.ChildExit> exitOf(long pid) {
+        return children.get(pid);
+    }
+
+    /**
+     * The end of the registered child {@code pid}, for its one waiter: once it completed, the
+     * exit is kept no longer.
+     *
+     * @throws IllegalStateException when no spawn registered {@code pid}
+     */
+    CompletableFuture<Posix.ChildExit> claim(long pid) {
+        CompletableFuture<Posix.ChildExit> exit = exitOf(pid);
+        if (exit == null) {
+            throw new IllegalStateException("pid " + pid + " is no child a spawn registered");
+        }
+        exit.whenComplete((e, t) -> forget(pid, exit));
+        return exit;
+    }
+
+    private synchronized void forget(long pid, CompletableFuture<Posix.ChildExit> exit) {
+        children.remove(pid, exit); // not a later child's that got the pid meanwhile
+    }
+
+    private synchronized void reaped(Posix.ChildExit exit) {
+        reaped++;
+        CompletableFuture<Posix.ChildExit> child = children.get(exit.pid());
+        if (child != null && !child.isDone()) {
+            child.complete(exit);
+        } else if (spawning > 0) {
+            early.put(exit.pid(), new Reaped(reaped, exit));
+        }
+        // else an orphan re-parented to us: reaped, and nobody's
     }
 
     private void loop() {
         while (true) {
             long seen;
-            synchronized (monitor) {
+            synchronized (this) {
                 seen = spawns;
             }
             Posix.ChildExit exit = posix.awaitAnyChild();
             if (exit != null) {
-                // kept even when nobody asked yet: a child may be reaped before its spawner asks
-                // (an orphan re-parented to us is kept too: a few bytes each, and rare)
-                exitOf(exit.pid()).complete(exit);
+                reaped(exit);
                 continue;
             }
-            synchronized (monitor) {
+            synchronized (this) {
                 while (spawns == seen) {
                     try {
-                        monitor.wait();
+                        wait();
                     } catch (InterruptedException e) {
                         return;
                     }

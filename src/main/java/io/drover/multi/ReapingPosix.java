@@ -23,16 +23,22 @@ final class ReapingPosix implements Posix {
     @Override
     public Spawned spawnDetached(List<String> argv, Map<String, String> env, String logfile, Integer umask,
                                  String workdir, boolean captureOutput, String key) {
-        Spawned spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, captureOutput, key);
-        reaper.exitOf(spawned.pid());
-        reaper.spawned();
+        long mark = reaper.spawning();
+        Spawned spawned;
+        try {
+            spawned = posix.spawnDetached(argv, env, logfile, umask, workdir, captureOutput, key);
+        } catch (RuntimeException | Error e) {
+            reaper.spawnFailed();
+            throw e;
+        }
+        reaper.spawned(mark, spawned.pid());
         return spawned;
     }
 
     @Override
     public Integer reap(long pid) {
         var exit = reaper.exitOf(pid);
-        return exit.isDone() ? Integer.valueOf(exit.join().code()) : null;
+        return exit != null && exit.isDone() ? Integer.valueOf(exit.join().code()) : null;
     }
 
     @Override

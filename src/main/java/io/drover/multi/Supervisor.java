@@ -5,9 +5,7 @@ import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.OsErrors;
 import io.drover.core.Signals;
-import io.drover.launch.HandshakeReader;
 import io.drover.posix.Pidfile;
-import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
 import io.drover.posix.ProcessTable;
 import io.drover.posix.ServiceManager;
@@ -21,9 +19,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -40,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  * main process of a unit, a container or a supervisord program.
  *
  * <ul>
- * <li>One keeper thread per node starts it, waits for its end and starts it again: at once when
- *     supervise asked it to go (memory, hung, rolling restart), after a {@link Backoff} when it
- *     exited unasked, never again once {@code --max-restarts} were spent within {@code --within}.
+ * <li>One {@link Keeper} thread per node starts it, waits for its end and starts it again: at
+ *     once when supervise asked it to go (memory, hung, rolling restart), after a {@link Backoff}
+ *     when it exited unasked, never again once {@code --max-restarts} were spent within
+ *     {@code --within}; its states are {@link KeeperState}'s table.
  * <li>Nodes supervise spawned are its children: their ends come from the {@link Reaper}, which
  *     also reaps every orphan re-parented to this process (it makes itself a child subreaper).
  *     Adopted nodes are not its children: a pidfd each, polled by a blocked thread, tells of
@@ -50,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  * <li>A second supervise of a node is refused by a lock on {@code NODENAME.supervise} in the
  *     registry; a supervise killed with -9 leaves its nodes running for the next to adopt.
  * </ul>
- * Reports through a {@link SupervisorListener}; never prints.
+ * Reports through a {@link ClusterListener}: each node's {@link NodeEvent}s, and its own lines
+ * as {@link ClusterEvent}s; never prints.
  */
 public final class Supervisor {
     /**
@@ -58,7 +56,6 @@ public final class Supervisor {
      * end, its pidfile's cleanup and its record's last word, none of which waits on the node.
      */
     static final Duration KEEPER_WAIT = Duration.ofSeconds(30);
-
 
     /**
      * @param backoff the first delay before restarting a node that exited unasked
@@ -85,12 +82,12 @@ public final class Supervisor {
 
     private final Posix posix;
     private final Reaper reaper;
-    private final SupervisorListener listener;
+    private final ClusterListener listener;
     private final Host host;
     private final Options options;
     private final List<Keeper> keepers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private final BlockingQueue<Integer> events = new LinkedBlockingQueue<>();
-    private final Backoff backoff;
     private final ServiceManager systemd = ServiceManager.fromEnvironment();
     private final CountDownLatch allReady;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -103,18 +100,45 @@ public final class Supervisor {
     private Thread roll;
     private final Cluster cluster;
 
-    public Supervisor(Posix posix, SupervisorListener listener, Host host, List<NodeSpec> nodes, Options options) {
+    public Supervisor(Posix posix, ClusterListener listener, Host host, List<NodeSpec> nodes, Options options) {
         this.reaper = new Reaper(posix);
         this.posix = new ReapingPosix(posix, reaper);
         this.listener = listener;
         this.host = host;
         this.options = options;
-        this.backoff = new Backoff(options.backoff(), options.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
-        for (NodeSpec node : nodes) {
-            keepers.add(new Keeper(node));
-        }
         this.allReady = new CountDownLatch(nodes.size());
         this.cluster = newCluster(host);
+        Backoff backoff = new Backoff(options.backoff(), options.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
+        Keeper.Clock clock = new Keeper.Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void schedule(Duration delay, Runnable task) {
+                timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        };
+        Keeper.Owner owner = new Keeper.Owner() {
+            @Override
+            public void ready() {
+                allReady.countDown();
+            }
+
+            @Override
+            public void gaveUp() {
+                events.add(GAVE_UP);
+            }
+        };
+        for (NodeSpec node : nodes) {
+            Keeper k = new Keeper(new HandleNode(node, () -> cluster.handle(cluster.snapshot(), node), this.posix, reaper),
+                    options, backoff, clock, listener, owner);
+            Thread t = new Thread(k::keep, "drover-keep-" + node.nodename().full());
+            t.setDaemon(true);
+            keepers.add(k);
+            threads.add(t);
+        }
     }
 
     /** A signal supervise was sent (TERM, INT, HUP), from its signal handlers. */
@@ -128,15 +152,12 @@ public final class Supervisor {
      */
     public int run() {
         Snapshot snapshot = cluster.snapshot();
-        keepers.forEach(k -> cluster.handle(snapshot, k.node).checkStart());
+        keepers.forEach(k -> cluster.handle(snapshot, k.spec()).checkStart());
         lockNodes();
         boolean subreaper = posix.becomeChildSubreaper();
         reaper.start();
-        listener.info(null, "supervising " + keepers.size() + " node" + (keepers.size() == 1 ? "" : "s") + " (pid "
-                + ProcessHandle.current().pid() + (subreaper ? ", child subreaper" : "") + ")");
-        for (Keeper k : keepers) {
-            k.thread.start();
-        }
+        listener.cluster(new ClusterEvent.Supervising(keepers.size(), ProcessHandle.current().pid(), subreaper));
+        threads.forEach(Thread::start);
         Thread readiness = new Thread(() -> {
             try {
                 allReady.await();
@@ -159,24 +180,24 @@ public final class Supervisor {
             while (true) {
                 int event = events.take();
                 if (event == READY) {
-                    if (keepers.stream().noneMatch(k -> k.pid > 0)) {
+                    if (keepers.stream().noneMatch(k -> k.pid() > 0)) {
                         continue; // every node was given up before it was ready: GAVE_UP ends us
                     }
-                    String status = running();
-                    listener.info(null, "all nodes ready: " + status);
+                    ClusterEvent.Tally tally = tally();
+                    listener.cluster(new ClusterEvent.AllReady(tally));
                     // what starting them took is garbage now: supervise lives on small
                     posix.trimNativeHeap();
                     if (systemd != null) {
-                        systemd.ready(status);
+                        systemd.ready(tally.text());
                     }
                 } else if (event == GAVE_UP) {
-                    if (keepers.stream().allMatch(k -> k.gaveUp)) {
-                        listener.warn(null, "every node was given up: exiting");
+                    if (keepers.stream().allMatch(k -> k.state() == KeeperState.GAVE_UP)) {
+                        listener.cluster(new ClusterEvent.AllGaveUp());
                         stopAll(Signals.TERM);
                         return ExitCode.NODE_FAILED;
                     }
                     if (systemd != null) {
-                        systemd.status(running());
+                        systemd.status(tally().text());
                     }
                 } else if (event == Signals.HUP) {
                     rollingRestart();
@@ -194,15 +215,15 @@ public final class Supervisor {
     }
 
     /** "3 of 3 nodes running", for STATUS= and the log. */
-    private String running() {
-        long up = keepers.stream().filter(k -> k.pid > 0).count();
-        long given = keepers.stream().filter(k -> k.gaveUp).count();
-        return up + " of " + keepers.size() + " nodes running" + (given > 0 ? ", " + given + " given up" : "");
+    private ClusterEvent.Tally tally() {
+        int up = (int) keepers.stream().filter(k -> k.pid() > 0).count();
+        int given = (int) keepers.stream().filter(k -> k.state() == KeeperState.GAVE_UP).count();
+        return new ClusterEvent.Tally(up, keepers.size(), given);
     }
 
     /**
      * The cluster supervise starts nodes through: one, so its start window holds for every
-     * keeper; each use takes a fresh {@link Snapshot}, as supervise lives long.
+     * keeper; each start takes a fresh {@link Snapshot}, as supervise lives long.
      */
     private Cluster newCluster(Host host) {
         return new Cluster(() -> posix, new ClusterListener() {
@@ -213,8 +234,8 @@ public final class Supervisor {
             public void node(NodeSpec node, NodeEvent event) {
                 // each outcome comes back to its keeper as the call's value; a warning has no
                 // other way to the operator, so it is the one event forwarded
-                if (event instanceof NodeEvent.Warning w) {
-                    listener.warn(node, w.message());
+                if (event instanceof NodeEvent.Warning) {
+                    listener.node(node, event);
                 }
             }
 
@@ -228,7 +249,8 @@ public final class Supervisor {
         NodeRegistry registry = new NodeRegistry(Path.of(host.registryDir()));
         List<String> taken = new ArrayList<>();
         for (Keeper k : keepers) {
-            Path file = registry.supervisionLock(k.node.nodename().full());
+            String nodename = k.spec().nodename().full();
+            Path file = registry.supervisionLock(nodename);
             try {
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
@@ -238,7 +260,7 @@ public final class Supervisor {
                     ch.read(buf, 0);
                     ch.close();
                     String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
-                    taken.add(k.node.nodename().full() + (pid.isEmpty() ? "" : " (by pid " + pid + ")"));
+                    taken.add(nodename + (pid.isEmpty() ? "" : " (by pid " + pid + ")"));
                     continue;
                 }
                 ch.truncate(0);
@@ -262,14 +284,15 @@ public final class Supervisor {
 
     /**
      * TERM or INT to every node, then waits for all of them (at most {@code --timeout}); the
-     * ones still alive are killed, named, and the exit status is 1.
+     * ones still alive are killed, named, and the exit status is 1. A node whose start was under
+     * way gets the signal as soon as its start ends, and is waited for as long as that start may
+     * last: "every node stopped" is said only when it is true.
      */
     private int stopAll(int signal) {
         stopping = true;
-        String how = signal == Signals.INT ? "cold stop (SIGINT)" : "warm stop (SIGTERM)";
-        listener.info(null, how + " of every node");
+        listener.cluster(new ClusterEvent.StoppingAll(signal));
         if (systemd != null) {
-            systemd.stopping(how);
+            systemd.stopping(signal == Signals.INT ? "cold stop (SIGINT)" : "warm stop (SIGTERM)");
         }
         for (Keeper k : keepers) {
             k.stop(signal);
@@ -277,62 +300,58 @@ public final class Supervisor {
         long deadline = System.nanoTime() + options.stopTimeout().toNanos();
         List<String> killed = new ArrayList<>();
         for (Keeper k : keepers) {
-            join(k.thread, options.stopTimeout().isZero() ? 0 : Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            if (k.thread.isAlive() && k.kill()) {
-                killed.add(k.node.nodename().full());
+            Duration left = options.stopTimeout().isZero() ? null : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            if (!k.awaitEnd(left) && k.kill()) {
+                killed.add(k.spec().nodename().full());
             }
         }
+        // the node's end, its pidfile's cleanup and its record's last word, none of which waits
+        // on the node; or a start under way, which ends within its window
+        Duration last = KEEPER_WAIT.plus(options.startTimeout());
         for (Keeper k : keepers) {
-            join(k.thread, KEEPER_WAIT.toMillis());
-            Pidfile.removeIfStale(Path.of(k.node.pidfile()), Pidfile.NodeCheck.ANY);
+            String nodename = k.spec().nodename().full();
+            if (!k.awaitEnd(last) && !killed.contains(nodename)) {
+                killed.add(nodename);
+            }
+            Pidfile.removeIfStale(Path.of(k.spec().pidfile()), Pidfile.NodeCheck.ANY);
         }
         if (!killed.isEmpty()) {
-            listener.warn(null, "killed (SIGKILL) after --timeout " + options.stopTimeout().toMillis() / 1000.0 + " s: "
-                    + String.join(", ", killed));
+            listener.cluster(new ClusterEvent.Killed(options.stopTimeout(), killed));
             return ExitCode.NODE_FAILED;
         }
-        listener.info(null, "every node stopped");
+        listener.cluster(new ClusterEvent.AllStopped());
         return ExitCode.OK;
-    }
-
-    private static void join(Thread t, long millis) {
-        try {
-            t.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** HUP: the rolling restart runs beside the main loop, so a TERM meanwhile is heard. */
     private void rollingRestart() {
         if (roll != null && roll.isAlive()) {
-            listener.info(null, "SIGHUP ignored: a rolling restart is under way");
+            listener.cluster(new ClusterEvent.RollIgnored());
             return;
         }
         roll = new Thread(() -> {
             int batch = Math.max(1, options.batch());
-            listener.info(null, "rolling restart (SIGHUP), " + batch + " at a time");
+            listener.cluster(new ClusterEvent.Rolling(batch));
             if (systemd != null) {
                 systemd.reloading("rolling restart, " + batch + " at a time");
             }
-            List<Keeper> todo = keepers.stream().filter(k -> k.pid > 0).toList();
+            List<Keeper> todo = keepers.stream().filter(k -> k.pid() > 0).toList();
             for (int i = 0; i < todo.size() && !stopping; i += batch) {
                 List<Keeper> group = todo.subList(i, Math.min(todo.size(), i + batch));
-                List<CompletableFuture<String>> back = group.stream().map(k -> k.restartNow("rolling restart")).toList();
+                List<CompletableFuture<String>> back = group.stream().map(Keeper::restartNow).toList();
                 for (int j = 0; j < group.size(); j++) {
                     String failed = back.get(j).join();
                     if (failed != null) {
-                        listener.warn(group.get(j).node, "did not come back from the rolling restart: " + failed
-                                + "; the rolling restart stopped, the nodes not yet restarted keep running");
+                        listener.node(group.get(j).spec(), new NodeEvent.RollStopped(failed));
                         i = todo.size();
                     }
                 }
             }
             if (!stopping && systemd != null) {
-                systemd.ready(running());
+                systemd.ready(tally().text());
             }
             if (!stopping) {
-                listener.info(null, "rolling restart done: " + running());
+                listener.cluster(new ClusterEvent.RollDone(tally()));
             }
         }, "drover-supervise-roll");
         roll.setDaemon(true);
@@ -341,315 +360,14 @@ public final class Supervisor {
 
     private void sampleMemory() {
         for (Keeper k : keepers) {
-            long pid = k.pid;
-            if (pid <= 0) {
-                continue;
-            }
-            long rss = ProcessTable.rss(pid).orElse(0L);
-            if (rss > options.maxMemory()) {
-                if (++k.overMemory >= MEMORY_SAMPLES) {
-                    k.overMemory = 0;
-                    k.restartAsked("RSS " + mib(rss) + " over --max-memory " + mib(options.maxMemory()), Signals.TERM);
-                }
-            } else {
-                k.overMemory = 0;
+            long pid = k.pid();
+            if (pid > 0) {
+                k.memory(pid, ProcessTable.rss(pid).orElse(0L));
             }
         }
-    }
-
-    private static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private void checkHeartbeats() {
-        long silentFor = options.heartbeat().toNanos() * HEARTBEAT_MISSES;
-        for (Keeper k : keepers) {
-            if (k.pid > 0 && k.beating && System.nanoTime() - k.lastBeat > silentFor) {
-                k.restartAsked("hung: no heartbeat for " + (System.nanoTime() - k.lastBeat) / 1_000_000 / 1000.0
-                        + " s (" + HEARTBEAT_MISSES + " intervals of --heartbeat)", Signals.KILL);
-            }
-        }
-    }
-
-    /** One node: its start, its end, and what comes after. */
-    private final class Keeper {
-        final NodeSpec node;
-        final Thread thread;
-        final Deque<Long> restarts = new ArrayDeque<>();
-        final Object wake = new Object();
-        volatile long pid = -1;
-        volatile boolean gaveUp;
-        volatile boolean beating;
-        volatile long lastBeat;
-        int overMemory;
-        private boolean ours;
-        private CompletableFuture<String> end;
-        private int stopSignal;
-        private boolean stopSent;
-        private String asked;
-        private CompletableFuture<String> back;
-        private String lastExit;
-        private int inARow;
-        private long startedAt;
-        private boolean first = true;
-
-        Keeper(NodeSpec node) {
-            this.node = node;
-            this.thread = new Thread(this::keep, "drover-keep-" + node.nodename().full());
-            this.thread.setDaemon(true);
-        }
-
-        private void keep() {
-            while (!stopping) {
-                String failure = start();
-                CompletableFuture<String> cameBack;
-                synchronized (this) {
-                    cameBack = back;
-                    back = null;
-                }
-                if (cameBack != null) {
-                    cameBack.complete(failure);
-                }
-                if (failure != null) {
-                    if (stopping || !afterExit("did not start: " + failure)) {
-                        break;
-                    }
-                    continue;
-                }
-                if (first) {
-                    first = false;
-                    allReady.countDown();
-                }
-                sendStop();
-                String how = end.join();
-                String why;
-                synchronized (this) {
-                    if (ours) {
-                        reaper.forget(pid);
-                    }
-                    pid = -1;
-                    beating = false;
-                    why = asked;
-                    asked = null;
-                }
-                lastExit = how;
-                if (stopping) {
-                    listener.info(node, "stopped (" + how + ")");
-                    break;
-                }
-                if (why != null) {
-                    listener.info(node, "exited (" + how + ") after " + why + "; starting it again");
-                    continue;
-                }
-                if (!afterExit(how)) {
-                    break;
-                }
-            }
-            if (first) {
-                allReady.countDown(); // never ready, but READY=1 must not wait for it forever
-                first = false;
-            }
-        }
-
-        /** Starts or adopts the node; null when it runs, else why not. */
-        private String start() {
-            NodeHandle handle = cluster.handle(cluster.snapshot(), node);
-            PidfileState state;
-            try {
-                state = handle.inspect();
-            } catch (DroverException e) {
-                return e.getMessage();
-            }
-            if (state instanceof PidfileState.Running running && adopt(running.pid(), handle)) {
-                return null;
-            }
-            NodeEvent event = handle.start(options.startTimeout(), options.heartbeat());
-            if (event instanceof NodeEvent.Started started) {
-                synchronized (this) {
-                    pid = started.pid();
-                    ours = true;
-                    end = reaper.exitOf(started.pid()).thenApply(Posix.ChildExit::describe);
-                }
-                startedAt = System.nanoTime();
-                handle.recordStart(lastExit);
-                listener.info(node, "started (pid " + started.pid() + ")");
-                if (started.heartbeat() != null) {
-                    listen(started.heartbeat());
-                }
-                return null;
-            }
-            if (event instanceof NodeEvent.AlreadyRunning r) {
-                // words, not the record's toString(): this reason is printed as it is
-                return adopt(r.pid(), handle) ? null : "already running as pid " + r.pid()
-                        + ", which could not be watched: it ended, or its pidfile changed, while supervise looked";
-            }
-            return ((NodeEvent.Failed) event).reason(); // spawnSupervised says Started, AlreadyRunning or Failed
-        }
-
-        /**
-         * A node already running under its pidfile is adopted, not started twice. It is not our
-         * child: a pidfd tells of its end, opened before the pidfile is checked again, so the pid
-         * cannot have gone to another process in between.
-         */
-        private boolean adopt(long running, NodeHandle handle) {
-            int fd = posix.openPidfd(running);
-            if (fd < 0) {
-                return false;
-            }
-            PidfileState again = handle.inspect();
-            if (!(again instanceof PidfileState.Running r) || r.pid() != running) {
-                posix.close(fd);
-                return false;
-            }
-            CompletableFuture<String> ended = new CompletableFuture<>();
-            Thread watch = new Thread(() -> {
-                posix.awaitPidfd(fd);
-                posix.close(fd);
-                ended.complete("ended; not our child, so its status went to its parent");
-            }, "drover-watch-" + node.nodename().full());
-            watch.setDaemon(true);
-            synchronized (this) {
-                pid = running;
-                ours = false;
-                end = ended;
-            }
-            startedAt = System.nanoTime();
-            watch.start();
-            listener.info(node, "adopted (pid " + running + ", already running under " + node.pidfile() + ")");
-            return true;
-        }
-
-        /**
-         * Reads the node's heartbeats: each BEAT line with the start's key is a beat (what its
-         * application writes on the pipe is not); end-of-file is the node's end.
-         */
-        private void listen(HandshakeReader heartbeat) {
-            lastBeat = System.nanoTime();
-            beating = true;
-            Thread reader = new Thread(() -> {
-                while (heartbeat.nextBeat()) {
-                    lastBeat = System.nanoTime();
-                }
-                heartbeat.close();
-            }, "drover-heartbeat-" + node.nodename().full());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /**
-         * After an exit nobody asked for: gives up once {@code --max-restarts} are spent within
-         * {@code --within}, else waits the backoff. False when the node is not to be started again.
-         */
-        private boolean afterExit(String how) {
-            long now = System.nanoTime();
-            if (startedAt != 0 && now - startedAt >= options.backoffReset().toNanos()) {
-                inARow = 0;
-            }
-            startedAt = 0;
-            while (!restarts.isEmpty() && now - restarts.peekFirst() > options.within().toNanos()) {
-                restarts.removeFirst();
-            }
-            lastExit = how;
-            if (options.maxRestarts() > 0 && restarts.size() >= options.maxRestarts()) {
-                gaveUp = true;
-                listener.warn(node, "exited (" + how + "); GAVE UP: " + restarts.size() + " restarts within "
-                        + options.within().toSeconds() + " s (--max-restarts " + options.maxRestarts()
-                        + " --within " + options.within().toSeconds() + "); the other nodes go on");
-                events.add(GAVE_UP);
-                return false;
-            }
-            inARow++;
-            Duration delay = backoff.delay(inARow);
-            listener.warn(node, "exited unasked (" + how + "); restart " + (restarts.size() + 1) + " in "
-                    + delay.toMillis() / 1000.0 + " s");
-            synchronized (wake) {
-                long until = System.nanoTime() + delay.toNanos();
-                while (!stopping && System.nanoTime() < until) {
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(wake, until - System.nanoTime());
-                    } catch (InterruptedException e) {
-                        return false;
-                    }
-                }
-            }
-            restarts.addLast(System.nanoTime());
-            return !stopping;
-        }
-
-        /** Asks the node to stop for good with {@code signal}; wakes a keeper in its backoff. */
-        void stop(int signal) {
-            synchronized (this) {
-                stopSignal = signal;
-            }
-            sendStop();
-            synchronized (wake) {
-                wake.notifyAll();
-            }
-        }
-
-        /** Sends the stop signal once, whichever of stop() and a start that just ended comes second. */
-        private synchronized void sendStop() {
-            if (stopSignal != 0 && !stopSent && pid > 0) {
-                stopSent = true;
-                send(pid, stopSignal);
-            }
-        }
-
-        /** SIGKILL to a node that outlived the stop timeout; true if there was one. */
-        synchronized boolean kill() {
-            if (pid <= 0) {
-                return false;
-            }
-            send(pid, Signals.KILL);
-            return true;
-        }
-
-        /**
-         * Stops the node to start it again at once ({@code why}: memory, hung, rolling restart);
-         * a warm stop that outlives {@code --timeout} is made a kill.
-         *
-         * @return false when the node is not running or already on its way
-         */
-        synchronized boolean restartAsked(String why, int signal) {
-            if (pid <= 0 || asked != null || stopping) {
-                return false;
-            }
-            asked = why;
-            long target = pid;
-            listener.warn(node, why + ": restarting pid " + target + " (SIG" + Signals.name(signal) + ")");
-            send(target, signal);
-            if (signal != Signals.KILL && !options.stopTimeout().isZero()) {
-                timer.schedule(() -> {
-                    synchronized (Keeper.this) {
-                        if (pid == target) {
-                            listener.warn(node, "still running after --timeout: killing pid " + target);
-                            send(target, Signals.KILL);
-                        }
-                    }
-                }, options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            }
-            return true;
-        }
-
-        /** For a rolling restart: completes with null once the node is back and ready, else why not. */
-        CompletableFuture<String> restartNow(String why) {
-            CompletableFuture<String> f = new CompletableFuture<>();
-            synchronized (this) {
-                back = f;
-                if (!restartAsked(why, Signals.TERM)) {
-                    back = null;
-                    f.complete(null); // not running: nothing to wait for
-                }
-            }
-            return f;
-        }
-
-        private void send(long target, int signal) {
-            try {
-                posix.kill(target, signal);
-            } catch (DroverException e) {
-                listener.warn(node, e.getMessage());
-            }
-        }
+        keepers.forEach(Keeper::checkHeartbeat);
     }
 }

@@ -1,7 +1,6 @@
 package io.drover.node;
 
-import java.util.EnumMap;
-import java.util.Map;
+import io.drover.core.TransitionTable;
 
 /**
  * A node's lifecycle, written down as a table. An event a state has no row for is ignored
@@ -21,25 +20,15 @@ enum NodeState {
 
     enum Event { STARTED, FAILED, HUP, TERM, INT, STOPPED }
 
-    private static final Map<NodeState, Map<Event, NodeState>> TABLE = new EnumMap<>(NodeState.class);
-
-    private static void row(NodeState from, Object... pairs) {
-        Map<Event, NodeState> row = new EnumMap<>(Event.class);
-        for (int i = 0; i < pairs.length; i += 2) {
-            row.put((Event) pairs[i], (NodeState) pairs[i + 1]);
-        }
-        TABLE.put(from, row);
-    }
-
-    static {
-        row(STARTING, Event.STARTED, RUNNING, Event.FAILED, FAILED, Event.TERM, STOPPING_WARM, Event.INT, STOPPING_COLD);
-        row(RUNNING, Event.FAILED, FAILED, Event.HUP, RESTARTING, Event.TERM, STOPPING_WARM, Event.INT, STOPPING_COLD);
-        row(RESTARTING, Event.STARTED, RUNNING, Event.FAILED, FAILED, Event.TERM, STOPPING_WARM, Event.INT, STOPPING_COLD);
-        row(STOPPING_WARM, Event.TERM, STOPPING_COLD, Event.INT, STOPPING_COLD, Event.STOPPED, STOPPED);
-        row(STOPPING_COLD, Event.STOPPED, STOPPED);
-        row(STOPPED);
-        row(FAILED);
-    }
+    private static final TransitionTable<NodeState, Event> TABLE = new TransitionTable<>(NodeState.class, Event.class)
+            .row(STARTING, Event.STARTED, RUNNING, Event.FAILED, FAILED, Event.TERM, STOPPING_WARM, Event.INT, STOPPING_COLD)
+            .row(RUNNING, Event.FAILED, FAILED, Event.HUP, RESTARTING, Event.TERM, STOPPING_WARM, Event.INT, STOPPING_COLD)
+            .row(RESTARTING, Event.STARTED, RUNNING, Event.FAILED, FAILED, Event.TERM, STOPPING_WARM, Event.INT,
+                    STOPPING_COLD)
+            .row(STOPPING_WARM, Event.TERM, STOPPING_COLD, Event.INT, STOPPING_COLD, Event.STOPPED, STOPPED)
+            .row(STOPPING_COLD, Event.STOPPED, STOPPED)
+            .row(STOPPED)
+            .row(FAILED);
 
     /** Signals that arrive while the node is already busy with one are dropped, not errors. */
     boolean ignores(Event event) {
@@ -60,10 +49,6 @@ enum NodeState {
      * @throws IllegalStateException naming node, state and event for a move the table forbids
      */
     NodeState on(Event event, String nodename) {
-        NodeState next = TABLE.get(this).get(event);
-        if (next == null) {
-            throw new IllegalStateException("node " + nodename + ": event " + event + " is illegal in state " + this);
-        }
-        return next;
+        return TABLE.next(this, event, "node " + nodename);
     }
 }

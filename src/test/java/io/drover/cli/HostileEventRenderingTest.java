@@ -47,7 +47,8 @@ class HostileEventRenderingTest {
         RecordComponent[] parts = variant.getRecordComponents();
         Class<?>[] types = Arrays.stream(parts).map(RecordComponent::getType).toArray(Class<?>[]::new);
         Object[] values = Arrays.stream(types).map(t -> t == String.class ? HOSTILE : t == List.class ? List.of(HOSTILE)
-                : t == long.class ? (Object) 7L : t == int.class ? (Object) 1 : t == boolean.class ? (Object) true : null)
+                : t == long.class ? (Object) 7L : t == int.class ? (Object) 1 : t == boolean.class ? (Object) true
+                : t == Duration.class ? Duration.ofSeconds(1) : t.isEnum() ? t.getEnumConstants()[0] : null)
                 .toArray();
         try {
             return (NodeEvent) variant.getDeclaredConstructor(types).newInstance(values);
@@ -65,6 +66,14 @@ class HostileEventRenderingTest {
             TerminalReporter reporter = new TerminalReporter(output(out, err, flags));
             reporter.phase("Acting on nodes", List.of(node()));
             reporter.node(node(), event);
+            assertPrintable(out.toString(), event);
+            assertPrintable(err.toString(), event);
+        }
+        for (String[] flags : new String[][] {{}, {"--quiet"}}) {
+            // supervise's lines, as a journal gets them
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            TerminalReporter.log(output(out, err, flags), java.time.Instant::now).node(node(), event);
             assertPrintable(out.toString(), event);
             assertPrintable(err.toString(), event);
         }

@@ -157,7 +157,18 @@ class NodeEventRenderingTest {
                 new NodeEvent.Status(NodeEvent.State.UNKNOWN, -1, null, null, "record not trusted"),
                 new NodeEvent.Dropped(List.of("-Q", "a,b", "--autoscale=4,2")),
                 new NodeEvent.Forgotten(true),
-                new NodeEvent.Forgotten(false));
+                new NodeEvent.Forgotten(false),
+                new NodeEvent.Adopted(115, "/run/w1.pid"),
+                new NodeEvent.Restarting("signal 15 (TERM)", "rolling restart"),
+                new NodeEvent.ExitedUnasked("signal 9 (KILL)", 2, Duration.ofMillis(1800)),
+                new NodeEvent.ExitedUnasked("did not start: cannot open logfile x", 1, Duration.ofSeconds(1)),
+                new NodeEvent.GaveUp("status 1", 5, 5, Duration.ofSeconds(60)),
+                new NodeEvent.RestartAsked(NodeEvent.Why.MEMORY, "RSS 230.5 MiB over --max-memory 200.0 MiB", 116, 15),
+                new NodeEvent.RestartAsked(NodeEvent.Why.HUNG, "hung: no heartbeat for 0.9 s (3 intervals of --heartbeat)",
+                        117, 9),
+                new NodeEvent.TimedOut(118),
+                new NodeEvent.Stopped("status 0"),
+                new NodeEvent.RollStopped("did not start: boom"));
     }
 
     /** Several events of one node, in the order a command sends them: later ones overwrite earlier ones' fields. */

@@ -173,6 +173,22 @@ class SuperviseIT extends DroverTest {
     }
 
     @Test
+    void with_json_supervise_prints_one_object_a_line_as_each_event_comes() throws Exception {
+        Process sv = supervise(Map.of(), "1", "--json");
+        waitForLines("all nodes ready", "\"event\":\"all_ready\"", 1);
+        // each line is there as it happens, not in an array at the end
+        assertTrue(out().contains("\"nodename\":\"sv1@" + HOST + "\",\"state\":\"started\",\"pid\":"), out());
+        Procs.signal(sv.pid(), "TERM");
+        assertEquals(0, exitOf(sv), out());
+        List<String> lines = out().lines().toList();
+        assertTrue(lines.size() >= 5, out());
+        for (String line : lines) {
+            assertTrue(line.matches("\\{\"time\":\"[0-9T:.Z-]+\",\"(event|nodename)\":.*}"), () -> "not one event object: " + line);
+        }
+        assertTrue(lines.get(lines.size() - 1).contains("\"event\":\"all_stopped\""), out());
+    }
+
+    @Test
     void int_stops_every_node_coldly_and_exits_0() throws Exception {
         Process sv = supervise(Map.of(), "2", "-c", "1");
         awaitReady();

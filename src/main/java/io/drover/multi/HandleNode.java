@@ -1,0 +1,92 @@
+package io.drover.multi;
+
+import io.drover.posix.PidfileState;
+import io.drover.posix.Posix;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A {@link SupervisedNode} over a {@link NodeHandle} (a fresh one, in a fresh snapshot, for each
+ * start), the supervisor's {@link Reaper} for its children's ends, and a pidfd for an adopted
+ * node's.
+ */
+final class HandleNode implements SupervisedNode {
+    private final NodeSpec spec;
+    private final Supplier<NodeHandle> handles;
+    private final Posix posix;
+    private final Reaper reaper;
+    /**
+     * The handle of the start under way: {@link #inspect} begins each start with a fresh one
+     * (a snapshot looks the machine's nodes up once, and supervise lives long), and the rest of
+     * that start uses it. Only the keeper's thread calls these.
+     */
+    private NodeHandle current;
+
+    HandleNode(NodeSpec spec, Supplier<NodeHandle> handles, Posix posix, Reaper reaper) {
+        this.spec = spec;
+        this.handles = handles;
+        this.posix = posix;
+        this.reaper = reaper;
+    }
+
+    @Override
+    public NodeSpec spec() {
+        return spec;
+    }
+
+    private NodeHandle handle() {
+        if (current == null) {
+            current = handles.get();
+        }
+        return current;
+    }
+
+    @Override
+    public PidfileState inspect() {
+        current = handles.get();
+        return current.inspect();
+    }
+
+    @Override
+    public NodeEvent spawn(Duration startTimeout, Duration heartbeat) {
+        return handle().start(startTimeout, heartbeat);
+    }
+
+    @Override
+    public void recordStart(String lastExit) {
+        handle().recordStart(lastExit);
+    }
+
+    @Override
+    public CompletableFuture<String> childEnd(long pid) {
+        return reaper.claim(pid).thenApply(Posix.ChildExit::describe);
+    }
+
+    @Override
+    public CompletableFuture<String> adopt(long pid) {
+        int fd = posix.openPidfd(pid);
+        if (fd < 0) {
+            return null;
+        }
+        PidfileState again = handle().inspect();
+        if (!(again instanceof PidfileState.Running r) || r.pid() != pid) {
+            posix.close(fd);
+            return null;
+        }
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        Thread watch = new Thread(() -> {
+            posix.awaitPidfd(fd);
+            posix.close(fd);
+            ended.complete("ended; not our child, so its status went to its parent");
+        }, "drover-watch-" + spec.nodename().full());
+        watch.setDaemon(true);
+        watch.start();
+        return ended;
+    }
+
+    @Override
+    public void signal(long pid, int signal) {
+        posix.kill(pid, signal);
+    }
+}

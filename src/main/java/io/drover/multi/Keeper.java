@@ -1,0 +1,413 @@
+package io.drover.multi;
+
+import io.drover.core.DroverException;
+import io.drover.core.Signals;
+import io.drover.launch.HandshakeReader;
+import io.drover.multi.KeeperState.Event;
+import io.drover.posix.PidfileState;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * supervise's keeper of one node: starts it (or adopts it), waits for its end and decides what
+ * comes next, as {@link KeeperState}'s table says. One monitor guards every field; each field
+ * changes only in the same synchronized block as the move of the table it belongs to, so no
+ * thread sees a state with another state's pid. What the node does is asked of a
+ * {@link SupervisedNode}; time is a {@link Clock}, so the decisions are tested without
+ * processes and without waiting.
+ */
+final class Keeper {
+    /** The time the keeper decides by, and its timer (a backoff's end, a stop's timeout). */
+    interface Clock {
+        long nanoTime();
+
+        /** Runs {@code task} once, on another thread, after {@code delay}. */
+        void schedule(Duration delay, Runnable task);
+    }
+
+    /** What a keeper tells supervise as a whole: each called once at most. */
+    interface Owner {
+        /** The node ran once, or never will (it was stopped or given up first). */
+        void ready();
+
+        /** The node was given up. */
+        void gaveUp();
+    }
+
+    /** A start's outcome, before it is a move of the table: the pid and its end, or why not. */
+    private record Start(long pid, boolean ours, CompletableFuture<String> end, HandshakeReader heartbeat,
+                         String failure) {
+        static Start failed(String why) {
+            return new Start(-1, false, null, null, why);
+        }
+    }
+
+    private final SupervisedNode node;
+    private final NodeSpec spec;
+    private final Supervisor.Options options;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final ClusterListener listener;
+    private final Owner owner;
+
+    // guarded by this
+    private KeeperState state = KeeperState.STARTING;
+    private long pid = -1;
+    private CompletableFuture<String> end;
+    private int stopSignal;
+    private NodeEvent.RestartAsked asked;
+    private CompletableFuture<String> back;
+    private String lastExit;
+    private final Deque<Long> restarts = new ArrayDeque<>();
+    private int inARow;
+    private long startedAt;
+    private boolean readyTold;
+    private int overMemory;
+    // observations of a running node, written by its heartbeat's reader: not the keeper's state
+    private volatile boolean beating;
+    private volatile long lastBeat;
+
+    Keeper(SupervisedNode node, Supervisor.Options options, Backoff backoff, Clock clock, ClusterListener listener,
+           Owner owner) {
+        this.node = node;
+        this.spec = node.spec();
+        this.options = options;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.listener = listener;
+        this.owner = owner;
+    }
+
+    NodeSpec spec() {
+        return spec;
+    }
+
+    /** The keeper's thread: start, wait for the end, and again, until the table says it is over. */
+    void keep() {
+        while (awaitStart()) {
+            CompletableFuture<String> running = started(start());
+            if (running != null) {
+                exited(running.join());
+            }
+        }
+    }
+
+    /** Waits out a backoff: true when the node is to be started now, false when the keeper's work is over. */
+    private synchronized boolean awaitStart() {
+        while (state == KeeperState.BACKOFF) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return state == KeeperState.STARTING;
+    }
+
+    /** Starts or adopts the node; outside the monitor, as it may take the whole start window. */
+    private Start start() {
+        PidfileState found;
+        try {
+            found = node.inspect();
+        } catch (DroverException e) {
+            return Start.failed(e.getMessage());
+        }
+        if (found instanceof PidfileState.Running running) {
+            CompletableFuture<String> watched = node.adopt(running.pid());
+            if (watched != null) {
+                return new Start(running.pid(), false, watched, null, null);
+            }
+        }
+        NodeEvent event = node.spawn(options.startTimeout(), options.heartbeat());
+        if (event instanceof NodeEvent.Started started) {
+            CompletableFuture<String> ended = node.childEnd(started.pid());
+            node.recordStart(lastExit());
+            return new Start(started.pid(), true, ended, started.heartbeat(), null);
+        }
+        if (event instanceof NodeEvent.AlreadyRunning r) {
+            CompletableFuture<String> watched = node.adopt(r.pid());
+            // words, not the record's toString(): this reason is printed as it is
+            return watched != null ? new Start(r.pid(), false, watched, null, null) : Start.failed("already running as pid "
+                    + r.pid() + ", which could not be watched: it ended, or its pidfile changed, while supervise looked");
+        }
+        return Start.failed(((NodeEvent.Failed) event).reason()); // spawn says Started, AlreadyRunning or Failed
+    }
+
+    private synchronized String lastExit() {
+        return lastExit;
+    }
+
+    /** The start's outcome as a move: the node's end to wait for, or null when there is none. */
+    private synchronized CompletableFuture<String> started(Start start) {
+        if (start.failure() != null) {
+            cameBack(start.failure()); // first: a give-up's move would tell a waiting roll "stopping"
+            if (state == KeeperState.STARTING) {
+                unasked("did not start: " + start.failure(), Event.START_FAILED);
+            } else {
+                move(Event.START_FAILED); // a stop came during the start: nothing runs, nothing to do
+            }
+            return null;
+        }
+        move(start.ours() ? Event.STARTED : Event.ADOPTED);
+        pid = start.pid();
+        end = start.end();
+        startedAt = clock.nanoTime();
+        listener.node(spec, start.ours() ? new NodeEvent.Started(pid, null)
+                : new NodeEvent.Adopted(pid, spec.pidfile()));
+        if (start.heartbeat() != null) {
+            listen(start.heartbeat());
+        }
+        cameBack(null);
+        tellReady();
+        if (state == KeeperState.STOPPING) {
+            send(pid, stopSignal); // the stop asked during the start, carried out now
+        }
+        return end;
+    }
+
+    /** The node's process ended ({@code how}); what comes next is the state's to say. */
+    private synchronized void exited(String how) {
+        long was = pid;
+        pid = -1;
+        end = null;
+        beating = false;
+        overMemory = 0;
+        lastExit = how;
+        NodeEvent.RestartAsked why = asked;
+        asked = null;
+        switch (state) {
+            case RUNNING -> unasked(how, Event.EXITED);
+            case STOPPING_TO_RESTART -> {
+                move(Event.EXITED);
+                listener.node(spec, new NodeEvent.Restarting(how, why.reason()));
+            }
+            case STOPPING -> {
+                move(Event.EXITED);
+                listener.node(spec, new NodeEvent.Stopped(how));
+            }
+            default -> throw new IllegalStateException("keeper of " + spec.nodename().full() + ": pid " + was
+                    + " ended in state " + state);
+        }
+    }
+
+    /**
+     * An end nobody asked for (an exit, a failed start): gives up once {@code --max-restarts}
+     * are spent within {@code --within}, else the backoff, whose end the clock tells.
+     */
+    private void unasked(String how, Event event) {
+        long now = clock.nanoTime();
+        if (startedAt != 0 && now - startedAt >= options.backoffReset().toNanos()) {
+            inARow = 0;
+        }
+        startedAt = 0;
+        while (!restarts.isEmpty() && now - restarts.peekFirst() > options.within().toNanos()) {
+            restarts.removeFirst();
+        }
+        lastExit = how;
+        if (options.maxRestarts() > 0 && restarts.size() >= options.maxRestarts()) {
+            move(Event.GIVE_UP);
+            listener.node(spec, new NodeEvent.GaveUp(how, restarts.size(), options.maxRestarts(), options.within()));
+            owner.gaveUp();
+            return;
+        }
+        move(event);
+        inARow++;
+        Duration delay = backoff.delay(inARow);
+        listener.node(spec, new NodeEvent.ExitedUnasked(how, restarts.size() + 1, delay));
+        clock.schedule(delay, this::backoffOver);
+    }
+
+    private synchronized void backoffOver() {
+        if (move(Event.BACKOFF_OVER)) {
+            restarts.addLast(clock.nanoTime());
+        }
+    }
+
+    /** Asks the node to stop for good with {@code signal}; at once, or as soon as its start ends. */
+    synchronized void stop(int signal) {
+        if (!move(Event.STOP_ASKED)) {
+            return;
+        }
+        stopSignal = signal;
+        if (state == KeeperState.STOPPING) {
+            send(pid, signal);
+        }
+        cameBack(null); // a roll waiting for this node hears it is stopping, not that it failed
+    }
+
+    /** SIGKILL to a node that outlived the stop's timeout (or, when it is starting, once it started); true if there is one. */
+    synchronized boolean kill() {
+        if (!move(Event.KILL_ASKED)) {
+            return false;
+        }
+        stopSignal = Signals.KILL;
+        if (pid > 0) {
+            send(pid, Signals.KILL);
+        }
+        return true;
+    }
+
+    /**
+     * Stops the node to start it again at once; a warm stop that outlives {@code --timeout} is
+     * made a kill.
+     *
+     * @return false when it is not running, or already on its way
+     */
+    synchronized boolean restartAsked(NodeEvent.Why why, String reason, int signal) {
+        if (!move(Event.RESTART_ASKED)) {
+            return false;
+        }
+        long target = pid;
+        asked = new NodeEvent.RestartAsked(why, reason, target, signal);
+        listener.node(spec, asked);
+        send(target, signal);
+        if (signal != Signals.KILL && !options.stopTimeout().isZero()) {
+            clock.schedule(options.stopTimeout(), () -> killAfterTimeout(target));
+        }
+        return true;
+    }
+
+    private synchronized void killAfterTimeout(long target) {
+        // a late timer, for a process that is gone, moves nothing
+        if (pid == target && move(Event.KILL_ASKED)) {
+            listener.node(spec, new NodeEvent.TimedOut(target));
+            send(target, Signals.KILL);
+        }
+    }
+
+    /** For a rolling restart: completes with null once the node is back and ready (or stopping), else why not. */
+    synchronized CompletableFuture<String> restartNow() {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        if (restartAsked(NodeEvent.Why.ROLLING, "rolling restart", Signals.TERM)) {
+            back = f;
+        } else {
+            f.complete(null); // not running: nothing to wait for
+        }
+        return f;
+    }
+
+    /** A memory sample of {@code sampled}: restarted warmly when over {@code --max-memory} in enough samples in a row. */
+    synchronized void memory(long sampled, long rss) {
+        if (sampled != pid || state != KeeperState.RUNNING) {
+            return; // a sample of a process that has gone meanwhile
+        }
+        if (rss <= options.maxMemory()) {
+            overMemory = 0;
+        } else if (++overMemory >= Supervisor.MEMORY_SAMPLES) {
+            overMemory = 0;
+            restartAsked(NodeEvent.Why.MEMORY, "RSS " + mib(rss) + " over --max-memory " + mib(options.maxMemory()),
+                    Signals.TERM);
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    /** Kills and restarts a node whose heartbeat was silent for {@link Supervisor#HEARTBEAT_MISSES} intervals. */
+    synchronized void checkHeartbeat() {
+        long silent = clock.nanoTime() - lastBeat;
+        if (state == KeeperState.RUNNING && beating
+                && silent > options.heartbeat().toNanos() * Supervisor.HEARTBEAT_MISSES) {
+            restartAsked(NodeEvent.Why.HUNG, "hung: no heartbeat for " + silent / 1_000_000 / 1000.0 + " s ("
+                    + Supervisor.HEARTBEAT_MISSES + " intervals of --heartbeat)", Signals.KILL);
+        }
+    }
+
+    /**
+     * Reads the node's heartbeats: each BEAT line with the start's key is a beat (what its
+     * application writes on the pipe is not); end-of-file is the node's end.
+     */
+    private void listen(HandshakeReader heartbeat) {
+        lastBeat = clock.nanoTime();
+        beating = true;
+        Thread reader = new Thread(() -> {
+            while (heartbeat.nextBeat()) {
+                lastBeat = clock.nanoTime();
+            }
+            heartbeat.close();
+        }, "drover-heartbeat-" + spec.nodename().full());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The pid of the node's process, or -1 when none runs (for the memory sample and the tally). */
+    synchronized long pid() {
+        return pid;
+    }
+
+    synchronized KeeperState state() {
+        return state;
+    }
+
+    /**
+     * Waits until the keeper's work is over (stopped or given up), at most {@code timeout} (null:
+     * no limit).
+     *
+     * @return whether it is over
+     */
+    synchronized boolean awaitEnd(Duration timeout) {
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        while (!state.ended()) {
+            long left = deadline - System.nanoTime();
+            if (timeout != null && left <= 0) {
+                return false;
+            }
+            try {
+                if (timeout == null) {
+                    wait();
+                } else {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return state.ended();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The table's move for {@code event}: false when the state ignores it; an illegal one throws.
+     * Every caller holds the monitor and changes the fields of the new state in the same block.
+     */
+    private boolean move(Event event) {
+        if (state.ignores(event)) {
+            return false;
+        }
+        state = state.on(event, spec.nodename().full());
+        if (state.ended()) {
+            tellReady(); // never ready, but READY=1 must not wait for it forever
+            cameBack(null);
+        }
+        notifyAll();
+        return true;
+    }
+
+    private void tellReady() {
+        if (!readyTold) {
+            readyTold = true;
+            owner.ready();
+        }
+    }
+
+    /** Tells a rolling restart waiting for this node how its start went (null: it runs, or it stops). */
+    private void cameBack(String failure) {
+        if (back != null) {
+            back.complete(failure);
+            back = null;
+        }
+    }
+
+    private void send(long target, int signal) {
+        try {
+            node.signal(target, signal);
+        } catch (DroverException e) {
+            listener.node(spec, new NodeEvent.Warning(e.getMessage()));
+        }
+    }
+}

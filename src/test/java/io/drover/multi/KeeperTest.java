@@ -1,0 +1,446 @@
+package io.drover.multi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drover.core.Host;
+import io.drover.core.Signals;
+import io.drover.posix.PidfileState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The keeper's decisions, with a fake node and a fake clock: no process, no wait but for the
+ * keeper's own thread to reach the state a step leads to. A start blocks until the test says how
+ * it went; a node's end is a future the test completes; a timer runs when the test fires it.
+ */
+class KeeperTest {
+    private static final Host HOST = new Host("HOST", false, Map.of("XDG_STATE_HOME", "/state"));
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    private final FakeNode node = new FakeNode();
+    private final FakeClock clock = new FakeClock();
+    private final List<NodeEvent> events = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ready = new AtomicInteger();
+    private final AtomicInteger gaveUp = new AtomicInteger();
+    private Keeper keeper;
+    private Thread thread;
+
+    @AfterEach
+    void endTheKeeper() throws InterruptedException {
+        if (thread != null) {
+            keeper.stop(Signals.TERM);
+            node.spawns.add(new NodeEvent.Failed(1, "the test is over")); // a start under way ends
+            node.ends.values().forEach(f -> f.complete("status 0"));
+            thread.join(PATIENCE.toMillis());
+        }
+    }
+
+    /** --backoff 1, --backoff-max 60, --backoff-reset 60, --within 60, --timeout 90. */
+    private void keep(int maxRestarts) {
+        Supervisor.Options options = new Supervisor.Options(Duration.ofSeconds(1), Duration.ofSeconds(60),
+                Duration.ofSeconds(60), maxRestarts, Duration.ofSeconds(60), 1000, Duration.ofSeconds(10), null,
+                Duration.ofSeconds(90), Duration.ofSeconds(30), 1);
+        Backoff noJitter = new Backoff(options.backoff(), options.backoffMax(), () -> 0.0);
+        keeper = new Keeper(node, options, noJitter, clock, new ClusterListener() {
+            @Override
+            public void phase(String title, List<NodeSpec> nodes) {}
+
+            @Override
+            public void node(NodeSpec spec, NodeEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public void waiting(List<NodeSpec> remaining) {}
+        }, new Keeper.Owner() {
+            @Override
+            public void ready() {
+                ready.incrementAndGet();
+            }
+
+            @Override
+            public void gaveUp() {
+                gaveUp.incrementAndGet();
+            }
+        });
+        thread = new Thread(keeper::keep, "keeper-under-test");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    // --- the steps a test takes, each waiting for the keeper to get where it leads ---
+
+    private void startsAs(long pid) {
+        node.spawns.add(new NodeEvent.Started(pid, null));
+        await("the start of " + pid, () -> keeper.pid() == pid);
+    }
+
+    private void ends(long pid, String how) {
+        await("the end of " + pid + " asked for", () -> node.ends.containsKey(pid));
+        node.ends.get(pid).complete(how);
+        await("the keeper past the end of " + pid, () -> keeper.pid() != pid);
+    }
+
+    private void awaitState(KeeperState... states) {
+        List<KeeperState> wanted = List.of(states);
+        await("state " + wanted, () -> wanted.contains(keeper.state()));
+    }
+
+    private void await(String what, BooleanSupplier condition) {
+        long end = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("waited " + PATIENCE.toSeconds() + " s for " + what + "; state "
+                        + keeper.state() + ", events " + events);
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    private <T extends NodeEvent> List<T> reported(Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
+    }
+
+    // --- the decisions ---
+
+    @Test
+    void a_node_that_exits_unasked_again_and_again_is_given_up_after_max_restarts_within_the_window() {
+        keep(2);
+        startsAs(101);
+        ends(101, "signal 9 (KILL)");
+        awaitState(KeeperState.BACKOFF);
+        clock.fire();
+        startsAs(102);
+        ends(102, "signal 9 (KILL)");
+        clock.fire();
+        startsAs(103);
+        ends(103, "signal 9 (KILL)");
+        awaitState(KeeperState.GAVE_UP);
+        assertEquals(List.of(1, 2), reported(NodeEvent.ExitedUnasked.class).stream().map(NodeEvent.ExitedUnasked::restart)
+                .toList());
+        assertEquals(List.of(new NodeEvent.GaveUp("signal 9 (KILL)", 2, 2, Duration.ofSeconds(60))),
+                reported(NodeEvent.GaveUp.class));
+        assertEquals(1, gaveUp.get());
+        assertEquals(0, clock.pending(), "no backoff after giving up");
+    }
+
+    @Test
+    void restarts_older_than_within_do_not_count_towards_giving_up() {
+        keep(1);
+        startsAs(101);
+        ends(101, "status 1");
+        clock.fire();
+        startsAs(102);
+        clock.advance(Duration.ofSeconds(61)); // the one restart is out of the window
+        ends(102, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        assertTrue(reported(NodeEvent.GaveUp.class).isEmpty(), events::toString);
+    }
+
+    @Test
+    void the_backoff_doubles_with_each_exit_in_a_row_and_starts_again_after_a_long_run() {
+        keep(0);
+        startsAs(101);
+        ends(101, "status 1");
+        clock.fire();
+        startsAs(102);
+        ends(102, "status 1");
+        clock.fire();
+        startsAs(103);
+        ends(103, "status 1");
+        clock.fire();
+        startsAs(104);
+        clock.advance(Duration.ofSeconds(60)); // --backoff-reset: it ran long enough
+        ends(104, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        assertEquals(List.of(1000L, 2000L, 4000L, 1000L), reported(NodeEvent.ExitedUnasked.class).stream()
+                .map(e -> e.delay().toMillis()).toList());
+        assertEquals(List.of(1000L, 2000L, 4000L, 1000L), clock.delays.stream().map(Duration::toMillis).toList());
+    }
+
+    @Test
+    void a_node_already_running_under_its_pidfile_is_adopted_not_started() {
+        node.found = new PidfileState.Running(77);
+        node.adoptable = true;
+        keep(0);
+        awaitState(KeeperState.RUNNING);
+        assertEquals(0, node.spawnCalls.get());
+        assertEquals(List.of(new NodeEvent.Adopted(77, node.spec().pidfile())), reported(NodeEvent.Adopted.class));
+        assertEquals(1, ready.get());
+        assertTrue(node.recorded.isEmpty(), "an adopted node's start is not counted");
+    }
+
+    @Test
+    void a_stop_asked_during_a_start_is_sent_once_the_start_ends_and_the_keeper_ends_only_with_the_node() {
+        keep(0);
+        await("a start under way", node::waitingSpawn);
+        keeper.stop(Signals.TERM);
+        assertEquals(KeeperState.STARTING_TO_STOP, keeper.state());
+        assertTrue(node.signals.isEmpty(), "no pid to signal yet");
+        assertFalse(keeper.awaitEnd(Duration.ofMillis(1)), "not over while the start is under way");
+        node.spawns.add(new NodeEvent.Started(101, null));
+        awaitState(KeeperState.STOPPING);
+        assertEquals(List.of("101 TERM"), node.signals);
+        assertFalse(keeper.awaitEnd(Duration.ofMillis(1)), "not over while the node it started runs");
+        ends(101, "status 0");
+        assertTrue(keeper.awaitEnd(PATIENCE));
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(List.of(new NodeEvent.Stopped("status 0")), reported(NodeEvent.Stopped.class));
+        assertEquals(0, clock.pending(), "no backoff for a node stopped");
+    }
+
+    @Test
+    void a_kill_asked_during_a_start_is_sent_instead_of_the_stop_once_the_start_ends() {
+        keep(0);
+        await("a start under way", node::waitingSpawn);
+        keeper.stop(Signals.TERM);
+        assertTrue(keeper.kill(), "a starting node is one to kill");
+        node.spawns.add(new NodeEvent.Started(101, null));
+        awaitState(KeeperState.STOPPING);
+        assertEquals(List.of("101 KILL"), node.signals);
+    }
+
+    @Test
+    void a_stop_asked_during_a_start_that_fails_ends_stopped_without_a_backoff() {
+        keep(0);
+        await("a start under way", node::waitingSpawn);
+        keeper.stop(Signals.INT);
+        node.spawns.add(new NodeEvent.Failed(78, "cannot open logfile"));
+        assertTrue(keeper.awaitEnd(PATIENCE));
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(0, clock.pending());
+        assertTrue(node.signals.isEmpty());
+        assertEquals(1, ready.get(), "READY=1 does not wait for a node that will never run");
+    }
+
+    @Test
+    void a_failed_start_is_an_unasked_end_with_its_reason() {
+        keep(0);
+        await("a start under way", node::waitingSpawn);
+        node.spawns.add(new NodeEvent.Failed(78, "cannot open logfile"));
+        awaitState(KeeperState.BACKOFF);
+        assertEquals(List.of(new NodeEvent.ExitedUnasked("did not start: cannot open logfile", 1, Duration.ofSeconds(1))),
+                reported(NodeEvent.ExitedUnasked.class));
+        assertEquals(0, ready.get(), "not ready: it will be started again");
+    }
+
+    @Test
+    void a_restart_asked_while_in_backoff_is_ignored_and_the_backoff_goes_on() {
+        keep(0);
+        startsAs(101);
+        ends(101, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        assertFalse(keeper.restartAsked(NodeEvent.Why.MEMORY, "RSS over", Signals.TERM));
+        assertTrue(keeper.restartNow().isDone(), "a roll does not wait for a node in its backoff");
+        assertEquals(KeeperState.BACKOFF, keeper.state());
+        assertTrue(node.signals.isEmpty());
+        clock.fire();
+        startsAs(102);
+    }
+
+    @Test
+    void a_restart_asked_of_a_running_node_stops_it_and_starts_it_again_at_once() {
+        keep(0);
+        startsAs(101);
+        assertTrue(keeper.restartAsked(NodeEvent.Why.MEMORY, "RSS 2.0 MiB over --max-memory 1.0 MiB", Signals.TERM));
+        assertFalse(keeper.restartAsked(NodeEvent.Why.HUNG, "hung", Signals.KILL), "one restart at a time");
+        assertEquals(KeeperState.STOPPING_TO_RESTART, keeper.state());
+        assertEquals(List.of("101 TERM"), node.signals);
+        ends(101, "signal 15 (TERM)");
+        startsAs(102);
+        assertEquals(List.of(new NodeEvent.Restarting("signal 15 (TERM)", "RSS 2.0 MiB over --max-memory 1.0 MiB")),
+                reported(NodeEvent.Restarting.class));
+        assertTrue(reported(NodeEvent.ExitedUnasked.class).isEmpty(), "no backoff for an asked restart");
+        clock.fire(); // the --timeout of the stop of 101: late, it kills nothing
+        assertEquals(List.of("101 TERM"), node.signals);
+        assertEquals(KeeperState.RUNNING, keeper.state());
+    }
+
+    @Test
+    void a_restart_whose_warm_stop_outlives_the_timeout_is_made_a_kill() {
+        keep(0);
+        startsAs(101);
+        CompletableFuture<String> back = keeper.restartNow();
+        assertFalse(back.isDone());
+        clock.fire();
+        assertEquals(List.of("101 TERM", "101 KILL"), node.signals);
+        assertEquals(List.of(new NodeEvent.TimedOut(101)), reported(NodeEvent.TimedOut.class));
+        ends(101, "signal 9 (KILL)");
+        startsAs(102);
+        assertEquals(null, back.getNow("not yet"), "the roll hears the node is back");
+    }
+
+    @Test
+    void a_stop_in_the_backoff_ends_the_keeper_and_the_late_timer_moves_nothing() {
+        keep(0);
+        startsAs(101);
+        ends(101, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        keeper.stop(Signals.TERM);
+        assertTrue(keeper.awaitEnd(PATIENCE));
+        clock.fire();
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(1, node.spawnCalls.get());
+        assertFalse(keeper.kill(), "nothing left to kill");
+    }
+
+    @Test
+    void each_start_is_recorded_with_how_the_node_last_ended() {
+        keep(0);
+        startsAs(101);
+        ends(101, "signal 9 (KILL)");
+        clock.fire();
+        startsAs(102);
+        assertEquals(List.of("null", "signal 9 (KILL)"), node.recorded);
+    }
+
+    @Test
+    void a_move_the_table_forbids_is_a_bug_that_names_node_state_and_event() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> KeeperState.RUNNING.on(KeeperState.Event.STARTED, "w1@HOST"));
+        assertEquals("keeper of w1@HOST: event STARTED is illegal in state RUNNING", e.getMessage());
+    }
+
+    @Test
+    void no_event_is_both_ignored_and_a_move_and_the_requests_never_throw() {
+        for (KeeperState state : KeeperState.values()) {
+            for (KeeperState.Event event : KeeperState.Event.values()) {
+                boolean moves;
+                try {
+                    state.on(event, "w1@HOST");
+                    moves = true;
+                } catch (IllegalStateException e) {
+                    moves = false;
+                }
+                assertFalse(moves && state.ignores(event), state + " both ignores and takes " + event);
+                if (event == KeeperState.Event.STOP_ASKED || event == KeeperState.Event.RESTART_ASKED) {
+                    // another thread asks without knowing the state: never a bug
+                    assertTrue(moves || state.ignores(event), state + " throws on " + event);
+                }
+            }
+        }
+    }
+
+    /** A node whose starts, ends and pidfile the test decides. */
+    private final class FakeNode implements SupervisedNode {
+        private final NodeSpec spec = w1();
+        final BlockingQueue<NodeEvent> spawns = new LinkedBlockingQueue<>();
+        final AtomicInteger spawnCalls = new AtomicInteger();
+        final AtomicInteger spawnsWaiting = new AtomicInteger();
+        final Map<Long, CompletableFuture<String>> ends = new ConcurrentHashMap<>();
+        final List<String> signals = new CopyOnWriteArrayList<>();
+        final List<String> recorded = new CopyOnWriteArrayList<>();
+        volatile PidfileState found = new PidfileState.Absent();
+        volatile boolean adoptable;
+
+        private static NodeSpec w1() {
+            ParsedArgs parsed = ArgParser.parse(List.of("w1"), false, name -> false);
+            return NodeExpander.expand(parsed.positionals(), parsed, HOST, w -> { }).get(0);
+        }
+
+        boolean waitingSpawn() {
+            return spawnsWaiting.get() > 0;
+        }
+
+        @Override
+        public NodeSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public PidfileState inspect() {
+            return found;
+        }
+
+        @Override
+        public NodeEvent spawn(Duration startTimeout, Duration heartbeat) {
+            spawnCalls.incrementAndGet();
+            spawnsWaiting.incrementAndGet();
+            try {
+                NodeEvent e = spawns.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                return e != null ? e : new NodeEvent.Failed(1, "the test gave no start");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new NodeEvent.Failed(1, "interrupted");
+            } finally {
+                spawnsWaiting.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void recordStart(String lastExit) {
+            recorded.add(String.valueOf(lastExit));
+        }
+
+        @Override
+        public CompletableFuture<String> childEnd(long pid) {
+            return ends.computeIfAbsent(pid, p -> new CompletableFuture<>());
+        }
+
+        @Override
+        public CompletableFuture<String> adopt(long pid) {
+            return adoptable ? ends.computeIfAbsent(pid, p -> new CompletableFuture<>()) : null;
+        }
+
+        @Override
+        public void signal(long pid, int signal) {
+            signals.add(pid + " " + Signals.name(signal));
+        }
+    }
+
+    /** Time that moves when the test says; timers that run when the test fires them. */
+    private static final class FakeClock implements Keeper.Clock {
+        private record Timer(Duration delay, Runnable task) {}
+
+        private long now = 1_000_000_000L;
+        private final List<Timer> timers = new ArrayList<>();
+        final List<Duration> delays = new CopyOnWriteArrayList<>();
+
+        @Override
+        public synchronized long nanoTime() {
+            return now;
+        }
+
+        synchronized void advance(Duration d) {
+            now += d.toNanos();
+        }
+
+        @Override
+        public synchronized void schedule(Duration delay, Runnable task) {
+            delays.add(delay);
+            timers.add(new Timer(delay, task));
+        }
+
+        synchronized int pending() {
+            return timers.size();
+        }
+
+        /** Runs every timer set so far, as if its delay passed (the clock moves by the longest). */
+        void fire() {
+            List<Timer> due;
+            synchronized (this) {
+                due = new ArrayList<>(timers);
+                timers.clear();
+                now += due.stream().mapToLong(t -> t.delay().toNanos()).max().orElse(0);
+            }
+            due.forEach(t -> t.task().run());
+        }
+    }
+}
