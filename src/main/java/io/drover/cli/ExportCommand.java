@@ -149,11 +149,11 @@ final class ExportCommand extends MultiLeaf {
 
     /** multi's --timeout in whole seconds (rounded up), or null when not given. */
     private static Integer stopTimeout(ParsedArgs parsed) {
-        String value = parsed.multiOptions().get("--timeout");
+        String value = parsed.own(ArgParser.Own.TIMEOUT);
         if (value == null) {
             return null;
         }
-        java.time.Duration d = Seconds.parse("--timeout", value);
+        java.time.Duration d = Seconds.parse(ArgParser.Own.TIMEOUT.spelling(), value);
         long s = d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0);
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, s));
     }

@@ -6,6 +6,7 @@ import io.drover.multi.Cluster;
 import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeConflicts;
 import io.drover.multi.NodeSpec;
+import io.drover.multi.ArgParser;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Snapshot;
 import io.drover.posix.Posix;
@@ -111,14 +112,14 @@ abstract class LifecycleLeaf extends MultiLeaf {
     }
 
     /** An option's seconds ({@link Seconds}: 0 means no limit), or {@code fallback} when it is not given. */
-    static Duration seconds(ParsedArgs parsed, String option, Duration fallback) {
-        String value = parsed.multiOptions().get(option);
-        return value == null ? fallback : Seconds.parse(option, value);
+    static Duration seconds(ParsedArgs parsed, ArgParser.Own option, Duration fallback) {
+        String value = parsed.own(option);
+        return value == null ? fallback : Seconds.parse(option.spelling(), value);
     }
 
     /** {@code --start-timeout}, in the form the spawner takes (0, no limit, becomes a century). */
     static Duration startTimeout(ParsedArgs parsed) {
-        return Seconds.startTimeout(seconds(parsed, "--start-timeout", DEFAULT_START_TIMEOUT));
+        return Seconds.startTimeout(seconds(parsed, ArgParser.Own.START_TIMEOUT, DEFAULT_START_TIMEOUT));
     }
 
 }

@@ -44,11 +44,11 @@ final class RestartCommand extends LifecycleLeaf {
 
     @Override
     int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
-        if (parsed.multiOptions().containsKey("--rolling")) {
-            return cluster.restartRolling(snapshot, nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
-                    startTimeout(parsed), Math.max(1, SuperviseCommand.count(parsed, "--batch", 1)));
+        if (parsed.has(ArgParser.Own.ROLLING)) {
+            return cluster.restartRolling(snapshot, nodes, signal(parsed), seconds(parsed, ArgParser.Own.TIMEOUT, DEFAULT_STOP_TIMEOUT),
+                    startTimeout(parsed), Math.max(1, SuperviseCommand.count(parsed, ArgParser.Own.BATCH, 1)));
         }
-        return cluster.restart(snapshot, nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT),
+        return cluster.restart(snapshot, nodes, signal(parsed), seconds(parsed, ArgParser.Own.TIMEOUT, DEFAULT_STOP_TIMEOUT),
                 startTimeout(parsed));
     }
 }

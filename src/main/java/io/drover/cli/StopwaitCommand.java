@@ -31,7 +31,7 @@ final class StopwaitCommand extends LifecycleLeaf {
 
     @Override
     int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
-        return cluster.stopwait(snapshot, nodes, signal(parsed), seconds(parsed, "--timeout", DEFAULT_STOP_TIMEOUT));
+        return cluster.stopwait(snapshot, nodes, signal(parsed), seconds(parsed, ArgParser.Own.TIMEOUT, DEFAULT_STOP_TIMEOUT));
     }
 
     @Override

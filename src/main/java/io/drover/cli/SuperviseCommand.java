@@ -5,6 +5,7 @@ import io.drover.core.UsageException;
 import io.drover.multi.ClusterListener;
 import io.drover.multi.NodeConflicts;
 import io.drover.multi.NodeSpec;
+import io.drover.multi.ArgParser;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Supervisor;
 import io.drover.node.SignalHooks;
@@ -56,17 +57,17 @@ final class SuperviseCommand extends MultiLeaf {
             throw new UsageException("supervise: no nodes given (a count or names)");
         }
         Supervisor.Options options = new Supervisor.Options(
-                positive(parsed, "--backoff", Duration.ofSeconds(1)),
-                positive(parsed, "--backoff-max", Duration.ofSeconds(60)),
-                positive(parsed, "--backoff-reset", Duration.ofSeconds(60)),
-                count(parsed, "--max-restarts", 0),
-                positive(parsed, "--within", Duration.ofSeconds(60)),
-                size(parsed.multiOptions().get("--max-memory")),
-                positive(parsed, "--memory-interval", Duration.ofSeconds(10)),
-                parsed.multiOptions().containsKey("--heartbeat") ? positive(parsed, "--heartbeat", null) : null,
-                LifecycleLeaf.seconds(parsed, "--timeout", LifecycleLeaf.DEFAULT_STOP_TIMEOUT),
+                positive(parsed, ArgParser.Own.BACKOFF, Duration.ofSeconds(1)),
+                positive(parsed, ArgParser.Own.BACKOFF_MAX, Duration.ofSeconds(60)),
+                positive(parsed, ArgParser.Own.BACKOFF_RESET, Duration.ofSeconds(60)),
+                count(parsed, ArgParser.Own.MAX_RESTARTS, 0),
+                positive(parsed, ArgParser.Own.WITHIN, Duration.ofSeconds(60)),
+                size(parsed.own(ArgParser.Own.MAX_MEMORY)),
+                positive(parsed, ArgParser.Own.MEMORY_INTERVAL, Duration.ofSeconds(10)),
+                parsed.has(ArgParser.Own.HEARTBEAT) ? positive(parsed, ArgParser.Own.HEARTBEAT, null) : null,
+                LifecycleLeaf.seconds(parsed, ArgParser.Own.TIMEOUT, LifecycleLeaf.DEFAULT_STOP_TIMEOUT),
                 LifecycleLeaf.startTimeout(parsed),
-                Math.max(1, count(parsed, "--batch", 1)));
+                Math.max(1, count(parsed, ArgParser.Own.BATCH, 1)));
         // a line per event as it comes, with the time: what a journal or a container log shows
         ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
                 : TerminalReporter.log(output, Instant::now);
@@ -79,8 +80,9 @@ final class SuperviseCommand extends MultiLeaf {
     }
 
     /** A duration option that must be more than 0. */
-    private static Duration positive(ParsedArgs parsed, String option, Duration fallback) {
-        String value = parsed.multiOptions().get(option);
+    private static Duration positive(ParsedArgs parsed, ArgParser.Own which, Duration fallback) {
+        String option = which.spelling();
+        String value = parsed.own(which);
         if (value == null) {
             return fallback;
         }
@@ -91,8 +93,9 @@ final class SuperviseCommand extends MultiLeaf {
         return d;
     }
 
-    static int count(ParsedArgs parsed, String option, int fallback) {
-        String value = parsed.multiOptions().get(option);
+    static int count(ParsedArgs parsed, ArgParser.Own which, int fallback) {
+        String option = which.spelling();
+        String value = parsed.own(which);
         if (value == null) {
             return fallback;
         }

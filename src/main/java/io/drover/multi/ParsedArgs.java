@@ -23,4 +23,14 @@ public record ParsedArgs(
     public boolean has(Reserved flag) {
         return reserved.contains(flag);
     }
+
+    /** The value of one of multi's own options, or null when it is not given ("true" for a flag). */
+    public String own(ArgParser.Own option) {
+        return multiOptions.get(option.spelling());
+    }
+
+    /** Whether one of multi's own options is given. */
+    public boolean has(ArgParser.Own option) {
+        return multiOptions.containsKey(option.spelling());
+    }
 }

@@ -34,11 +34,11 @@ class SuperviseOptionsTest {
         ParsedArgs parsed = ArgParser.parse(List.of("3", "--rolling", "--batch", "2", "--max-restarts=5", "--within", "60",
                 "--max-memory=1G", "--heartbeat", "5", "-c", "2"), true, MultiLeaf::nodeOptionTakesValue);
         assertEquals(List.of("3"), parsed.positionals());
-        assertEquals("true", parsed.multiOptions().get("--rolling"));
-        assertEquals("2", parsed.multiOptions().get("--batch"));
-        assertEquals("5", parsed.multiOptions().get("--max-restarts"));
-        assertEquals("60", parsed.multiOptions().get("--within"));
-        assertEquals("5", parsed.multiOptions().get("--heartbeat"));
+        assertEquals("true", parsed.own(ArgParser.Own.ROLLING));
+        assertEquals("2", parsed.own(ArgParser.Own.BATCH));
+        assertEquals("5", parsed.own(ArgParser.Own.MAX_RESTARTS));
+        assertEquals("60", parsed.own(ArgParser.Own.WITHIN));
+        assertEquals("5", parsed.own(ArgParser.Own.HEARTBEAT));
         assertEquals(1, parsed.options().size(), parsed.options()::toString);
         assertEquals("-c", parsed.options().get(0).name());
     }
@@ -46,7 +46,7 @@ class SuperviseOptionsTest {
     @Test
     void a_count_that_is_not_one_is_a_usage_error_naming_the_option() {
         ParsedArgs parsed = ArgParser.parse(List.of("3", "--max-restarts=-1"), false, MultiLeaf::nodeOptionTakesValue);
-        UsageException e = assertThrows(UsageException.class, () -> SuperviseCommand.count(parsed, "--max-restarts", 0));
+        UsageException e = assertThrows(UsageException.class, () -> SuperviseCommand.count(parsed, ArgParser.Own.MAX_RESTARTS, 0));
         assertEquals("--max-restarts -1 is not a count (0 or more)", e.getMessage());
     }
 }
