@@ -55,6 +55,11 @@ class RegistryFormat1IT extends DroverTest {
                 "--logfile=" + dir + "/format1%I.log", "-c", "3", "-Q", "a,b", "-l", "DEBUG", "--umask=027",
                 "--jvm-opts=-Xmx96m", "--", "--extra", "x y"), argv.subList(main + 1, argv.size()));
 
+        // the start rewrote the record as format 2: its options typed, no command line kept
+        String record = Files.readString(dir.resolve(".state").resolve(NODENAME + ".node"), StandardCharsets.ISO_8859_1);
+        assertTrue(record.contains("format=2") && !record.contains("argv."), record);
+        assertTrue(record.contains("option.0=-c") && record.contains("value.0=3"), record);
+
         Drover.Result stop = drover.multi("stopwait", NODENAME);
         assertEquals(0, stop.exitCode(), stop::toString);
         assertFalse(Procs.alive(pid), stop::toString);
