@@ -165,8 +165,10 @@ final class StatusTable implements ClusterListener {
         boolean health = rows.values().stream().anyMatch(s -> s != null && s.health() != null);
         List<List<String>> table = new ArrayList<>();
         table.add(health ? withHealth(HEADER, "HEALTH") : HEADER);
+        List<NodeEvent.State> states = new ArrayList<>();
         rows.forEach((name, s) -> {
             if (s != null) {
+                states.add(s.state());
                 List<String> row = List.of(name, s.state().label(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
                         s.uptime() == null ? "-" : TerminalReporter.human(s.uptime()),
                         s.rssBytes() == null ? "-" : TerminalReporter.bytes(s.rssBytes()),
@@ -190,7 +192,7 @@ final class StatusTable implements ClusterListener {
                 String cell = row.get(i);
                 String pad = " ".repeat(width[i] - cell.length());
                 boolean numeric = i == 2 || i == 4 || i == 5 || i == 6;
-                String shown = r > 0 && i == 1 ? paintState(cell) : cell;
+                String shown = r > 0 && i == 1 ? paintState(states.get(r - 1), cell) : cell;
                 if (i == row.size() - 1) {
                     line.append(shown); // no blanks at the end of a line
                 } else {
@@ -210,11 +212,11 @@ final class StatusTable implements ClusterListener {
         return with;
     }
 
-    private String paintState(String state) {
+    private String paintState(NodeEvent.State state, String cell) {
         return switch (state) {
-            case "running" -> output.paint(Output.GREEN, state);
-            case "starting", "stopped" -> state;
-            default -> output.paint(Output.RED, state);
+            case RUNNING -> output.paint(Output.GREEN, cell);
+            case STARTING, STOPPED -> cell;
+            case DEAD, STALE, UNKNOWN -> output.paint(Output.RED, cell);
         };
     }
 }
