@@ -1,17 +1,15 @@
 package io.drover.beat;
 
+import io.drover.core.AtomicFile;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
 import io.drover.core.OsErrors;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -19,17 +17,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The schedule file: each job's last due time, one {@code NAME<TAB>EPOCH-MILLIS} line per job
- * under a header line. Writes are atomic (temporary file, fsync, rename, fsync of the
- * directory), so a crash leaves the old file or the new one, never half of one. A file that
+ * under a header line. Writes are atomic ({@link AtomicFile}: temporary file, fsync, rename, fsync
+ * of the directory), so a crash leaves the old file or the new one, never half of one. A file that
  * cannot be read is moved aside and beat starts afresh: a corrupt schedule must not become a
  * crash loop. A lock on {@code FILE.lock}, held for beat's life, keeps a second beat off it.
  */
@@ -215,62 +216,18 @@ final class ScheduleStore implements AutoCloseable {
     private void write() {
         StringBuilder out = new StringBuilder(HEADER).append('\n');
         lastDue.forEach((name, at) -> out.append(name).append('\t').append(at.toEpochMilli()).append('\n'));
-        Path temp = null;
         try {
-            // A new file under a name nobody could guess, created exclusively and never through
-            // a symbolic link (O_CREAT|O_EXCL|O_NOFOLLOW): a name planted beforehand fails the
-            // create instead of receiving the schedule. The rename then replaces whatever
-            // entry has the schedule's name, without following it.
-            FileChannel ch = null;
-            for (int attempt = 0; ch == null; attempt++) {
-                temp = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-                try {
-                    ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                            LinkOption.NOFOLLOW_LINKS);
-                } catch (FileAlreadyExistsException e) {
-                    temp = null;
-                    if (attempt == TEMP_ATTEMPTS) {
-                        throw e;
-                    }
-                }
-            }
-            try (FileChannel written = ch) {
-                written.write(ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)));
-                written.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
-            syncDirectory(file.toAbsolutePath().getParent());
+            // the directory may be one others can write (a sticky /tmp): AtomicFile never
+            // writes through a name planted there, and the rename replaces whatever has the
+            // schedule's name without following it
+            AtomicFile.write(file, out.toString().getBytes(StandardCharsets.UTF_8), MODE);
         } catch (IOException e) {
             throw new DroverException(ExitCode.CANT_CREATE, "cannot write schedule " + file + ": " + OsErrors.reason(e));
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    // a stray temporary file, under a name no beat reads
-                }
-            }
         }
     }
 
-    /** Temporary names tried before a write gives up: each taken one was planted, or a freak. */
-    private static final int TEMP_ATTEMPTS = 8;
-    /** For temporary names: unguessable enough that planting one is no way to stop beat. */
-    private static final java.util.Random RANDOM = new java.security.SecureRandom();
-
-    /** Makes the rename durable: on Linux a directory opened for reading can be fsynced. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // not supported on this platform: the rename is still atomic, only its durability waits
-        }
-    }
+    /** What open(2) gives a file by default: the umask decides, as it did before the writes were atomic. */
+    private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-rw-rw-");
 
     private static String abbreviate(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "..." : s;

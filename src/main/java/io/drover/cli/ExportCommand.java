@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.AtomicFile;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.OsErrors;
@@ -13,13 +14,8 @@ import io.drover.multi.ArgParser;
 import io.drover.multi.ParsedArgs;
 import io.drover.posix.PrivateDirectory;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -159,13 +155,11 @@ final class ExportCommand extends MultiLeaf {
     }
 
     /**
-     * Each file through a temporary sibling and a rename: a reader never sees half a unit. Root
+     * Each file through {@link AtomicFile}: a reader never sees half a unit, nor a crash. Root
      * installs what is in {@code dir} into /etc/systemd/system with the printed {@code cp}, so
      * every directory is checked before the first byte is written: the path to {@code dir} as
      * {@code start} checks a pid directory, and {@code dir} and its drop-in directories must be
-     * the caller's alone (docs/security.md, round three, 6). The temporary file is new
-     * ({@code O_CREAT|O_EXCL|O_NOFOLLOW}), so nothing is written through a link; the rename
-     * replaces a name, never follows it.
+     * the caller's alone (docs/security.md, round three, 6).
      */
     private static List<String> write(Path dir, Map<String, String> files) {
         for (String name : files.keySet()) {
@@ -175,18 +169,7 @@ final class ExportCommand extends MultiLeaf {
         for (Map.Entry<String, String> e : files.entrySet()) {
             Path file = dir.resolve(e.getKey());
             try {
-                Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-                // a leftover of an export that died: the directory is the caller's alone, so it is theirs
-                Files.deleteIfExists(tmp);
-                try (var out = Files.newByteChannel(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS),
-                        PosixFilePermissions.asFileAttribute(UNIT_MODE))) {
-                    ByteBuffer bytes = StandardCharsets.UTF_8.encode(e.getValue());
-                    while (bytes.hasRemaining()) {
-                        out.write(bytes);
-                    }
-                }
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFile.write(file, e.getValue().getBytes(StandardCharsets.UTF_8), UNIT_MODE);
             } catch (IOException ex) {
                 throw new DroverException(ExitCode.CANT_CREATE, "cannot write " + file + ": " + OsErrors.reason(ex));
             }

@@ -1,5 +1,6 @@
 package io.drover.registry;
 
+import io.drover.core.AtomicFile;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Install;
@@ -7,16 +8,11 @@ import io.drover.core.OsErrors;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * What drover remembers of the nodes it started, one record per nodename in a directory only
@@ -33,8 +28,8 @@ import java.util.Set;
  * with the options recorded here, never with what a process's {@code /proc/PID/cmdline} says: the
  * node's user controls its process and its pidfile, not this directory (docs/security.md, S1).
  *
- * <p>Records are Java properties with a {@code format} number, written to a temporary file,
- * synced and renamed into place. A record that cannot be read, is of an unknown format, or lies
+ * <p>Records are Java properties with a {@code format} number, written whole by
+ * {@link AtomicFile}. A record that cannot be read, is of an unknown format, or lies
  * in a directory or file someone else could have written is reported, never trusted.
  */
 public final class NodeRegistry {
@@ -188,10 +183,9 @@ public final class NodeRegistry {
         }
     }
 
-    /** Writes {@code record} atomically (temporary file, fsync, rename). */
+    /** Writes {@code record} atomically ({@link AtomicFile}: temporary file, fsync, rename, fsync of the directory). */
     public void write(NodeRecord record) {
         Path file = fileOf(record.nodename());
-        Path temp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             ensureDir();
             Properties p = new Properties();
@@ -215,23 +209,9 @@ public final class NodeRegistry {
             p.setProperty("version", record.version() == null ? Install.version() : record.version());
             StringWriter text = new StringWriter();
             p.store(text, "drover node record");
-            Files.deleteIfExists(temp);
-            try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8),
+                    PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing was renamed into place
-            }
             throw new DroverException(ExitCode.CANT_CREATE, "cannot write node record " + file + ": " + OsErrors.reason(e));
         }
     }
