@@ -169,6 +169,8 @@ final class ExportCommand extends MultiLeaf {
         for (Map.Entry<String, String> e : files.entrySet()) {
             Path file = dir.resolve(e.getKey());
             try {
+                // a leftover of an export that died: the directory is the caller's alone, so it is theirs
+                AtomicFile.removeLeftovers(file);
                 AtomicFile.write(file, e.getValue().getBytes(StandardCharsets.UTF_8), UNIT_MODE);
             } catch (IOException ex) {
                 throw new DroverException(ExitCode.CANT_CREATE, "cannot write " + file + ": " + OsErrors.reason(ex));

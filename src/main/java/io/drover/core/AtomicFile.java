@@ -3,6 +3,7 @@ package io.drover.core;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -86,6 +87,21 @@ public final class AtomicFile {
                 } catch (IOException e) {
                     // a stray temporary file, under a name nobody reads; the write's own failure is the report
                 }
+            }
+        }
+    }
+
+    /**
+     * Removes the temporary files of {@code file} that a writer killed mid-write left (its own
+     * failures leave none), so they do not pile up, nor get installed with the directory's
+     * content. Only for a directory the caller alone can write: anything there is the caller's.
+     */
+    public static void removeLeftovers(Path file) throws IOException {
+        String prefix = "." + file.getFileName() + ".";
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(file.toAbsolutePath().getParent(),
+                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path leftover : entries) {
+                Files.deleteIfExists(leftover); // unlinks a name, never follows it
             }
         }
     }

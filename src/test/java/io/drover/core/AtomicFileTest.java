@@ -82,6 +82,15 @@ class AtomicFileTest {
         assertEquals(List.of(".f.planted.tmp", "victim"), names());
     }
 
+    @Test
+    void leftovers_of_a_killed_writer_of_that_file_are_removed_and_nothing_else() throws IOException {
+        for (String name : List.of(".f.0123abcd.tmp", ".f.tmp", ".g.0123abcd.tmp", "f", ".f.keep")) {
+            Files.writeString(dir.resolve(name), "x");
+        }
+        AtomicFile.removeLeftovers(dir.resolve("f"));
+        assertEquals(List.of(".f.keep", ".g.0123abcd.tmp", "f"), names());
+    }
+
     /**
      * Every whole file drover writes (node records, beat's schedule, exported units) takes this
      * one path, so each is fsynced, file and directory: a rename into place anywhere else is a
