@@ -2,9 +2,8 @@ package io.drover.core;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The facts about this machine and user that node expansion depends on. Pure code takes a
@@ -40,17 +39,11 @@ public record Host(String hostname, boolean root, Map<String, String> env) {
 
     /** The effective uid from /proc (no native call); elsewhere the user name decides. */
     public static boolean isEffectiveRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    String[] ids = line.substring(4).trim().split("\\s+");
-                    return ids.length > 1 && ids[1].equals("0");
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return "root".equals(System.getProperty("user.name"));
+        // Uid: real, effective, saved, filesystem
+        Optional<String[]> ids = ProcEntry.Status.of(ProcessHandle.current().pid()).flatMap(st -> st.field("Uid"))
+                .map(v -> v.split("\\s+"));
+        return ids.isPresent() ? ids.get().length > 1 && ids.get()[1].equals("0")
+                : "root".equals(System.getProperty("user.name")); // not Linux
     }
 
     /** Where pidfiles go unless --pidfile says otherwise (docs/design.md, "Names and defaults"). */

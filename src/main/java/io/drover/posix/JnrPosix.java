@@ -380,9 +380,7 @@ final class JnrPosix implements Posix {
         if (r != pid) {
             return null;
         }
-        int s = status[0];
-        int termsig = s & 0x7f;
-        return termsig == 0 ? (s >> 8) & 0xff : KILLED_BY_SIGNAL + termsig;
+        return ChildExit.ofWaitStatus(pid, status[0]).code();
     }
 
     private static final int PR_SET_CHILD_SUBREAPER = 36;
@@ -411,9 +409,7 @@ final class JnrPosix implements Posix {
         while (true) {
             long pid = posix.waitpid(-1, status, 0);
             if (pid > 0) {
-                int s = status[0];
-                int termsig = s & 0x7f;
-                return termsig == 0 ? new ChildExit(pid, (s >> 8) & 0xff, 0) : new ChildExit(pid, 0, termsig);
+                return ChildExit.ofWaitStatus(pid, status[0]);
             }
             Errno e = Errno.valueOf(posix.errno());
             if (e != Errno.EINTR) {

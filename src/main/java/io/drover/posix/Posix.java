@@ -137,9 +137,15 @@ public interface Posix {
 
     /** How a child ended: its exit status, or the signal that killed it (0 if none). */
     record ChildExit(long pid, int status, int signal) {
-        /** "status 1", "signal 9 (KILL)". */
+        /** From a status word in waitpid's form (as {@code /proc/PID/stat}'s {@code exit_code} is, too). */
+        public static ChildExit ofWaitStatus(long pid, int wstatus) {
+            int signal = wstatus & 0x7f;
+            return signal == 0 ? new ChildExit(pid, (wstatus >> 8) & 0xff, 0) : new ChildExit(pid, 0, signal);
+        }
+
+        /** In drover's one format for an end ({@link ExitWords}): "status 1", "signal 9". */
         public String describe() {
-            return signal == 0 ? "status " + status : "signal " + signal + " (" + io.drover.core.Signals.name(signal) + ")";
+            return ExitWords.of(status, signal);
         }
 
         /** As {@link Posix#reap}: the status, or 128+N when killed by signal N. */

@@ -1,5 +1,6 @@
 package io.drover.posix;
 
+import io.drover.core.ProcEntry;
 import io.drover.core.ProcFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ public final class ProcessTable {
         }
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
-            if (!isDead(state(proc.resolve("stat")))) {
+            if (!ProcEntry.Stat.read(proc).dead()) {
                 return true;
             }
             // The main thread of a JVM can be a zombie while its other threads are still
@@ -39,7 +40,7 @@ public final class ProcessTable {
             try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
                 for (Path task : tasks) {
                     try {
-                        if (!isDead(state(task.resolve("stat")))) {
+                        if (!ProcEntry.Stat.read(task).dead()) {
                             return true;
                         }
                     } catch (NoSuchFileException e) {
@@ -53,16 +54,6 @@ public final class ProcessTable {
         } catch (IOException e) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
-    }
-
-    private static char state(Path stat) throws IOException {
-        String text = Files.readString(stat, StandardCharsets.ISO_8859_1);
-        int close = text.lastIndexOf(')');
-        return close >= 0 && close + 2 < text.length() ? text.charAt(close + 2) : '?';
-    }
-
-    private static boolean isDead(char state) {
-        return state == 'Z' || state == 'X' || state == 'x';
     }
 
     /** The pids of every process, from {@code /proc} (empty where there is none). */
@@ -167,21 +158,12 @@ public final class ProcessTable {
 
     /** The process's resident set size in bytes ({@code VmRSS} in /proc/PID/status), if readable. */
     public static Optional<Long> rss(long pid) {
-        java.util.OptionalLong rss = ProcessStats.rssBytes(pid);
-        return rss.isPresent() ? Optional.of(rss.getAsLong()) : Optional.empty();
+        return ProcEntry.Status.of(pid).flatMap(s -> s.bytes("VmRSS"));
     }
 
     private static Optional<String> statusField(long pid, String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.ISO_8859_1)) {
-                if (line.startsWith(field + ":")) {
-                    return Optional.of(line.substring(field.length() + 1).trim());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // gone, or not Linux
-        }
-        return Optional.empty();
+        // none for a process that is gone, or off Linux
+        return ProcEntry.Status.of(pid).flatMap(s -> s.field(field));
     }
 
     /** Whether one of the process's threads has this name ({@code /proc/PID/task/TID/comm}). */

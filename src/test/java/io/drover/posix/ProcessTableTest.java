@@ -11,6 +11,42 @@ class ProcessTableTest {
     private static final long SELF = ProcessHandle.current().pid();
 
     @Test
+    void this_jvm_is_alive_and_its_figures_are_read() {
+        assertTrue(ProcessTable.isAlive(SELF));
+        assertTrue(ProcessTable.rss(SELF).orElse(0L) > 0);
+        assertEquals(ProcessTable.rss(SELF).isPresent(), ProcessStats.figures(SELF).rssBytes().isPresent());
+        assertTrue(ProcessStats.figures(SELF).uptime().isPresent());
+        assertEquals(Optional.empty(), ProcessStats.zombieExit(SELF), "a live process has no exit");
+        assertEquals(ProcessHandle.current().parent().map(ProcessHandle::pid), ProcessTable.parent(SELF));
+    }
+
+    /**
+     * /proc/PID/stat and status are parsed in one place ({@code core.ProcEntry}): two parsers of one
+     * file drift apart (they had: one read the state through a slow channel, one took VmRSS).
+     */
+    @Test
+    void only_proc_entry_names_the_stat_and_status_files() throws java.io.IOException {
+        java.nio.file.Path main = java.nio.file.Path.of("src/main/java/io/drover");
+        java.util.regex.Pattern names = java.util.regex.Pattern.compile(
+                "\"(/proc[^\"]*)?/(stat|status)\"|resolve\\(\"(stat|status)\"\\)|Path\\.of\\(\"/proc\"[^;]*\"(stat|status)\"");
+        java.util.List<String> found;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(main)) {
+            found = files.filter(f -> f.toString().endsWith(".java") && !f.endsWith("core/ProcEntry.java"))
+                    .filter(f -> names.matcher(read(f)).find())
+                    .map(f -> main.relativize(f).toString()).sorted().toList();
+        }
+        assertEquals(java.util.List.of(), found, "read /proc/PID/stat and status through ProcEntry");
+    }
+
+    private static String read(java.nio.file.Path f) {
+        try {
+            return java.nio.file.Files.readString(f);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void a_variable_of_a_processs_environment_is_read_from_proc() {
         assertEquals(Optional.ofNullable(System.getenv("PATH")), ProcessTable.environment(SELF, "PATH"));
         assertEquals(Optional.empty(), ProcessTable.environment(SELF, "DROVER_NO_SUCH_VARIABLE_" + SELF));

@@ -1,0 +1,113 @@
+package io.drover.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The one parser of a process's {@code /proc/PID/stat} and {@code /proc/PID/status} (and a
+ * thread's {@code /proc/PID/task/TID/stat}): posix's {@code ProcessTable} and
+ * {@code ProcessStats} and {@link Host} ask it, each file read once per question. In core
+ * because {@link Host} needs it; pure Java, so {@code status} loads no jnr class.
+ */
+public final class ProcEntry {
+    private ProcEntry() {}
+
+    /** {@code /proc/PID/stat}: the fields after the command name, which may hold blanks and parentheses. */
+    public static final class Stat {
+        private final String[] fields;
+
+        private Stat(String[] fields) {
+            this.fields = fields;
+        }
+
+        /**
+         * The stat file in {@code dir}, a process's ({@code /proc/PID}) or a thread's
+         * ({@code /proc/PID/task/TID}).
+         *
+         * @throws java.nio.file.NoSuchFileException the process or thread is gone
+         */
+        public static Stat read(Path dir) throws IOException {
+            String text = ProcFiles.text(dir.resolve("stat").toString());
+            int close = text.lastIndexOf(')');
+            return new Stat(close < 0 || close + 2 >= text.length() ? new String[0]
+                    : text.substring(close + 2).trim().split(" "));
+        }
+
+        /** The process's, empty when it is gone or cannot be read. */
+        public static Optional<Stat> of(long pid) {
+            try {
+                return Optional.of(read(Path.of("/proc", Long.toString(pid))));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** The state letter (field 3: R, S, D, Z, X...), '?' when the file is not in that format. */
+        public char state() {
+            return fields.length == 0 || fields[0].isEmpty() ? '?' : fields[0].charAt(0);
+        }
+
+        /** A zombie or an exiting task: for drover dead, whoever reaps it (this machine's PID 1 does not). */
+        public boolean dead() {
+            char s = state();
+            return s == 'Z' || s == 'X' || s == 'x';
+        }
+
+        /** Whether the kernel wrote field {@code n} (some are Linux 3.5+). */
+        public boolean has(int n) {
+            return n - 3 < fields.length;
+        }
+
+        /**
+         * Field {@code n} as proc(5) numbers them (3 is the state), a number.
+         *
+         * @throws RuntimeException when it is missing or not a number
+         */
+        public long number(int n) {
+            return Long.parseLong(fields[n - 3]);
+        }
+    }
+
+    /** {@code /proc/PID/status}: "Name:\tvalue" lines. */
+    public static final class Status {
+        private final String text;
+
+        private Status(String text) {
+            this.text = text;
+        }
+
+        /** The process's, empty when it is gone or cannot be read (or off Linux). */
+        public static Optional<Status> of(long pid) {
+            try {
+                return Optional.of(new Status(ProcFiles.text("/proc/" + pid + "/status")));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** The value of the line {@code name:}, trimmed; empty when there is none (a zombie has no {@code VmRSS}). */
+        public Optional<String> field(String name) {
+            String key = name + ":";
+            int at = text.startsWith(key) ? 0 : text.indexOf("\n" + key);
+            if (at < 0) {
+                return Optional.empty();
+            }
+            int start = at == 0 ? key.length() : at + 1 + key.length();
+            int end = text.indexOf('\n', start);
+            return Optional.of(text.substring(start, end < 0 ? text.length() : end).trim());
+        }
+
+        /** A size such as {@code VmRSS}'s ("53124 kB"), in bytes. */
+        public Optional<Long> bytes(String name) {
+            return field(name).flatMap(v -> {
+                try {
+                    int blank = v.indexOf(' ');
+                    return Optional.of(Long.parseLong(blank < 0 ? v : v.substring(0, blank)) * 1024);
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            });
+        }
+    }
+}
