@@ -9,7 +9,7 @@ import io.drover.core.Templates;
 import io.drover.core.UsageException;
 import io.drover.demo.DemoApp;
 import io.drover.node.AppLoader;
-import io.drover.node.WorkerConfig;
+import io.drover.node.NodeConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,7 +69,8 @@ final class BeatCommand implements NodeCommand {
         if (maxInterval <= 0 || stopTimeout < 0) {
             throw new UsageException("--max-interval must be positive and --stop-timeout not negative");
         }
-        WorkerConfig cfg = daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "beat"), io.drover.core.NodeProtocol.BEAT_NAME, 1, List.of(), List.of());
+        NodeConfig cfg = daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "beat"),
+                io.drover.core.NodeProtocol.BEAT_NAME, 1, List.of(), List.of(), null, null);
         String file = Templates.expandForProcess(scheduleFile(cfg), NodeName.parse(cfg.nodename()), Templates.MAIN_PROCESS,
                 "--schedule");
         Beat.Settings settings = new Beat.Settings(Path.of(file).toAbsolutePath(),
@@ -78,7 +79,7 @@ final class BeatCommand implements NodeCommand {
                 List.of(settings.schedule().toString()));
     }
 
-    private String scheduleFile(WorkerConfig cfg) {
+    private String scheduleFile(NodeConfig cfg) {
         if (schedule != null) {
             return schedule;
         }

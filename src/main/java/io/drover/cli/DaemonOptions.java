@@ -13,7 +13,7 @@ import io.drover.launch.Launcher;
 import io.drover.launch.NodeLaunch;
 import io.drover.node.Handshake;
 import io.drover.node.Node;
-import io.drover.node.WorkerConfig;
+import io.drover.node.NodeConfig;
 import io.drover.posix.Posix;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,14 +79,14 @@ final class DaemonOptions {
     boolean verbose;
 
     /** The settings of one node, with the per-command parts filled in by the caller. */
-    WorkerConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
-                        List<String> appArgs) {
+    NodeConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
+                      List<String> appArgs, Integer healthPort, Duration healthTimeout) {
         String full = fullNodename(nodename, Host.current().hostname());
         Duration timeout = Seconds.startTimeout(Seconds.of("--start-timeout", startTimeout, String.valueOf(startTimeout)));
         Integer mask = umask == null ? null : Umask.parse(umask);
-        return new WorkerConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
+        return new NodeConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
                 classpath, detach, timeout, List.copyOf(appArgs),
-                List.copyOf(rawArgs), executable, jvmOpts, uid, gid);
+                List.copyOf(rawArgs), executable, jvmOpts, uid, gid, healthPort, healthTimeout);
     }
 
     /**
@@ -107,12 +107,12 @@ final class DaemonOptions {
      * Runs the node here, or (with --detach, unless this JVM is the detached one or
      * DROVER_FAKEFORK=1) spawns it and waits for its handshake.
      */
-    static int run(WorkerConfig cfg, String command, Node.AppFactory factory) {
+    static int run(NodeConfig cfg, String command, Node.AppFactory factory) {
         return run(cfg, command, factory, List.of());
     }
 
-    /** {@link #run(WorkerConfig, String, Node.AppFactory)} for an application with files of its own. */
-    static int run(WorkerConfig cfg, String command, Node.AppFactory factory, List<String> dataFiles) {
+    /** {@link #run(NodeConfig, String, Node.AppFactory)} for an application with files of its own. */
+    static int run(NodeConfig cfg, String command, Node.AppFactory factory, List<String> dataFiles) {
         Handshake handshake = Handshake.fromEnvironment();
         if (cfg.detach() && handshake == null && !Launcher.fakefork()) {
             return detach(cfg, command);
@@ -128,7 +128,7 @@ final class DaemonOptions {
      * The detached start of the node these options describe, as the launcher takes it: the
      * node's JVM re-runs {@code command} with the arguments given here.
      */
-    static LaunchSpec launchSpec(WorkerConfig cfg, String command) {
+    static LaunchSpec launchSpec(NodeConfig cfg, String command) {
         List<String> args = new ArrayList<>();
         args.add(command);
         args.addAll(cfg.argv());
@@ -137,7 +137,7 @@ final class DaemonOptions {
                 cfg.app(), cfg.startTimeout(), null);
     }
 
-    private static int detach(WorkerConfig cfg, String command) {
+    private static int detach(NodeConfig cfg, String command) {
         LaunchSpec spec = launchSpec(cfg, command);
         NodeName name = spec.nodename();
         LaunchOutcome outcome = new Launcher(Posix::get, Host.current()).start(spec);

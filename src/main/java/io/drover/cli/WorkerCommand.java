@@ -2,7 +2,6 @@ package io.drover.cli;
 
 import io.drover.core.NodeProtocol;
 import io.drover.core.UsageException;
-import io.drover.node.Health;
 import io.drover.node.Node;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +80,8 @@ final class WorkerCommand implements NodeCommand {
         if (!(healthTimeout > 0) || healthTimeout > 86_400) {
             throw new UsageException("--health-timeout must be between 0 and 86400 seconds, got " + healthTimeout);
         }
-        Health.configure(healthPort, java.time.Duration.ofMillis((long) (healthTimeout * 1000)));
-        return DaemonOptions.run(daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "worker"), nodename, threads, queues, appArgs), "worker", Node.WORKER_APP);
+        return DaemonOptions.run(daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "worker"), nodename,
+                threads, queues, appArgs, healthPort, healthPort == null ? null
+                        : java.time.Duration.ofMillis((long) (healthTimeout * 1000))), "worker", Node.WORKER_APP);
     }
 }

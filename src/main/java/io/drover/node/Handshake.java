@@ -90,39 +90,24 @@ public final class Handshake {
     }
 
     /**
-     * {@code READY}, then, when the spawner asked for a heartbeat, {@code BEAT} every interval
-     * from a daemon thread for as long as {@code alive} answers true: an application that hangs
-     * in it, or a JVM that no longer runs its threads, falls silent and its supervisor restarts it.
+     * {@code READY}, the pipe kept open for the {@code BEAT} lines that follow when the spawner
+     * asked for a heartbeat ({@link #heartbeatMillis()}); false when the spawner is gone.
      */
-    public void ready(java.util.function.BooleanSupplier alive) {
-        long interval = heartbeatMillis();
-        if (interval <= 0) {
-            ready();
-            return;
+    synchronized boolean readyToBeat() {
+        if (sent) {
+            return false;
         }
-        synchronized (this) {
-            if (sent) {
-                return;
-            }
-            sent = true;
-            if (!write(NodeProtocol.READY)) {
-                return;
-            }
-        }
-        Thread beat = new Thread(() -> {
-            try {
-                while (alive.getAsBoolean() && write(NodeProtocol.BEAT)) {
-                    Thread.sleep(interval);
-                }
-            } catch (InterruptedException | RuntimeException e) {
-                // silence is the report
-            }
-        }, "drover-heartbeat");
-        beat.setDaemon(true);
-        beat.start();
+        sent = true;
+        return write(NodeProtocol.READY);
     }
 
-    private static long heartbeatMillis() {
+    /** One {@code BEAT} ({@link Heartbeat} decides when); false when the spawner is gone. */
+    boolean beat() {
+        return write(NodeProtocol.BEAT);
+    }
+
+    /** The interval of {@code BEAT} lines the spawner asked for, 0 for none. */
+    static long heartbeatMillis() {
         try {
             String ms = System.getenv(NodeProtocol.HEARTBEAT_ENV);
             return ms == null ? 0 : Long.parseLong(ms);
@@ -142,10 +127,6 @@ public final class Handshake {
 
     public void alreadyRunning() {
         send(NodeProtocol.RUNNING);
-    }
-
-    public void failed(int exitCode, String message) {
-        failed(exitCode, message, null);
     }
 
     /** {@code FAILED}, with the stack trace of {@code cause} when it is not null. */

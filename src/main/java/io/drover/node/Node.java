@@ -30,7 +30,7 @@ import org.slf4j.Logger;
  * application's threads only post events.
  */
 public final class Node {
-    private final WorkerConfig cfg;
+    private final NodeConfig cfg;
     private final Handshake handshake;
     private final AppFactory factory;
     private final List<String> dataFiles;
@@ -40,6 +40,10 @@ public final class Node {
     private volatile Throwable startFailure;
     private NodeState state = NodeState.STARTING;
     private Logger log;
+    /** {@code --health-port}'s server, or null. */
+    private Health health;
+    /** The one heartbeat thread, for {@code /live} and supervise's BEAT lines; null when neither asked. */
+    private Heartbeat heartbeat;
     /** Written by the restart thread, read by stop: published safely. */
     private volatile NodeApp app;
 
@@ -52,7 +56,7 @@ public final class Node {
     /** A worker's application: the class itself, or the demo. */
     public static final AppFactory WORKER_APP = cls -> AppLoader.instantiate(cls == null ? null : cls.getName(), cls);
 
-    private Node(WorkerConfig cfg, Handshake handshake, AppFactory factory, List<String> dataFiles) {
+    private Node(NodeConfig cfg, Handshake handshake, AppFactory factory, List<String> dataFiles) {
         this.cfg = cfg;
         this.handshake = handshake;
         this.factory = factory;
@@ -65,19 +69,13 @@ public final class Node {
      *
      * @param handshake the spawner's pipe, or null when run in the foreground by hand
      * @param factory makes the application the node runs (a worker's, or beat's scheduler)
+     * @param dataFiles files the application writes of its own (beat's schedule): their
+     *     directories are created as the pidfile's and logfile's are, given to the {@code --uid}
+     *     user, and one that cannot be is the node's failure (73)
      * @return the exit status: 0 after a clean stop, 1 if the application failed
      * @throws DroverException if the node cannot start (after telling the spawner why)
      */
-    public static int run(WorkerConfig cfg, Handshake handshake, AppFactory factory) {
-        return run(cfg, handshake, factory, List.of());
-    }
-
-    /**
-     * {@link #run(WorkerConfig, Handshake, AppFactory)} for an application that writes files of
-     * its own (beat's schedule): their directories are created as the pidfile's and logfile's
-     * are, given to the {@code --uid} user, and one that cannot be is the node's failure (73).
-     */
-    public static int run(WorkerConfig cfg, Handshake handshake, AppFactory factory, List<String> dataFiles) {
+    public static int run(NodeConfig cfg, Handshake handshake, AppFactory factory, List<String> dataFiles) {
         return new Node(cfg, handshake, factory, dataFiles).run();
     }
 
@@ -144,7 +142,11 @@ public final class Node {
                 log.warn("running as root{}", cfg.app() == null ? " (the demo application)"
                         : " because " + RootPolicy.FORCE_ROOT + "=1: this is dangerous, give --uid");
             }
-            Health.start(() -> app);
+            heartbeat = Heartbeat.start(() -> app, cfg.healthPort() == null ? null : cfg.healthTimeout(),
+                    handshake == null ? 0 : Handshake.heartbeatMillis());
+            if (cfg.healthPort() != null) {
+                health = Health.start(cfg.healthPort(), cfg.healthTimeout(), heartbeat);
+            }
             return loop(appClass);
         } catch (AlreadyRunningException e) {
             if (handshake != null) {
@@ -215,7 +217,7 @@ public final class Node {
             state = state.on(event, nodename.full());
             switch (state) {
                 case RUNNING -> {
-                    Health.ready(true);
+                    healthReady(true);
                     if (!reported) {
                         reported = true;
                         ReadyMark.set();
@@ -223,11 +225,12 @@ public final class Node {
                         if (systemd != null) {
                             systemd.ready(nodename + " ready");
                         }
-                        if (handshake != null) {
-                            handshake.ready(() -> {
-                                NodeApp current = app;
-                                return current == null || current.alive();
-                            });
+                        if (handshake != null && heartbeat != null && heartbeat.beatsToSpawner()) {
+                            if (handshake.readyToBeat()) {
+                                heartbeat.beatTo(handshake);
+                            }
+                        } else if (handshake != null) {
+                            handshake.ready();
                         }
                     } else {
                         log.info("{} restarted in place (pid {} unchanged)", nodename, ProcessHandle.current().pid());
@@ -246,7 +249,7 @@ public final class Node {
                     return ExitCode.NODE_FAILED;
                 }
                 case RESTARTING -> {
-                    Health.ready(false);
+                    healthReady(false);
                     log.info("{} restarting in place (SIGHUP)", nodename);
                     if (systemd != null) {
                         systemd.reloading();
@@ -257,7 +260,7 @@ public final class Node {
                     });
                 }
                 case STOPPING_WARM -> {
-                    Health.ready(false);
+                    healthReady(false);
                     log.info("{} warm shutdown (SIGTERM): finishing work in flight", nodename);
                     if (systemd != null) {
                         systemd.stopping(nodename + ": warm shutdown, finishing work in flight");
@@ -268,7 +271,7 @@ public final class Node {
                     });
                 }
                 case STOPPING_COLD -> {
-                    Health.ready(false);
+                    healthReady(false);
                     log.info("{} cold shutdown{}", nodename, from == NodeState.STOPPING_WARM ? " (asked again)" : " (SIGINT)");
                     if (systemd != null) {
                         systemd.stopping(nodename + ": cold shutdown");
@@ -284,6 +287,12 @@ public final class Node {
                 }
                 default -> throw new IllegalStateException("node " + nodename + ": unhandled state " + state);
             }
+        }
+    }
+
+    private void healthReady(boolean now) {
+        if (health != null) {
+            health.ready(now);
         }
     }
 

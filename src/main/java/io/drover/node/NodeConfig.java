@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A worker node's settings, as {@code drover worker} parsed them.
+ * A node's settings, as {@code drover worker} or {@code drover beat} parsed them (beat is a node
+ * running the scheduler): everything the node is configured by, passed to it whole.
  *
  * @param app the application class ({@code -A}), or null for the demo
  * @param nodename the full node name, {@code %h} already expanded
@@ -24,8 +25,10 @@ import java.util.List;
  * @param jvmOpts {@code --jvm-opts}, or null
  * @param uid {@code --uid}, a user name or number, or null
  * @param gid {@code --gid}, a group name or number, or null
+ * @param healthPort {@code --health-port}, or null to serve none
+ * @param healthTimeout {@code --health-timeout}: how long {@code /live} waits for a heartbeat; null without a port
  */
-public record WorkerConfig(
+public record NodeConfig(
         String app,
         String nodename,
         int concurrency,
@@ -43,4 +46,6 @@ public record WorkerConfig(
         String executable,
         String jvmOpts,
         String uid,
-        String gid) {}
+        String gid,
+        Integer healthPort,
+        Duration healthTimeout) {}
