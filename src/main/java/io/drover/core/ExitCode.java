@@ -39,6 +39,13 @@ public final class ExitCode {
     /** EX_USAGE: the command line is wrong. */
     @Means("usage error: the message names the argument")
     public static final int USAGE = 64;
+    /**
+     * EX_DATAERR: a file drover keeps is damaged or cannot be trusted; not a bug in drover,
+     * and nothing the command line can fix.
+     */
+    @Means("a node record is damaged, of another format, or in a file or directory someone else can write:"
+            + " the message names it")
+    public static final int DATA_ERROR = 65;
     /** EX_NOUSER: a user or group named on the command line does not exist. */
     @Means("a user or group named with --uid or --gid does not exist, or a numeric --uid without a passwd"
             + " entry is given without --gid")

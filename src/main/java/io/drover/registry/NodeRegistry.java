@@ -52,12 +52,12 @@ public final class NodeRegistry {
         this.dir = dir;
     }
 
-    /** A record that is not trusted, and why. */
+    /** A record that is not trusted, and why: damaged or exposed data, not a bug in drover. */
     public static final class CorruptRecordException extends DroverException {
         private static final long serialVersionUID = 1L;
 
         CorruptRecordException(Path file, String why) {
-            super(ExitCode.SOFTWARE, "node record " + file + " " + why + "; not trusted");
+            super(ExitCode.DATA_ERROR, "node record " + file + " " + why + "; not trusted");
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drover.core.ExitCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,5 +91,16 @@ class NodeRegistryTest {
                 () -> new NodeRegistry(dir).find("w3@box"));
 
         assertTrue(e.getMessage().contains("has format 3, this drover reads formats 1 and 2"), e.getMessage());
+    }
+
+    @Test
+    void a_damaged_record_exits_as_bad_data_not_as_a_bug_in_drover() throws IOException {
+        Path dir = registryDir();
+        writeFile(dir.resolve("w4@box.node"), "format=9\n");
+
+        NodeRegistry.CorruptRecordException e = assertThrows(NodeRegistry.CorruptRecordException.class,
+                () -> new NodeRegistry(dir).find("w4@box"));
+
+        assertEquals(ExitCode.DATA_ERROR, e.exitCode(), e.getMessage());
     }
 }
