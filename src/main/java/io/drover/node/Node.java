@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 
 /**
  * One worker node in this JVM, from setup to exit. The order is the contract: root policy,
- * logfile, pidfile (exclusive, locked), signal handlers, application class, start; the node
+ * logfile, signal handlers, pidfile (exclusive, locked), application class, start; the node
  * reports ready only after all of them worked, and removes its pidfile on the way out.
  * Everything after setup is one event loop over {@link NodeState}: signal handlers and the
  * application's threads only post events.

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,6 +21,11 @@ class LayersTest {
     /** A package of drover's, written in code (comments and string literals are not code). */
     private static final Pattern DROVER_NAME = Pattern.compile("\\bio\\.drover\\.(\\w+)");
     private static final Pattern JNR_NAME = Pattern.compile("\\b(jnr|com\\.kenai\\.jffi)\\.");
+    private static final Pattern PRINTING = Pattern.compile("\\bSystem\\s*\\.\\s*(out|err)\\b|\\.\\s*printStackTrace\\s*\\(\\s*\\)");
+    private static final Pattern EXITING = Pattern.compile("\\bSystem\\s*\\.\\s*exit\\s*\\(|\\.\\s*halt\\s*\\(|getRuntime\\(\\)\\s*\\.\\s*exit\\s*\\(");
+    /** An exit code given as a number where drover takes one: an exception's, a failure event's, the JVM's. */
+    private static final Pattern BARE_CODE = Pattern.compile(
+            "\\b(DroverException|NodeFailedException|Failed|exit)\\s*\\(\\s*-?\\d");
 
     @Test
     void core_names_no_package_above_it() {
@@ -31,6 +39,58 @@ class LayersTest {
         List<String> found = code(null).filter(f -> !f.startsWith(MAIN.resolve("posix")))
                 .flatMap(f -> matches(f, JNR_NAME)).toList();
         assertEquals(List.of(), found, "jnr is loaded through posix only (its first call costs ~200 ms)");
+    }
+
+    /**
+     * docs/design.md's package list, top to bottom: a package uses only the packages below it.
+     * The node side runs {@code api} and {@code demo}, so {@code demo} (the built-in
+     * application) may use {@code api} above it.
+     */
+    private static final List<String> ORDER = List.of("cli", "export", "multi", "node", "launch", "beat", "registry",
+            "posix", "core", "api", "demo");
+    private static final Map<String, Set<String>> ALSO_ABOVE = Map.of("demo", Set.of("api"));
+
+    @Test
+    void each_package_uses_only_the_packages_below_it() {
+        List<String> found = new ArrayList<>();
+        for (String pkg : ORDER) {
+            code(pkg).flatMap(f -> matches(f, DROVER_NAME)).forEach(m -> {
+                String used = m.substring(m.lastIndexOf('.') + 1);
+                boolean below = ORDER.indexOf(used) > ORDER.indexOf(pkg);
+                if (!used.equals(pkg) && !below && !ALSO_ABOVE.getOrDefault(pkg, Set.of()).contains(used)) {
+                    found.add(m);
+                }
+            });
+        }
+        List<String> unknown = code(null).map(f -> MAIN.relativize(f).getName(0).toString())
+                .filter(p -> !p.endsWith(".java") && !ORDER.contains(p)).distinct().toList();
+        assertEquals(List.of(), unknown, "a package docs/design.md does not list");
+        assertEquals(List.of(), found, "a package uses only the packages below it in docs/design.md's list");
+    }
+
+    /** The two sides of a start meet in core (NodeProtocol) and posix (NodeProcesses): the node side names nothing of launch. */
+    @Test
+    void the_node_side_names_nothing_of_the_parent_s() {
+        assertNone(code("node").flatMap(f -> matches(f, DROVER_NAME)).filter(m -> m.endsWith(": io.drover.launch")),
+                "node and launch meet in core and posix");
+    }
+
+    /** The cluster reports to listeners and cli renders: below cli, text goes to a logger or a pipe, never to a terminal. */
+    @Test
+    void nothing_below_cli_prints() {
+        List<String> found = code(null).filter(f -> !f.startsWith(MAIN.resolve("cli")))
+                .flatMap(f -> matches(f, PRINTING)).toList();
+        assertEquals(List.of(), found, "nothing below cli prints: report an event, throw, or log");
+    }
+
+    /** Only Main.main ends the JVM, with a code of ExitCode's; nothing passes an exit code as a bare number. */
+    @Test
+    void only_main_exits_and_exit_codes_are_named() {
+        List<String> exits = code(null).filter(f -> !f.equals(MAIN.resolve("cli/Main.java")))
+                .flatMap(f -> matches(f, EXITING)).toList();
+        assertEquals(List.of(), exits, "only Main.main calls System.exit");
+        List<String> bare = code(null).flatMap(f -> matches(f, BARE_CODE)).toList();
+        assertEquals(List.of(), bare, "exit codes are ExitCode's constants");
     }
 
     /** The Java files of one package of drover's, or of all of them. */
