@@ -29,16 +29,14 @@ class LayersTest {
 
     @Test
     void core_names_no_package_above_it() {
-        List<String> found = code("core").flatMap(f -> matches(f, DROVER_NAME))
-                .filter(m -> !m.endsWith(": io.drover.core")).toList();
-        assertEquals(List.of(), found, "core is what every layer shares: it may name only itself");
+        assertNone(code("core").flatMap(f -> matches(f, DROVER_NAME)).filter(m -> !m.endsWith(": io.drover.core")),
+                "core is what every layer shares: it may name only itself");
     }
 
     @Test
     void only_posix_names_jnr() {
-        List<String> found = code(null).filter(f -> !f.startsWith(MAIN.resolve("posix")))
-                .flatMap(f -> matches(f, JNR_NAME)).toList();
-        assertEquals(List.of(), found, "jnr is loaded through posix only (its first call costs ~200 ms)");
+        assertNone(outside("posix").flatMap(f -> matches(f, JNR_NAME)),
+                "jnr is loaded through posix only (its first call costs ~200 ms)");
     }
 
     /**
@@ -78,19 +76,23 @@ class LayersTest {
     /** The cluster reports to listeners and cli renders: below cli, text goes to a logger or a pipe, never to a terminal. */
     @Test
     void nothing_below_cli_prints() {
-        List<String> found = code(null).filter(f -> !f.startsWith(MAIN.resolve("cli")))
-                .flatMap(f -> matches(f, PRINTING)).toList();
-        assertEquals(List.of(), found, "nothing below cli prints: report an event, throw, or log");
+        assertNone(outside("cli").flatMap(f -> matches(f, PRINTING)), "nothing below cli prints: report an event, throw, or log");
     }
 
     /** Only Main.main ends the JVM, with a code of ExitCode's; nothing passes an exit code as a bare number. */
     @Test
     void only_main_exits_and_exit_codes_are_named() {
-        List<String> exits = code(null).filter(f -> !f.equals(MAIN.resolve("cli/Main.java")))
-                .flatMap(f -> matches(f, EXITING)).toList();
-        assertEquals(List.of(), exits, "only Main.main calls System.exit");
-        List<String> bare = code(null).flatMap(f -> matches(f, BARE_CODE)).toList();
-        assertEquals(List.of(), bare, "exit codes are ExitCode's constants");
+        assertNone(outside("cli/Main.java").flatMap(f -> matches(f, EXITING)), "only Main.main calls System.exit");
+        assertNone(code(null).flatMap(f -> matches(f, BARE_CODE)), "exit codes are ExitCode's constants");
+    }
+
+    private static void assertNone(Stream<String> found, String why) {
+        assertEquals(List.of(), found.toList(), why);
+    }
+
+    /** The Java files of drover's except those under {@code path} (a package, or one file). */
+    private static Stream<Path> outside(String path) {
+        return code(null).filter(f -> !f.startsWith(MAIN.resolve(path)));
     }
 
     /** The Java files of one package of drover's, or of all of them. */
