@@ -42,7 +42,7 @@ final class Heartbeat {
     /**
      * The heartbeat a node needs, started; null when it needs none.
      *
-     * @param app the application now (null while there is none: the node itself is alive)
+     * @param app the application while it runs, else null (the node itself then beats)
      * @param healthTimeout {@code --health-timeout}, or null without {@code --health-port}
      * @param beatMillis the spawner's {@code BEAT} interval, or 0 when it asked for none
      */

@@ -44,6 +44,8 @@ public final class Node {
     private Health health;
     /** The one heartbeat thread, for {@code /live} and supervise's BEAT lines; null when neither asked. */
     private Heartbeat heartbeat;
+    /** Whether the application runs: asked {@link NodeApp#alive()} then only. */
+    private volatile boolean running;
     /** Written by the restart thread, read by stop: published safely. */
     private volatile NodeApp app;
 
@@ -142,7 +144,7 @@ public final class Node {
                 log.warn("running as root{}", cfg.app() == null ? " (the demo application)"
                         : " because " + RootPolicy.FORCE_ROOT + "=1: this is dangerous, give --uid");
             }
-            heartbeat = Heartbeat.start(() -> app, cfg.healthPort() == null ? null : cfg.healthTimeout(),
+            heartbeat = Heartbeat.start(() -> running ? app : null, cfg.healthPort() == null ? null : cfg.healthTimeout(),
                     handshake == null ? 0 : Handshake.heartbeatMillis());
             if (cfg.healthPort() != null) {
                 health = Health.start(cfg.healthPort(), cfg.healthTimeout(), heartbeat);
@@ -217,7 +219,7 @@ public final class Node {
             state = state.on(event, nodename.full());
             switch (state) {
                 case RUNNING -> {
-                    healthReady(true);
+                    running(true);
                     if (!reported) {
                         reported = true;
                         ReadyMark.set();
@@ -249,7 +251,7 @@ public final class Node {
                     return ExitCode.NODE_FAILED;
                 }
                 case RESTARTING -> {
-                    healthReady(false);
+                    running(false);
                     log.info("{} restarting in place (SIGHUP)", nodename);
                     if (systemd != null) {
                         systemd.reloading();
@@ -260,7 +262,7 @@ public final class Node {
                     });
                 }
                 case STOPPING_WARM -> {
-                    healthReady(false);
+                    running(false);
                     log.info("{} warm shutdown (SIGTERM): finishing work in flight", nodename);
                     if (systemd != null) {
                         systemd.stopping(nodename + ": warm shutdown, finishing work in flight");
@@ -271,7 +273,7 @@ public final class Node {
                     });
                 }
                 case STOPPING_COLD -> {
-                    healthReady(false);
+                    running(false);
                     log.info("{} cold shutdown{}", nodename, from == NodeState.STOPPING_WARM ? " (asked again)" : " (SIGINT)");
                     if (systemd != null) {
                         systemd.stopping(nodename + ": cold shutdown");
@@ -290,7 +292,13 @@ public final class Node {
         }
     }
 
-    private void healthReady(boolean now) {
+    /**
+     * The application runs (true), or starts, restarts in place or stops (false): /ready says
+     * so, and only a running application is asked whether it is alive ({@link NodeApp#alive()}'s
+     * contract); the heartbeat beats for the node itself otherwise.
+     */
+    private void running(boolean now) {
+        running = now;
         if (health != null) {
             health.ready(now);
         }
