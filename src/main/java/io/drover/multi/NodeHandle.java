@@ -3,8 +3,8 @@ package io.drover.multi;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.NodeProtocol;
-import io.drover.core.Signals;
 import io.drover.launch.LaunchOutcome;
+import io.drover.posix.ExitWords;
 import io.drover.posix.Identity;
 import io.drover.posix.NodeProcesses;
 import io.drover.posix.Pidfile;
@@ -212,7 +212,7 @@ final class NodeHandle {
 
     /** {@link #noteExit(String)} for the process {@code pid}, which ended after drover sent it {@code signal}. */
     void noteExit(long pid, int signal) {
-        noteExit(ProcessStats.zombieExit(pid).orElse("after " + Signals.name(signal) + " from drover"));
+        noteExit(ProcessStats.zombieExit(pid).orElse(ExitWords.afterSignalFromDrover(signal)));
     }
 
     /** Sends {@code signal} to the node's process {@code pid}: Signalled, NotRunning (gone) or Failed. */
