@@ -1,6 +1,10 @@
 package io.drover.core;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -28,7 +32,18 @@ public final class ProcEntry {
          * @throws java.nio.file.NoSuchFileException the process or thread is gone
          */
         public static Stat read(Path dir) throws IOException {
-            String text = ProcFiles.text(dir.resolve("stat").toString());
+            Path stat = dir.resolve("stat");
+            String text;
+            try {
+                text = ProcFiles.text(stat.toString());
+            } catch (FileNotFoundException e) {
+                // a stream says "not found" for any failed open: a process or thread that is
+                // gone is told apart from one we may not read, which callers treat otherwise
+                if (Files.notExists(stat, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new NoSuchFileException(stat.toString());
+                }
+                throw e;
+            }
             int close = text.lastIndexOf(')');
             return new Stat(close < 0 || close + 2 >= text.length() ? new String[0]
                     : text.substring(close + 2).trim().split(" "));
