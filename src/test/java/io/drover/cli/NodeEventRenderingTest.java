@@ -160,7 +160,7 @@ class NodeEventRenderingTest {
                 new NodeEvent.Forgotten(false),
                 new NodeEvent.Adopted(115, "/run/w1.pid"),
                 new NodeEvent.Restarting("signal 15 (TERM)", "rolling restart"),
-                new NodeEvent.ExitedUnasked("signal 9 (KILL)", 2, Duration.ofMillis(1800)),
+                new NodeEvent.ExitedUnasked("signal 9", 2, Duration.ofMillis(1800)),
                 new NodeEvent.ExitedUnasked("did not start: cannot open logfile x", 1, Duration.ofSeconds(1)),
                 new NodeEvent.GaveUp("status 1", 5, 5, Duration.ofSeconds(60)),
                 new NodeEvent.RestartAsked(NodeEvent.Why.MEMORY, "RSS 230.5 MiB over --max-memory 200.0 MiB", 116, 15),

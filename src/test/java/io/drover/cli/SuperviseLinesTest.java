@@ -43,7 +43,7 @@ class SuperviseLinesTest {
         l.node(w1, new NodeEvent.Started(101, null));
         l.node(w1, new NodeEvent.Adopted(102, "/run/w1.pid"));
         l.cluster(new ClusterEvent.AllReady(new ClusterEvent.Tally(2, 2, 0)));
-        l.node(w1, new NodeEvent.ExitedUnasked("signal 9 (KILL)", 2, Duration.ofMillis(1800)));
+        l.node(w1, new NodeEvent.ExitedUnasked("signal 9", 2, Duration.ofMillis(1800)));
         l.node(w1, new NodeEvent.ExitedUnasked("did not start: no\u001b[2J", 1, Duration.ofSeconds(1)));
         l.node(w1, new NodeEvent.GaveUp("status 1", 2, 2, Duration.ofSeconds(60)));
         l.cluster(new ClusterEvent.AllGaveUp());
@@ -81,7 +81,7 @@ class SuperviseLinesTest {
     }
 
     private static final String WARNINGS = ""
-            + T + "w1@HOST: exited unasked (signal 9 (KILL)); restart 2 in 1.8 s\n"
+            + T + "w1@HOST: exited unasked (signal 9); restart 2 in 1.8 s\n"
             + T + "w1@HOST: exited unasked (did not start: no\\u001b[2J); restart 1 in 1.0 s\n"
             + T + "w1@HOST: exited (status 1); GAVE UP: 2 restarts within 60 s (--max-restarts 2 --within 60); the other"
             + " nodes go on\n"
@@ -102,7 +102,7 @@ class SuperviseLinesTest {
                 + T + "w1@HOST: started (pid 101)\n"
                 + T + "w1@HOST: adopted (pid 102, already running under /run/w1.pid)\n"
                 + T + "supervise: all nodes ready: 2 of 2 nodes running\n"
-                + T + "w1@HOST: exited unasked (signal 9 (KILL)); restart 2 in 1.8 s\n"
+                + T + "w1@HOST: exited unasked (signal 9); restart 2 in 1.8 s\n"
                 + T + "w1@HOST: exited unasked (did not start: no\\u001b[2J); restart 1 in 1.0 s\n"
                 + T + "w1@HOST: exited (status 1); GAVE UP: 2 restarts within 60 s (--max-restarts 2 --within 60); the"
                 + " other nodes go on\n"
@@ -139,14 +139,14 @@ class SuperviseLinesTest {
     void with_json_each_event_is_one_object_on_a_line_as_it_comes() {
         Rendered r = render(l -> {
             l.cluster(new ClusterEvent.Supervising(2, 4000, true));
-            l.node(w1(), new NodeEvent.ExitedUnasked("signal 9 (KILL)", 2, Duration.ofMillis(1800)));
+            l.node(w1(), new NodeEvent.ExitedUnasked("signal 9", 2, Duration.ofMillis(1800)));
             l.node(w1(), new NodeEvent.RestartAsked(NodeEvent.Why.HUNG, "hung", 104, 9));
             l.cluster(new ClusterEvent.AllReady(new ClusterEvent.Tally(1, 2, 1)));
             l.finish();
         }, true);
         String time = "{\"time\":\"2026-05-01T10:00:00.123Z\",";
         assertEquals(time + "\"event\":\"supervising\",\"nodes\":2,\"pid\":4000,\"child_subreaper\":true}\n"
-                + time + "\"nodename\":\"w1@HOST\",\"state\":\"exited_unasked\",\"last_exit\":\"signal 9 (KILL)\","
+                + time + "\"nodename\":\"w1@HOST\",\"state\":\"exited_unasked\",\"last_exit\":\"signal 9\","
                 + "\"restart\":2,\"backoff_seconds\":1.8}\n"
                 + time + "\"nodename\":\"w1@HOST\",\"state\":\"restart_asked\",\"why\":\"hung\",\"reason\":\"hung\","
                 + "\"pid\":104,\"signal\":\"KILL\"}\n"

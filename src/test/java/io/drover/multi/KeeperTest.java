@@ -124,18 +124,18 @@ class KeeperTest {
     void a_node_that_exits_unasked_again_and_again_is_given_up_after_max_restarts_within_the_window() {
         keep(2);
         startsAs(101);
-        ends(101, "signal 9 (KILL)");
+        ends(101, "signal 9");
         awaitState(KeeperState.BACKOFF);
         clock.fire();
         startsAs(102);
-        ends(102, "signal 9 (KILL)");
+        ends(102, "signal 9");
         clock.fire();
         startsAs(103);
-        ends(103, "signal 9 (KILL)");
+        ends(103, "signal 9");
         awaitState(KeeperState.GAVE_UP);
         assertEquals(List.of(1, 2), reported(NodeEvent.ExitedUnasked.class).stream().map(NodeEvent.ExitedUnasked::restart)
                 .toList());
-        assertEquals(List.of(new NodeEvent.GaveUp("signal 9 (KILL)", 2, 2, Duration.ofSeconds(60))),
+        assertEquals(List.of(new NodeEvent.GaveUp("signal 9", 2, 2, Duration.ofSeconds(60))),
                 reported(NodeEvent.GaveUp.class));
         assertEquals(1, gaveUp.get());
         assertEquals(0, clock.pending(), "no backoff after giving up");
@@ -282,7 +282,7 @@ class KeeperTest {
         clock.fire();
         assertEquals(List.of("101 TERM", "101 KILL"), node.signals);
         assertEquals(List.of(new NodeEvent.TimedOut(101)), reported(NodeEvent.TimedOut.class));
-        ends(101, "signal 9 (KILL)");
+        ends(101, "signal 9");
         startsAs(102);
         assertEquals(null, back.getNow("not yet"), "the roll hears the node is back");
     }
@@ -305,10 +305,10 @@ class KeeperTest {
     void each_start_is_recorded_with_how_the_node_last_ended() {
         keep(0);
         startsAs(101);
-        ends(101, "signal 9 (KILL)");
+        ends(101, "signal 9");
         clock.fire();
         startsAs(102);
-        assertEquals(List.of("null", "signal 9 (KILL)"), node.recorded);
+        assertEquals(List.of("null", "signal 9"), node.recorded);
     }
 
     @Test
