@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
             "# give up on a node that needed 5 restarts within a minute; restart one over 1 GiB",
             "drover multi supervise 3 --max-restarts=5 --within=60 --max-memory=1G",
             "# rolling restart, two at a time: kill -HUP the supervise process"})
-@Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "CANT_CREATE", "NO_PERMISSION"})
+@Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "DATA_ERROR", "CANT_CREATE", "NO_PERMISSION"})
 @Manual.Environment({"NOTIFY_SOCKET", "WATCHDOG_USEC", "DROVER_FORCE_ROOT", "XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class SuperviseCommand extends MultiLeaf {
     static final String NAME = "supervise";
