@@ -11,6 +11,7 @@ import io.drover.export.KubernetesExport;
 import io.drover.export.SupervisordExport;
 import io.drover.export.SystemdExport;
 import io.drover.multi.ArgParser;
+import io.drover.multi.OptionTable;
 import io.drover.multi.ParsedArgs;
 import io.drover.posix.PrivateDirectory;
 import java.io.IOException;
@@ -89,7 +90,7 @@ final class ExportCommand extends MultiLeaf {
                         + (option.equals("--out") ? " (which writes to stdout)" : ""));
             }
         }
-        if (parsed.options().stream().anyMatch(o -> o.name().equals("--detach"))) {
+        if (parsed.options().stream().anyMatch(o -> OptionTable.Read.DETACH.named(o.name()))) {
             throw new UsageException("--detach: an exported node runs in the foreground, its supervisor is its parent");
         }
         String schedule = own.value("--schedule");

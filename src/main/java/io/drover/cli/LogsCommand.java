@@ -5,6 +5,7 @@ import io.drover.core.Printable;
 import io.drover.core.UsageException;
 import io.drover.multi.NodeLogs;
 import io.drover.multi.NodeSpec;
+import io.drover.multi.OptionTable;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.RecordedNodes;
 import io.drover.registry.NodeRecord;
@@ -63,7 +64,7 @@ final class LogsCommand extends MultiLeaf {
                 throw new UsageException("no nodes given: name them (multi logs w1 w2), give a count (multi logs 3),"
                         + " or --all for every node drover started");
             }
-            boolean logfileGiven = parsed.options().stream().anyMatch(o -> o.name().equals("--logfile"));
+            boolean logfileGiven = parsed.options().stream().anyMatch(o -> OptionTable.Read.LOGFILE.named(o.name()));
             for (NodeSpec n : nodes(parsed, 0)) {
                 nodes.add(logfileGiven ? n : recordedLogfile(registry, n));
             }

@@ -5,7 +5,10 @@ import io.drover.core.NodeName;
 import io.drover.core.Templates;
 import io.drover.launch.NodeLaunch;
 import io.drover.multi.MultiOption;
+import io.drover.multi.NodeSpec;
+import io.drover.multi.OptionTable;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +26,19 @@ public final class BeatExport {
 
     public static final String DEFAULT_SCHEDULE = "/var/lib/drover/beat.schedule";
 
-    /** Worker options beat has too, by every name they go by. */
-    private static final Set<String> SHARED = Set.of("-A", "--app", "--classpath", "--jvm-opts", "--executable",
-            "--uid", "--gid", "--umask", "--workdir", "-l", "--loglevel");
+    /** Worker options beat has too (by any of their names: the option table knows them). */
+    private static final Set<OptionTable.Read> SHARED = EnumSet.of(OptionTable.Read.APP, OptionTable.Read.CLASSPATH,
+            OptionTable.Read.JVM_OPTS, OptionTable.Read.EXECUTABLE, OptionTable.Read.UID, OptionTable.Read.GID,
+            OptionTable.Read.UMASK, OptionTable.Read.WORKDIR, OptionTable.Read.LOGLEVEL);
+
+    private static boolean shared(String name) {
+        return SHARED.stream().anyMatch(o -> o.named(name));
+    }
 
     public static List<String> argv(List<MultiOption> options, Host host, String schedule) {
         Map<String, String> shared = shared(options, host);
-        return NodeLaunch.argv(shared.get("--executable"), shared.get("--jvm-opts"), args(options, host, schedule, true));
+        return NodeLaunch.argv(OptionTable.Read.EXECUTABLE.in(shared), OptionTable.Read.JVM_OPTS.in(shared),
+                args(options, host, schedule, true));
     }
 
     /** The options beat shares with the nodes, by name, values expanded for {@code beat@HOST}. */
@@ -37,7 +46,7 @@ public final class BeatExport {
         NodeName beat = NodeName.of("beat", host.hostname());
         Map<String, String> shared = new LinkedHashMap<>();
         for (MultiOption opt : options) {
-            if (opt.namespace() == null && opt.value() != null && SHARED.contains(opt.name())) {
+            if (opt.namespace() == null && opt.value() != null && shared(opt.name())) {
                 shared.put(opt.name(), Templates.expandForNode(opt.value(), beat, "option " + opt.written()));
             }
         }
@@ -58,14 +67,12 @@ public final class BeatExport {
             if (opt.namespace() != null || opt.value() == null) {
                 continue;
             }
-            switch (opt.name()) {
-                case "--pidfile" -> pidfile = opt.value();
-                case "--logfile", "-f" -> logfile = opt.value();
-                default -> {
-                    if (SHARED.contains(opt.name())) {
-                        shared.put(opt.name(), Templates.expandForNode(opt.value(), beat, "option " + opt.written()));
-                    }
-                }
+            if (OptionTable.Read.PIDFILE.named(opt.name())) {
+                pidfile = opt.value();
+            } else if (OptionTable.Read.LOGFILE.named(opt.name())) {
+                logfile = opt.value();
+            } else if (shared(opt.name())) {
+                shared.put(opt.name(), Templates.expandForNode(opt.value(), beat, "option " + opt.written()));
             }
         }
         List<String> args = new ArrayList<>(List.of("beat"));
@@ -74,14 +81,7 @@ public final class BeatExport {
             args.add("--logfile=" + Templates.expandForNode(logfile, beat, "option --logfile"));
         }
         args.add("--schedule=" + schedule);
-        shared.forEach((name, value) -> {
-            if (name.startsWith("--")) {
-                args.add(name + "=" + value);
-            } else {
-                args.add(name);
-                args.add(value);
-            }
-        });
+        shared.forEach((name, value) -> args.addAll(NodeSpec.optionArgs(name, value)));
         return args;
     }
 }

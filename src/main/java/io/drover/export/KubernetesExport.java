@@ -115,14 +115,7 @@ public final class KubernetesExport {
             if (OptionTable.Read.CONCURRENCY.named(name) && value != null && value.matches("[0-9]{1,4}")) {
                 threads = Integer.valueOf(value);
             }
-            if (value == null) {
-                args.add(escape(name));
-            } else if (name.startsWith("--")) {
-                args.add(escape(name + "=" + value));
-            } else {
-                args.add(escape(name));
-                args.add(escape(value));
-            }
+            NodeSpec.optionArgs(name, value).forEach(a -> args.add(escape(a)));
         }
         if (port == null) {
             port = DEFAULT_HEALTH_PORT;

@@ -86,7 +86,19 @@ public final class ArgParser {
      * are not passed to workers and cannot be set per node. {@code -n} is {@code --hostname}'s
      * short form, as in {@code drover worker}; a short option takes the next token anyway.
      */
-    public static final Set<String> NAMING = Set.of("--range-prefix", "--prefix", "--suffix", "--hostname", "-n");
+    public static final Set<String> NAMING = Set.of(Naming.RANGE_PREFIX, Naming.PREFIX, Naming.SUFFIX, Naming.HOSTNAME,
+            Naming.HOSTNAME_SHORT);
+
+    /** The naming options, each by its spelling: what the expander looks them up by. */
+    public static final class Naming {
+        private Naming() {}
+
+        public static final String RANGE_PREFIX = "--range-prefix";
+        public static final String PREFIX = "--prefix";
+        public static final String SUFFIX = "--suffix";
+        public static final String HOSTNAME = "--hostname";
+        public static final String HOSTNAME_SHORT = "-n";
+    }
 
     /**
      * celery multi's {@code --append=WORDS}: read by the expander, which adds the words to each

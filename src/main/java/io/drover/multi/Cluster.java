@@ -71,7 +71,12 @@ public final class Cluster {
 
     /** The handle of {@code node} in {@code snapshot}; its warnings go to the listener. */
     NodeHandle handle(Snapshot snapshot, NodeSpec node) {
-        return new NodeHandle(node, snapshot, posix, window, w -> listener.node(node, new NodeEvent.Warning(w)));
+        return handle(snapshot, node, false);
+    }
+
+    /** {@link #handle(Snapshot, NodeSpec)}, started as given when {@code asGiven} (supervise), never from its record. */
+    NodeHandle handle(Snapshot snapshot, NodeSpec node, boolean asGiven) {
+        return new NodeHandle(node, snapshot, posix, window, w -> listener.node(node, new NodeEvent.Warning(w)), asGiven);
     }
 
     /** Starts every node that is not running, in parallel; 0 if all run afterwards. */

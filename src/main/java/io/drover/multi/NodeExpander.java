@@ -42,16 +42,16 @@ public final class NodeExpander {
             throw new UsageException("no nodes given: name them (multi start w1 w2) or give a count (multi start 3)");
         }
         Map<String, String> naming = namingOptions(parsed.options());
-        String suffix = naming.containsKey("--suffix") ? naming.get("--suffix")
-                : naming.containsKey("--hostname") ? naming.get("--hostname")
-                : naming.containsKey("-n") ? naming.get("-n")
+        String suffix = naming.containsKey(ArgParser.Naming.SUFFIX) ? naming.get(ArgParser.Naming.SUFFIX)
+                : naming.containsKey(ArgParser.Naming.HOSTNAME) ? naming.get(ArgParser.Naming.HOSTNAME)
+                : naming.containsKey(ArgParser.Naming.HOSTNAME_SHORT) ? naming.get(ArgParser.Naming.HOSTNAME_SHORT)
                 : host.hostname();
-        String prefix = naming.getOrDefault("--prefix", "");
+        String prefix = naming.getOrDefault(ArgParser.Naming.PREFIX, "");
 
         // celery: a count's nodes are named by --range-prefix alone; --prefix names named nodes
         boolean counted = nodeArgs.size() == 1 && isCount(nodeArgs.get(0));
         List<String> names = counted
-                ? rangeNames(nodeArgs.get(0), naming.getOrDefault("--range-prefix", DEFAULT_RANGE_PREFIX))
+                ? rangeNames(nodeArgs.get(0), naming.getOrDefault(ArgParser.Naming.RANGE_PREFIX, DEFAULT_RANGE_PREFIX))
                 : nodeArgs;
 
         List<NodeName> nodenames = new ArrayList<>();
@@ -99,8 +99,8 @@ public final class NodeExpander {
         String pidfile = take(merged, OptionTable.Read.PIDFILE, host.defaultPidfile());
         String logfile = take(merged, OptionTable.Read.LOGFILE, host.defaultLogfile());
         List<String> tail = new ArrayList<>(parsed.passthrough());
-        if (merged.containsKey("--append")) {
-            tail.addAll(appended(merged.remove("--append"), nodename));
+        if (merged.containsKey(ArgParser.APPEND)) {
+            tail.addAll(appended(merged.remove(ArgParser.APPEND), nodename));
         }
 
         Map<String, String> options = new LinkedHashMap<>();

@@ -34,8 +34,20 @@ final class NodeHandle {
     private final Consumer<String> warn;
     /** Whether the warning that the node's record is not trusted was given. */
     private boolean warned;
+    /** Whether the node is started as given even without options (supervise), never from its record. */
+    private final boolean asGiven;
 
     NodeHandle(NodeSpec node, Snapshot snapshot, Supplier<Posix> posix, StartWindow window, Consumer<String> warn) {
+        this(node, snapshot, posix, window, warn, false);
+    }
+
+    /**
+     * @param asGiven start the node as given even when no options are given ({@code supervise}:
+     *     its command line, a unit's {@code ExecStart=}, says what the node is), not from its record
+     */
+    NodeHandle(NodeSpec node, Snapshot snapshot, Supplier<Posix> posix, StartWindow window, Consumer<String> warn,
+               boolean asGiven) {
+        this.asGiven = asGiven;
         this.node = node;
         this.snapshot = snapshot;
         this.posix = posix;
@@ -68,6 +80,9 @@ final class NodeHandle {
      * warning, once per handle (a restart names it before it stops the node, not again at the start).
      */
     NodeSpec launched(boolean warnUntrusted) {
+        if (asGiven) {
+            return node;
+        }
         Consumer<String> once = w -> {
             if (!warned) {
                 warned = true;
@@ -80,14 +95,21 @@ final class NodeHandle {
 
     /**
      * What the process holding the node's pidfile must be before drover signals it: that node,
-     * run by the user it runs as (docs/security.md, S6): its {@code --uid}, else the uid drover
-     * recorded when it started it; only the lock and the nodename when neither says.
+     * run by the user it runs as (docs/security.md, S6): the {@code --uid} given, else the uid
+     * drover recorded (a number, never a name looked up again) when it started it; only the lock
+     * and the nodename when neither says. Worked out only once the pidfile has a live holder.
      */
     Pidfile.NodeCheck check() {
-        Identity id = snapshot.identity(launched());
-        NodeRecord r = id == null ? record() : null;
-        Integer uid = id != null ? Integer.valueOf(id.uid()) : r == null ? null : r.uid();
-        return NodeProcesses.of(node.nodename().full(), uid);
+        return pid -> NodeProcesses.of(node.nodename().full(), expectedUid()).mismatch(pid);
+    }
+
+    private Integer expectedUid() {
+        Identity id = snapshot.identity(node);
+        if (id != null) {
+            return id.uid();
+        }
+        NodeRecord r = record();
+        return r == null ? null : r.uid();
     }
 
     /** The state of the node's pidfile, its holder checked to be this node. */
@@ -190,7 +212,7 @@ final class NodeHandle {
             int restarts = before == null ? 0 : before.restarts() + 1;
             String lastExit = exit != null || before == null ? exit : before.lastExit();
             Identity id = snapshot.identity(launched);
-            Integer uid = id != null ? Integer.valueOf(id.uid()) : Integer.valueOf(Snapshot.self());
+            Integer uid = id != null ? Integer.valueOf(id.uid()) : Snapshot.selfUid();
             snapshot.write(RecordedNodes.record(launched, restarts, lastExit, uid));
         } catch (DroverException e) {
             warn.accept(e.getMessage());
@@ -250,9 +272,8 @@ final class NodeHandle {
             ProcessStats.Figures figures = ProcessStats.figures(r.pid());
             Long rss = figures.rssBytes().isPresent() ? Long.valueOf(figures.rssBytes().getAsLong()) : null;
             Double cpu = figures.cpuPercent().isPresent() ? Double.valueOf(figures.cpuPercent().getAsDouble()) : null;
-            NodeSpec started = node.optionsGiven() || record == null ? node : RecordedNodes.spec(node.index(), record);
             return new Look(new NodeEvent.Status(running, r.pid(), figures.uptime().orElse(null), node.pidfile(), null,
-                    rss, cpu, restarts, lastExit, null), started.settings().healthPort());
+                    rss, cpu, restarts, lastExit, null), launched().settings().healthPort());
         }
         if (state instanceof PidfileState.Stale s) {
             // a dead node nobody reaped still tells how it ended

@@ -20,7 +20,8 @@ import java.util.Map;
  * @param logfile the logfile path, node keys expanded
  * @param options the remaining worker options in order, values expanded; a null value is a flag
  * @param passthrough {@code --} and what followed it, or empty
- * @param settings what drover reads of the options itself, filled once from them
+ * @param settings what drover reads of the options itself: always made from {@code options} here
+ *     (whatever is passed), so the two cannot disagree
  */
 public record NodeSpec(
         int index,
@@ -35,11 +36,12 @@ public record NodeSpec(
     public NodeSpec {
         options = Collections.unmodifiableMap(options);
         passthrough = List.copyOf(passthrough);
+        settings = NodeSettings.of(options);
     }
 
     public NodeSpec(int index, String name, NodeName nodename, String pidfile, String logfile,
                     Map<String, String> options, List<String> passthrough) {
-        this(index, name, nodename, pidfile, logfile, options, passthrough, NodeSettings.of(options));
+        this(index, name, nodename, pidfile, logfile, options, passthrough, null);
     }
 
     /**
@@ -72,16 +74,7 @@ public record NodeSpec(
         args.add(nodename.full());
         args.add("--pidfile=" + pidfile);
         args.add("--logfile=" + logfile);
-        options.forEach((name, value) -> {
-            if (value == null) {
-                args.add(name);
-            } else if (name.startsWith("--")) {
-                args.add(name + "=" + value);
-            } else {
-                args.add(name);
-                args.add(value);
-            }
-        });
+        options.forEach((name, value) -> args.addAll(optionArgs(name, value)));
         args.addAll(passthrough);
         return args;
     }
@@ -97,6 +90,14 @@ public record NodeSpec(
     /** The logfile the node's main process writes (no {@code %I} left), as {@link #mainPidfile}. */
     public String mainLogfile() {
         return Templates.expandForProcess(logfile, nodename, Templates.MAIN_PROCESS, "--logfile");
+    }
+
+    /**
+     * One worker option as the worker's command line writes it: a flag alone, a long option as
+     * {@code --name=value}, a short one as {@code -x value}.
+     */
+    public static List<String> optionArgs(String name, String value) {
+        return value == null ? List.of(name) : name.startsWith("--") ? List.of(name + "=" + value) : List.of(name, value);
     }
 
     /** Whether worker options (or a passthrough) were given: then they replace the node's record. */

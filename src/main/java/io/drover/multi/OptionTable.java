@@ -31,6 +31,8 @@ public final class OptionTable {
         JVM_OPTS("--jvm-opts"),
         HEALTH_PORT("--health-port"),
         CONCURRENCY("--concurrency"),
+        CLASSPATH("--classpath"),
+        LOGLEVEL("--loglevel"),
         DETACH("--detach"),
         PIDFILE("--pidfile"),
         LOGFILE("--logfile");

@@ -124,13 +124,19 @@ public final class Snapshot {
         return users.computeIfAbsent(runAs, r -> Optional.ofNullable(launcher.identity(r))).orElse(null);
     }
 
-    /** The uid of this process. */
+    /** The uid of this process, -1 when it cannot be read. */
     static int self() {
-        return Self.UID;
+        Integer uid = selfUid();
+        return uid == null ? -1 : uid;
+    }
+
+    /** The uid of this process, or null when it cannot be read: what a record says then. */
+    static Integer selfUid() {
+        return Self.UID.orElse(null);
     }
 
     private static final class Self {
-        static final int UID = ProcessTable.uid(ProcessHandle.current().pid()).orElse(-1);
+        static final Optional<Integer> UID = ProcessTable.uid(ProcessHandle.current().pid());
     }
 
     /** The processes that look like drover nodes, looked up once per operation, when first asked. */

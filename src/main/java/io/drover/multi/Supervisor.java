@@ -132,7 +132,7 @@ public final class Supervisor {
             }
         };
         for (NodeSpec node : nodes) {
-            Keeper k = new Keeper(new HandleNode(node, () -> cluster.handle(cluster.snapshot(), node), this.posix, reaper),
+            Keeper k = new Keeper(new HandleNode(node, () -> cluster.handle(cluster.snapshot(), node, true), this.posix, reaper),
                     options, backoff, clock, listener, owner);
             Thread t = new Thread(k::keep, "drover-keep-" + node.nodename().full());
             t.setDaemon(true);
@@ -152,7 +152,7 @@ public final class Supervisor {
      */
     public int run() {
         Snapshot snapshot = cluster.snapshot();
-        keepers.forEach(k -> cluster.handle(snapshot, k.spec()).checkStart());
+        keepers.forEach(k -> cluster.handle(snapshot, k.spec(), true).checkStart());
         lockNodes();
         boolean subreaper = posix.becomeChildSubreaper();
         reaper.start();

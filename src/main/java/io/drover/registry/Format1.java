@@ -18,9 +18,19 @@ final class Format1 {
     /** The options and passthrough of a format-1 command line. */
     record Worker(Map<String, String> options, List<String> passthrough) {}
 
-    static Worker worker(List<String> argv) {
+    /**
+     * @param nodename the record's nodename, which the line must run
+     * @return null when the line is not a node's that format 1 wrote: no main class, no
+     *     {@code worker}, or another nodename (the record is then not trusted)
+     */
+    static Worker worker(List<String> argv, String nodename) {
         int at = argv.indexOf(Install.MAIN_CLASS);
-        int i = at < 0 ? argv.size() : at + 1;
+        int n = argv.indexOf("-n");
+        if (at < 0 || at + 1 >= argv.size() || !argv.get(at + 1).equals("worker")
+                || n < at || n + 1 >= argv.size() || !argv.get(n + 1).equals(nodename)) {
+            return null;
+        }
+        int i = at + 1;
         Map<String, String> options = new LinkedHashMap<>();
         List<String> passthrough = new ArrayList<>();
         // skip "worker", "--detach", "-n NAME", and the pidfile and logfile multi put first
@@ -42,6 +52,12 @@ final class Format1 {
                 break;
             }
             int eq = t.indexOf('=');
+            String name = t.startsWith("--") && eq >= 0 ? t.substring(0, eq) : t;
+            if (options.containsKey(name)) {
+                // a second time (--append's words after the options): the rest stays as written
+                passthrough.addAll(argv.subList(i, argv.size()));
+                break;
+            }
             if (t.startsWith("--")) {
                 options.put(eq < 0 ? t : t.substring(0, eq), eq < 0 ? null : t.substring(eq + 1));
             } else if (i + 1 < argv.size() && !argv.get(i + 1).startsWith("-")) {

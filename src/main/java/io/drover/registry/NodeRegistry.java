@@ -92,7 +92,10 @@ public final class NodeRegistry {
             if (argv.isEmpty()) {
                 throw new CorruptRecordException(file, "is incomplete");
             }
-            Format1.Worker w = Format1.worker(argv);
+            Format1.Worker w = Format1.worker(argv, nodename);
+            if (w == null) {
+                throw new CorruptRecordException(file, "is not a node's command line drover wrote");
+            }
             options.putAll(w.options());
             passthrough.addAll(w.passthrough());
         } else {

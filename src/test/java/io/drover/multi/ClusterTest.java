@@ -54,6 +54,9 @@ class ClusterTest {
 
         @Override
         public Identity identity(LaunchSpec.RunAs runAs) {
+            if ("gone".equals(runAs.uid())) {
+                throw new io.drover.core.DroverException(ExitCode.NO_USER, "no such user: gone");
+            }
             return null;
         }
 
@@ -238,5 +241,17 @@ class ClusterTest {
         String written = Files.readString(file);
         assertTrue(written.contains("format=2"), written);
         assertFalse(written.contains("/old/java"), written);
+    }
+
+    @Test
+    void a_stop_of_a_node_recorded_with_a_user_since_deleted_looks_up_no_user_and_says_not_running() {
+        registry().write(new NodeRecord("ctg@box", tmp + "/ctg.pid", tmp + "/ctg%I.log", Map.of("--uid", "gone"),
+                List.of(), java.time.Instant.EPOCH, 0, null, null, 4242));
+        Cluster cluster = cluster();
+
+        int code = cluster.stop(cluster.snapshot(), nodes("ctg"), 15);
+
+        assertEquals(ExitCode.OK, code);
+        assertEquals(List.of("phase Stopping nodes", "ctg@box NotRunning"), events.seen);
     }
 }

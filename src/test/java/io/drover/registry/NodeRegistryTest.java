@@ -94,4 +94,31 @@ class NodeRegistryTest {
         // damaged data, not a bug in drover (70)
         assertEquals(ExitCode.DATA_ERROR, e.exitCode(), e.getMessage());
     }
+
+    @Test
+    void a_format_1_option_given_again_keeps_the_rest_of_the_line_as_written() {
+        Format1.Worker w = Format1.worker(List.of("/java", "io.drover.cli.Main", "worker", "--detach", "-n", "w4@box",
+                "--pidfile=/p", "--logfile=/l", "-c", "3", "--fast", "-c", "4"), "w4@box");
+
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("-c", "3");
+        options.put("--fast", null);
+        assertEquals(options, w.options());
+        assertEquals(List.of("-c", "4"), w.passthrough());
+    }
+
+    @Test
+    void a_format_1_line_that_is_not_a_worker_of_the_records_name_is_not_trusted() throws IOException {
+        assertEquals(null, Format1.worker(List.of("/java", "-cp", "x", "worker", "-n", "w5@box"), "w5@box"));
+        assertEquals(null, Format1.worker(List.of("/java", "io.drover.cli.Main", "beat", "-n", "w5@box"), "w5@box"));
+        assertEquals(null, Format1.worker(List.of("/java", "io.drover.cli.Main", "worker", "-n", "other@box"), "w5@box"));
+        Path dir = registryDir();
+        writeFile(dir.resolve("w5@box.node"), "format=1\nnodename=w5@box\npidfile=/p\nargv.0=/bin/sh\nargv.1=-c\n"
+                + "started=2026-12-01T00:00:00Z\n");
+
+        NodeRegistry.CorruptRecordException e = assertThrows(NodeRegistry.CorruptRecordException.class,
+                () -> new NodeRegistry(dir).find("w5@box"));
+
+        assertTrue(e.getMessage().contains("is not a node's command line drover wrote"), e.getMessage());
+    }
 }
