@@ -38,7 +38,11 @@ final class ReapingPosix implements Posix {
     @Override
     public Integer reap(long pid) {
         var exit = reaper.exitOf(pid);
-        return exit != null && exit.isDone() ? Integer.valueOf(exit.join().code()) : null;
+        if (exit == null || !exit.isDone()) {
+            return null;
+        }
+        reaper.claim(pid); // a failed start read its child's end: kept no longer
+        return exit.join().code();
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The operations supervise's {@link Keeper} needs of its one node, and nothing else: the
- * keeper decides, this acts. The real one ({@link ClusterNode}) goes through the cluster's start
+ * keeper decides, this acts. The real one ({@link HandleNode}) goes through a {@link NodeHandle}: the start
  * window, node checks and registry; the keeper's unit tests use a fake. Each method may block
  * (a start, a pidfile read) and is called from the keeper's own thread, never under its monitor,
  * except {@link #signal}, which the keeper sends under its monitor so that a signal and the state

@@ -29,8 +29,8 @@ public record NodeRecord(String nodename, String pidfile, String logfile, Map<St
         passthrough = List.copyOf(passthrough);
     }
 
-    /** This record with {@code exit} as how the node last ended. */
+    /** This record with {@code exit} as how the node last ended, to be written by this drover (version null). */
     public NodeRecord withLastExit(String exit) {
-        return new NodeRecord(nodename, pidfile, logfile, options, passthrough, started, restarts, exit, version, uid);
+        return new NodeRecord(nodename, pidfile, logfile, options, passthrough, started, restarts, exit, null, uid);
     }
 }

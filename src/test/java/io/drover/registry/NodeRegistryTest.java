@@ -62,7 +62,10 @@ class NodeRegistryTest {
         String written = Files.readString(dir.resolve("w1@box.node"));
         assertTrue(written.contains("format=2"), written);
         assertTrue(!written.contains("argv."), written);
-        assertEquals(r.withLastExit("status 0"), registry.find("w1@box").orElseThrow());
+        NodeRecord back = registry.find("w1@box").orElseThrow();
+        assertEquals(r.withLastExit("status 0"), new NodeRecord(back.nodename(), back.pidfile(), back.logfile(),
+                back.options(), back.passthrough(), back.started(), back.restarts(), back.lastExit(), null, back.uid()));
+        assertEquals(io.drover.core.Install.version(), back.version(), "the drover that wrote it");
     }
 
     @Test
