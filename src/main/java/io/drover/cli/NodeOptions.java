@@ -39,21 +39,17 @@ final class NodeOptions {
         return LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
     }
 
-    /**
-     * The build's step: writes {@link #fromAnnotations} to the file {@code args[0]}, sorted, and
-     * every option's names to {@code args[1]}, the table multi reads
-     * ({@code io.drover.multi.OptionTable}).
-     */
+    /** The build's step: writes {@link #fromAnnotations} to the file {@code args[0]}, sorted. */
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
         Files.createDirectories(out.getParent());
         Files.writeString(out, String.join("\n", new TreeSet<>(fromAnnotations())) + "\n", StandardCharsets.UTF_8);
-        Path table = Path.of(args[1]);
-        Files.createDirectories(table.getParent());
-        Files.writeString(table, String.join("\n", optionLines()) + "\n", StandardCharsets.UTF_8);
     }
 
-    /** The lines of multi's option table, from the annotations. */
+    /**
+     * Every option of the nodes' commands, one line each (its names, after {@code =} or
+     * {@code -}), from the annotations: what {@code io.drover.multi.OptionTable} is checked against.
+     */
     static Set<String> optionLines() {
         return LeanParser.optionLines(new WorkerCommand(), new BeatCommand());
     }

@@ -40,7 +40,7 @@ public record Host(String hostname, boolean root, Map<String, String> env) {
     /** The effective uid from /proc (no native call); elsewhere the user name decides. */
     public static boolean isEffectiveRoot() {
         // Uid: real, effective, saved, filesystem
-        Optional<String[]> ids = ProcEntry.Status.of(ProcessHandle.current().pid()).flatMap(st -> st.field("Uid"))
+        Optional<String[]> ids = ProcEntry.Status.ours().flatMap(st -> st.field("Uid"))
                 .map(v -> v.split("\\s+"));
         return ids.isPresent() ? ids.get().length > 1 && ids.get()[1].equals("0")
                 : "root".equals(System.getProperty("user.name")); // not Linux

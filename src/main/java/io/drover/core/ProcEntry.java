@@ -94,8 +94,21 @@ public final class ProcEntry {
 
         /** The process's, empty when it is gone or cannot be read (or off Linux). */
         public static Optional<Status> of(long pid) {
+            return read("/proc/" + pid + "/status");
+        }
+
+        /**
+         * This process's, through {@code /proc/self}: asking {@link ProcessHandle} for our pid
+         * starts its process-reaper machinery, a thread pool's classes, which a short command
+         * ({@code names}) would load for nothing.
+         */
+        public static Optional<Status> ours() {
+            return read("/proc/self/status");
+        }
+
+        private static Optional<Status> read(String path) {
             try {
-                return Optional.of(new Status(ProcFiles.text("/proc/" + pid + "/status")));
+                return Optional.of(new Status(ProcFiles.text(path)));
             } catch (IOException e) {
                 return Optional.empty();
             }

@@ -1,24 +1,42 @@
 package io.drover.multi;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The nodes' options as the build read them off the {@code worker} and {@code beat} commands'
- * declarations ({@value #RESOURCE}, written in the process-classes phase): every name of each
- * option. The one place in multi that knows an option by its spelling: what drover itself reads
- * of a node's options is named by {@link Read}, and every other name ({@code -A}, {@code -f}) is
- * found through the table, so an alias cannot be missed.
+ * The nodes' options by every name they go by: the one place in multi that knows an option by
+ * its spelling. What drover itself reads of a node's options is named by {@link Read}; every
+ * other name ({@code -A}, {@code -f}) is found through {@link #ALIASES}, so an alias cannot be
+ * missed. The table is the worker's and beat's {@code @Option}s, written out here because
+ * reading them (or a resource the build wrote from them) costs a short command 10-30 ms; a
+ * test ({@code NodeOptionsTest}) holds it equal to the annotations.
  */
 public final class OptionTable {
     private OptionTable() {}
 
-    /** Beside this class: one option a line, {@code =} (takes a value) or {@code -} (a flag), then its names. */
-    static final String RESOURCE = "node-options.txt";
+    /** The nodes' options that have more than one name, each with all of them, the long one last. */
+    public static final List<List<String>> ALIASES = List.of(
+            List.of("-A", "--app"),
+            List.of("-P", "--pool"),
+            List.of("-Q", "--queues"),
+            List.of("-c", "--concurrency"),
+            List.of("-f", "--logfile"),
+            List.of("-l", "--loglevel"),
+            List.of("-n", "--hostname"),
+            List.of("-s", "--schedule"));
+
+    private static final Map<String, String> LONG_NAME = longNames();
+
+    private static Map<String, String> longNames() {
+        Map<String, String> names = new HashMap<>();
+        for (List<String> option : ALIASES) {
+            for (String name : option) {
+                names.put(name, option.get(option.size() - 1));
+            }
+        }
+        return Map.copyOf(names);
+    }
 
     /** The node options drover reads itself, each by its long name. */
     public enum Read {
@@ -60,49 +78,11 @@ public final class OptionTable {
         }
     }
 
-    private static volatile Map<String, String> canonical;
-
     /**
      * The long name of the option {@code written} is a name of ({@code -c}: {@code --concurrency}),
-     * or {@code written} itself when the nodes have no such option.
+     * or {@code written} itself when it is one, or the nodes have no such option.
      */
     public static String canonical(String written) {
-        return names().getOrDefault(written, written);
-    }
-
-    /**
-     * Each name of each option, to its long name. Read on first use: most commands never ask (a
-     * command line without worker options does not), and two threads may both read it, to the
-     * same map.
-     */
-    private static Map<String, String> names() {
-        Map<String, String> known = canonical;
-        if (known != null) {
-            return known;
-        }
-        try (InputStream in = OptionTable.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("drover's classes lack " + RESOURCE
-                        + ": the build's process-classes step (io.drover.cli.NodeOptions) writes it");
-            }
-            Map<String, String> table = new HashMap<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                String[] words = line.trim().split(" ");
-                String longName = null;
-                for (int i = 1; i < words.length; i++) {
-                    if (words[i].startsWith("--")) {
-                        longName = words[i];
-                    }
-                }
-                for (int i = 1; i < words.length && longName != null; i++) {
-                    table.put(words[i], longName);
-                }
-            }
-            known = Map.copyOf(table);
-            canonical = known;
-            return known;
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + RESOURCE + " of drover's classes", e);
-        }
+        return LONG_NAME.getOrDefault(written, written);
     }
 }

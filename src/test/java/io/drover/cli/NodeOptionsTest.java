@@ -16,4 +16,31 @@ class NodeOptionsTest {
         assertEquals(NodeOptions.fromAnnotations(), NodeOptions.valued());
         assertTrue(NodeOptions.valued().containsAll(java.util.Set.of("--uid", "--schedule", "--health-port")));
     }
+
+    /** Each option's names, as the annotations give them (the line's first word says valued or flag). */
+    private static java.util.List<java.util.List<String>> annotated() {
+        return NodeOptions.optionLines().stream()
+                .map(line -> java.util.List.of(line.split(" ")).subList(1, line.split(" ").length)).toList();
+    }
+
+    @Test
+    void multis_option_table_has_every_option_of_more_than_one_name_with_all_its_names() {
+        java.util.Set<java.util.Set<String>> expected = new java.util.HashSet<>();
+        annotated().stream().filter(names -> names.size() > 1).forEach(names -> expected.add(java.util.Set.copyOf(names)));
+        java.util.Set<java.util.Set<String>> table = new java.util.HashSet<>();
+        io.drover.multi.OptionTable.ALIASES.forEach(names -> table.add(java.util.Set.copyOf(names)));
+
+        assertEquals(expected, table);
+        io.drover.multi.OptionTable.ALIASES.forEach(names ->
+                assertTrue(names.get(names.size() - 1).startsWith("--"), names + ": the long name last"));
+    }
+
+    @Test
+    void every_option_drover_reads_is_an_option_of_the_nodes() {
+        java.util.Set<String> longNames = new java.util.HashSet<>();
+        annotated().forEach(longNames::addAll);
+        for (io.drover.multi.OptionTable.Read read : io.drover.multi.OptionTable.Read.values()) {
+            assertTrue(longNames.contains(read.longName), read + " reads " + read.longName + ", which no node takes");
+        }
+    }
 }
