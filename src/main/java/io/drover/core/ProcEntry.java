@@ -17,12 +17,33 @@ import java.util.Optional;
 public final class ProcEntry {
     private ProcEntry() {}
 
-    /** {@code /proc/PID/stat}: the fields after the command name, which may hold blanks and parentheses. */
+    /**
+     * {@code /proc/PID/stat}: the fields after the command name, which may hold blanks and
+     * parentheses. A field is found when asked for, not by splitting the line: status looks at a
+     * few fields of several files per node, and a short command runs interpreted.
+     */
     public static final class Stat {
-        private final String[] fields;
+        private final String text;
+        /** Where field 3 (the state) begins, or -1 when the line is not in stat's format. */
+        private final int start;
 
-        private Stat(String[] fields) {
-            this.fields = fields;
+        /** Where the line ends, its newline left out. */
+        private final int end;
+
+        /** A stat line as the kernel writes it (tests give their own). */
+        static Stat parse(String text) {
+            return new Stat(text);
+        }
+
+        private Stat(String text) {
+            int close = text.lastIndexOf(')');
+            int last = text.length();
+            while (last > 0 && Character.isWhitespace(text.charAt(last - 1))) {
+                last--;
+            }
+            this.text = text;
+            this.end = last;
+            this.start = close < 0 || close + 2 >= last ? -1 : close + 2;
         }
 
         /**
@@ -44,9 +65,7 @@ public final class ProcEntry {
                 }
                 throw e;
             }
-            int close = text.lastIndexOf(')');
-            return new Stat(close < 0 || close + 2 >= text.length() ? new String[0]
-                    : text.substring(close + 2).trim().split(" "));
+            return parse(text);
         }
 
         /** The process's, empty when it is gone or cannot be read. */
@@ -60,7 +79,7 @@ public final class ProcEntry {
 
         /** The state letter (field 3: R, S, D, Z, X...), '?' when the file is not in that format. */
         public char state() {
-            return fields.length == 0 || fields[0].isEmpty() ? '?' : fields[0].charAt(0);
+            return start < 0 || text.charAt(start) == ' ' ? '?' : text.charAt(start);
         }
 
         /** A zombie or an exiting task: for drover dead, whoever reaps it (this machine's PID 1 does not). */
@@ -71,7 +90,7 @@ public final class ProcEntry {
 
         /** Whether the kernel wrote field {@code n} (some are Linux 3.5+). */
         public boolean has(int n) {
-            return n - 3 < fields.length;
+            return field(n) >= 0;
         }
 
         /**
@@ -80,7 +99,27 @@ public final class ProcEntry {
          * @throws RuntimeException when it is missing or not a number
          */
         public long number(int n) {
-            return Long.parseLong(fields[n - 3]);
+            int at = field(n);
+            if (at < 0) {
+                throw new IllegalArgumentException("no field " + n + " in stat");
+            }
+            int blank = text.indexOf(' ', at);
+            return Long.parseLong(text.substring(at, blank < 0 || blank > end ? end : blank));
+        }
+
+        /** Where field {@code n} begins, or -1 when the line has no such field. */
+        private int field(int n) {
+            if (start < 0) {
+                return -1;
+            }
+            int at = start;
+            for (int i = 3; i < n; i++) {
+                at = text.indexOf(' ', at) + 1;
+                if (at == 0 || at >= end) {
+                    return -1;
+                }
+            }
+            return at < end ? at : -1;
         }
     }
 

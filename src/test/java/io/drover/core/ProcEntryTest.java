@@ -31,4 +31,19 @@ class ProcEntryTest {
         assertTrue(status.bytes("VmRSS").orElse(0L) > 0);
         assertEquals(Optional.empty(), status.field("NoSuchField"));
     }
+
+    @Test
+    void a_stat_line_is_read_after_the_last_parenthesis_of_the_command_name() {
+        ProcEntry.Stat stat = ProcEntry.Stat.parse("42 (a b) (c) Z 1 2 3 4 5 6 7 8 9 10 110 120 13 14\n");
+
+        assertEquals('Z', stat.state());
+        assertEquals(1, stat.number(4));
+        assertEquals(110, stat.number(14));
+        assertEquals(120, stat.number(15));
+        assertEquals(14, stat.number(17));
+        assertEquals(true, stat.has(17));
+        assertEquals(false, stat.has(18));
+        assertEquals('?', ProcEntry.Stat.parse("42 (no state)\n").state());
+        assertEquals(false, ProcEntry.Stat.parse("garbage").has(3));
+    }
 }
