@@ -51,6 +51,9 @@ import java.util.concurrent.TimeUnit;
  * as {@link ClusterEvent}s; never prints.
  */
 public final class Supervisor {
+    /** How long supervise's last lines may take to be written before it exits anyway (a stuck pipe). */
+    static final Duration OUTPUT_WAIT = Duration.ofSeconds(10);
+
     /**
      * How long stopping waits for a keeper thread once its node was stopped or killed: the node's
      * end, its pidfile's cleanup and its record's last word, none of which waits on the node.
@@ -82,7 +85,7 @@ public final class Supervisor {
 
     private final Posix posix;
     private final Reaper reaper;
-    private final ClusterListener listener;
+    private final QueuedListener listener;
     private final Host host;
     private final Options options;
     private final List<Keeper> keepers = new ArrayList<>();
@@ -103,7 +106,7 @@ public final class Supervisor {
     public Supervisor(Posix posix, ClusterListener listener, Host host, List<NodeSpec> nodes, Options options) {
         this.reaper = new Reaper(posix);
         this.posix = new ReapingPosix(posix, reaper);
-        this.listener = listener;
+        this.listener = new QueuedListener(listener);
         this.host = host;
         this.options = options;
         this.allReady = new CountDownLatch(nodes.size());
@@ -133,7 +136,7 @@ public final class Supervisor {
         };
         for (NodeSpec node : nodes) {
             Keeper k = new Keeper(new HandleNode(node, () -> cluster.handle(cluster.snapshot(), node, true), this.posix, reaper),
-                    options, backoff, clock, listener, owner);
+                    options, backoff, clock, this.listener, owner);
             Thread t = new Thread(k::keep, "drover-keep-" + node.nodename().full());
             t.setDaemon(true);
             keepers.add(k);
@@ -151,6 +154,14 @@ public final class Supervisor {
      * too when every node was given up.
      */
     public int run() {
+        try {
+            return supervise();
+        } finally {
+            listener.drain(OUTPUT_WAIT);
+        }
+    }
+
+    private int supervise() {
         Snapshot snapshot = cluster.snapshot();
         keepers.forEach(k -> cluster.handle(snapshot, k.spec(), true).checkStart());
         lockNodes();

@@ -298,4 +298,54 @@ class SuperviseIT extends DroverTest {
         all.addAll(List.of(a));
         return all.toArray(String[]::new);
     }
+
+    /**
+     * Runs ARGS (the launcher's) with stdout and stderr on a pipe that is full and not read:
+     * every line the child writes blocks. TERM to this wrapper is passed on to the child; USR1
+     * makes it read the pipe at last, so the child can write its last lines and exit.
+     */
+    private static final String STUCK_OUTPUT = String.join("\n",
+            "import fcntl, os, signal, sys, threading",
+            "r, w = os.pipe()",
+            "fcntl.fcntl(w, fcntl.F_SETFL, os.O_NONBLOCK)",
+            "try:",
+            "    while True:",
+            "        os.write(w, b'x' * 4096)",
+            "except BlockingIOError:",
+            "    pass",
+            "fcntl.fcntl(w, fcntl.F_SETFL, 0)",
+            "pid = os.fork()",
+            "if pid == 0:",
+            "    os.dup2(w, 1)",
+            "    os.dup2(w, 2)",
+            "    os.execv(sys.argv[1], sys.argv[1:])",
+            "os.close(w)",
+            "def drain():",
+            "    while os.read(r, 65536):",
+            "        pass",
+            "signal.signal(signal.SIGTERM, lambda *a: os.kill(pid, signal.SIGTERM))",
+            "signal.signal(signal.SIGUSR1, lambda *a: threading.Thread(target=drain, daemon=True).start())",
+            "_, status = os.waitpid(pid, 0)",
+            "sys.exit(os.waitstatus_to_exitcode(status))");
+
+    @Test
+    void a_supervise_whose_output_is_stuck_still_starts_and_stops_its_nodes() throws Exception {
+        List<String> command = new ArrayList<>(List.of("env", "DROVER_STATE_DIR=" + dir.resolve(".state"),
+                "python3", "-c", STUCK_OUTPUT, Drover.launcher().toString(), "multi", "supervise", "2", PREFIX,
+                drover.pidfileOption(), drover.logfileOption()));
+        Process sv = drover.startOther(command.toArray(String[]::new));
+
+        // on 250a267's keeper the first line supervise wrote blocked it, and no node ever started
+        Procs.waitUntil("sv1 and sv2 running", Procs.PATIENCE, () -> drover.multi("status", "2", PREFIX).exitCode() == 0);
+        long sv1 = drover.pid("sv1");
+        long sv2 = drover.pid("sv2");
+        Procs.signal(sv.pid(), "TERM");
+
+        // the stop is obeyed while every line supervise writes is still held up
+        Procs.waitUntilGone(sv1);
+        Procs.waitUntilGone(sv2);
+        Procs.signal(sv.pid(), "USR1");
+        assertTrue(sv.waitFor(Procs.PATIENCE.toSeconds(), TimeUnit.SECONDS), "supervise did not exit");
+        assertEquals(0, sv.exitValue());
+    }
 }
