@@ -263,6 +263,11 @@ final class NodeHandle {
             return new Look(new NodeEvent.Status(NodeEvent.State.UNKNOWN, -1, null, node.pidfile(), e.getMessage()), null);
         }
         NodeRecord record = snapshot.record(node, w -> { });
+        String unreadable = snapshot.unreadable(node);
+        if (unreadable != null) {
+            // a damaged record is not "stopped": what drover knows of the node cannot be trusted
+            return new Look(new NodeEvent.Status(NodeEvent.State.UNKNOWN, -1, null, node.pidfile(), unreadable), null);
+        }
         Integer restarts = record == null ? null : Integer.valueOf(record.restarts());
         String lastExit = record == null ? null : record.lastExit();
         if (state instanceof PidfileState.Running r) {
@@ -290,7 +295,7 @@ final class NodeHandle {
      * run by a process of this user): Forgotten, or Failed naming the process.
      */
     NodeEvent forget() {
-        String nodename = node.nodename().full();
+        String nodename = snapshot.fileName(node);
         NodeRecord r;
         try {
             r = snapshot.registry().find(nodename).orElse(null);

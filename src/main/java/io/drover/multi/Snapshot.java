@@ -27,6 +27,8 @@ public final class Snapshot {
     private final NodeStarter launcher;
     /** A record as read, by nodename; {@link Optional#empty} for none (or one not trusted). */
     private final Map<String, Optional<NodeRecord>> records = new ConcurrentHashMap<>();
+    /** Names {@link #allRecorded} showed a registry file under, to the file's own name. */
+    private final Map<String, String> fileNames = new ConcurrentHashMap<>();
     /** Nodenames whose record {@link #record} could not read, and why. */
     private final Map<String, String> unreadable = new ConcurrentHashMap<>();
     /** Nodenames of {@link #allRecorded} whose record is not trusted, and why. */
@@ -67,16 +69,43 @@ public final class Snapshot {
             } else {
                 untrusted.put(e.nodename(), e.problem());
             }
-            NodeName name;
-            try {
-                name = NodeName.parse(e.nodename());
-            } catch (DroverException bad) {
-                name = NodeName.parse(NodeName.printable(e.nodename()).replace('/', '_'));
-                untrusted.put(name.full(), e.problem() == null ? bad.getMessage() : e.problem());
+            NodeName name = shownAs(e.nodename());
+            if (!name.full().equals(e.nodename())) {
+                // a file named so that it is no nodename (a stray "@HOST.node"): named as it can
+                // be shown, still forgotten by its own name
+                untrusted.put(name.full(), untrusted.remove(e.nodename()));
+                fileNames.put(name.full(), e.nodename());
             }
             nodes.add(new NodeSpec(index, name.shortName(), name, "", "", Map.of(), List.of()));
         }
         return nodes;
+    }
+
+    /**
+     * The name a registry file is shown under: its nodename, or one made from it that parses
+     * ({@code '/'} and an empty name before {@code @} replaced) for a file whose name is none.
+     */
+    private static NodeName shownAs(String fileName) {
+        try {
+            return NodeName.parse(fileName);
+        } catch (DroverException notAName) {
+            String shown = NodeName.printable(fileName).replace('/', '_');
+            try {
+                return NodeName.parse(shown.startsWith("@") ? "_" + shown : shown);
+            } catch (DroverException stillNot) {
+                return NodeName.parse("_");
+            }
+        }
+    }
+
+    /** The registry's name for a node {@link #allRecorded} listed under another ({@link #shownAs}). */
+    String fileName(NodeSpec node) {
+        return fileNames.getOrDefault(node.nodename().full(), node.nodename().full());
+    }
+
+    /** Why the node's record could not be read when {@link #record} read it, or null. */
+    String unreadable(NodeSpec node) {
+        return unreadable.get(node.nodename().full());
     }
 
     /** Why the node's record is not trusted, or null (it is, or there is none). */
