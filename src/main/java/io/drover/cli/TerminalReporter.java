@@ -221,7 +221,8 @@ final class TerminalReporter implements ClusterListener {
         public Line status(NodeEvent.Status s) {
             Line state = switch (s.state()) {
                 case RUNNING -> Line.painted(Output.GREEN, s.state().label(), " (pid " + s.pid()
-                        + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")");
+                        + (s.uptime() == null ? "" : ", up " + human(s.uptime())) + ")"
+                        + (s.reason() == null ? "" : ": " + s.reason()));
                 case STARTING -> Line.of(s.state().label() + " (pid " + s.pid() + ", not yet ready)");
                 case STOPPED -> Line.of(s.state().label());
                 case DEAD, STALE, UNKNOWN -> Line.painted(Output.RED, s.state().label(), ": " + s.reason());

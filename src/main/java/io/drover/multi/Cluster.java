@@ -43,6 +43,9 @@ public final class Cluster {
             + " stop it first, give that pidfile, or choose other names (--range-prefix, --prefix)";
     /** Said of each node a stopped rolling restart left alone. */
     public static final String ROLL_STOPPED = "not restarted: the rolling restart stopped at a node that did not come back";
+    /** A start refused: the node runs (the pid) though its pidfile (the path) is gone. */
+    public static final String PIDFILE_LOST = "already runs as pid %d, but its pidfile %s is gone (removed while it"
+            + " ran); stop it first: stop, stopwait, kill and restart find it without its pidfile";
     /** Ends the warning that names a node whose record is not trusted: nothing is done to it. */
     public static final String SKIPPED = "skipped";
 
@@ -228,7 +231,7 @@ public final class Cluster {
         NodeSpec node = h.node();
         // how it will be started, read before it is stopped: a record not trusted is named first
         h.launched(true);
-        PidfileState state = h.inspect();
+        PidfileState state = h.inspectOrFind();
         if (state instanceof PidfileState.Running running) {
             NodeEvent sent = h.signal(running.pid(), signal);
             listener.node(node, sent);
@@ -288,7 +291,7 @@ public final class Cluster {
         for (NodeHandle h : handles) {
             NodeEvent event;
             try {
-                PidfileState state = h.inspect();
+                PidfileState state = h.inspectOrFind();
                 if (state instanceof PidfileState.Running running) {
                     event = h.signal(running.pid(), signal);
                     if (event instanceof NodeEvent.Signalled) {

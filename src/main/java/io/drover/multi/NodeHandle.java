@@ -117,6 +117,19 @@ final class NodeHandle {
         return Pidfile.inspect(Path.of(node.pidfile()), check());
     }
 
+    /**
+     * {@link #inspect}, and when the pidfile names no live node, the node found without it
+     * ({@link #lostPidfile}) as {@link PidfileState.Running}: what stop, kill and restart act on.
+     */
+    PidfileState inspectOrFind() {
+        PidfileState state = inspect();
+        if (state instanceof PidfileState.Running) {
+            return state;
+        }
+        Long lost = lostPidfile();
+        return lost == null ? state : new PidfileState.Running(lost);
+    }
+
     /** Refuses, before anything is spawned or stopped, what would fail the node's start as it is started. */
     void checkStart() {
         snapshot.launcher().check(LaunchSpecs.of(launched()));
@@ -145,6 +158,10 @@ final class NodeHandle {
         if (state instanceof PidfileState.Stale stale && !stale.pidAlive()) {
             // a dead node nobody reaped tells how it ended: kept in its record as its last exit
             ProcessStats.zombieExit(stale.pid()).ifPresent(this::noteExit);
+        }
+        Long lost = lostPidfile();
+        if (lost != null) {
+            return new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(Cluster.PIDFILE_LOST, lost, node.pidfile()));
         }
         NodeProcesses.Running other = elsewhere(snapshot.identity(launched));
         if (other != null) {
@@ -178,6 +195,31 @@ final class NodeHandle {
     }
 
     /**
+     * The live process that is this node though its pidfile is gone (removed, or its directory,
+     * while it ran): it runs this nodename with this very pidfile in this registry's namespace,
+     * as root, the caller or the node's user, and it reported ready (a start of ours still under
+     * way has not, and is left to the pidfile's lock). Null when there is none. Asked only when
+     * the pidfile names no live node, so a running node costs no look at the process table.
+     */
+    Long lostPidfile() {
+        int self = Snapshot.self();
+        Integer expected = expectedUid();
+        IntPredicate counts = uid -> uid == 0 || uid == self || expected != null && uid == expected;
+        for (NodeProcesses.Running r : NodeProcesses.named(snapshot.processes(), node.nodename().full(), counts)) {
+            if (samePidfile(r) && r.namespace() != null && r.namespace().equals(snapshot.launcher().namespace())
+                    && ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD) && ProcessTable.isAlive(r.pid())) {
+                return r.pid();
+            }
+        }
+        return null;
+    }
+
+    private boolean samePidfile(NodeProcesses.Running r) {
+        return r.pidfile() != null && Path.of(r.pidfile()).toAbsolutePath().normalize()
+                .equals(Path.of(node.pidfile()).toAbsolutePath().normalize());
+    }
+
+    /**
      * A live process that runs this node's nodename under another pidfile, as root, the caller
      * or the node's user (a process of any other user proves nothing), in this registry's
      * namespace or in none drover can read (docs/security.md, rule 6).
@@ -186,12 +228,11 @@ final class NodeHandle {
         int self = Snapshot.self();
         IntPredicate counts = uid -> uid == 0 || uid == self || owner != null && uid == owner.uid();
         for (NodeProcesses.Running r : NodeProcesses.named(snapshot.processes(), node.nodename().full(), counts)) {
-            // one on the same pidfile is left to the pidfile's lock (a concurrent start of ours)
-            boolean samePidfile = r.pidfile() != null && Path.of(r.pidfile()).toAbsolutePath().normalize()
-                    .equals(Path.of(node.pidfile()).toAbsolutePath().normalize());
+            // one on the same pidfile is left to the pidfile's lock (a concurrent start of ours),
+            // or found by lostPidfile() when it lost its pidfile
             // another registry's node: another project's drover1, not ours
             boolean otherNamespace = r.namespace() != null && !r.namespace().equals(snapshot.launcher().namespace());
-            if (!samePidfile && !otherNamespace && ProcessTable.isAlive(r.pid())) {
+            if (!samePidfile(r) && !otherNamespace && ProcessTable.isAlive(r.pid())) {
                 return r;
             }
         }
@@ -270,6 +311,13 @@ final class NodeHandle {
         }
         Integer restarts = record == null ? null : Integer.valueOf(record.restarts());
         String lastExit = record == null ? null : record.lastExit();
+        String lostReason = null;
+        Long lost = state instanceof PidfileState.Running ? null : lostPidfile();
+        if (lost != null) {
+            // the node runs though its pidfile is gone or names another pid: said, not hidden
+            lostReason = state instanceof PidfileState.Stale st ? "pidfile stale (" + st.reason() + ")" : "pidfile missing";
+            state = new PidfileState.Running(lost);
+        }
         if (state instanceof PidfileState.Running r) {
             // alive but not yet ready (or its starter died before it was): "starting"
             NodeEvent.State running = ProcessTable.hasThread(r.pid(), NodeProtocol.READY_THREAD)
@@ -277,8 +325,8 @@ final class NodeHandle {
             ProcessStats.Figures figures = ProcessStats.figures(r.pid());
             Long rss = figures.rssBytes().isPresent() ? Long.valueOf(figures.rssBytes().getAsLong()) : null;
             Double cpu = figures.cpuPercent().isPresent() ? Double.valueOf(figures.cpuPercent().getAsDouble()) : null;
-            return new Look(new NodeEvent.Status(running, r.pid(), figures.uptime().orElse(null), node.pidfile(), null,
-                    rss, cpu, restarts, lastExit, null), launched().settings().healthPort());
+            return new Look(new NodeEvent.Status(running, r.pid(), figures.uptime().orElse(null), node.pidfile(),
+                    lostReason, rss, cpu, restarts, lastExit, null), launched().settings().healthPort());
         }
         if (state instanceof PidfileState.Stale s) {
             // a dead node nobody reaped still tells how it ended
