@@ -252,9 +252,11 @@ public final class Cluster {
     /**
      * The handles of the nodes, each start refused before anything is spawned or stopped for
      * what would fail it as it will be started (from its record when no options are given): a
-     * umask out of range, an application as root, a user or group that does not exist.
+     * registry that cannot record it, a umask out of range, an application as root, a user or
+     * group that does not exist.
      */
     private List<NodeHandle> checked(Snapshot snapshot, List<NodeSpec> nodes) {
+        snapshot.registry().checkWritable();
         List<NodeHandle> handles = handles(snapshot, nodes);
         handles.forEach(NodeHandle::checkStart);
         return handles;

@@ -260,6 +260,30 @@ public final class NodeRegistry {
         }
     }
 
+    /** Said when the registry cannot take the records of a start: the directory, then why. */
+    public static final String NOT_WRITABLE = "cannot write the node registry %s: %s; no node started"
+            + " (DROVER_STATE_DIR chooses another directory)";
+
+    /**
+     * Refuses, before a node is started, a registry that could not record it (read-only, full,
+     * or not ours): a node drover cannot remember is one that {@code --all}, {@code restart}
+     * from its record and {@code status}'s restarts would never know of. A file is made and
+     * removed to find out, as a record would be written.
+     *
+     * @throws DroverException exit 73 naming the directory and why
+     */
+    public void checkWritable() {
+        try {
+            ensureDir();
+            Path probe = Files.createTempFile(dir, ".probe", ".tmp");
+            Files.delete(probe);
+        } catch (CorruptRecordException e) {
+            throw new DroverException(e.exitCode(), String.format(NOT_WRITABLE, dir, e.getMessage()));
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.CANT_CREATE, String.format(NOT_WRITABLE, dir, OsErrors.reason(e)));
+        }
+    }
+
     /**
      * The file {@code multi supervise} locks for a node while it supervises it
      * ({@code NODENAME.supervise}, next to the node's record), the directory made as for a record.
