@@ -2,11 +2,13 @@
 # soak.sh: start/status/stopwait cycles of drover nodes with injected faults, checked after
 # every cycle against /proc (issue 17, "keep the proof in the tree").
 #
-# Usage: extra/soak/soak.sh [--cycles N] [--nodes K] [--seed S] [--keep]
+# Usage: extra/soak/soak.sh [--cycles N] [--nodes K] [--seed S] [--prefix P] [--keep]
 #   --cycles N   cycles to run (default 30, 3-4 minutes on 2 cores; the issue asks for 1000)
 #   --nodes K    nodes per cycle (default 3)
 #   --seed S     seed of bash's RANDOM, for the faults' choices and delays (default: random,
 #                printed, so a run can be repeated)
+#   --prefix P   the nodes' range prefix (default soak): a run beside the tests, or another run,
+#                takes names of its own (drover runs one process per nodename)
 #   --keep       keep the work directory (pidfiles, node logs, every command's output)
 #
 # Environment: DROVER_HOME=DIR, the drover distribution to soak (default: the one this script is
@@ -15,8 +17,8 @@
 # Each cycle first runs a clean round (start K nodes, status, stopwait; timed, for the drift),
 # then one fault, in turn: none, kill -9 of a node (while it starts, while it runs, while it
 # stops, or of the `multi start` that started it), SIGSTOP of a running node under stopwait,
-# a full tmpfs as the log directory, a read-only directory for pidfiles or logs, and two
-# `multi start` racing for the same nodes. After the fault, and after every cycle, it checks:
+# a full tmpfs as the log directory, a read-only directory for pidfiles or logs, two
+# `multi start` racing for the same nodes, and a running node's pidfile removed. After the fault, and after every cycle, it checks:
 # no process of this run is left, no pidfile is left where drover promises none, and `multi
 # status` agrees with /proc for every node. The mount faults need root; without it they are
 # skipped. The clean rounds' times, first tenth of the cycles against the last, are the drift; the
@@ -30,6 +32,7 @@ CYCLES=30
 NODES=3
 SEED=$(( (RANDOM << 15) | RANDOM ))
 KEEP=0
+PREFIX=soak
 
 die() { printf 'soak.sh: %s\n' "$*" >&2; exit "${DIE_CODE:-1}"; }
 usage_die() { DIE_CODE=2 die "$@"; }
@@ -40,16 +43,19 @@ while (($#)); do
         --cycles=*) CYCLES=${1#*=}; shift ;;
         --nodes) NODES=${2:-}; shift 2 || usage_die "--nodes needs a number" ;;
         --nodes=*) NODES=${1#*=}; shift ;;
+        --prefix) PREFIX=${2:-}; shift 2 || usage_die "--prefix needs a name" ;;
+        --prefix=*) PREFIX=${1#*=}; shift ;;
         --seed) SEED=${2:-}; shift 2 || usage_die "--seed needs a number" ;;
         --seed=*) SEED=${1#*=}; shift ;;
         --keep) KEEP=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) usage_die "unknown argument '$1' (--cycles N, --nodes K, --seed S, --keep)" ;;
+        *) usage_die "unknown argument '$1' (--cycles N, --nodes K, --seed S, --prefix P, --keep)" ;;
     esac
 done
 { [[ $CYCLES =~ ^[0-9]+$ ]] && ((CYCLES >= 1)); } || usage_die "--cycles must be a whole number >= 1, not '$CYCLES'"
 { [[ $NODES =~ ^[0-9]+$ ]] && ((NODES >= 2 && NODES <= 20)); } || usage_die "--nodes must be 2..20, not '$NODES'"
 [[ $SEED =~ ^[0-9]+$ ]] || usage_die "--seed must be a whole number, not '$SEED'"
+[[ $PREFIX =~ ^[a-z][a-z0-9_-]*$ ]] || usage_die "--prefix must be a name (a-z, 0-9, - and _), not '$PREFIX'"
 ((BASH_VERSINFO[0] >= 5)) || usage_die "needs bash 5 (EPOCHREALTIME)"
 RANDOM=$SEED
 
@@ -157,7 +163,7 @@ drover() {
 
 PIDDIR=$WORK/run
 LOGDIR=$WORK/log
-node_args() { printf '%s\n' "$NODES" --range-prefix=soak "--pidfile=$PIDDIR/%n.pid" "--logfile=$LOGDIR/%n%I.log"; }
+node_args() { printf '%s\n' "$NODES" --range-prefix="$PREFIX" "--pidfile=$PIDDIR/%n.pid" "--logfile=$LOGDIR/%n%I.log"; }
 mapfile -t NODE_ARGS < <(node_args)
 set_dirs() { PIDDIR=$1; LOGDIR=$2; mapfile -t NODE_ARGS < <(node_args); }
 
@@ -165,24 +171,26 @@ set_dirs() { PIDDIR=$1; LOGDIR=$2; mapfile -t NODE_ARGS < <(node_args); }
 node_jvm() {
     local p
     for p in $(tagged_pids); do
-        [[ $(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline") == *" worker --detach -n soak$1@"* ]] && printf '%s\n' "$p"
+        [[ $(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline") == *" worker --detach -n $PREFIX$1@"* ]] && printf '%s\n' "$p"
     done
     return 0
 }
 
 # the pid in node N's pidfile, or 0
-pidof_node() { local p; p=$(cat "$PIDDIR/soak$1.pid" 2>/dev/null) || true; [[ $p =~ ^[0-9]+$ ]] || p=0; printf '%s' "$p"; }
+pidof_node() { local p; p=$(cat "$PIDDIR/$PREFIX$1.pid" 2>/dev/null) || true; [[ $p =~ ^[0-9]+$ ]] || p=0; printf '%s' "$p"; }
 
 alive() { local rest; [[ -r /proc/$1/stat ]] && read -r _ rest < "/proc/$1/stat" 2>/dev/null && [[ ${rest##*) } != Z* ]]; }
 
 # what /proc says node N is: running, dead (pidfile, no process), stale (pidfile, another
 # process) or stopped (no pidfile)
 truth() {
-    local f=$PIDDIR/soak$1.pid pid
+    local f=$PIDDIR/$PREFIX$1.pid pid
+    # a node whose pidfile was removed while it ran still runs, and status finds it
+    [[ -e $f || -z $(node_jvm "$1") ]] || { printf 'running'; return; }
     [[ -e $f ]] || { printf 'stopped'; return; }
     pid=$(< "$f") || { printf 'stopped'; return; }
     if [[ $pid =~ ^[0-9]+$ ]] && alive "$pid"; then
-        if [[ $(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") == *" -n soak$1@"* ]]; then
+        if [[ $(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline") == *" -n $PREFIX$1@"* ]]; then
             printf 'running'
         else
             printf 'stale'
@@ -200,12 +208,12 @@ check_status() {
     local i line state want
     drover multi status "${NODE_ARGS[@]}"
     for ((i = 1; i <= NODES; i++)); do
-        line=$(grep -F "> soak$i@$HOST: " <<< "$LAST" || true)
-        state=${line#*"soak$i@$HOST: "}
+        line=$(grep -F "> $PREFIX$i@$HOST: " <<< "$LAST" || true)
+        state=${line#*"$PREFIX$i@$HOST: "}
         state=${state%%[ :;,]*}
         want=$(truth "$i")
         if [[ $state != "$want" ]]; then
-            failed "$1: status says soak$i is '${state:-nothing}', /proc says $want"
+            failed "$1: status says $PREFIX$i is '${state:-nothing}', /proc says $want"
             ((DISAGREE += 1))
         fi
     done
@@ -223,9 +231,9 @@ check_clean() {
         ((LEAKS += ${#left[@]}))
         kill_tagged
     fi
-    for f in "$PIDDIR"/soak*.pid; do
+    for f in "$PIDDIR"/"$PREFIX"*.pid; do
         [[ -e $f ]] || continue
-        n=${f##*/soak}
+        n=${f##*/"$PREFIX"}
         n=${n%.pid}
         [[ " $* " == *" $n "* ]] && continue     # left for the next start to replace
         failed "$when: pidfile $f left ($(truth "$n"))"
@@ -236,7 +244,7 @@ check_clean() {
 
 # ---- the faults ------------------------------------------------------------------------------
 
-FAULTS=(none kill9 sigstop fulllog unwritable race)
+FAULTS=(none kill9 sigstop fulllog unwritable race lostpidfile)
 declare -A INJECTED SURVIVED
 
 fault_none() { :; }
@@ -283,7 +291,7 @@ fault_kill9() {
                 drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
                 check_clean "stopwait after the starter was killed"
             else
-                if grep -q "soak$victim@$HOST: OK" "$WORK/bg.out"; then
+                if grep -q "$PREFIX$victim@$HOST: OK" "$WORK/bg.out"; then
                     ALLOWED_DEAD="$victim"     # it was ready before the kill: dead, pidfile left
                 fi
                 check_status "kill -9 while starting"
@@ -296,7 +304,7 @@ fault_kill9() {
             ((RC == 0)) || failed "start before kill -9: exit $RC"
             nap "$(rand_delay 500)"
             pid=$(pidof_node "$victim")
-            kill -KILL "$pid" 2>/dev/null || failed "no pid to kill for soak$victim"
+            kill -KILL "$pid" 2>/dev/null || failed "no pid to kill for $PREFIX$victim"
             for ((i = 0; i < 500; i++)); do alive "$pid" || break; nap 0.01; done
             check_status "kill -9 while running"
             ((RC == 1)) || failed "status with a node killed: exit $RC, not 1 (dead, pidfile left)"
@@ -319,7 +327,7 @@ fault_kill9() {
             { printf '\n$ drover multi stopwait (background, kill -9 of %s)\n' "$pid"; cat "$WORK/bg.out"; } >> "$OUT"
             ((RC == 0)) || failed "stopwait with a node killed while it stopped: exit $RC"
             # killed before stopwait signalled it, it was a kill while running: dead, pidfile left
-            grep -q "soak$victim@$HOST: not running" "$WORK/bg.out" && ALLOWED_DEAD=$victim
+            grep -q "$PREFIX$victim@$HOST: not running" "$WORK/bg.out" && ALLOWED_DEAD=$victim
             check_status "kill -9 while stopping"
             check_clean "kill -9 while stopping" ${ALLOWED_DEAD:+"$ALLOWED_DEAD"}
             ;;
@@ -332,11 +340,11 @@ fault_sigstop() {
     drover multi start "${NODE_ARGS[@]}"
     ((RC == 0)) || failed "start before SIGSTOP: exit $RC"
     pid=$(pidof_node "$victim")
-    kill -STOP "$pid" 2>/dev/null || failed "no pid to stop for soak$victim"
+    kill -STOP "$pid" 2>/dev/null || failed "no pid to stop for $PREFIX$victim"
     check_status "a node stopped with SIGSTOP"
     drover multi stopwait "${NODE_ARGS[@]}" --timeout=2
     ((RC == 1)) || failed "stopwait on a SIGSTOPped node: exit $RC, not 1"
-    [[ $LAST == *"soak$victim@$HOST: still running (pid $pid)"* ]] || failed "stopwait did not name the stopped node"
+    [[ $LAST == *"$PREFIX$victim@$HOST: still running (pid $pid)"* ]] || failed "stopwait did not name the stopped node"
     kill -CONT "$pid" 2>/dev/null || true
     drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
     ((RC == 0)) || failed "stopwait after SIGCONT: exit $RC"
@@ -404,12 +412,32 @@ fault_race() {
     for ((i = 1; i <= NODES; i++)); do
         local -a jvms
         mapfile -t jvms < <(node_jvm "$i")
-        ((${#jvms[@]} == 1)) || failed "racing starts: soak$i has ${#jvms[@]} JVMs (${jvms[*]})"
+        ((${#jvms[@]} == 1)) || failed "racing starts: $PREFIX$i has ${#jvms[@]} JVMs (${jvms[*]})"
     done
     check_status "racing starts"
     drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
     ((RC == 0)) || failed "stopwait after racing starts: exit $RC"
     check_clean "stopwait after racing starts"
+}
+
+# a running node's pidfile removed: status still finds it, start refuses a second JVM of its
+# name, stopwait stops it
+fault_lostpidfile() {
+    local victim=$((RANDOM % NODES + 1)) i
+    drover multi start "${NODE_ARGS[@]}"
+    ((RC == 0)) || failed "start before the pidfile was removed: exit $RC"
+    rm -f "$PIDDIR/$PREFIX$victim.pid"
+    check_status "pidfile removed"
+    drover multi start "${NODE_ARGS[@]}"
+    ((RC == 1)) || failed "start with $PREFIX$victim's pidfile removed: exit $RC, not 1"
+    for ((i = 1; i <= NODES; i++)); do
+        local -a jvms
+        mapfile -t jvms < <(node_jvm "$i")
+        ((${#jvms[@]} == 1)) || failed "pidfile removed: $PREFIX$i has ${#jvms[@]} JVMs (${jvms[*]})"
+    done
+    drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
+    ((RC == 0)) || failed "stopwait with $PREFIX$victim's pidfile removed: exit $RC"
+    check_clean "stopwait after the pidfile was removed"
 }
 
 # ---- the cycles ------------------------------------------------------------------------------
@@ -426,8 +454,8 @@ for ((c = 1; c <= CYCLES; c++)); do
     now_us; t0=$NOW_US
     drover multi start "${NODE_ARGS[@]}"
     ((RC == 0)) || failed "clean start: exit $RC"
-    if [[ -n $ALLOWED_DEAD && $LAST != *"soak$ALLOWED_DEAD@$HOST: OK (pid "*"; replaced a stale pidfile"* ]]; then
-        failed "clean start: soak$ALLOWED_DEAD's stale pidfile was not reported replaced"
+    if [[ -n $ALLOWED_DEAD && $LAST != *"$PREFIX$ALLOWED_DEAD@$HOST: OK (pid "*"; replaced a stale pidfile"* ]]; then
+        failed "clean start: $PREFIX$ALLOWED_DEAD's stale pidfile was not reported replaced"
     fi
     check_status "clean round"
     drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
