@@ -3,8 +3,8 @@ package io.drover.cli;
 import io.drover.core.NodeProtocol;
 import io.drover.core.UsageException;
 import io.drover.node.Node;
+import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -106,8 +106,9 @@ final class WorkerCommand implements NodeCommand {
         if (v4 || v6) {
             try {
                 return InetAddress.getByName(value); // a literal: parsed, not looked up
-            } catch (UnknownHostException e) {
-                // below
+            } catch (IOException e) {
+                // below (an UnknownHostException; caught as its superclass, which every node has
+                // loaded already: naming it here loaded one more class at every worker's start)
             }
         }
         throw new UsageException("--health-address must be an IP address (such as 127.0.0.1 or 0.0.0.0), got " + value);
