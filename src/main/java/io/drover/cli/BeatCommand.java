@@ -70,7 +70,7 @@ final class BeatCommand implements NodeCommand {
             throw new UsageException("--max-interval must be positive and --stop-timeout not negative");
         }
         NodeConfig cfg = daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "beat"),
-                io.drover.core.NodeProtocol.BEAT_NAME, 1, List.of(), List.of(), null, null);
+                io.drover.core.NodeProtocol.BEAT_NAME, 1, List.of(), List.of(), null, null, null);
         String file = Templates.expandForProcess(scheduleFile(cfg), NodeName.parse(cfg.nodename()), Templates.MAIN_PROCESS,
                 "--schedule");
         Beat.Settings settings = new Beat.Settings(Path.of(file).toAbsolutePath(),

@@ -15,6 +15,7 @@ import io.drover.node.Handshake;
 import io.drover.node.Node;
 import io.drover.node.NodeConfig;
 import io.drover.posix.Posix;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,13 +81,13 @@ final class DaemonOptions {
 
     /** The settings of one node, with the per-command parts filled in by the caller. */
     NodeConfig config(List<String> rawArgs, String nodename, int concurrency, List<String> queues,
-                      List<String> appArgs, Integer healthPort, Duration healthTimeout) {
+                      List<String> appArgs, Integer healthPort, Duration healthTimeout, InetAddress healthAddress) {
         String full = fullNodename(nodename, Host.current().hostname());
         Duration timeout = Seconds.startTimeout(Seconds.of("--start-timeout", startTimeout, String.valueOf(startTimeout)));
         Integer mask = umask == null ? null : Umask.parse(umask);
         return new NodeConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
                 classpath, detach, timeout, List.copyOf(appArgs),
-                List.copyOf(rawArgs), executable, jvmOpts, uid, gid, healthPort, healthTimeout);
+                List.copyOf(rawArgs), executable, jvmOpts, uid, gid, healthPort, healthTimeout, healthAddress);
     }
 
     /**

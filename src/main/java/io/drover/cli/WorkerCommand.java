@@ -3,6 +3,8 @@ package io.drover.cli;
 import io.drover.core.NodeProtocol;
 import io.drover.core.UsageException;
 import io.drover.node.Node;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -62,6 +64,10 @@ final class WorkerCommand implements NodeCommand {
             description = "/live fails when the heartbeat has not beaten for this long. Default: ${DEFAULT-VALUE}.")
     double healthTimeout;
 
+    @Option(names = "--health-address", paramLabel = "ADDR",
+            description = "Serve --health-port on this IP address (0.0.0.0: every interface). Default: loopback.")
+    String healthAddress;
+
     @Parameters(paramLabel = "ARGS", description = "Arguments after -- are passed to the application.")
     List<String> appArgs = new ArrayList<>();
 
@@ -80,8 +86,31 @@ final class WorkerCommand implements NodeCommand {
         if (!(healthTimeout > 0) || healthTimeout > 86_400) {
             throw new UsageException("--health-timeout must be between 0 and 86400 seconds, got " + healthTimeout);
         }
+        InetAddress address = healthAddress == null ? null : address(healthAddress);
+        if (address != null && healthPort == null) {
+            throw new UsageException("--health-address needs --health-port");
+        }
         return DaemonOptions.run(daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "worker"), nodename,
                 threads, queues, appArgs, healthPort, healthPort == null ? null
-                        : java.time.Duration.ofMillis((long) (healthTimeout * 1000))), "worker", Node.WORKER_APP);
+                        : java.time.Duration.ofMillis((long) (healthTimeout * 1000)), address), "worker", Node.WORKER_APP);
+    }
+
+    /**
+     * An IP address as written: never a host name, whose lookup could hang a node's start (and
+     * InetAddress looks up what only looks like an address, {@code 999.1.1.1}, so it is checked here).
+     */
+    static InetAddress address(String value) {
+        boolean v4 = value.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")
+                && java.util.Arrays.stream(value.split("\\.")).allMatch(b -> Integer.parseInt(b) <= 255);
+        boolean v6 = value.matches("\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\]?");
+        if (v4 || v6) {
+            try {
+                return InetAddress.getByName(value); // a literal: parsed, not looked up
+            } catch (IOException e) {
+                // below (an UnknownHostException; caught as its superclass, which every node has
+                // loaded already: naming it here loaded one more class at every worker's start)
+            }
+        }
+        throw new UsageException("--health-address must be an IP address (such as 127.0.0.1 or 0.0.0.0), got " + value);
     }
 }

@@ -18,7 +18,8 @@ import org.yaml.snakeyaml.Yaml;
  * stream for {@code kubectl apply -f -}. Nodes whose options are the same share one StatefulSet
  * (its pods have stable names, and the nodename is the pod's name through the downward API);
  * a node with options of its own gets its own. Each container runs {@code drover worker} in
- * the foreground with the node's options, its probes on {@code --health-port}; beat is a
+ * the foreground with the node's options, its probes on {@code --health-port} (served on
+ * {@code --health-address=0.0.0.0}, the kubelet probing from outside the pod); beat is a
  * Deployment of one replica with {@code strategy: Recreate} (never two schedulers), its schedule
  * on a PersistentVolumeClaim. The objects are maps dumped by SnakeYAML, never text pasted
  * together. Pure: checks everything, then returns the text.
@@ -29,6 +30,9 @@ public final class KubernetesExport {
     /** Where the image (extra/container/Containerfile) installs drover. */
     public static final String LAUNCHER = "/opt/drover/bin/drover";
     public static final int DEFAULT_HEALTH_PORT = 8080;
+    /** Where a pod's node serves its health port: every interface of the pod's own network namespace. */
+    static final String POD_ADDRESS = "0.0.0.0";
+    private static final String HEALTH_ADDRESS = "--health-address";
     public static final String SCHEDULE_DIR = "/var/lib/drover";
     public static final String SCHEDULE = SCHEDULE_DIR + "/beat.schedule";
     private static final String PART_OF = "app.kubernetes.io/part-of";
@@ -102,6 +106,7 @@ public final class KubernetesExport {
     private static Container container(NodeSpec node, String maxMemory) {
         List<String> args = new ArrayList<>(List.of("worker", "-n", "$(POD_NAME)@%h"));
         Integer port = null;
+        boolean addressed = false;
         Integer threads = null;
         for (Map.Entry<String, String> opt : node.options().entrySet()) {
             String name = opt.getKey();
@@ -112,10 +117,15 @@ public final class KubernetesExport {
             if (OptionTable.Read.HEALTH_PORT.named(name)) {
                 port = port(node, value);
             }
+            addressed |= HEALTH_ADDRESS.equals(name);
             if (OptionTable.Read.CONCURRENCY.named(name) && value != null && value.matches("[0-9]{1,4}")) {
                 threads = Integer.valueOf(value);
             }
             NodeSpec.optionArgs(name, value).forEach(a -> args.add(escape(a)));
+        }
+        if (!addressed) {
+            // a node serves loopback by default; the kubelet probes the pod's IP, from outside it
+            args.add(3, HEALTH_ADDRESS + "=" + POD_ADDRESS);
         }
         if (port == null) {
             port = DEFAULT_HEALTH_PORT;

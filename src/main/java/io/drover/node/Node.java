@@ -147,7 +147,7 @@ public final class Node {
             heartbeat = Heartbeat.start(() -> running ? app : null, cfg.healthPort() == null ? null : cfg.healthTimeout(),
                     handshake == null ? 0 : Handshake.heartbeatMillis());
             if (cfg.healthPort() != null) {
-                health = Health.start(cfg.healthPort(), cfg.healthTimeout(), heartbeat);
+                health = Health.start(cfg.healthAddress(), cfg.healthPort(), cfg.healthTimeout(), heartbeat);
             }
             return loop(appClass);
         } catch (AlreadyRunningException e) {

@@ -1,5 +1,6 @@
 package io.drover.node;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,6 +28,7 @@ import java.util.List;
  * @param gid {@code --gid}, a group name or number, or null
  * @param healthPort {@code --health-port}, or null to serve none
  * @param healthTimeout {@code --health-timeout}: how long {@code /live} waits for a heartbeat; null without a port
+ * @param healthAddress {@code --health-address}, where the port is served, or null for loopback
  */
 public record NodeConfig(
         String app,
@@ -48,4 +50,5 @@ public record NodeConfig(
         String uid,
         String gid,
         Integer healthPort,
-        Duration healthTimeout) {}
+        Duration healthTimeout,
+        InetAddress healthAddress) {}

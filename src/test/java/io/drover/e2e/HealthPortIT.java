@@ -5,12 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drover.fixtures.HeartbeatHeldApp;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -32,8 +44,13 @@ class HealthPortIT extends DroverTest {
 
     /** The HTTP status of GET path, or -1 while nothing listens. */
     static int status(int port, String path) {
+        return status("127.0.0.1", port, path);
+    }
+
+    /** The HTTP status of GET path on host, or -1 while nothing listens there. */
+    static int status(String host, int port, String path) {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + host + ":" + port + path).toURL().openConnection();
             c.setConnectTimeout(2_000);
             c.setReadTimeout(5_000);
             try {
@@ -137,5 +154,105 @@ class HealthPortIT extends DroverTest {
             assertEquals(69, r.exitCode(), r::toString);
             assertTrue(r.output().contains("--health-port " + taken.getLocalPort() + ": cannot listen"), r::toString);
         }
+    }
+
+    /** More half-requests than the node holds at once ({@code Health.MAX_CONNECTIONS}, 32): the oldest give way. */
+    private static final int HALF_REQUESTS = 40;
+
+    @Test
+    void clients_that_send_half_a_request_and_hold_it_open_do_not_keep_status_from_hearing_ready() throws IOException {
+        String node = "hphalf@" + Drover.hostname();
+        int port = freePort();
+        Drover.Result start = drover.multi("start", "hphalf", "--health-port=" + port);
+        assertEquals(0, start.exitCode(), start::toString);
+        List<Socket> halfRequests = new ArrayList<>();
+        try {
+            for (int i = 0; i < HALF_REQUESTS; i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+                halfRequests.add(s);
+                s.getOutputStream().write("GET /live HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+            // status asks /live, then /ready, with 1 s each: the held connections must not be in the way
+            Drover.Result status = drover.multi("status", "hphalf");
+            assertEquals(0, status.exitCode(), status::toString);
+            assertTrue(status.lineFor(node).contains(", health ready, pidfile "), status::toString);
+            assertEquals(200, status(port, "/live"));
+
+            // and the node drops a silent client (the newest was never pushed out by a newer one)
+            Socket silent = halfRequests.get(halfRequests.size() - 1);
+            silent.setSoTimeout((int) Procs.PATIENCE.toMillis());
+            assertEquals(-1, silent.getInputStream().read(), "the node closes a connection that never finished its request");
+        } finally {
+            for (Socket s : halfRequests) {
+                s.close();
+            }
+        }
+        Drover.Result stop = drover.multi("stopwait", "hphalf");
+        assertEquals(0, stop.exitCode(), stop::toString);
+    }
+
+    @Test
+    void the_health_port_listens_on_loopback_unless_health_address_says_otherwise() throws IOException {
+        int port = freePort();
+        Drover.Result start = drover.multi("start", "hplocal", "--health-port=" + port);
+        assertEquals(0, start.exitCode(), start::toString);
+        Set<String> listening = listeningAddresses(port);
+        assertTrue(!listening.isEmpty() && LOOPBACK_HEX.containsAll(listening),
+                "the port listens on " + listening + " (/proc/net/tcp, tcp6): loopback only, by default");
+        for (InetAddress other : nonLoopbackAddresses()) {
+            assertEquals(-1, status(other.getHostAddress(), port, "/live"), "answered on " + other.getHostAddress());
+        }
+        assertEquals(0, drover.multi("stopwait", "hplocal").exitCode());
+
+        int all = freePort();
+        Drover.Result everywhere = drover.multi("start", "hpall", "--health-port=" + all, "--health-address=0.0.0.0");
+        assertEquals(0, everywhere.exitCode(), everywhere::toString);
+        assertEquals(200, status(all, "/ready"), "loopback is one of every interface");
+        for (InetAddress other : nonLoopbackAddresses()) {
+            assertEquals(200, status(other.getHostAddress(), all, "/ready"), "on " + other.getHostAddress());
+        }
+        Drover.Result status = drover.multi("status", "hpall");
+        assertTrue(status.lineFor("hpall@" + Drover.hostname()).contains(", health ready, pidfile "), status::toString);
+        assertEquals(0, drover.multi("stopwait", "hpall").exitCode());
+    }
+
+    @Test
+    void a_health_address_that_is_not_an_ip_address_is_refused_before_anything_starts() {
+        Drover.Result r = drover.run("worker", "-n", "hpbad@%h", "--health-port=8080", "--health-address=localhost");
+        assertEquals(64, r.exitCode(), r::toString);
+        assertEquals("", r.stdout(), r::toString);
+        assertTrue(r.stderr().contains("--health-address must be an IP address (such as 127.0.0.1 or 0.0.0.0), got localhost"),
+                r::toString);
+    }
+
+    /** 127.0.0.1, ::ffff:127.0.0.1 and ::1 as /proc/net/tcp and tcp6 write them (32-bit words in host order). */
+    private static final Set<String> LOOPBACK_HEX = Set.of("0100007F", "0000000000000000FFFF00000100007F",
+            "00000000000000000000000001000000");
+
+    /** The local addresses of the sockets listening on port, as /proc/net/tcp and tcp6 write them. */
+    static Set<String> listeningAddresses(int port) {
+        String portHex = String.format("%04X", port);
+        return Stream.of("/proc/net/tcp", "/proc/net/tcp6").flatMap(f -> {
+            try {
+                return Files.readAllLines(Path.of(f)).stream().skip(1);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).map(line -> line.trim().split("\\s+"))
+                .filter(fields -> fields[3].equals("0A") && fields[1].endsWith(":" + portHex)) // 0A: LISTEN
+                .map(fields -> fields[1].substring(0, fields[1].indexOf(':')))
+                .collect(Collectors.toSet());
+    }
+
+    /** This machine's IPv4 addresses other than loopback: where a probe from another host would come in. */
+    static List<InetAddress> nonLoopbackAddresses() throws SocketException {
+        return NetworkInterface.networkInterfaces().filter(i -> {
+            try {
+                return i.isUp() && !i.isLoopback();
+            } catch (SocketException e) {
+                return false;
+            }
+        }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address).toList();
     }
 }

@@ -153,10 +153,10 @@ class KubernetesExportIT {
         Map<String, Object> one = find(docs, "StatefulSet", "drover1");
         assertEquals(1, at(one, "spec", "replicas"));
         List<?> oneArgs = (List<?>) at(one, "spec", "template", "spec", "containers", 0, "args");
-        assertEquals(List.of("worker", "-n", "$(POD_NAME)@%h", "--health-port=8080", "-c", "10"), oneArgs);
+        assertEquals(List.of("worker", "-n", "$(POD_NAME)@%h", "--health-port=8080", "--health-address=0.0.0.0", "-c", "10"), oneArgs);
         Map<String, Object> shared = find(docs, "StatefulSet", "drover2-drover3");
         assertEquals(2, at(shared, "spec", "replicas"));
-        assertEquals(List.of("worker", "-n", "$(POD_NAME)@%h", "--health-port=8080", "-c", "3", "-Q", "slow"),
+        assertEquals(List.of("worker", "-n", "$(POD_NAME)@%h", "--health-port=8080", "--health-address=0.0.0.0", "-c", "3", "-Q", "slow"),
                 at(shared, "spec", "template", "spec", "containers", 0, "args"));
         assertEquals("metadata.name", at(shared, "spec", "template", "spec", "containers", 0, "env", 0, "valueFrom",
                 "fieldRef", "fieldPath"));
@@ -190,7 +190,7 @@ class KubernetesExportIT {
         assertEquals(1000, at(sts, "spec", "template", "spec", "securityContext", "runAsGroup"));
         Object container = at(sts, "spec", "template", "spec", "containers", 0);
         assertEquals("512Mi", at(container, "resources", "limits", "memory"));
-        assertEquals(List.of("worker", "-n", "$(POD_NAME)@%h", "--health-port=8080", "--", "$$(HOME)"), at(container, "args"));
+        assertEquals(List.of("worker", "-n", "$(POD_NAME)@%h", "--health-port=8080", "--health-address=0.0.0.0", "--", "$$(HOME)"), at(container, "args"));
         assertEquals("DROVER_JAVA_OPTS", at(container, "env", 1, "name"));
         assertEquals("-Xss1m", at(container, "env", 1, "value"));
     }
