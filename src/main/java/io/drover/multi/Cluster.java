@@ -13,9 +13,12 @@ import io.drover.registry.NodeRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -83,7 +86,58 @@ public final class Cluster {
     public int start(Snapshot snapshot, List<NodeSpec> nodes, Duration startTimeout) {
         List<NodeHandle> handles = checked(snapshot, nodes);
         listener.phase("Starting nodes", nodes);
-        return FanOut.exitStatus(FanOut.events(trusted(snapshot, handles, false), h -> startOne(h, startTimeout)));
+        List<NodeHandle> starting = trusted(snapshot, handles, false);
+        Set<NodeSpec> pending = Collections.synchronizedSet(new LinkedHashSet<>());
+        starting.forEach(h -> pending.add(h.node()));
+        Thread report = reportStillStarting(pending);
+        try {
+            return FanOut.exitStatus(FanOut.events(starting, h -> {
+                try {
+                    return startOne(h, startTimeout);
+                } finally {
+                    pending.remove(h.node());
+                }
+            }));
+        } finally {
+            report.interrupt();
+            try {
+                report.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** How long start waits quietly before it names the nodes it still waits for (issue 27, item 2). */
+    static final Duration START_QUIET = Duration.ofSeconds(3);
+
+    /**
+     * Names the nodes still {@code pending}, once a second after {@link #START_QUIET}, until
+     * interrupted: a node hung in its start-up is seen as it happens, not at its start timeout.
+     */
+    private Thread reportStillStarting(Set<NodeSpec> pending) {
+        long began = System.nanoTime();
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(START_QUIET.toMillis());
+                while (true) {
+                    List<NodeSpec> left;
+                    synchronized (pending) {
+                        left = List.copyOf(pending);
+                    }
+                    if (left.isEmpty()) {
+                        return;
+                    }
+                    listener.stillStarting(left, (System.nanoTime() - began) / 1_000_000_000L);
+                    Thread.sleep(Waits.WAITING_REPORT.toMillis());
+                }
+            } catch (InterruptedException e) {
+                // start is over: nothing more to say
+            }
+        }, "drover-start-waiting");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /**
