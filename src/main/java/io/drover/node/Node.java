@@ -29,7 +29,8 @@ import org.slf4j.Logger;
 
 /**
  * One worker node in this JVM, from setup to exit. The order is the contract: root policy,
- * logfile, signal handlers, pidfile (exclusive, locked), application class, start; the node
+ * logfile, signal handlers, pidfile (exclusive, locked), {@code UP}, application class (under
+ * the start deadline, TERM and INT heard), start; the node
  * reports ready only after all of them worked, and removes its pidfile on the way out.
  * Everything after setup is one event loop over {@link NodeState}: signal handlers and the
  * application's threads only post events.
@@ -160,10 +161,13 @@ public final class Node {
                 // is the application's start-up, which may wait on anything (issue 27, item 2).
                 handshake.up();
             }
-            Class<?> appClass = cfg.app() == null ? null : loadApp(deadline);
-            if (appClass == STOPPED_LOADING) {
-                log.info("{} stopped before its application class was loaded", nodename);
-                return ExitCode.OK;
+            Class<?> appClass = null;
+            if (cfg.app() != null) {
+                appClass = loadApp(deadline);
+                if (appClass == null) {
+                    log.info("{} stopped before its application class was loaded", nodename);
+                    return ExitCode.OK;
+                }
             }
             if (RootPolicy.warnsAsRoot(root, cfg.uid())) {
                 log.warn("running as root{}", cfg.app() == null ? " (the demo application)"
@@ -206,7 +210,7 @@ public final class Node {
      * deadline and hears TERM and INT: a static initializer that never returns cannot be
      * interrupted, so the node leaves it behind (a daemon thread) and exits.
      *
-     * @return the class, or {@link #STOPPED_LOADING} when TERM or INT came first
+     * @return the class, or null when TERM or INT came first
      * @throws DroverException when the class cannot be loaded, or the deadline passed
      */
     private Class<?> loadApp(Deadline deadline) {
@@ -226,7 +230,7 @@ public final class Node {
             throw deadline.passed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return STOPPED_LOADING;
+            return null;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -238,7 +242,7 @@ public final class Node {
         }
         if (done instanceof NodeState.Event) {
             // TERM or INT came first: nothing of the application runs yet, nothing to stop
-            return STOPPED_LOADING;
+            return null;
         }
         // threads the loop starts take this one's class loader, as the loader thread's was set
         Thread.currentThread().setContextClassLoader(loader.getContextClassLoader());
@@ -250,9 +254,6 @@ public final class Node {
         events.add(event);
         loading.complete(event);
     }
-
-    /** What {@link #loadApp} returns for a node stopped before its class was loaded. */
-    private static final Class<?> STOPPED_LOADING = Void.class;
 
     /** The spawner's start timeout and when it ends. */
     private record Deadline(Duration limit, long at) {
