@@ -120,12 +120,25 @@ final class TerminalReporter implements ClusterListener {
             waitingSince = now;
             output.out.println("> Waiting for " + remaining.size() + (remaining.size() == 1 ? " node" : " nodes") + "...");
         } else if (remaining.size() != lastWaitingCount || (now - waitingSince) / 1_000_000_000L % 5 == 0) {
-            long seconds = (now - waitingSince) / 1_000_000_000L;
-            output.out.println("> Still waiting after " + seconds + " s for " + remaining.size() + ": "
-                    + Printable.of(String.join(", ", remaining.stream().map(n -> n.nodename().full()).toList())));
+            output.out.println(stillWaiting(remaining, (now - waitingSince) / 1_000_000_000L));
         }
         lastWaitingCount = remaining.size();
         output.out.flush();
+    }
+
+    @Override
+    public synchronized void stillStarting(List<NodeSpec> remaining, long seconds) {
+        if (output.quiet) {
+            return;
+        }
+        output.out.println(stillWaiting(remaining, seconds));
+        output.out.flush();
+    }
+
+    /** The line naming the nodes a command still waits for: to exit (stopwait) or to start. */
+    private static String stillWaiting(List<NodeSpec> remaining, long seconds) {
+        return "> Still waiting after " + seconds + " s for " + remaining.size() + ": "
+                + Printable.of(String.join(", ", remaining.stream().map(n -> n.nodename().full()).toList()));
     }
 
     /**

@@ -13,9 +13,12 @@ import io.drover.registry.NodeRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -86,8 +89,28 @@ public final class Cluster {
     public int start(Snapshot snapshot, List<NodeSpec> nodes, Duration startTimeout) {
         List<NodeHandle> handles = checked(snapshot, nodes);
         listener.phase("Starting nodes", nodes);
-        return FanOut.exitStatus(FanOut.events(trusted(snapshot, handles, false), h -> startOne(h, startTimeout)));
+        List<NodeHandle> starting = trusted(snapshot, handles, false);
+        Set<NodeSpec> pending = Collections.synchronizedSet(new LinkedHashSet<>());
+        starting.forEach(h -> pending.add(h.node()));
+        Thread report = Waits.reportStillStarting(listener, pending);
+        try {
+            return FanOut.exitStatus(FanOut.events(starting, h -> {
+                try {
+                    return startOne(h, startTimeout);
+                } finally {
+                    pending.remove(h.node());
+                }
+            }));
+        } finally {
+            report.interrupt();
+            try {
+                report.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
+
 
     /**
      * {@code DROVER_FAKEFORK=1 multi start}: runs each node in turn in the foreground, its

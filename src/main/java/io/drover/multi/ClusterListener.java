@@ -28,6 +28,16 @@ public interface ClusterListener {
     void waiting(List<NodeSpec> remaining);
 
     /**
+     * {@code start} still waits for these nodes to report ready or fail, {@code seconds} after it
+     * began: called about once a second once a node has been waited for {@link
+     * Waits#START_QUIET}, so a start that goes well prints no more than it did. Does nothing
+     * unless overridden (the terminal's renderer).
+     */
+    default void stillStarting(List<NodeSpec> remaining, long seconds) {
+        // a JSON array or a table says nothing until the end
+    }
+
+    /**
      * The command's operation is over and no event follows: a listener that renders the whole
      * at the end (one JSON array, an aligned table) writes it now. Called once by whoever drove
      * the cluster, after its operation returned; not after one that threw. Does nothing unless

@@ -173,7 +173,7 @@ final class NodeHandle {
         }
         Runnable leave;
         try {
-            leave = window.enter();
+            leave = window.enter(startTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new NodeEvent.Failed(ExitCode.NODE_FAILED, "interrupted before it was started");

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The waits for signalled nodes to be gone, with a deadline, reporting as they go. */
 final class Waits {
@@ -76,5 +77,37 @@ final class Waits {
             Thread.currentThread().interrupt();
             throw new DroverException(ExitCode.NODE_FAILED, "interrupted while waiting for nodes to exit");
         }
+    }
+
+    /** How long start waits quietly before it names the nodes it still waits for (issue 27, item 2). */
+    static final Duration START_QUIET = Duration.ofSeconds(3);
+
+    /**
+     * Names the nodes still {@code pending}, once a second after {@link #START_QUIET}, until
+     * interrupted: a node hung in its start-up is seen as it happens, not at its start timeout.
+     */
+    static Thread reportStillStarting(ClusterListener listener, Set<NodeSpec> pending) {
+        long began = System.nanoTime();
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(START_QUIET.toMillis());
+                while (true) {
+                    List<NodeSpec> left;
+                    synchronized (pending) {
+                        left = List.copyOf(pending);
+                    }
+                    if (left.isEmpty()) {
+                        return;
+                    }
+                    listener.stillStarting(left, (System.nanoTime() - began) / 1_000_000_000L);
+                    Thread.sleep(WAITING_REPORT.toMillis());
+                }
+            } catch (InterruptedException e) {
+                // start is over: nothing more to say
+            }
+        }, "drover-start-waiting");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 }

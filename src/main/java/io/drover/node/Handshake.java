@@ -78,7 +78,10 @@ public final class Handshake {
         }
     }
 
-    /** {@code UP}: the application starts now (the spawner's start window lets the next node in). */
+    /**
+     * {@code UP}: the application's class loads and the application starts now (the spawner's
+     * start window lets the next node in).
+     */
     public synchronized void up() {
         if (!sent) {
             write(NodeProtocol.UP);

@@ -16,15 +16,21 @@ import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
 import io.drover.posix.ServiceManager;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 
 /**
  * One worker node in this JVM, from setup to exit. The order is the contract: root policy,
- * logfile, signal handlers, pidfile (exclusive, locked), application class, start; the node
+ * logfile, signal handlers, pidfile (exclusive, locked), {@code UP}, application class (under
+ * the start deadline, TERM and INT heard), start; the node
  * reports ready only after all of them worked, and removes its pidfile on the way out.
  * Everything after setup is one event loop over {@link NodeState}: signal handlers and the
  * application's threads only post events.
@@ -36,6 +42,11 @@ public final class Node {
     private final List<String> dataFiles;
     private final NodeName nodename;
     private final BlockingQueue<NodeState.Event> events = new LinkedBlockingQueue<>();
+    /**
+     * The application's class once loaded, or the TERM or INT that came first: whichever comes
+     * first ends the node's wait for its class (a signal after it goes to {@link #events} only).
+     */
+    private final CompletableFuture<Object> loading = new CompletableFuture<>();
     private final ServiceManager systemd = ServiceManager.fromEnvironment();
     private volatile Throwable startFailure;
     private NodeState state = NodeState.STARTING;
@@ -83,6 +94,11 @@ public final class Node {
 
     private int run() {
         Pidfile pidfile = null;
+        // A spawned node keeps to its spawner's start timeout by itself, from its first step:
+        // if the spawner died, nobody else would end a node that never becomes ready (issue 17,
+        // item 3), nor one hung in its application's static initializer (issue 27, item 2).
+        Duration limit = handshake == null ? null : Handshake.startTimeout();
+        Deadline deadline = limit == null ? null : new Deadline(limit, System.nanoTime() + limit.toNanos());
         try {
             boolean root = Host.isEffectiveRoot();
             RootPolicy.check(root, cfg.app(), cfg.uid(), System.getenv(RootPolicy.FORCE_ROOT));
@@ -130,8 +146,8 @@ public final class Node {
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null);
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
             // node, and a HUP or TERM meeting the JVM's default handling would kill it.
-            SignalHooks.handle("TERM", () -> events.add(NodeState.Event.TERM));
-            SignalHooks.handle("INT", () -> events.add(NodeState.Event.INT));
+            SignalHooks.handle("TERM", () -> signal(NodeState.Event.TERM));
+            SignalHooks.handle("INT", () -> signal(NodeState.Event.INT));
             SignalHooks.handle("HUP", () -> events.add(NodeState.Event.HUP));
             if (pidPath != null) {
                 pidfile = Pidfile.acquire(Path.of(pidPath), NodeProcesses.of(nodename.full(), null),
@@ -139,7 +155,20 @@ public final class Node {
                 Pidfile held = pidfile;
                 Runtime.getRuntime().addShutdownHook(new Thread(held::close, "drover-pidfile-cleanup"));
             }
-            Class<?> appClass = cfg.app() == null ? null : AppLoader.load(cfg.app(), cfg.classpath());
+            if (handshake != null) {
+                // The node's own start-up is done: the spawner's start window lets the next
+                // node in. Before the application's class is loaded, as its static initializer
+                // is the application's start-up, which may wait on anything (issue 27, item 2).
+                handshake.up();
+            }
+            Class<?> appClass = null;
+            if (cfg.app() != null) {
+                appClass = loadApp(deadline);
+                if (appClass == null) {
+                    log.info("{} stopped before its application class was loaded", nodename);
+                    return ExitCode.OK;
+                }
+            }
             if (RootPolicy.warnsAsRoot(root, cfg.uid())) {
                 log.warn("running as root{}", cfg.app() == null ? " (the demo application)"
                         : " because " + RootPolicy.FORCE_ROOT + "=1: this is dangerous, give --uid");
@@ -149,7 +178,7 @@ public final class Node {
             if (cfg.healthPort() != null) {
                 health = Health.start(cfg.healthAddress(), cfg.healthPort(), cfg.healthTimeout(), heartbeat);
             }
-            return loop(appClass);
+            return loop(appClass, deadline);
         } catch (AlreadyRunningException e) {
             if (handshake != null) {
                 handshake.alreadyRunning();
@@ -176,26 +205,80 @@ public final class Node {
         }
     }
 
-    private int loop(Class<?> appClass) {
-        log.info("{} starting (pid {}, {} threads)", nodename, ProcessHandle.current().pid(), cfg.concurrency());
-        if (handshake != null) {
-            handshake.up();
+    /**
+     * Loads the application's class on a thread of its own, while this one keeps the start
+     * deadline and hears TERM and INT: a static initializer that never returns cannot be
+     * interrupted, so the node leaves it behind (a daemon thread) and exits.
+     *
+     * @return the class, or null when TERM or INT came first
+     * @throws DroverException when the class cannot be loaded, or the deadline passed
+     */
+    private Class<?> loadApp(Deadline deadline) {
+        Thread loader = new Thread(() -> {
+            try {
+                loading.complete(AppLoader.load(cfg.app(), cfg.classpath()));
+            } catch (Throwable t) {
+                loading.completeExceptionally(t);
+            }
+        }, "drover-app-load");
+        loader.setDaemon(true);
+        loader.start();
+        Object done;
+        try {
+            done = deadline == null ? loading.get() : loading.get(deadline.left(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw deadline.passed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
         }
+        if (done instanceof NodeState.Event) {
+            // TERM or INT came first: nothing of the application runs yet, nothing to stop
+            return null;
+        }
+        // threads the loop starts take this one's class loader, as the loader thread's was set
+        Thread.currentThread().setContextClassLoader(loader.getContextClassLoader());
+        return (Class<?>) done;
+    }
+
+    /** A signal: to the loop, and to a wait for the application's class that it ends. */
+    private void signal(NodeState.Event event) {
+        events.add(event);
+        loading.complete(event);
+    }
+
+    /** The spawner's start timeout and when it ends. */
+    private record Deadline(Duration limit, long at) {
+        long left() {
+            return Math.max(0, at - System.nanoTime());
+        }
+
+        DroverException passed() {
+            return new DroverException(ExitCode.TEMPFAIL, "did not become ready within "
+                    + limit.toMillis() / 1000.0 + " s (--start-timeout); exiting");
+        }
+    }
+
+    private int loop(Class<?> appClass, Deadline deadline) {
+        log.info("{} starting (pid {}, {} threads)", nodename, ProcessHandle.current().pid(), cfg.concurrency());
         startApp(appClass);
         boolean reported = false;
-        // A spawned node keeps to its spawner's start timeout by itself: if the spawner died,
-        // nobody else would end a node that never becomes ready (issue 17, item 3).
-        java.time.Duration limit = handshake == null ? null : Handshake.startTimeout();
-        long deadline = limit == null ? 0 : System.nanoTime() + limit.toNanos();
         while (true) {
             NodeState.Event event;
             try {
-                if (!reported && limit != null) {
-                    event = events.poll(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (!reported && deadline != null) {
+                    event = events.poll(deadline.left(), TimeUnit.NANOSECONDS);
                     if (event == null) {
                         stopQuietly(Shutdown.COLD);
-                        throw new DroverException(ExitCode.TEMPFAIL, "did not become ready within "
-                                + limit.toMillis() / 1000.0 + " s (--start-timeout); exiting");
+                        throw deadline.passed();
                     }
                 } else {
                     event = events.take();
