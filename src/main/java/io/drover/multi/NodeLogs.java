@@ -18,9 +18,10 @@ import java.util.Map;
 /**
  * {@code multi logs}: the last lines of each node's logfiles (the main process's and every
  * pool process's {@code %I} file), and with follow the lines written after, across a rotation
- * by {@code copytruncate} (the file shrinks: read again from its start) or by renaming (a new
- * file appears at the path: the old one is read to its end first). Reports through a
- * {@link Sink}, never prints.
+ * by renaming (another file at the path: the old one is still read, first, until it is quiet)
+ * or by {@code copytruncate} (the file shrinks, or no longer holds what was read before the
+ * position: read again from its start); see {@code Followed} and {@code Reader}. Reports
+ * through a {@link Sink}, never prints.
  *
  * <p>Logfiles lie in directories the node's user can write, and this may run as root. So a
  * logfile is reached by descriptor from {@code /} ({@link OpenedDir}: no directory on the way
@@ -32,7 +33,8 @@ import java.util.Map;
  * <p>What is read is bounded however the file looks (docs/security.md, round three, class 4):
  * the tail is found by reading backwards in {@value LogLines#CHUNK}-byte chunks, no line is kept longer
  * than {@link #MAX_LINE_BYTES} (a longer one is shown cut, marked {@link #LINE_CUT}), and a file
- * is never loaded whole: memory stays a chunk and a line per file whatever its size.
+ * is never loaded whole: memory stays a chunk and, per file followed, two lines (the renamed
+ * file's and the new one's) and 64 bytes each, whatever its size.
  */
 public final class NodeLogs {
     /** How often follow looks at the files again: quick to the eye, nothing for the CPU. */
@@ -283,28 +285,31 @@ public final class NodeLogs {
 
         void poll(Dirs dirs) {
             try {
-                try {
-                    OpenedDir dir = dirs.of(path);
-                    OpenedDir.Entry now = dir.look(name(path));
-                    if (now != null && now.kind() == OpenedDir.Entry.Kind.REGULAR && !now.key().equals(current.key)) {
-                        // renamed away and created again: the new file from its start, once what
-                        // is left in the old one (written, maybe, until the writer reopens)
-                        FileChannel next = dir.openRegular(name(path), now);
-                        if (old != null) {
-                            // rotated twice while the first was still written: one old file is kept
-                            retire(old);
-                        }
-                        old = current;
-                        oldQuiet = 0;
-                        current = new Reader(node, source, now.key(), next, 0);
-                    } else if (now != null && now.kind() != OpenedDir.Entry.Kind.REGULAR) {
-                        // not a file: named, and the file held is still read
-                        problem(node, path, new IOException(now.kind() == OpenedDir.Entry.Kind.SYMLINK
-                                ? OpenedDir.SYMLINK : OpenedDir.NOT_REGULAR));
+                OpenedDir dir = dirs.of(path);
+                OpenedDir.Entry now = dir.look(name(path));
+                if (now != null && now.kind() == OpenedDir.Entry.Kind.REGULAR && !now.key().equals(current.key)) {
+                    // renamed away and created again: the new file from its start, once what
+                    // is left in the old one (written, maybe, until the writer reopens)
+                    FileChannel next = dir.openRegular(name(path), now);
+                    if (old != null) {
+                        // rotated twice while the first was still written: one old file is kept
+                        retire(old);
                     }
-                } catch (NoSuchFileException e) {
-                    // its directory is gone for now: the files held are still read
+                    old = current;
+                    oldQuiet = 0;
+                    current = new Reader(node, source, now.key(), next, 0);
+                } else if (now != null && now.kind() != OpenedDir.Entry.Kind.REGULAR) {
+                    // not a file: named, and the file held is still read
+                    problem(node, path, new IOException(now.kind() == OpenedDir.Entry.Kind.SYMLINK
+                            ? OpenedDir.SYMLINK : OpenedDir.NOT_REGULAR));
                 }
+            } catch (NoSuchFileException e) {
+                // its directory is gone for now: keep looking, and reading the files held
+            } catch (IOException e) {
+                // the new file could not be opened (named): the files held are still read
+                problem(node, path, e);
+            }
+            try {
                 if (old != null) {
                     if (old.readMore()) {
                         oldQuiet = 0;
