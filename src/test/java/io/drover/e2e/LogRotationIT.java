@@ -51,24 +51,20 @@ class LogRotationIT extends DroverTest {
      */
     @Test
     void a_rename_rotation_five_times_under_a_fast_writer_loses_no_line() throws IOException {
-        Path log = dir.resolve(NODE + ".log");
-        Files.writeString(log, "start\n");
-        Writer writer = new Writer(log);
-        Path out = follow();
-        awaitOutput(out, "start", s -> s.contains("start"));
+        Writer writer = writerFollowed();
         writer.ask("go");
         for (int r = 1; r <= 5; r++) {
             int gen = r;
-            awaitOutput(out, "a line of file " + gen, s -> s.contains(" gen=" + gen + " "));
-            Files.move(log, dir.resolve(NODE + ".log." + r));
-            Files.writeString(log, "rotated " + r + "\n");
+            awaitOutput(writer.out, "a line of file " + gen, s -> s.contains(" gen=" + gen + " "));
+            Files.move(writer.log, dir.resolve(NODE + ".log." + r));
+            Files.writeString(writer.log, "rotated " + r + "\n");
             String mark = "rotated " + r;
             // the new file is followed: before the fix, the renamed one was left for good
-            awaitOutput(out, mark, s -> s.contains(mark));
+            awaitOutput(writer.out, mark, s -> s.contains(mark));
             assertEquals("reopened " + (r + 1), writer.ask("reopen"));
         }
         long last = Long.parseLong(writer.ask("stop").substring("stopped ".length()));
-        List<String> problems = awaitAllNumbers(out, 1, last);
+        List<String> problems = awaitAllNumbers(writer.out, 1, last);
         assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
     }
 
@@ -78,16 +74,24 @@ class LogRotationIT extends DroverTest {
      */
     @Test
     void a_copytruncate_refilled_past_the_old_size_at_once_shows_the_new_lines() throws IOException {
+        Writer writer = writerFollowed();
+        assertEquals("wrote 500", writer.ask("burst 500"));
+        awaitOutput(writer.out, "line 500", s -> s.contains("n=000500 "));
+        assertEquals("wrote 1100", writer.ask("truncate-burst 600"));
+        List<String> problems = awaitAllNumbers(writer.out, 1, 1100);
+        assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+    }
+
+    /**
+     * A log writer on {@code D/NODE.log}, which holds one line, and {@code logs -f} of it, once
+     * that line is printed.
+     */
+    private Writer writerFollowed() throws IOException {
         Path log = dir.resolve(NODE + ".log");
         Files.writeString(log, "start\n");
-        Writer writer = new Writer(log);
-        Path out = follow();
-        awaitOutput(out, "start", s -> s.contains("start"));
-        assertEquals("wrote 500", writer.ask("burst 500"));
-        awaitOutput(out, "line 500", s -> s.contains("n=000500 "));
-        assertEquals("wrote 1100", writer.ask("truncate-burst 600"));
-        List<String> problems = awaitAllNumbers(out, 1, 1100);
-        assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+        Writer writer = new Writer(log, follow());
+        awaitOutput(writer.out, "start", s -> s.contains("start"));
+        return writer;
     }
 
     /** {@code logs -f -n 1} of the node whose logfile is in D; its output goes to a file. */
@@ -188,11 +192,16 @@ class LogRotationIT extends DroverTest {
 
     /** The {@link LogWriter} process, asked through its standard input. */
     private final class Writer {
+        final Path log;
+        /** What {@code logs -f} prints. */
+        final Path out;
         private final Process process;
         private final OutputStream commands;
         private final BufferedReader answers;
 
-        Writer(Path log) throws IOException {
+        Writer(Path log, Path out) throws IOException {
+            this.log = log;
+            this.out = out;
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             process = new ProcessBuilder(java, "-cp", Drover.testClasses(), LogWriter.class.getName(), log.toString())
                     .redirectError(dir.resolve("writer.err").toFile()).start();
