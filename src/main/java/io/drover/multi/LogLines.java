@@ -97,7 +97,7 @@ final class LogLines {
     }
 
     /** Reads {@code length} bytes at {@code from} into {@code buf}, flipped: fewer at the end of the file. */
-    private static void read(SeekableByteChannel ch, long from, int length, ByteBuffer buf) throws IOException {
+    static void read(SeekableByteChannel ch, long from, int length, ByteBuffer buf) throws IOException {
         buf.clear().limit(length);
         ch.position(from);
         while (buf.hasRemaining() && ch.read(buf) > 0) {
@@ -106,17 +106,22 @@ final class LogLines {
         buf.flip();
     }
 
-    /** Feeds {@code [from, to)} to {@code lines} a chunk at a time. */
-    static void forward(SeekableByteChannel ch, long from, long to, ByteBuffer buf, Lines lines)
+    /**
+     * Feeds {@code [from, to)} to {@code lines} a chunk at a time.
+     *
+     * @return where it stopped: {@code to}, or the end of a file truncated meanwhile
+     */
+    static long forward(SeekableByteChannel ch, long from, long to, ByteBuffer buf, Lines lines)
             throws IOException {
         for (long pos = from; pos < to; ) {
             read(ch, pos, (int) Math.min(CHUNK, to - pos), buf);
             if (!buf.hasRemaining()) {
-                return; // shorter than its size said: truncated meanwhile
+                return pos; // shorter than its size said: truncated meanwhile
             }
             lines.feed(buf);
             pos += buf.limit();
         }
+        return to;
     }
 
     /**

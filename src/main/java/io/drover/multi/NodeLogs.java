@@ -18,9 +18,10 @@ import java.util.Map;
 /**
  * {@code multi logs}: the last lines of each node's logfiles (the main process's and every
  * pool process's {@code %I} file), and with follow the lines written after, across a rotation
- * by {@code copytruncate} (the file shrinks: read again from its start) or by renaming (a new
- * file appears at the path: the old one is read to its end first). Reports through a
- * {@link Sink}, never prints.
+ * by renaming (another file at the path: the old one is still read, first, until it is quiet)
+ * or by {@code copytruncate} (the file shrinks, or no longer holds what was read before the
+ * position: read again from its start); see {@code Followed} and {@code Reader}. Reports
+ * through a {@link Sink}, never prints.
  *
  * <p>Logfiles lie in directories the node's user can write, and this may run as root. So a
  * logfile is reached by descriptor from {@code /} ({@link OpenedDir}: no directory on the way
@@ -32,7 +33,8 @@ import java.util.Map;
  * <p>What is read is bounded however the file looks (docs/security.md, round three, class 4):
  * the tail is found by reading backwards in {@value LogLines#CHUNK}-byte chunks, no line is kept longer
  * than {@link #MAX_LINE_BYTES} (a longer one is shown cut, marked {@link #LINE_CUT}), and a file
- * is never loaded whole: memory stays a chunk and a line per file whatever its size.
+ * is never loaded whole: memory stays a chunk and, per file followed, two lines (the renamed
+ * file's and the new one's) and 64 bytes each, whatever its size.
  */
 public final class NodeLogs {
     /** How often follow looks at the files again: quick to the eye, nothing for the CPU. */
@@ -252,67 +254,167 @@ public final class NodeLogs {
     }
 
     /**
-     * One file being followed: its descriptor, held open between polls so that a name the
-     * node's user points elsewhere (a FIFO, for a moment) changes nothing until a new regular
-     * file is there, where it was read to, and the start of a line not yet ended.
+     * One file being followed at a path: the descriptor of the file there now, held open between
+     * polls so that a name the node's user points elsewhere (a FIFO, for a moment) changes nothing
+     * until a new regular file is there, and after a rename rotation the old file's descriptor
+     * until that file has gone quiet.
+     *
+     * <p>A rotation by renaming is seen as another file (device and inode) at the path. The
+     * writer may go on writing the old file until it reopens its log (logrotate's {@code create}
+     * makes the new file before its {@code postrotate} tells the node), so the old descriptor is
+     * not dropped when the new file appears: it is read at every poll, before the new file, until
+     * {@value #QUIET_POLLS} polls in a row found nothing added to it.
      */
     private final class Followed {
+        /** Polls without a byte added after which a renamed-away file is closed: 1 s. */
+        static final int QUIET_POLLS = 5;
         final NodeSpec node;
         final String source;
         final Path path;
-        String key;
-        FileChannel channel;
-        long position;
-        final LogLines.Lines partial;
+        Reader current;
+        /** The file renamed away, still read until it is quiet; null when none. */
+        Reader old;
+        int oldQuiet;
 
         Followed(NodeSpec node, String source, Path path, String key, FileChannel channel, long position) {
             this.node = node;
             this.source = source;
             this.path = path;
-            this.key = key;
-            this.channel = channel;
-            this.position = position;
-            this.partial = new LogLines.Lines(line -> sink.line(node, source, line));
+            this.current = new Reader(node, source, key, channel, position);
         }
 
         void poll(Dirs dirs) {
             try {
                 OpenedDir dir = dirs.of(path);
                 OpenedDir.Entry now = dir.look(name(path));
-                if (now != null && now.kind() == OpenedDir.Entry.Kind.REGULAR && !now.key().equals(key)) {
-                    // renamed away and created again: what is left in the old file first, then
-                    // the new one from its start
-                    readMore();
+                if (now != null && now.kind() == OpenedDir.Entry.Kind.REGULAR && !now.key().equals(current.key)) {
+                    // renamed away and created again: the new file from its start, once what
+                    // is left in the old one (written, maybe, until the writer reopens)
                     FileChannel next = dir.openRegular(name(path), now);
-                    close();
-                    channel = next;
-                    key = now.key();
-                    position = 0;
-                    partial.reset();
+                    if (old != null) {
+                        // rotated twice while the first was still written: one old file is kept
+                        retire(old);
+                    }
+                    old = current;
+                    oldQuiet = 0;
+                    current = new Reader(node, source, now.key(), next, 0);
                 } else if (now != null && now.kind() != OpenedDir.Entry.Kind.REGULAR) {
                     // not a file: named, and the file held is still read
                     problem(node, path, new IOException(now.kind() == OpenedDir.Entry.Kind.SYMLINK
                             ? OpenedDir.SYMLINK : OpenedDir.NOT_REGULAR));
                 }
-                readMore();
             } catch (NoSuchFileException e) {
-                // its directory is gone for now: keep looking
+                // its directory is gone for now: keep looking, and reading the files held
+            } catch (IOException e) {
+                // the new file could not be opened (named): the files held are still read
+                problem(node, path, e);
+            }
+            try {
+                if (old != null) {
+                    if (old.readMore()) {
+                        oldQuiet = 0;
+                    } else if (++oldQuiet >= QUIET_POLLS) {
+                        retire(old);
+                        old = null;
+                    }
+                }
+                current.readMore();
             } catch (IOException e) {
                 problem(node, path, e);
             }
         }
 
-        private void readMore() throws IOException {
+        /** Reads the old file a last time, ends its last line (nothing will be added), closes it. */
+        private void retire(Reader r) throws IOException {
+            try {
+                r.readMore();
+                r.partial.finish();
+            } finally {
+                r.close();
+            }
+        }
+
+        void close() {
+            current.close();
+            if (old != null) {
+                old.close();
+            }
+        }
+    }
+
+    /**
+     * One descriptor read forwards: where it was read to, the start of a line not yet ended, and
+     * the last bytes read, to see a {@code copytruncate} the writer refilled past that point.
+     *
+     * <p>The rule: a file whose size is below where it was read to was truncated; and a file at
+     * least as long whose bytes just before that point are no longer the ones read there was
+     * truncated and written again past it (a burst right after the truncation, between two
+     * polls). Either way it is read again from its start. One read of up to {@value #TAIL} bytes
+     * per poll; a log that writes the very same bytes at the very same offsets again is beyond
+     * any such rule.
+     */
+    private final class Reader {
+        /** How many bytes before the position are kept and compared. */
+        static final int TAIL = 64;
+        final String key;
+        final FileChannel channel;
+        long position;
+        final LogLines.Lines partial;
+        private final byte[] tail = new byte[TAIL];
+        private int tailLength;
+        private final ByteBuffer check = ByteBuffer.allocate(TAIL);
+
+        Reader(NodeSpec node, String source, String key, FileChannel channel, long position) {
+            this.key = key;
+            this.channel = channel;
+            this.partial = new LogLines.Lines(line -> sink.line(node, source, line));
+            this.position = position;
+            try {
+                remember();
+            } catch (IOException e) {
+                // nothing to compare yet: a failing read is named by the poll that reads
+                tailLength = 0;
+            }
+        }
+
+        /** @return whether anything was read */
+        boolean readMore() throws IOException {
             long size = channel.size();
-            if (size < position) {
-                // copytruncate: the same file, emptied; what is in it now is new
+            if (size < position || !stillThere()) {
+                // copytruncate: the same file, emptied (and maybe refilled); what is in it now is new
                 position = 0;
+                tailLength = 0;
                 partial.reset();
             }
-            if (size > position) {
-                LogLines.forward(channel, position, size, chunk, partial);
-                position = size;
+            if (size <= position) {
+                return false;
             }
+            position = LogLines.forward(channel, position, size, chunk, partial);
+            remember();
+            return true;
+        }
+
+        private boolean stillThere() throws IOException {
+            if (tailLength == 0) {
+                return true;
+            }
+            LogLines.read(channel, position - tailLength, tailLength, check);
+            if (check.limit() != tailLength) {
+                return false;
+            }
+            for (int i = 0; i < tailLength; i++) {
+                if (check.get(i) != tail[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void remember() throws IOException {
+            int n = (int) Math.min(TAIL, position);
+            LogLines.read(channel, position - n, n, check);
+            tailLength = check.limit();
+            check.get(tail, 0, tailLength);
         }
 
         void close() {
