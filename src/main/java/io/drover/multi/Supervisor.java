@@ -83,7 +83,7 @@ public final class Supervisor {
     private static final int READY = -1;
     private static final int GAVE_UP = -2;
 
-    private final Posix posix;
+    private final ReapingPosix posix;
     private final Reaper reaper;
     private final QueuedListener listener;
     private final Host host;
@@ -295,9 +295,10 @@ public final class Supervisor {
 
     /**
      * TERM or INT to every node, then waits for all of them (at most {@code --timeout}); the
-     * ones still alive are killed, named, and the exit status is 1. A node whose start was under
-     * way gets the signal as soon as its start ends, and is waited for as long as that start may
-     * last: "every node stopped" is said only when it is true.
+     * ones still alive are killed, named, and the exit status is 1. A node whose start is under
+     * way is not yet ready and may never be ({@code --start-timeout=0}): the child its start
+     * spawned gets the signal, and the kill, as a running node would; "every node stopped" is
+     * said only when it is true.
      */
     private int stopAll(int signal) {
         stopping = true;
@@ -317,8 +318,8 @@ public final class Supervisor {
             }
         }
         // the node's end, its pidfile's cleanup and its record's last word, none of which waits
-        // on the node; or a start under way, which ends within its window
-        Duration last = KEEPER_WAIT.plus(options.startTimeout());
+        // on the node (a start under way was signalled too: it ends with its child)
+        Duration last = KEEPER_WAIT;
         for (Keeper k : keepers) {
             String nodename = k.spec().nodename().full();
             if (!k.awaitEnd(last) && !killed.contains(nodename)) {

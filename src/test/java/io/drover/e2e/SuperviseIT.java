@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -210,6 +212,37 @@ class SuperviseIT extends DroverTest {
         assertEquals(1, exitOf(sv), out());
         assertTrue(out().contains("drover: killed (SIGKILL) after --timeout 1.0 s: sv1@" + HOST), out());
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "the killed node is left");
+        assertEquals(List.of(), drover.pidfiles());
+    }
+
+    /** The pids of this test's processes of node {@code svI} (its nodename and this test's directory). */
+    private Set<Long> nodeProcesses(int i) {
+        Set<Long> pids = new HashSet<>(Procs.pidsWithCmdlineContaining("-n sv" + i + "@" + HOST));
+        pids.removeIf(p -> !Procs.cmdline(p).contains(dir.toString()));
+        return pids;
+    }
+
+    @Test
+    void term_while_a_node_never_ready_is_starting_stops_that_start_exits_0_and_leaves_no_node_process()
+            throws Exception {
+        // issue 27, item 3: on e48272f/250a267 the stop waited for a start that never ends
+        Process sv = supervise(FORCE_ROOT, "1", "-A", "io.drover.fixtures.NeverReadyApp",
+                "--classpath=" + Drover.testClasses(), "--start-timeout=0", "--timeout=5");
+        Procs.waitUntil("sv1's application starting", Procs.PATIENCE,
+                () -> drover.log("sv1").contains("waiting for a broker that never answers"), () -> drover.log("sv1"));
+        Set<Long> starting = nodeProcesses(1);
+        assertFalse(starting.isEmpty(), "no process of sv1 found");
+        Procs.signal(sv.pid(), "TERM");
+        int code = exitOf(sv);
+        // the start's child got the TERM: it stopped before it was ready, so nothing was killed
+        assertEquals(0, code, out());
+        assertTrue(Pattern.compile(node(1) + ": stopped \\(while starting: exited with status \\d+ before it was ready")
+                .matcher(out()).find(), out());
+        assertTrue(out().contains("every node stopped"), out());
+        for (long pid : starting) {
+            assertTrue(Procs.exited(pid), () -> "pid " + pid + " of sv1 is left, state " + Procs.state(pid));
+        }
+        assertEquals(Set.of(), nodeProcesses(1).stream().filter(Procs::alive).collect(java.util.stream.Collectors.toSet()));
         assertEquals(List.of(), drover.pidfiles());
     }
 

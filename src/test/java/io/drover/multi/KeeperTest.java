@@ -370,7 +370,7 @@ class KeeperTest {
         }
 
         @Override
-        public NodeEvent spawn(Duration startTimeout, Duration heartbeat) {
+        public NodeEvent spawn(Duration startTimeout, Duration heartbeat, java.util.function.LongConsumer spawned) {
             spawnCalls.incrementAndGet();
             spawnsWaiting.incrementAndGet();
             try {
