@@ -247,6 +247,54 @@ class SuperviseIT extends DroverTest {
     }
 
     @Test
+    void of_two_supervise_of_the_same_3_nodes_started_at_once_exactly_one_supervises_them_each_time()
+            throws Exception {
+        // issue 27, item 4: each took some of the nodes' locks, and both refused (1 run in 6-10)
+        int rounds = 20;
+        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        List<String> bad = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            // the same nodes, named in two orders: each took its first node's lock before the other's
+            Process a = supervise(Map.of(), "sv1", "sv2", "sv3");
+            int na = outputs;
+            Process b = supervise(Map.of(), "sv3", "sv2", "sv1");
+            int nb = outputs;
+            // one CPU for both, as on a loaded machine: either may be preempted amid its locks
+            new ProcessBuilder("taskset", "-a", "-p", "-c", "0", Long.toString(a.pid())).start().waitFor();
+            new ProcessBuilder("taskset", "-a", "-p", "-c", "0", Long.toString(b.pid())).start().waitFor();
+            Procs.waitUntil("both supervise decided", Procs.PATIENCE,
+                    () -> (!a.isAlive() || out(na).contains("supervising 3 nodes"))
+                            && (!b.isAlive() || out(nb).contains("supervising 3 nodes")),
+                    () -> out(na) + out(nb));
+            int running = 0;
+            int refused = 0;
+            for (int n : List.of(na, nb)) {
+                Process p = n == na ? a : b;
+                if (out(n).contains("supervising 3 nodes")) {
+                    running++;
+                    Procs.signal(p.pid(), "TERM");
+                    exitOf(p);
+                } else if (exitOf(p) == 1 && Pattern.compile("^drover: already supervised: sv1@" + Pattern.quote(HOST)
+                        + " \\(by pid " + (n == na ? b : a).pid() + "\\)$", Pattern.MULTILINE).matcher(out(n)).find()) {
+                    refused++;
+                }
+            }
+            String outcome = running + " ran, " + refused + " refused";
+            outcomes.merge(outcome, 1, Integer::sum);
+            if (running != 1 || refused != 1) {
+                bad.add("round " + r + ": " + outcome + "\n" + out(na) + out(nb));
+            }
+            for (int i = 1; i <= 3; i++) {
+                int node = i;
+                Procs.waitUntil("sv" + i + " stopped", Procs.PATIENCE,
+                        () -> nodeProcesses(node).stream().allMatch(Procs::exited));
+            }
+        }
+        System.out.println("two supervise at once, " + rounds + " rounds: " + outcomes);
+        assertEquals(List.of(), bad, outcomes::toString);
+    }
+
+    @Test
     void kill_9_of_supervise_leaves_the_nodes_running_and_the_next_supervise_adopts_the_same_pids() throws Exception {
         Process first = supervise(Map.of(), "2");
         awaitReady();
