@@ -110,8 +110,20 @@ final class Keeper {
         return state == KeeperState.STARTING;
     }
 
-    /** Starts or adopts the node; outside the monitor, as it may take the whole start window. */
+    /**
+     * Starts or adopts the node; outside the monitor, as it may take the whole start window. Every
+     * attempt is recorded, a failed one too: one restart more, and its last exit "did not start:
+     * REASON", so {@code status} of a node given up after failed starts tells what happened.
+     */
     private Start start() {
+        Start start = attempt();
+        if (start.failure() != null) {
+            node.recordStart("did not start: " + start.failure());
+        }
+        return start;
+    }
+
+    private Start attempt() {
         PidfileState found;
         try {
             found = node.inspect();
@@ -198,8 +210,12 @@ final class Keeper {
         switch (state) {
             case RUNNING -> unasked(how, Event.EXITED);
             case STOPPING_TO_RESTART -> {
-                move(Event.EXITED);
-                listener.node(spec, new NodeEvent.Restarting(how, why.reason()));
+                if (why.why() == NodeEvent.Why.MEMORY) {
+                    counted(how, Event.RECYCLED, why.reason()); // a leak is a failure: it counts, and waits
+                } else {
+                    move(Event.EXITED);
+                    listener.node(spec, new NodeEvent.Restarting(how, why.reason()));
+                }
             }
             case STOPPING -> {
                 move(Event.EXITED);
@@ -215,6 +231,15 @@ final class Keeper {
      * are spent within {@code --within}, else the backoff, whose end the clock tells.
      */
     private void unasked(String how, Event event) {
+        counted(how, event, null);
+    }
+
+    /**
+     * An end that counts towards {@code --max-restarts}: {@link #unasked}, or a memory recycle
+     * ({@code recycled}, the reason it was asked for; null for an unasked end), which is reported
+     * as the restart it is, with its backoff.
+     */
+    private void counted(String how, Event event, String recycled) {
         long now = clock.nanoTime();
         if (startedAt != 0 && now - startedAt >= options.backoffReset().toNanos()) {
             inARow = 0;
@@ -233,7 +258,9 @@ final class Keeper {
         move(event);
         inARow++;
         Duration delay = backoff.delay(inARow);
-        listener.node(spec, new NodeEvent.ExitedUnasked(how, restarts.size() + 1, delay));
+        listener.node(spec, recycled == null ? new NodeEvent.ExitedUnasked(how, restarts.size() + 1, delay)
+                : new NodeEvent.Restarting(how, recycled + "; restart " + (restarts.size() + 1) + " in "
+                        + delay.toMillis() / 1000.0 + " s (--backoff)"));
         clock.schedule(delay, this::backoffOver);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drover.fixtures.FailsWithCauseApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -151,6 +152,27 @@ class SuperviseIT extends DroverTest {
         Drover.Result status = drover.multi("status", "2", PREFIX);
         assertTrue(status.lineFor("sv1@" + HOST).contains("dead"), status::toString);
         assertTrue(status.lineFor("sv2@" + HOST).contains("running"), status::toString);
+    }
+
+    @Test
+    void status_of_a_node_given_up_after_failed_starts_counts_its_restarts_and_says_why_it_did_not_start()
+            throws Exception {
+        // issue 27, item 8: a failed start was recorded nowhere: "restarts -, last exit -"
+        Process sv = supervise(FORCE_ROOT, append(FAST, "1", "-A", "io.drover.fixtures.FailsWithCauseApp",
+                "--classpath=" + Drover.testClasses(), "--max-restarts=2", "--within=600"));
+        assertEquals(1, exitOf(sv), out());
+        assertTrue(out().contains("GAVE UP: 2 restarts within 600"), out());
+        assertEquals(3, count(out(), "> " + node(1) + ": exited (unasked )?\\(did not start"), out());
+        Drover.Result status = drover.multi("status", "1", PREFIX, "--json");
+        Matcher m = Pattern.compile("\\{[^{}]*\"nodename\":\"sv1@[^{}]*}").matcher(status.stdout());
+        assertTrue(m.find(), status::toString);
+        String json = m.group();
+        // three attempts: the first start and 2 restarts, each failed
+        assertTrue(json.contains("\"restarts\":2"), json);
+        assertTrue(json.contains("\"last_exit\":\"did not start: application start failed: IllegalStateException: "
+                + FailsWithCauseApp.MESSAGE), json);
+        Drover.Result text = drover.multi("status", "1", PREFIX);
+        assertTrue(text.lineFor("sv1@" + HOST).contains("restarts 2"), text::toString);
     }
 
     @Test
