@@ -223,6 +223,22 @@ class KeeperTest {
     }
 
     @Test
+    void a_stop_and_a_kill_asked_during_a_start_go_to_the_child_it_spawned_which_is_not_yet_ready() {
+        node.child = 101;
+        keep(0);
+        await("a start under way", node::waitingSpawn);
+        keeper.stop(Signals.TERM);
+        assertEquals(List.of("101 TERM"), node.signals);
+        assertTrue(keeper.kill());
+        assertEquals(List.of("101 TERM", "101 KILL"), node.signals);
+        node.spawns.add(new NodeEvent.Failed(1, "exited with status 137 before it was ready"));
+        assertTrue(keeper.awaitEnd(PATIENCE));
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(List.of(new NodeEvent.Stopped("while starting: exited with status 137 before it was ready")),
+                reported(NodeEvent.Stopped.class));
+    }
+
+    @Test
     void a_stop_asked_during_a_start_that_fails_ends_stopped_without_a_backoff() {
         keep(0);
         await("a start under way", node::waitingSpawn);
@@ -413,6 +429,8 @@ class KeeperTest {
         final List<String> recorded = new CopyOnWriteArrayList<>();
         volatile PidfileState found = new PidfileState.Absent();
         volatile boolean adoptable;
+        /** The pid a start spawns before it is ready, told to the keeper as the real spawn does; -1 for none. */
+        volatile long child = -1;
 
         private static NodeSpec w1() {
             ParsedArgs parsed = ArgParser.parse(List.of("w1"), false, name -> false);
@@ -436,6 +454,9 @@ class KeeperTest {
         @Override
         public NodeEvent spawn(Duration startTimeout, Duration heartbeat, java.util.function.LongConsumer spawned) {
             spawnCalls.incrementAndGet();
+            if (child > 0) {
+                spawned.accept(child);
+            }
             spawnsWaiting.incrementAndGet();
             try {
                 NodeEvent e = spawns.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
