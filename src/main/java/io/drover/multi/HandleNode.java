@@ -4,6 +4,7 @@ import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
 final class HandleNode implements SupervisedNode {
     private final NodeSpec spec;
     private final Supplier<NodeHandle> handles;
-    private final Posix posix;
+    private final ReapingPosix posix;
     private final Reaper reaper;
     /**
      * The handle of the start under way: {@link #inspect} begins each start with a fresh one
@@ -23,7 +24,7 @@ final class HandleNode implements SupervisedNode {
      */
     private NodeHandle current;
 
-    HandleNode(NodeSpec spec, Supplier<NodeHandle> handles, Posix posix, Reaper reaper) {
+    HandleNode(NodeSpec spec, Supplier<NodeHandle> handles, ReapingPosix posix, Reaper reaper) {
         this.spec = spec;
         this.handles = handles;
         this.posix = posix;
@@ -49,8 +50,8 @@ final class HandleNode implements SupervisedNode {
     }
 
     @Override
-    public NodeEvent spawn(Duration startTimeout, Duration heartbeat) {
-        return handle().start(startTimeout, heartbeat);
+    public NodeEvent spawn(Duration startTimeout, Duration heartbeat, LongConsumer spawned) {
+        return posix.telling(spawned, () -> handle().start(startTimeout, heartbeat));
     }
 
     @Override

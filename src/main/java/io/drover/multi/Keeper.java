@@ -56,6 +56,8 @@ final class Keeper {
     // guarded by this
     private KeeperState state = KeeperState.STARTING;
     private long pid = -1;
+    /** The child a start under way spawned, not yet ready (-1: none): what a stop during the start signals. */
+    private long starting = -1;
     private CompletableFuture<String> end;
     private int stopSignal;
     private NodeEvent.RestartAsked asked;
@@ -108,8 +110,20 @@ final class Keeper {
         return state == KeeperState.STARTING;
     }
 
-    /** Starts or adopts the node; outside the monitor, as it may take the whole start window. */
+    /**
+     * Starts or adopts the node; outside the monitor, as it may take the whole start window. Every
+     * attempt is recorded, a failed one too: one restart more, and its last exit "did not start:
+     * REASON", so {@code status} of a node given up after failed starts tells what happened.
+     */
     private Start start() {
+        Start start = attempt();
+        if (start.failure() != null) {
+            node.recordStart("did not start: " + start.failure());
+        }
+        return start;
+    }
+
+    private Start attempt() {
         PidfileState found;
         try {
             found = node.inspect();
@@ -122,7 +136,7 @@ final class Keeper {
                 return new Start(running.pid(), false, watched, null, null);
             }
         }
-        NodeEvent event = node.spawn(options.startTimeout(), options.heartbeat());
+        NodeEvent event = node.spawn(options.startTimeout(), options.heartbeat(), this::spawned);
         if (event instanceof NodeEvent.Started started) {
             CompletableFuture<String> ended = node.childEnd(started.pid());
             node.recordStart(lastExit());
@@ -141,14 +155,28 @@ final class Keeper {
         return lastExit;
     }
 
+    /**
+     * The start under way spawned {@code child}: a stop asked before (or while) it was spawned is
+     * sent now, as the start may never end by itself (a node never ready, {@code --start-timeout=0}).
+     */
+    private synchronized void spawned(long child) {
+        starting = child;
+        if (state == KeeperState.STARTING_TO_STOP) {
+            send(child, stopSignal);
+        }
+    }
+
     /** The start's outcome as a move: the node's end to wait for, or null when there is none. */
     private synchronized CompletableFuture<String> started(Start start) {
+        starting = -1;
         if (start.failure() != null) {
             cameBack(start.failure()); // first: a give-up's move would tell a waiting roll "stopping"
             if (state == KeeperState.STARTING) {
                 unasked("did not start: " + start.failure(), Event.START_FAILED);
             } else {
-                move(Event.START_FAILED); // a stop came during the start: nothing runs, nothing to do
+                // a stop came during the start, and was sent to it: it ended before it was ready
+                move(Event.START_FAILED);
+                listener.node(spec, new NodeEvent.Stopped("while starting: " + start.failure()));
             }
             return null;
         }
@@ -182,8 +210,12 @@ final class Keeper {
         switch (state) {
             case RUNNING -> unasked(how, Event.EXITED);
             case STOPPING_TO_RESTART -> {
-                move(Event.EXITED);
-                listener.node(spec, new NodeEvent.Restarting(how, why.reason()));
+                if (why.why() == NodeEvent.Why.MEMORY) {
+                    counted(how, Event.RECYCLED, why.reason()); // a leak is a failure: it counts, and waits
+                } else {
+                    move(Event.EXITED);
+                    listener.node(spec, new NodeEvent.Restarting(how, why.reason()));
+                }
             }
             case STOPPING -> {
                 move(Event.EXITED);
@@ -199,6 +231,15 @@ final class Keeper {
      * are spent within {@code --within}, else the backoff, whose end the clock tells.
      */
     private void unasked(String how, Event event) {
+        counted(how, event, null);
+    }
+
+    /**
+     * An end that counts towards {@code --max-restarts}: {@link #unasked}, or a memory recycle
+     * ({@code recycled}, the reason it was asked for; null for an unasked end), which is reported
+     * as the restart it is, with its backoff.
+     */
+    private void counted(String how, Event event, String recycled) {
         long now = clock.nanoTime();
         if (startedAt != 0 && now - startedAt >= options.backoffReset().toNanos()) {
             inARow = 0;
@@ -217,7 +258,9 @@ final class Keeper {
         move(event);
         inARow++;
         Duration delay = backoff.delay(inARow);
-        listener.node(spec, new NodeEvent.ExitedUnasked(how, restarts.size() + 1, delay));
+        listener.node(spec, recycled == null ? new NodeEvent.ExitedUnasked(how, restarts.size() + 1, delay)
+                : new NodeEvent.Restarting(how, recycled + "; restart " + (restarts.size() + 1) + " in "
+                        + delay.toMillis() / 1000.0 + " s (--backoff)"));
         clock.schedule(delay, this::backoffOver);
     }
 
@@ -235,18 +278,24 @@ final class Keeper {
         stopSignal = signal;
         if (state == KeeperState.STOPPING) {
             send(pid, signal);
+        } else if (starting > 0) {
+            send(starting, signal); // STARTING_TO_STOP: the start's child, not yet ready
         }
         cameBack(null); // a roll waiting for this node hears it is stopping, not that it failed
     }
 
-    /** SIGKILL to a node that outlived the stop's timeout (or, when it is starting, once it started); true if there is one. */
+    /**
+     * SIGKILL to a node that outlived the stop's timeout: its process, or the child of its start
+     * under way (or, when the start has not spawned it yet, as soon as it does); true if there is one.
+     */
     synchronized boolean kill() {
         if (!move(Event.KILL_ASKED)) {
             return false;
         }
         stopSignal = Signals.KILL;
-        if (pid > 0) {
-            send(pid, Signals.KILL);
+        long target = pid > 0 ? pid : starting;
+        if (target > 0) {
+            send(target, Signals.KILL);
         }
         return true;
     }

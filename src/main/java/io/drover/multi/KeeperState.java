@@ -8,25 +8,28 @@ import io.drover.core.TransitionTable;
  * anywhere else.
  *
  * <pre>
- * state              | started  | adopted  | start failed | exited   | give up | restart asked       | stop asked       | kill asked | backoff over
- * STARTING           | RUNNING  | RUNNING  | BACKOFF      | -        | GAVE_UP | (ignored)           | STARTING_TO_STOP | -          | -
- * STARTING_TO_STOP   | STOPPING | STOPPING | STOPPED      | -        | -       | (ignored)           | (ignored)        | (same)     | -
- * RUNNING            | -        | -        | -            | BACKOFF  | GAVE_UP | STOPPING_TO_RESTART | STOPPING         | -          | -
- * STOPPING_TO_RESTART| -        | -        | -            | STARTING | -       | (ignored)           | STOPPING         | (same)     | -
- * BACKOFF            | -        | -        | -            | -        | -       | (ignored)           | STOPPED          | -          | STARTING
- * STOPPING           | -        | -        | -            | STOPPED  | -       | (ignored)           | (ignored)        | (same)     | -
- * STOPPED, GAVE_UP   | -        | -        | -            | -        | -       | (ignored)           | (ignored)        | (ignored)  | (ignored)
+ * state              | started  | adopted  | start failed | exited   | recycled | give up | restart asked       | stop asked       | kill asked | backoff over
+ * STARTING           | RUNNING  | RUNNING  | BACKOFF      | -        | -        | GAVE_UP | (ignored)           | STARTING_TO_STOP | -          | -
+ * STARTING_TO_STOP   | STOPPING | STOPPING | STOPPED      | -        | -        | -       | (ignored)           | (ignored)        | (same)     | -
+ * RUNNING            | -        | -        | -            | BACKOFF  | -        | GAVE_UP | STOPPING_TO_RESTART | STOPPING         | -          | -
+ * STOPPING_TO_RESTART| -        | -        | -            | STARTING | BACKOFF  | GAVE_UP | (ignored)           | STOPPING         | (same)     | -
+ * BACKOFF            | -        | -        | -            | -        | -        | -       | (ignored)           | STOPPED          | -          | STARTING
+ * STOPPING           | -        | -        | -            | STOPPED  | -        | -       | (ignored)           | (ignored)        | (same)     | -
+ * STOPPED, GAVE_UP   | -        | -        | -            | -        | -        | -       | (ignored)           | (ignored)        | (ignored)  | (ignored)
  * </pre>
  *
- * "give up" is an unasked end (an exit, a failed start) once {@code --max-restarts} were spent
- * within {@code --within}; "kill asked" is a stop that outlived {@code --timeout}. A stop asked
+ * "give up" is an end that counts (an unasked exit, a failed start, a memory recycle) once
+ * {@code --max-restarts} were spent within {@code --within}; "recycled" is the end of a restart
+ * asked because the node was over {@code --max-memory}: it counts as a restart and waits its
+ * backoff as a crash does, so a node always over the limit is not restarted every few seconds
+ * for ever. "kill asked" is a stop that outlived {@code --timeout}. A stop asked
  * during a start cannot be sent (the start has no pid until it ends): STARTING_TO_STOP remembers
  * it, and the start's end carries it out.
  */
 enum KeeperState {
     STARTING, STARTING_TO_STOP, RUNNING, STOPPING_TO_RESTART, BACKOFF, STOPPING, STOPPED, GAVE_UP;
 
-    enum Event { STARTED, ADOPTED, START_FAILED, EXITED, GIVE_UP, RESTART_ASKED, STOP_ASKED, KILL_ASKED, BACKOFF_OVER }
+    enum Event { STARTED, ADOPTED, START_FAILED, EXITED, RECYCLED, GIVE_UP, RESTART_ASKED, STOP_ASKED, KILL_ASKED, BACKOFF_OVER }
 
     private static final TransitionTable<KeeperState, Event> TABLE = new TransitionTable<>(KeeperState.class, Event.class)
             .row(STARTING, Event.STARTED, RUNNING, Event.ADOPTED, RUNNING, Event.START_FAILED, BACKOFF,
@@ -35,8 +38,8 @@ enum KeeperState {
                     Event.KILL_ASKED, STARTING_TO_STOP)
             .row(RUNNING, Event.EXITED, BACKOFF, Event.GIVE_UP, GAVE_UP, Event.RESTART_ASKED, STOPPING_TO_RESTART,
                     Event.STOP_ASKED, STOPPING)
-            .row(STOPPING_TO_RESTART, Event.EXITED, STARTING, Event.STOP_ASKED, STOPPING, Event.KILL_ASKED,
-                    STOPPING_TO_RESTART)
+            .row(STOPPING_TO_RESTART, Event.EXITED, STARTING, Event.RECYCLED, BACKOFF, Event.GIVE_UP, GAVE_UP,
+                    Event.STOP_ASKED, STOPPING, Event.KILL_ASKED, STOPPING_TO_RESTART)
             .row(BACKOFF, Event.BACKOFF_OVER, STARTING, Event.STOP_ASKED, STOPPED)
             .row(STOPPING, Event.EXITED, STOPPED, Event.KILL_ASKED, STOPPING)
             .row(STOPPED)

@@ -5,6 +5,8 @@ import io.drover.posix.Posix;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * The system calls as supervise makes them: every child is reaped by the {@link Reaper}'s one
@@ -14,6 +16,11 @@ import java.util.Map;
 final class ReapingPosix implements Posix {
     private final Posix posix;
     private final Reaper reaper;
+    /**
+     * Who is told the pid of a child this thread spawns: a keeper, whose start runs on its own
+     * thread through the launcher, so that a stop during the start reaches the child.
+     */
+    private final ThreadLocal<LongConsumer> spawnedHere = new ThreadLocal<>();
 
     ReapingPosix(Posix posix, Reaper reaper) {
         this.posix = posix;
@@ -32,7 +39,21 @@ final class ReapingPosix implements Posix {
             throw e;
         }
         reaper.spawned(mark, spawned.pid());
+        LongConsumer told = spawnedHere.get();
+        if (told != null) {
+            told.accept(spawned.pid());
+        }
         return spawned;
+    }
+
+    /** Runs {@code start} on this thread, telling {@code spawned} the pid of each child it spawns. */
+    <T> T telling(LongConsumer spawned, Supplier<T> start) {
+        spawnedHere.set(spawned);
+        try {
+            return start.get();
+        } finally {
+            spawnedHere.remove();
+        }
     }
 
     @Override

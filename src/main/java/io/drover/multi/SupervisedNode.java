@@ -3,6 +3,7 @@ package io.drover.multi;
 import io.drover.posix.PidfileState;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /**
  * The operations supervise's {@link Keeper} needs of its one node, and nothing else: the
@@ -31,11 +32,13 @@ interface SupervisedNode {
      * recording nothing. Blocks until the node reported ready, failed, or the window ran out.
      *
      * @param heartbeat the interval the node beats at on its handshake pipe; null for none
+     * @param spawned told the child's pid as soon as it is spawned, before it is ready (on this
+     *     thread), so that a stop asked during the start can reach it
      * @return {@link NodeEvent.Started} (its {@code heartbeat} reader set when {@code heartbeat}
      *     is), {@link NodeEvent.AlreadyRunning} (a live node holds the pidfile) or
      *     {@link NodeEvent.Failed}; never anything else, never throws for the node's own failure
      */
-    NodeEvent spawn(Duration startTimeout, Duration heartbeat);
+    NodeEvent spawn(Duration startTimeout, Duration heartbeat, LongConsumer spawned);
 
     /**
      * Records a start in the node registry: one restart more than its record says, and

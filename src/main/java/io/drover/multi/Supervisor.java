@@ -61,6 +61,13 @@ public final class Supervisor {
     static final Duration KEEPER_WAIT = Duration.ofSeconds(30);
 
     /**
+     * How long a supervise that found a node's lock held asks again before it refuses: the
+     * holder may be a supervise started at the same time that is letting its locks go.
+     */
+    static final Duration LOCK_RETRY = Duration.ofSeconds(1);
+    private static final Duration LOCK_POLL = Duration.ofMillis(50);
+
+    /**
      * @param backoff the first delay before restarting a node that exited unasked
      * @param backoffMax the longest delay
      * @param backoffReset a node that ran this long starts again from the first delay
@@ -83,7 +90,7 @@ public final class Supervisor {
     private static final int READY = -1;
     private static final int GAVE_UP = -2;
 
-    private final Posix posix;
+    private final ReapingPosix posix;
     private final Reaper reaper;
     private final QueuedListener listener;
     private final Host host;
@@ -255,49 +262,85 @@ public final class Supervisor {
         }, host);
     }
 
-    /** One supervise per node: its lock in the registry directory, held until this process ends. */
+    /**
+     * One supervise per node: its lock in the registry directory, held until this process ends.
+     * Taken all or none, in the nodenames' order: of two supervise of the same nodes started at
+     * once, the one that takes the first lock takes them all, and the other holds none (each
+     * taking some in the order it was given, both refused). A lock held by a supervise that is
+     * itself giving up (it found another of its locks held) is asked again for {@link #LOCK_RETRY}.
+     */
     private void lockNodes() {
         NodeRegistry registry = new NodeRegistry(Path.of(host.registryDir()));
-        List<String> taken = new ArrayList<>();
-        for (Keeper k : keepers) {
-            String nodename = k.spec().nodename().full();
+        List<String> nodenames = keepers.stream().map(k -> k.spec().nodename().full()).sorted().distinct().toList();
+        long deadline = System.nanoTime() + LOCK_RETRY.toNanos();
+        while (true) {
+            String held = lockAll(registry, nodenames);
+            if (held == null) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new DroverException(ExitCode.NODE_FAILED, "already supervised: " + held);
+            }
+            try {
+                Thread.sleep(LOCK_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DroverException(ExitCode.NODE_FAILED, "already supervised: " + held);
+            }
+        }
+    }
+
+    /** Takes every node's lock, or none: null when they are all ours, else the first one held, with its holder's pid. */
+    private String lockAll(NodeRegistry registry, List<String> nodenames) {
+        for (String nodename : nodenames) {
             Path file = registry.supervisionLock(nodename);
             try {
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-                FileLock lock = ch.tryLock();
+                FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (IOException e) {
+                    ch.close();
+                    throw e;
+                }
                 if (lock == null) {
                     ByteBuffer buf = ByteBuffer.allocate(32);
                     ch.read(buf, 0);
                     ch.close();
+                    unlockAll();
+                    // its holder writes its pid just after it took the lock: it may not be there yet
                     String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
-                    taken.add(nodename + (pid.isEmpty() ? "" : " (by pid " + pid + ")"));
-                    continue;
+                    return nodename + (pid.isEmpty() ? "" : " (by pid " + pid + ")");
                 }
+                locks.add(ch);
                 ch.truncate(0);
                 ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-                locks.add(ch);
             } catch (IOException e) {
+                unlockAll();
                 throw new DroverException(ExitCode.CANT_CREATE, "cannot lock " + file + ": " + OsErrors.reason(e));
             }
         }
-        if (!taken.isEmpty()) {
-            locks.forEach(ch -> {
-                try {
-                    ch.close();
-                } catch (IOException e) {
-                    // released as we exit anyway
-                }
-            });
-            throw new DroverException(ExitCode.NODE_FAILED, "already supervised: " + String.join(", ", taken));
+        return null;
+    }
+
+    private void unlockAll() {
+        for (FileChannel ch : locks) {
+            try {
+                ch.close(); // its lock with it
+            } catch (IOException e) {
+                // released as we exit anyway
+            }
         }
+        locks.clear();
     }
 
     /**
      * TERM or INT to every node, then waits for all of them (at most {@code --timeout}); the
-     * ones still alive are killed, named, and the exit status is 1. A node whose start was under
-     * way gets the signal as soon as its start ends, and is waited for as long as that start may
-     * last: "every node stopped" is said only when it is true.
+     * ones still alive are killed, named, and the exit status is 1. A node whose start is under
+     * way is not yet ready and may never be ({@code --start-timeout=0}): the child its start
+     * spawned gets the signal, and the kill, as a running node would; "every node stopped" is
+     * said only when it is true.
      */
     private int stopAll(int signal) {
         stopping = true;
@@ -317,8 +360,8 @@ public final class Supervisor {
             }
         }
         // the node's end, its pidfile's cleanup and its record's last word, none of which waits
-        // on the node; or a start under way, which ends within its window
-        Duration last = KEEPER_WAIT.plus(options.startTimeout());
+        // on the node (a start under way was signalled too: it ends with its child)
+        Duration last = KEEPER_WAIT;
         for (Keeper k : keepers) {
             String nodename = k.spec().nodename().full();
             if (!k.awaitEnd(last) && !killed.contains(nodename)) {

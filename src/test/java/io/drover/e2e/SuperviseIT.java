@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drover.fixtures.FailsWithCauseApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -152,6 +155,27 @@ class SuperviseIT extends DroverTest {
     }
 
     @Test
+    void status_of_a_node_given_up_after_failed_starts_counts_its_restarts_and_says_why_it_did_not_start()
+            throws Exception {
+        // issue 27, item 8: a failed start was recorded nowhere: "restarts -, last exit -"
+        Process sv = supervise(FORCE_ROOT, append(FAST, "1", "-A", "io.drover.fixtures.FailsWithCauseApp",
+                "--classpath=" + Drover.testClasses(), "--max-restarts=2", "--within=600"));
+        assertEquals(1, exitOf(sv), out());
+        assertTrue(out().contains("GAVE UP: 2 restarts within 600"), out());
+        assertEquals(3, count(out(), "> " + node(1) + ": exited (unasked )?\\(did not start"), out());
+        Drover.Result status = drover.multi("status", "1", PREFIX, "--json");
+        Matcher m = Pattern.compile("\\{[^{}]*\"nodename\":\"sv1@[^{}]*}").matcher(status.stdout());
+        assertTrue(m.find(), status::toString);
+        String json = m.group();
+        // three attempts: the first start and 2 restarts, each failed
+        assertTrue(json.contains("\"restarts\":2"), json);
+        assertTrue(json.contains("\"last_exit\":\"did not start: application start failed: IllegalStateException: "
+                + FailsWithCauseApp.MESSAGE), json);
+        Drover.Result text = drover.multi("status", "1", PREFIX);
+        assertTrue(text.lineFor("sv1@" + HOST).contains("restarts 2"), text::toString);
+    }
+
+    @Test
     void term_stops_every_node_warmly_exits_0_and_leaves_no_pidfile_and_no_zombie() throws Exception {
         Process sv = supervise(Map.of(), "2", "-c", "1");
         awaitReady();
@@ -211,6 +235,85 @@ class SuperviseIT extends DroverTest {
         assertTrue(out().contains("drover: killed (SIGKILL) after --timeout 1.0 s: sv1@" + HOST), out());
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "the killed node is left");
         assertEquals(List.of(), drover.pidfiles());
+    }
+
+    /** The pids of this test's processes of node {@code svI} (its nodename and this test's directory). */
+    private Set<Long> nodeProcesses(int i) {
+        Set<Long> pids = new HashSet<>(Procs.pidsWithCmdlineContaining("-n sv" + i + "@" + HOST));
+        pids.removeIf(p -> !Procs.cmdline(p).contains(dir.toString()));
+        return pids;
+    }
+
+    @Test
+    void term_while_a_node_never_ready_is_starting_stops_that_start_exits_0_and_leaves_no_node_process()
+            throws Exception {
+        // issue 27, item 3: on e48272f/250a267 the stop waited for a start that never ends
+        Process sv = supervise(FORCE_ROOT, "1", "-A", "io.drover.fixtures.NeverReadyApp",
+                "--classpath=" + Drover.testClasses(), "--start-timeout=0", "--timeout=5");
+        Procs.waitUntil("sv1's application starting", Procs.PATIENCE,
+                () -> drover.log("sv1").contains("waiting for a broker that never answers"), () -> drover.log("sv1"));
+        Set<Long> starting = nodeProcesses(1);
+        assertFalse(starting.isEmpty(), "no process of sv1 found");
+        Procs.signal(sv.pid(), "TERM");
+        int code = exitOf(sv);
+        // the start's child got the TERM: it stopped before it was ready, so nothing was killed
+        assertEquals(0, code, out());
+        assertTrue(Pattern.compile(node(1) + ": stopped \\(while starting: exited with status \\d+ before it was ready")
+                .matcher(out()).find(), out());
+        assertTrue(out().contains("every node stopped"), out());
+        for (long pid : starting) {
+            assertTrue(Procs.exited(pid), () -> "pid " + pid + " of sv1 is left, state " + Procs.state(pid));
+        }
+        assertEquals(Set.of(), nodeProcesses(1).stream().filter(Procs::alive).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(List.of(), drover.pidfiles());
+    }
+
+    @Test
+    void of_two_supervise_of_the_same_3_nodes_started_at_once_exactly_one_supervises_them_each_time()
+            throws Exception {
+        // issue 27, item 4: each took some of the nodes' locks, and both refused (1 run in 6-10)
+        int rounds = 20;
+        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        List<String> bad = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            // the same nodes, named in two orders: each took its first node's lock before the other's
+            Process a = supervise(Map.of(), "sv1", "sv2", "sv3");
+            int na = outputs;
+            Process b = supervise(Map.of(), "sv3", "sv2", "sv1");
+            int nb = outputs;
+            // one CPU for both, as on a loaded machine: either may be preempted amid its locks
+            new ProcessBuilder("taskset", "-a", "-p", "-c", "0", Long.toString(a.pid())).start().waitFor();
+            new ProcessBuilder("taskset", "-a", "-p", "-c", "0", Long.toString(b.pid())).start().waitFor();
+            Procs.waitUntil("both supervise decided", Procs.PATIENCE,
+                    () -> (!a.isAlive() || out(na).contains("supervising 3 nodes"))
+                            && (!b.isAlive() || out(nb).contains("supervising 3 nodes")),
+                    () -> out(na) + out(nb));
+            int running = 0;
+            int refused = 0;
+            for (int n : List.of(na, nb)) {
+                Process p = n == na ? a : b;
+                if (out(n).contains("supervising 3 nodes")) {
+                    running++;
+                    Procs.signal(p.pid(), "TERM");
+                    exitOf(p);
+                } else if (exitOf(p) == 1 && Pattern.compile("^drover: already supervised: sv1@" + Pattern.quote(HOST)
+                        + " \\(by pid " + (n == na ? b : a).pid() + "\\)$", Pattern.MULTILINE).matcher(out(n)).find()) {
+                    refused++;
+                }
+            }
+            String outcome = running + " ran, " + refused + " refused";
+            outcomes.merge(outcome, 1, Integer::sum);
+            if (running != 1 || refused != 1) {
+                bad.add("round " + r + ": " + outcome + "\n" + out(na) + out(nb));
+            }
+            for (int i = 1; i <= 3; i++) {
+                int node = i;
+                Procs.waitUntil("sv" + i + " stopped", Procs.PATIENCE,
+                        () -> nodeProcesses(node).stream().allMatch(Procs::exited));
+            }
+        }
+        System.out.println("two supervise at once, " + rounds + " rounds: " + outcomes);
+        assertEquals(List.of(), bad, outcomes::toString);
     }
 
     @Test

@@ -53,9 +53,14 @@ class KeeperTest {
 
     /** --backoff 1, --backoff-max 60, --backoff-reset 60, --within 60, --timeout 90. */
     private void keep(int maxRestarts) {
+        keep(maxRestarts, Duration.ofSeconds(90));
+    }
+
+    /** {@link #keep(int)} with {@code --timeout stopTimeout} (0: no timer for a restart's stop, the clock moves only by backoffs). */
+    private void keep(int maxRestarts, Duration stopTimeout) {
         Supervisor.Options options = new Supervisor.Options(Duration.ofSeconds(1), Duration.ofSeconds(60),
                 Duration.ofSeconds(60), maxRestarts, Duration.ofSeconds(60), 1000, Duration.ofSeconds(10), null,
-                Duration.ofSeconds(90), Duration.ofSeconds(30), 1);
+                stopTimeout, Duration.ofSeconds(30), 1);
         Backoff noJitter = new Backoff(options.backoff(), options.backoffMax(), () -> 0.0);
         keeper = new Keeper(node, options, noJitter, clock, new ClusterListener() {
             @Override
@@ -218,6 +223,22 @@ class KeeperTest {
     }
 
     @Test
+    void a_stop_and_a_kill_asked_during_a_start_go_to_the_child_it_spawned_which_is_not_yet_ready() {
+        node.child = 101;
+        keep(0);
+        await("a start under way", node::waitingSpawn);
+        keeper.stop(Signals.TERM);
+        assertEquals(List.of("101 TERM"), node.signals);
+        assertTrue(keeper.kill());
+        assertEquals(List.of("101 TERM", "101 KILL"), node.signals);
+        node.spawns.add(new NodeEvent.Failed(1, "exited with status 137 before it was ready"));
+        assertTrue(keeper.awaitEnd(PATIENCE));
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(List.of(new NodeEvent.Stopped("while starting: exited with status 137 before it was ready")),
+                reported(NodeEvent.Stopped.class));
+    }
+
+    @Test
     void a_stop_asked_during_a_start_that_fails_ends_stopped_without_a_backoff() {
         keep(0);
         await("a start under way", node::waitingSpawn);
@@ -259,13 +280,13 @@ class KeeperTest {
     void a_restart_asked_of_a_running_node_stops_it_and_starts_it_again_at_once() {
         keep(0);
         startsAs(101);
-        assertTrue(keeper.restartAsked(NodeEvent.Why.MEMORY, "RSS 2.0 MiB over --max-memory 1.0 MiB", Signals.TERM));
+        assertTrue(keeper.restartAsked(NodeEvent.Why.ROLLING, "rolling restart", Signals.TERM));
         assertFalse(keeper.restartAsked(NodeEvent.Why.HUNG, "hung", Signals.KILL), "one restart at a time");
         assertEquals(KeeperState.STOPPING_TO_RESTART, keeper.state());
         assertEquals(List.of("101 TERM"), node.signals);
         ends(101, "signal 15 (TERM)");
         startsAs(102);
-        assertEquals(List.of(new NodeEvent.Restarting("signal 15 (TERM)", "RSS 2.0 MiB over --max-memory 1.0 MiB")),
+        assertEquals(List.of(new NodeEvent.Restarting("signal 15 (TERM)", "rolling restart")),
                 reported(NodeEvent.Restarting.class));
         assertTrue(reported(NodeEvent.ExitedUnasked.class).isEmpty(), "no backoff for an asked restart");
         clock.fire(); // the --timeout of the stop of 101: late, it kills nothing
@@ -311,6 +332,65 @@ class KeeperTest {
         assertEquals(List.of("null", "signal 9"), node.recorded);
     }
 
+    /** Two samples over --max-memory (1000 bytes) in a row: the memory restart of {@code pid}, until it ended. */
+    private void overMemory(long pid) {
+        keeper.memory(pid, 2000);
+        keeper.memory(pid, 2000);
+        assertEquals(KeeperState.STOPPING_TO_RESTART, keeper.state());
+        ends(pid, "signal 15 (TERM)");
+    }
+
+    @Test
+    void a_node_restarted_for_its_memory_waits_a_growing_backoff_as_a_crash_does() {
+        keep(0, Duration.ZERO);
+        startsAs(101);
+        overMemory(101);
+        awaitState(KeeperState.BACKOFF);
+        clock.fire(); // the backoff
+        startsAs(102);
+        overMemory(102);
+        awaitState(KeeperState.BACKOFF);
+        clock.fire();
+        startsAs(103);
+        assertEquals(List.of("101 TERM", "102 TERM"), node.signals);
+        assertEquals(List.of(
+                new NodeEvent.Restarting("signal 15 (TERM)", "RSS 0.0 MiB over --max-memory 0.0 MiB; restart 1 in 1.0 s (--backoff)"),
+                new NodeEvent.Restarting("signal 15 (TERM)", "RSS 0.0 MiB over --max-memory 0.0 MiB; restart 2 in 2.0 s (--backoff)")),
+                reported(NodeEvent.Restarting.class));
+        assertEquals(List.of("null", "signal 15 (TERM)", "signal 15 (TERM)"), node.recorded);
+    }
+
+    @Test
+    void a_node_always_over_max_memory_is_given_up_after_max_restarts_within_the_window() {
+        keep(2, Duration.ZERO);
+        startsAs(101);
+        overMemory(101);
+        clock.fire();
+        startsAs(102);
+        overMemory(102);
+        clock.fire();
+        startsAs(103);
+        overMemory(103);
+        awaitState(KeeperState.GAVE_UP);
+        assertEquals(List.of(new NodeEvent.GaveUp("signal 15 (TERM)", 2, 2, Duration.ofSeconds(60))),
+                reported(NodeEvent.GaveUp.class));
+        assertEquals(1, gaveUp.get());
+        assertEquals(3, node.spawnCalls.get());
+    }
+
+    @Test
+    void each_failed_start_is_recorded_as_a_start_with_its_reason_as_the_last_exit() {
+        keep(1);
+        await("a start under way", node::waitingSpawn);
+        node.spawns.add(new NodeEvent.Failed(78, "cannot open logfile"));
+        awaitState(KeeperState.BACKOFF);
+        clock.fire();
+        node.spawns.add(new NodeEvent.Failed(75, "did not report ready within 1 s"));
+        awaitState(KeeperState.GAVE_UP);
+        assertEquals(List.of("did not start: cannot open logfile", "did not start: did not report ready within 1 s"),
+                node.recorded);
+    }
+
     @Test
     void a_move_the_table_forbids_is_a_bug_that_names_node_state_and_event() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -349,6 +429,8 @@ class KeeperTest {
         final List<String> recorded = new CopyOnWriteArrayList<>();
         volatile PidfileState found = new PidfileState.Absent();
         volatile boolean adoptable;
+        /** The pid a start spawns before it is ready, told to the keeper as the real spawn does; -1 for none. */
+        volatile long child = -1;
 
         private static NodeSpec w1() {
             ParsedArgs parsed = ArgParser.parse(List.of("w1"), false, name -> false);
@@ -370,8 +452,11 @@ class KeeperTest {
         }
 
         @Override
-        public NodeEvent spawn(Duration startTimeout, Duration heartbeat) {
+        public NodeEvent spawn(Duration startTimeout, Duration heartbeat, java.util.function.LongConsumer spawned) {
             spawnCalls.incrementAndGet();
+            if (child > 0) {
+                spawned.accept(child);
+            }
             spawnsWaiting.incrementAndGet();
             try {
                 NodeEvent e = spawns.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
