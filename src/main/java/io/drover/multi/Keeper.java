@@ -16,27 +16,10 @@ import java.util.concurrent.TimeUnit;
  * comes next, as {@link KeeperState}'s table says. One monitor guards every field; each field
  * changes only in the same synchronized block as the move of the table it belongs to, so no
  * thread sees a state with another state's pid. What the node does is asked of a
- * {@link SupervisedNode}; time is a {@link Clock}, so the decisions are tested without
+ * {@link SupervisedNode}; time is a {@link KeeperClock}, so the decisions are tested without
  * processes and without waiting.
  */
 final class Keeper {
-    /** The time the keeper decides by, and its timer (a backoff's end, a stop's timeout). */
-    interface Clock {
-        long nanoTime();
-
-        /** Runs {@code task} once, on another thread, after {@code delay}. */
-        void schedule(Duration delay, Runnable task);
-    }
-
-    /** What a keeper tells supervise as a whole: each called once at most. */
-    interface Owner {
-        /** The node ran once, or never will (it was stopped or given up first). */
-        void ready();
-
-        /** The node was given up. */
-        void gaveUp();
-    }
-
     /** A start's outcome, before it is a move of the table: the pid and its end, or why not. */
     private record Start(long pid, boolean ours, CompletableFuture<String> end, HandshakeReader heartbeat,
                          String failure) {
@@ -49,9 +32,9 @@ final class Keeper {
     private final NodeSpec spec;
     private final Supervisor.Options options;
     private final Backoff backoff;
-    private final Clock clock;
+    private final KeeperClock clock;
     private final ClusterListener listener;
-    private final Owner owner;
+    private final KeeperOwner owner;
 
     // guarded by this
     private KeeperState state = KeeperState.STARTING;
@@ -72,8 +55,8 @@ final class Keeper {
     private volatile boolean beating;
     private volatile long lastBeat;
 
-    Keeper(SupervisedNode node, Supervisor.Options options, Backoff backoff, Clock clock, ClusterListener listener,
-           Owner owner) {
+    Keeper(SupervisedNode node, Supervisor.Options options, Backoff backoff, KeeperClock clock, ClusterListener listener,
+           KeeperOwner owner) {
         this.node = node;
         this.spec = node.spec();
         this.options = options;

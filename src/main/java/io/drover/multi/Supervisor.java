@@ -119,7 +119,7 @@ public final class Supervisor {
         this.allReady = new CountDownLatch(nodes.size());
         this.cluster = newCluster(host);
         Backoff backoff = new Backoff(options.backoff(), options.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
-        Keeper.Clock clock = new Keeper.Clock() {
+        KeeperClock clock = new KeeperClock() {
             @Override
             public long nanoTime() {
                 return System.nanoTime();
@@ -130,7 +130,7 @@ public final class Supervisor {
                 timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             }
         };
-        Keeper.Owner owner = new Keeper.Owner() {
+        KeeperOwner owner = new KeeperOwner() {
             @Override
             public void ready() {
                 allReady.countDown();

@@ -73,7 +73,7 @@ class KeeperTest {
 
             @Override
             public void waiting(List<NodeSpec> remaining) {}
-        }, new Keeper.Owner() {
+        }, new KeeperOwner() {
             @Override
             public void ready() {
                 ready.incrementAndGet();
@@ -491,7 +491,7 @@ class KeeperTest {
     }
 
     /** Time that moves when the test says; timers that run when the test fires them. */
-    private static final class FakeClock implements Keeper.Clock {
+    private static final class FakeClock implements KeeperClock {
         private record Timer(Duration delay, Runnable task) {}
 
         private long now = 1_000_000_000L;
