@@ -223,7 +223,7 @@ public sealed interface NodeEvent {
 
     /**
      * The node ended as supervise asked ({@code reason}: its {@link RestartAsked#reason}) and is
-     * started again at once; {@code how} it ended ("signal 15 (TERM)").
+     * started again at once; {@code how} it ended ("signal 15").
      */
     record Restarting(String how, String reason) implements NodeEvent {
         @Override

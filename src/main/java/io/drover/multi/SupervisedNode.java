@@ -50,7 +50,7 @@ interface SupervisedNode {
 
     /**
      * The end of a child {@link #spawn} started ({@code pid} is its {@link NodeEvent.Started#pid}):
-     * completes once, with how it ended ("signal 9 (KILL)", "status 0"). Asked once per start,
+     * completes once, with how it ended ("signal 9", "status 0"). Asked once per start,
      * right after it; the child's exit is not kept for anyone after that.
      */
     CompletableFuture<String> childEnd(long pid);
