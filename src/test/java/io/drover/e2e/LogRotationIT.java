@@ -183,7 +183,7 @@ class LogRotationIT extends DroverTest {
 
     private static void pause() {
         try {
-            Thread.sleep(100);
+            Thread.sleep(Procs.POLL_MILLIS); // between two looks at what logs -f printed, within a deadline
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

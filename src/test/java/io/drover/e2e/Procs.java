@@ -28,7 +28,7 @@ public final class Procs {
     /** How long a test waits for something the system will do "soon" on a loaded 2-core machine. */
     public static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static final long POLL_MILLIS = 50;
+    static final long POLL_MILLIS = 50;
 
     public static boolean alive(long pid) {
         return ProcessTable.isAlive(pid);
