@@ -45,4 +45,38 @@ class LostPidfileIT extends DroverTest {
         Procs.waitUntilGone(pid);
         assertEquals(Set.of(), nodeProcesses());
     }
+
+    /**
+     * {@code NAMESPACE ARGS...}: execs itself with {@code DROVER_NAMESPACE=NAMESPACE} and ARGS as
+     * its command line, names its thread as a ready node's, and waits: a process of nobody's that
+     * looks, from /proc, like the node whose pidfile is gone.
+     */
+    private static final String FORGER = String.join("\n",
+            "import os, sys",
+            "if os.environ.get('DROVER_NAMESPACE') != sys.argv[1]:",
+            "    env = dict(os.environ, DROVER_NAMESPACE=sys.argv[1])",
+            "    script = open('/proc/self/cmdline').read().split('\\0')[2]",
+            "    os.execve(sys.executable, [sys.executable, '-c', script] + sys.argv[1:], env)",
+            "open('/proc/self/comm', 'w').write('" + io.drover.core.NodeProtocol.READY_THREAD + "')",
+            "print('up', flush=True)",
+            "import time",
+            "while True:",
+            "    time.sleep(3600)");
+
+    @Test
+    void a_process_of_nobody_posing_as_the_node_without_a_pidfile_is_never_signalled_by_root() {
+        String namespace = io.drover.core.Namespace.of(dir.resolve(".state").toString()).dir();
+        try (Attacker forger = Attacker.start(dir.resolve("forger.out"), FORGER, namespace, "io.drover.cli.Main",
+                "worker", "-n", NAME, "--pidfile=" + drover.pidfile("lp1"))) {
+            forger.awaitLine("up");
+
+            Drover.Result status = drover.multi("status", "lp1");
+            assertEquals(3, status.exitCode(), status::toString);
+            assertTrue(status.stdout().contains(NAME + ": stopped"), status::toString);
+            Drover.Result stop = drover.multi("stopwait", "lp1");
+            assertEquals(0, stop.exitCode(), stop::toString);
+            assertTrue(stop.stdout().contains(NAME + ": not running"), stop::toString);
+            assertTrue(forger.alive(), "root signalled nobody's process: " + stop);
+        }
+    }
 }
