@@ -3,6 +3,7 @@ package io.drover.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,37 @@ class NewcomerIT extends DroverTest {
         }
         String status = drover.run("multi", "status", "--help").stdout();
         assertTrue(status.replaceAll("\\s+", " ").contains(" 3 status: not running"), status);
+    }
+
+    @Test
+    void a_failed_start_on_a_terminal_shows_its_failure_once_and_still_on_stderr_when_that_is_not_the_terminal()
+            throws Exception {
+        String start = Drover.launcher() + " multi start 1 --range-prefix=nctwice -A io.drover.NoSuchApp "
+                + drover.pidfileOption() + " " + drover.logfileOption();
+        String both = terminal(start);
+        assertEquals(1, both.split("FAILED", -1).length - 1, both);
+        String stderrElsewhere = terminal(start + " 2>" + dir.resolve("err"));
+        assertTrue(stderrElsewhere.contains("FAILED"), stderrElsewhere);
+        assertTrue(java.nio.file.Files.readString(dir.resolve("err")).startsWith("drover: nctwice1@"), stderrElsewhere);
+    }
+
+    /**
+     * What {@code command} (a shell command line) shows on a terminal: run under script(1), which
+     * gives it a pty as stdin, stdout and stderr; carriage returns and colour left out.
+     */
+    private String terminal(String command) throws Exception {
+        assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/script")), "needs script(1)");
+        java.nio.file.Path typescript = java.nio.file.Files.createTempFile(dir, "tty", ".out");
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command, typescript.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true);
+        pb.environment().put("DROVER_STATE_DIR", dir.resolve(".state").toString());
+        pb.environment().put("DROVER_FORCE_ROOT", "1");
+        pb.environment().remove("NO_COLOR");
+        Process script = pb.start();
+        assertTrue(script.waitFor(Drover.COMMAND_DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+                "hung on a terminal: " + command);
+        return java.nio.file.Files.readString(typescript).replace("\r", "").replaceAll("\u001b\\[[0-9;]*m", "");
     }
 
     private static String[] concat(String first, List<String> rest) {
