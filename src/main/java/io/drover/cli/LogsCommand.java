@@ -12,6 +12,7 @@ import io.drover.registry.NodeRecord;
 import io.drover.registry.NodeRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
                 + " across a rotation by copytruncate or by renaming, until interrupted. A node's logfile is its"
                 + " --logfile, else the one drover recorded when it started the node, else the default."
                 + " --all: every node of the node registry.",
+            "--json: one JSON object a line, {\"node\": NODENAME, \"file\": LOGFILE, \"line\": TEXT}, the line exact.",
             "A node without a logfile, or with one that cannot be read (or is no regular file, or a symbolic link:"
                 + " never followed), is named on stderr and the others go on; then the exit code is 1."},
         footer = {"drover multi logs 3", "drover multi logs --all -n 50", "drover multi logs --all -f",
@@ -73,7 +75,17 @@ final class LogsCommand extends MultiLeaf {
         int[] missing = {0};
         NodeLogs logs = new NodeLogs(nodes, new NodeLogs.Sink() {
             @Override
-            public void line(NodeSpec node, String source, String line) {
+            public void line(NodeSpec node, String source, Path file, String line) {
+                if (output.json) {
+                    // one object a line, as it is read (also with -f): a script reads each as it comes
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("node", node.nodename().full());
+                    m.put("file", file.toString());
+                    m.put("line", line);
+                    output.json(m);
+                    output.out.flush();
+                    return;
+                }
                 // a log line is the node's user's text: on a terminal it is shown escaped (its
                 // tabs kept), to a pipe or a file exact, as the logfile has it
                 String shown = output.terminal ? Printable.line(line) : line;

@@ -55,6 +55,24 @@ class NewcomerIT extends DroverTest {
         assertTrue(java.nio.file.Files.readString(dir.resolve("err")).startsWith("drover: nctwice1@"), stderrElsewhere);
     }
 
+    @Test
+    void logs_json_prints_one_object_a_line_with_the_node_its_file_and_the_line() {
+        try {
+            assertExit(0, drover.multi("start", "1", "--range-prefix=nclogj"));
+            String nodename = "nclogj1@" + Drover.hostname();
+            Drover.Result logs = drover.multi("logs", "1", "--range-prefix=nclogj", "--json", "-n", "3");
+            assertExit(0, logs);
+            List<String> lines = logs.stdout().lines().toList();
+            assertFalse(lines.isEmpty(), logs::toString);
+            for (String line : lines) {
+                assertTrue(line.startsWith("{\"node\":\"" + nodename + "\",\"file\":\"" + drover.logfile("nclogj1")
+                        + "\",\"line\":\"") && line.endsWith("\"}"), logs::toString);
+            }
+        } finally {
+            drover.multi("stopwait", "1", "--range-prefix=nclogj");
+        }
+    }
+
     /**
      * What {@code command} (a shell command line) shows on a terminal: run under script(1), which
      * gives it a pty as stdin, stdout and stderr; carriage returns and colour left out.
