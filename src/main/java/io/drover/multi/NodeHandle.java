@@ -273,9 +273,14 @@ final class NodeHandle {
         }
     }
 
-    /** {@link #noteExit(String)} for the process {@code pid}, which ended after drover sent it {@code signal}. */
+    /**
+     * {@link #noteExit(String)} for the process {@code pid}, which ended after drover sent it
+     * {@code signal}: why it ended, and how where its unreaped zombie still says ("status 0 after
+     * TERM from drover"); a bare "status 0" read as if the node had ended by itself.
+     */
     void noteExit(long pid, int signal) {
-        noteExit(ProcessStats.zombieExit(pid).orElse(ExitWords.afterSignalFromDrover(signal)));
+        String why = ExitWords.afterSignalFromDrover(signal);
+        noteExit(ProcessStats.zombieExit(pid).map(how -> how + " " + why).orElse(why));
     }
 
     /** Sends {@code signal} to the node's process {@code pid}: Signalled, NotRunning (gone) or Failed. */

@@ -73,6 +73,22 @@ class NewcomerIT extends DroverTest {
         }
     }
 
+    @Test
+    void a_node_drover_stopped_shows_why_it_stopped_as_its_last_exit() {
+        try {
+            assertExit(0, drover.multi("start", "1", "--range-prefix=ncterm"));
+            assertExit(0, drover.multi("stopwait", "1", "--range-prefix=ncterm"));
+            Drover.Result status = drover.multi("status", "1", "--range-prefix=ncterm");
+            assertExit(3, status);
+            // "status 0" where the unreaped zombie still says how (this machine's PID 1 does not
+            // reap), else nothing before it: either way the reason is drover's TERM
+            assertTrue(status.lineFor("ncterm1@" + Drover.hostname()).matches(
+                    ".*, last exit (status 0 )?after TERM from drover, pidfile .*"), status::toString);
+        } finally {
+            drover.multi("stopwait", "1", "--range-prefix=ncterm");
+        }
+    }
+
     /**
      * What {@code command} (a shell command line) shows on a terminal: run under script(1), which
      * gives it a pty as stdin, stdout and stderr; carriage returns and colour left out.
