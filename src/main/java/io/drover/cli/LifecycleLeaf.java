@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.ExitCode;
 import io.drover.core.Printable;
 import io.drover.core.Signals;
 import io.drover.multi.Cluster;
@@ -10,6 +11,8 @@ import io.drover.multi.ArgParser;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Snapshot;
 import io.drover.posix.Posix;
+import io.drover.registry.NodeRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,6 +43,13 @@ abstract class LifecycleLeaf extends MultiLeaf {
         }
         int code = nodes.isEmpty() ? nothingRecorded() : operate(cluster, snapshot, nodes, parsed);
         listener.finish();
+        if (startsNodes() && !output.quiet && (code == ExitCode.OK || code == ExitCode.NODE_FAILED)) {
+            // after the nodes started, so a command refused as a whole prints its one line only
+            String asRoot = RootWarning.of(host().root(), actedOn, new NodeRegistry(Path.of(host().registryDir())));
+            if (asRoot != null) {
+                output.err.println("drover: warning: " + Printable.of(asRoot));
+            }
+        }
         return code;
     }
 

@@ -89,6 +89,22 @@ class NewcomerIT extends DroverTest {
         }
     }
 
+    @Test
+    void root_starting_the_demo_is_warned_once_on_stderr_as_the_readme_says() {
+        assumeTrue(Drover.runningAsRoot(), "the warning is root's");
+        try {
+            Drover.Result start = drover.multi("start", "2", "--range-prefix=ncroot");
+            assertExit(0, start);
+            List<String> warnings = start.stderr().lines().filter(l -> l.contains("as root")).toList();
+            String host = Drover.hostname();
+            assertEquals(List.of("drover: warning: running ncroot1@" + host + ", ncroot2@" + host
+                    + " as root (the built-in demo): give --uid USER to run them as that user"), warnings, start::toString);
+            assertEquals(List.of(), drover.multi("start", "1", "--range-prefix=ncroot", "--quiet").stderr().lines().toList());
+        } finally {
+            drover.multi("stopwait", "2", "--range-prefix=ncroot");
+        }
+    }
+
     /**
      * What {@code command} (a shell command line) shows on a terminal: run under script(1), which
      * gives it a pty as stdin, stdout and stderr; carriage returns and colour left out.
