@@ -49,9 +49,14 @@ public final class NodeExpander {
         String prefix = naming.getOrDefault(ArgParser.Naming.PREFIX, "");
 
         // celery: a count's nodes are named by --range-prefix alone; --prefix names named nodes
-        boolean counted = nodeArgs.size() == 1 && isCount(nodeArgs.get(0));
+        // celery reads a count with Python's int(), so "+3" is three nodes there too
+        String count = nodeArgs.size() != 1 ? null
+                : isCount(nodeArgs.get(0)) ? nodeArgs.get(0)
+                : nodeArgs.get(0).startsWith("+") && isCount(nodeArgs.get(0).substring(1)) ? nodeArgs.get(0).substring(1)
+                : null;
+        boolean counted = count != null;
         List<String> names = counted
-                ? rangeNames(nodeArgs.get(0), naming.getOrDefault(ArgParser.Naming.RANGE_PREFIX, DEFAULT_RANGE_PREFIX))
+                ? rangeNames(count, naming.getOrDefault(ArgParser.Naming.RANGE_PREFIX, DEFAULT_RANGE_PREFIX))
                 : nodeArgs;
 
         List<NodeName> nodenames = new ArrayList<>();

@@ -105,6 +105,31 @@ class NewcomerIT extends DroverTest {
         }
     }
 
+    @Test
+    void plus_3_names_three_nodes_as_celery_does() {
+        Drover.Result names = drover.run("multi", "names", "+3", "--range-prefix=ncplus");
+        assertExit(0, names);
+        String host = Drover.hostname();
+        assertEquals(List.of("ncplus1@" + host, "ncplus2@" + host, "ncplus3@" + host), names.stdout().lines().toList());
+    }
+
+    @Test
+    void grammar_mistakes_are_usage_errors_that_say_what_is_wrong() {
+        Drover.Result blank = drover.run("multi", "show", "nc blank");
+        assertExit(64, blank);
+        assertTrue(blank.stderr().startsWith("drover: node name 'nc blank@"), blank::toString);
+        assertTrue(blank.stderr().contains("a blank in the name before '@'"), blank::toString);
+        for (String option : List.of("-c:1-x", "-c:1-")) {
+            Drover.Result range = drover.run("multi", "show", "3", "--range-prefix=ncrange", option, "5");
+            assertExit(64, range);
+            assertTrue(range.stderr().startsWith("drover: " + option + ": bad range '"), range::toString);
+        }
+        Drover.Result colons = drover.run("multi", "show", "3", "--range-prefix=nccolon", "--foo:1:2=x");
+        assertExit(64, colons);
+        assertTrue(colons.stderr().startsWith("drover: --foo:1:2=x: ':' in the namespace '1:2'"), colons::toString);
+        assertTrue(colons.stderr().contains("(--foo:1,2)"), colons::toString);
+    }
+
     /**
      * What {@code command} (a shell command line) shows on a terminal: run under script(1), which
      * gives it a pty as stdin, stdout and stderr; carriage returns and colour left out.
