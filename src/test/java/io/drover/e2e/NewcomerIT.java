@@ -130,6 +130,54 @@ class NewcomerIT extends DroverTest {
         assertTrue(colons.stderr().contains("(--foo:1,2)"), colons::toString);
     }
 
+    @Test
+    void bash_and_fish_complete_the_nodenames_of_the_caller_s_registry_for_the_subcommands_that_take_nodes()
+            throws Exception {
+        String host = Drover.hostname();
+        try {
+            assertExit(0, drover.multi("start", "2", "--range-prefix=nccomp"));
+            List<String> both = List.of("nccomp1", "nccomp1@" + host, "nccomp2", "nccomp2@" + host);
+            assertEquals(both, bashCompletes("drover multi stopwait nc"));
+            assertEquals(both, bashCompletes("drover multi status --json nc"));
+            // bash replaces only what follows the @ (a character of COMP_WORDBREAKS)
+            assertEquals(List.of(host), bashCompletes("drover multi stop nccomp2@"));
+            assertEquals(List.of(), bashCompletes("drover multi start 2 -c nc"), "a value, not a node");
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/zsh"))) {
+                // _drover as zsh's completion system calls it, compadd and compset stood in for
+                // (they exist only inside a completion widget): what it adds
+                assertEquals(both.stream().map(n -> "add " + n).toList(), shell(List.of("zsh", "-f", "-c",
+                        "fpath=(" + Drover.launcher().getParent().getParent().resolve("extra/completion") + " $fpath);"
+                        + " autoload -Uz _drover; compset() { :; }; compadd() { shift 2; print -rl -- add\\ $^@; };"
+                        + " words=(drover multi kill nc); CURRENT=4; PREFIX=nc; _drover")));
+            }
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/fish"))) {
+                assertEquals(both, shell(List.of("fish", "--no-config", "-c", "source "
+                        + Drover.launcher().getParent().getParent().resolve("extra/completion/drover.fish")
+                        + "; complete -C 'drover multi logs nc'")));
+            }
+        } finally {
+            drover.multi("stopwait", "2", "--range-prefix=nccomp");
+        }
+    }
+
+    /** What bash's TAB offers after {@code line}: the shipped drover.bash, run as bash runs it. */
+    private List<String> bashCompletes(String line) throws Exception {
+        java.nio.file.Path script = Drover.launcher().getParent().getParent().resolve("extra/completion/drover.bash");
+        return shell(List.of("bash", "--norc", "--noprofile", "-c", "source " + script + "; COMP_LINE='" + line
+                + "'; COMP_POINT=${#COMP_LINE}; _drover_complete; printf '%s\\n' \"${COMPREPLY[@]}\""));
+    }
+
+    /** The sorted non-empty lines {@code command} prints, with this test's node registry. */
+    private List<String> shell(List<String> command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("DROVER_STATE_DIR", dir.resolve(".state").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "hung: " + command);
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> !l.isEmpty()).sorted().toList();
+    }
+
     /**
      * What {@code command} (a shell command line) shows on a terminal: run under script(1), which
      * gives it a pty as stdin, stdout and stderr; carriage returns and colour left out.
