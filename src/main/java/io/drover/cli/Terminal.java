@@ -22,7 +22,9 @@ final class Terminal {
 
     static int width() {
         Integer columns = parse(System.getenv("COLUMNS"));
-        if (columns == null && System.console() != null) {
+        // standard output decides, as for colour: System.console() is null also when only
+        // standard input is redirected, and the help was then wrapped to 80 on a wide terminal
+        if (columns == null && stdoutIsTerminal()) {
             columns = ttyColumns();
         }
         return Math.max(MINIMUM_WIDTH, columns == null ? DEFAULT_WIDTH : columns);

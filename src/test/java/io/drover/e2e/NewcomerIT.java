@@ -178,6 +178,13 @@ class NewcomerIT extends DroverTest {
         return out.lines().filter(l -> !l.isEmpty()).sorted().toList();
     }
 
+    @Test
+    void help_on_a_wide_terminal_is_wrapped_to_its_width_also_when_standard_input_is_redirected() throws Exception {
+        String help = terminal("unset COLUMNS; stty cols 132; " + Drover.launcher() + " multi --help < /dev/null");
+        int widest = help.lines().filter(l -> !l.startsWith("Script ")).mapToInt(String::length).max().orElse(0);
+        assertTrue(widest > 100 && widest <= 132, "widest line " + widest + ":\n" + help);
+    }
+
     /**
      * What {@code command} (a shell command line) shows on a terminal: run under script(1), which
      * gives it a pty as stdin, stdout and stderr; carriage returns and colour left out.
