@@ -166,7 +166,7 @@ class OptionMeaningIT extends DroverTest {
             String reason = out.substring(out.indexOf("FAILED: "));
             assertTrue(err.contains("drover: " + node + ": " + reason), () -> node + "'s failure is not on stderr as on stdout\n" + r);
         }
-        assertFalse(r.stderr().contains("w1@") || r.stderr().contains("Starting"), r::toString);
+        assertFalse(String.join("\n", err).contains("w1@") || r.stderr().contains("Starting"), r::toString);
     }
 
     @Test
