@@ -98,6 +98,25 @@ class TypoIT extends DroverTest {
                 "Try 'drover multi --help' for more information."), r.stderr().lines().toList(), r::toString);
     }
 
+    @Test
+    void a_misspelt_option_of_worker_or_beat_itself_is_exit_64_with_a_suggestion_and_starts_nothing() {
+        Path pidfile = dir.resolve("run/tpyw.pid");
+        for (List<String> argv : List.of(
+                List.of("worker", "--detach", "-n", "tpyw", "--pidfile=" + pidfile, "--concurency=4"),
+                List.of("beat", "--detach", "--pidfile=" + pidfile, "--max-intervl=3"))) {
+            Result r = drover.run(Map.of(), argv);
+            String wanted = argv.get(0).equals("worker") ? "--concurency (did you mean --concurrency?)"
+                    : "--max-intervl (did you mean --max-interval?)";
+
+            assertEquals(64, r.exitCode(), r::toString);
+            assertEquals("", r.stdout(), r::toString);
+            assertEquals(List.of("drover " + argv.get(0) + ": unknown option " + wanted,
+                    "Try 'drover " + argv.get(0) + " --help' for more information."), r.stderr().lines().toList(),
+                    r::toString);
+            assertFalse(Files.exists(pidfile.getParent()), r::toString);
+        }
+    }
+
     /**
      * Every subcommand that builds a node's command line refuses a worker option the worker
      * does not have before it makes the pidfile's or the log's directory, or spawns anything.
