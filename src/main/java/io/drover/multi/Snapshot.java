@@ -146,6 +146,16 @@ public final class Snapshot {
         return lookUp(nodename.full()).orElse(null);
     }
 
+    /** Whether the registry has a record of {@code nodename}, of any pidfile, trusted or not. */
+    boolean hasRecord(NodeName nodename) {
+        return lookUp(nodename.full()).isPresent() || unreadable.containsKey(nodename.full());
+    }
+
+    /** The nodenames of every record in the registry, trusted or not, in nodename order. */
+    List<String> recordedNames() {
+        return registry.all().stream().map(NodeRegistry.Entry::nodename).toList();
+    }
+
     private Optional<NodeRecord> lookUp(String nodename) {
         Optional<NodeRecord> known = records.get(nodename);
         if (known == null) {
