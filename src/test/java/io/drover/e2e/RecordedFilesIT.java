@@ -130,6 +130,15 @@ class RecordedFilesIT extends DroverTest {
 
         startWithCustomFiles();
         List<Long> third = pids();
+        // start finds them running at their recorded pidfiles: no second copy, no "already runs elsewhere"
+        Drover.Result running = multi("start");
+        assertEquals(0, running.exitCode(), running::toString);
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(running.lineFor(nodename(i)).contains("already running (pid " + third.get(i - 1) + ")"),
+                    running::toString);
+        }
+        assertEquals(third, pids(), running::toString);
+
         Drover.Result kill = multi("kill");
         assertEquals(0, kill.exitCode(), kill::toString);
         for (int i = 1; i <= 3; i++) {
@@ -141,6 +150,15 @@ class RecordedFilesIT extends DroverTest {
         Drover.Result stopped = multi("status");
         assertEquals(3, stopped.exitCode(), stopped::toString);
         assertTrue(stopped.lineFor(nodename(2)).contains("pidfile " + pidfile(2)), stopped::toString);
+
+        Drover.Result forget = multi("forget");
+        assertEquals(0, forget.exitCode(), forget::toString);
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(forget.lineFor(nodename(i)).contains("forgotten"), forget::toString);
+        }
+        // no record left: the defaults again
+        Drover.Result forgotten = multi("status");
+        assertFalse(forgotten.stdout().contains(custom().toString()), forgotten::toString);
     }
 
     private static long pid(Path pidfile) {
