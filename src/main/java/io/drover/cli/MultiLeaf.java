@@ -219,9 +219,17 @@ abstract class MultiLeaf implements Callable<Integer> {
      * warnings go to stderr, also with --quiet: like an error, they are about the command line.
      */
     List<NodeSpec> nodes(ParsedArgs parsed, int skip) {
+        return nodes(parsed, skip, n -> null);
+    }
+
+    /**
+     * {@link #nodes(ParsedArgs, int)} for nodes that exist: a node given without
+     * {@code --pidfile}/{@code --logfile} has its record's files ({@code recorded}).
+     */
+    List<NodeSpec> nodes(ParsedArgs parsed, int skip, NodeExpander.Recorded recorded) {
         List<String> positionals = parsed.positionals();
         return NodeExpander.expand(positionals.subList(Math.min(skip, positionals.size()), positionals.size()),
-                parsed, host(), w -> warnings.println("drover: warning: " + Printable.of(w)));
+                parsed, host(), w -> warnings.println("drover: warning: " + Printable.of(w)), recorded);
     }
 
     static String firstPositional(ParsedArgs parsed, String what) {
