@@ -42,7 +42,10 @@ class HelpSubcommand implements Runnable, CommandLine.IHelpCommandInitializable2
         for (String word : path) {
             CommandLine sub = page.getSubcommands().get(word);
             if (sub == null || sub.getCommand() instanceof HelpSubcommand) {
+                // worded as Main words an unknown subcommand, "did you mean" included
+                String guess = io.drover.core.DidYouMean.phrase(word, page.getSubcommands().keySet());
                 throw new CommandLine.ParameterException(self, "unknown subcommand '" + word + "'"
+                        + (guess.isEmpty() ? "" : ": " + guess)
                         + (page.getSubcommands().isEmpty() ? " (" + page.getCommandSpec().qualifiedName() + " has none)"
                         : " (one of: " + String.join(", ", page.getSubcommands().keySet()) + ")"));
             }

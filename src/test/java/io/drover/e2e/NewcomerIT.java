@@ -28,7 +28,7 @@ class NewcomerIT extends DroverTest {
         }
         Drover.Result unknown = drover.run("help", "multi", "strat");
         assertExit(64, unknown);
-        assertTrue(unknown.stderr().startsWith("drover help: unknown subcommand 'strat' (one of: start, "), unknown::toString);
+        assertTrue(unknown.stderr().startsWith("drover help: unknown subcommand 'strat': did you mean start"), unknown::toString);
     }
 
     @Test
