@@ -84,7 +84,7 @@ class TypoIT extends DroverTest {
 
         assertEquals(64, r.exitCode(), r::toString);
         assertEquals("", r.stdout(), r::toString);
-        assertEquals(List.of("drover: unknown subcommand 'wrker': did you mean worker? (one of: multi, worker, beat)",
+        assertEquals(List.of("drover: unknown subcommand 'wrker': did you mean worker? (one of: multi, worker, beat, help)",
                 "Try 'drover --help' for more information."), r.stderr().lines().toList(), r::toString);
     }
 
