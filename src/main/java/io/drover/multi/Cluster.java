@@ -113,6 +113,34 @@ public final class Cluster {
 
 
     /**
+     * {@code multi dryrun}: what {@link #start} would refuse, each problem a {@link NodeEvent.Failed}
+     * of its node, with nothing made, started or recorded, and the code start would exit with.
+     * A node refused before anything starts ({@link NodeHandle#checkStart}: a umask out of range,
+     * an application as root, a user that does not exist) is named with that alone, and the first
+     * such node's code is the exit code, as start throws it; otherwise a node's first problem is
+     * its start's failure ({@link NodeHandle#preflight}), summed up as start sums its nodes up.
+     */
+    public int preflight(Snapshot snapshot, List<NodeSpec> nodes) {
+        Integer refused = null;
+        List<NodeEvent> outcomes = new ArrayList<>();
+        for (NodeHandle h : handles(snapshot, nodes)) {
+            List<NodeEvent.Failed> problems;
+            try {
+                h.checkStart();
+                problems = h.preflight();
+            } catch (DroverException e) {
+                refused = refused == null ? Integer.valueOf(e.exitCode()) : refused;
+                problems = List.of(new NodeEvent.Failed(e.exitCode(), e.getMessage()));
+            }
+            problems.forEach(p -> listener.node(h.node(), p));
+            if (!problems.isEmpty()) {
+                outcomes.add(problems.get(0));
+            }
+        }
+        return refused != null ? refused : FanOut.exitStatus(outcomes);
+    }
+
+    /**
      * {@code DROVER_FAKEFORK=1 multi start}: runs each node in turn in the foreground, its
      * output on this terminal, as celery's C_FAKEFORK does, to see why a node will not start.
      *
