@@ -115,12 +115,14 @@ public final class Cluster {
     /**
      * {@code multi dryrun}: what {@link #start} would refuse, each problem a {@link NodeEvent.Failed}
      * of its node, with nothing made, started or recorded, and the code start would exit with.
+     * A registry that could not record the start is thrown, as start throws it.
      * A node refused before anything starts ({@link NodeHandle#checkStart}: a umask out of range,
      * an application as root, a user that does not exist) is named with that alone, and the first
      * such node's code is the exit code, as start throws it; otherwise a node's first problem is
      * its start's failure ({@link NodeHandle#preflight}), summed up as start sums its nodes up.
      */
     public int preflight(Snapshot snapshot, List<NodeSpec> nodes) {
+        snapshot.registry().checkCouldWrite();
         Integer refused = null;
         List<NodeEvent> outcomes = new ArrayList<>();
         for (NodeHandle h : handles(snapshot, nodes)) {
