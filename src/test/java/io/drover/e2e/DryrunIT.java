@@ -192,10 +192,27 @@ class DryrunIT extends DroverTest {
         assertEquals(1, lines.size(), elsewhere::toString);
         assertTrue(lines.get(0).startsWith("drover: " + NODE + ": FAILED: already runs as pid " + pid), elsewhere::toString);
         assertFalse(Files.exists(dir.resolve("other")), "dryrun made the pidfile's directory");
+        // issue 28, item 6: another name is the likely fix, said first; stopping the other second
+        assertTrue(lines.get(0).contains(" with pidfile " + dir + "/" + PREFIX + "1.pid, started from this node registry:"
+                + " give this node another name (other names, --range-prefix or --prefix), or stop that one first"),
+                elsewhere::toString);
         // start counts a node that runs as started: so does its dry run
         assertEquals(0, here.exitCode(), here::toString);
         assertEquals("", here.stderr(), here::toString);
         assertEquals(pid, drover.pid(PREFIX + "1"));
+    }
+
+    @Test
+    void start_of_a_name_that_runs_under_another_pidfile_suggests_another_name_before_stopping_it() {
+        assertEquals(0, drover.multi("start", "1", "--range-prefix=" + PREFIX, "-c", "1").exitCode());
+
+        Result again = drover.multi("start", "1", "--range-prefix=" + PREFIX, "--pidfile=" + dir + "/other/%n.pid");
+
+        assertEquals(1, again.exitCode(), again::toString);
+        String line = again.lineFor(NODE);
+        int rename = line.indexOf("give this node another name (other names, --range-prefix or --prefix)");
+        assertTrue(rename > 0, again::toString);
+        assertTrue(line.indexOf("or stop that one first") > rename, again::toString);
     }
 
     @Test
