@@ -203,6 +203,37 @@ class DryrunIT extends DroverTest {
     }
 
     @Test
+    void a_nodename_run_by_hand_outside_any_registry_is_exit_1_in_this_one_too() throws Exception {
+        Path hand = Files.createDirectory(dir.resolve("hand"));
+        drover.spawn(Map.of(), "byhand", "worker", "-n", NODE, "--pidfile=" + hand + "/%n.pid", "--logfile=" + hand + "/%n.log");
+        Path pidfile = hand.resolve(PREFIX + "1.pid");
+        Procs.waitUntil("the node run by hand to write its pidfile", Procs.PATIENCE,
+                () -> Files.exists(pidfile) && read(pidfile).endsWith("\n"), () -> drover.log("byhand"));
+        long pid = Long.parseLong(read(pidfile).trim());
+
+        Result r = dryrun(Map.of());
+
+        assertEquals(1, r.exitCode(), r::toString);
+        List<String> lines = r.stderr().lines().toList();
+        assertEquals(1, lines.size(), r::toString);
+        assertTrue(lines.get(0).startsWith("drover: " + NODE + ": FAILED: already runs as pid " + pid + " with pidfile "
+                + hand + "/"), r::toString);
+        assertTrue(lines.get(0).contains(", started outside any node registry drover can read"), r::toString);
+        assertEquals(Set.of(pid), drover.processes(), "dryrun started a process");
+        assertEquals(List.of("byhand.out", "hand"), drover.files(), "dryrun made files");
+        Procs.signal(pid, "TERM");
+        Procs.waitUntilGone(pid);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
     void start_of_a_name_that_runs_under_another_pidfile_suggests_another_name_before_stopping_it() {
         assertEquals(0, drover.multi("start", "1", "--range-prefix=" + PREFIX, "-c", "1").exitCode());
 
