@@ -2,13 +2,15 @@
 # soak.sh: start/status/stopwait cycles of drover nodes with injected faults, checked after
 # every cycle against /proc (issue 17, "keep the proof in the tree").
 #
-# Usage: extra/soak/soak.sh [--cycles N] [--nodes K] [--seed S] [--prefix P] [--keep]
+# Usage: extra/soak/soak.sh [--cycles N] [--nodes K] [--seed S] [--prefix P] [--only F,...] [--keep]
 #   --cycles N   cycles to run (default 30, 3-4 minutes on 2 cores; the issue asks for 1000)
 #   --nodes K    nodes per cycle (default 3)
 #   --seed S     seed of bash's RANDOM, for the faults' choices and delays (default: random,
 #                printed, so a run can be repeated)
 #   --prefix P   the nodes' range prefix (default soak): a run beside the tests, or another run,
 #                takes names of its own (drover runs one process per nodename)
+#   --only F,... run only these faults, in turn (none, kill9, sigstop, fulllog, unwritable, race,
+#                lostpidfile, hang, halfrequest, rotate)
 #   --keep       keep the work directory (pidfiles, node logs, every command's output)
 #
 # Environment: DROVER_HOME=DIR, the drover distribution to soak (default: the one this script is
@@ -18,7 +20,10 @@
 # then one fault, in turn: none, kill -9 of a node (while it starts, while it runs, while it
 # stops, or of the `multi start` that started it), SIGSTOP of a running node under stopwait,
 # a full tmpfs as the log directory, a read-only directory for pidfiles or logs, two
-# `multi start` racing for the same nodes, and a running node's pidfile removed. After the fault, and after every cycle, it checks:
+# `multi start` racing for the same nodes, a running node's pidfile removed, a node whose
+# application hangs in its static initializer (at its start timeout, or until stopwait's TERM),
+# clients holding half requests on a node's health port, and a node's log rotated (renamed or
+# copytruncated) under `logs -f`. After the fault, and after every cycle, it checks:
 # no process of this run is left, no pidfile is left where drover promises none, and `multi
 # status` agrees with /proc for every node. The mount faults need root; without it they are
 # skipped. The clean rounds' times, first tenth of the cycles against the last, are the drift; the
@@ -33,6 +38,7 @@ NODES=3
 SEED=$(( (RANDOM << 15) | RANDOM ))
 KEEP=0
 PREFIX=soak
+ONLY=""
 
 die() { printf 'soak.sh: %s\n' "$*" >&2; exit "${DIE_CODE:-1}"; }
 usage_die() { DIE_CODE=2 die "$@"; }
@@ -47,9 +53,11 @@ while (($#)); do
         --prefix=*) PREFIX=${1#*=}; shift ;;
         --seed) SEED=${2:-}; shift 2 || usage_die "--seed needs a number" ;;
         --seed=*) SEED=${1#*=}; shift ;;
+        --only) ONLY=${2:-}; shift 2 || usage_die "--only needs faults" ;;
+        --only=*) ONLY=${1#*=}; shift ;;
         --keep) KEEP=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) usage_die "unknown argument '$1' (--cycles N, --nodes K, --seed S, --prefix P, --keep)" ;;
+        *) usage_die "unknown argument '$1' (--cycles N, --nodes K, --seed S, --prefix P, --only F,..., --keep)" ;;
     esac
 done
 { [[ $CYCLES =~ ^[0-9]+$ ]] && ((CYCLES >= 1)); } || usage_die "--cycles must be a whole number >= 1, not '$CYCLES'"
@@ -212,6 +220,8 @@ check_status() {
         state=${line#*"$PREFIX$i@$HOST: "}
         state=${state%%[ :;,]*}
         want=$(truth "$i")
+        # a node hanging before it is ready is alive and not ready: starting, which /proc cannot tell
+        [[ $state == starting && $want == running && $i == "${HANGING:-}" ]] && want=starting
         if [[ $state != "$want" ]]; then
             failed "$1: status says $PREFIX$i is '${state:-nothing}', /proc says $want"
             ((DISAGREE += 1))
@@ -244,8 +254,15 @@ check_clean() {
 
 # ---- the faults ------------------------------------------------------------------------------
 
-FAULTS=(none kill9 sigstop fulllog unwritable race lostpidfile)
+FAULTS=(none kill9 sigstop fulllog unwritable race lostpidfile hang halfrequest rotate)
 declare -A INJECTED SURVIVED
+if [[ -n $ONLY ]]; then
+    IFS=, read -r -a only <<< "$ONLY"
+    for f in "${only[@]}"; do
+        [[ " ${FAULTS[*]} " == *" $f "* ]] || usage_die "--only: no fault '$f' (${FAULTS[*]})"
+    done
+    FAULTS=("${only[@]}")
+fi
 
 fault_none() { :; }
 
@@ -440,6 +457,164 @@ fault_lostpidfile() {
     check_clean "stopwait after the pidfile was removed"
 }
 
+# An application whose class never finishes initializing (its static initializer waits for
+# ever), compiled once into $WORK/app with the javac beside drover's java; none: the fault is
+# skipped.
+HANG_APP=soak.HangsApp
+hang_app() {
+    [[ -e $WORK/app/soak/HangsApp.class ]] && return 0
+    [[ -z ${HANG_APP_FAILED:-} ]] || return 1
+    local javac
+    javac=$(command -v javac 2>/dev/null) || { HANG_APP_FAILED=1; return 1; }
+    mkdir -p "$WORK/app/soak"
+    cat > "$WORK/app/soak/HangsApp.java" <<'JAVA'
+package soak;
+
+public final class HangsApp implements io.drover.api.NodeApp {
+    static {
+        while (!Boolean.getBoolean("soak.never")) {
+            java.util.concurrent.locks.LockSupport.park();
+        }
+    }
+
+    @Override
+    public void start(io.drover.api.NodeContext context) {
+    }
+
+    @Override
+    public void stop(io.drover.api.Shutdown mode) {
+    }
+}
+JAVA
+    "$javac" -nowarn -d "$WORK/app" -cp "$DROVER_HOME/lib/*" "$WORK/app/soak/HangsApp.java" >> "$OUT" 2>&1 \
+        || { HANG_APP_FAILED=1; return 1; }
+}
+
+# waits (10 s at most) until node N has no JVM left; false if one is still there
+gone_within() { local i; for ((i = 0; i < 1000; i++)); do [[ -z $(node_jvm "$1") ]] && return 0; nap 0.01; done; return 1; }
+
+# one node's application hangs in its static initializer: the others are up regardless; it fails
+# at its start timeout and ends itself (timeout), or, with no timeout, it ends on stopwait's TERM
+fault_hang() {
+    local victim=$((1 + RANDOM % NODES)) bg i rcs=0
+    local -a hang=("-A:$victim" "$HANG_APP" "--classpath=$WORK/app")
+    if ((RANDOM % 2)); then
+        PHASE=timeout
+        DROVER_FORCE_ROOT=1 drover multi start "${NODE_ARGS[@]}" "${hang[@]}" --start-timeout=4
+        ((RC == 1)) || failed "start with $PREFIX$victim hanging: exit $RC, not 1"
+        [[ $LAST == *"$PREFIX$victim@$HOST: FAILED"* ]] || failed "start did not say $PREFIX$victim FAILED"
+        for ((i = 1; i <= NODES; i++)); do
+            ((i == victim)) && continue
+            [[ $LAST == *"$PREFIX$i@$HOST: OK"* ]] || failed "start with $PREFIX$victim hanging: $PREFIX$i not OK"
+        done
+        gone_within "$victim" || failed "the hung $PREFIX$victim outlived its start timeout"
+    else
+        PHASE=term
+        DROVER_FORCE_ROOT=1 "$DROVER" multi start "${NODE_ARGS[@]}" "${hang[@]}" --start-timeout=0 > "$WORK/bg.out" 2>&1 &
+        bg=$!
+        # the good nodes come up while the hung one hangs
+        for ((i = 0; i < 3000; i++)); do
+            (($(grep -c ": OK (pid" "$WORK/bg.out") == NODES - 1)) && [[ -e $PIDDIR/$PREFIX$victim.pid ]] && break
+            nap 0.01
+        done
+        (($(grep -c ": OK (pid" "$WORK/bg.out") == NODES - 1)) || failed "the good nodes were not up while $PREFIX$victim hung"
+        HANGING=$victim check_status "a node hanging in its initializer"
+        drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
+        ((RC == 0)) || failed "stopwait with $PREFIX$victim hanging: exit $RC"
+        wait "$bg" || rcs=$?
+        { printf '\n$ drover multi start (background, %s hangs)\n' "$PREFIX$victim"; cat "$WORK/bg.out"; printf '[exit %d]\n' "$rcs"; } >> "$OUT"
+        ((rcs == 1)) || failed "start of a node that hung until stopwait: exit $rcs, not 1"
+        gone_within "$victim" || failed "the hung $PREFIX$victim did not end on TERM"
+    fi
+    check_status "a node hanging in its initializer ($PHASE)"
+    drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
+    ((RC == 0)) || failed "stopwait after a hung node ($PHASE): exit $RC"
+    check_clean "stopwait after a hung node ($PHASE)"
+}
+
+# a port nothing listens on (python3 binds port 0), or nothing
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null; }
+
+# clients that send half a request to a node's health port and hold it open: status still gets
+# its answer from the node (health ready), and the node still stops
+fault_halfrequest() {
+    local victim=$((1 + RANDOM % NODES)) port n i fd
+    local -a fds=() health
+    port=$(free_port) || { failed "no free port"; return; }
+    health=("--health-port:$victim=$port")
+    drover multi start "${NODE_ARGS[@]}" "${health[@]}"
+    ((RC == 0)) || failed "start with a health port: exit $RC"
+    n=$((1 + RANDOM % 40))
+    PHASE=$((n > 32 ? 33 : 1))+
+    for ((i = 0; i < n; i++)); do
+        exec {fd}<> "/dev/tcp/127.0.0.1/$port" || { failed "cannot connect to $port"; break; }
+        printf 'GET /ready HTTP/1.1\r\nHost: soak\r\n' >&"$fd"
+        fds+=("$fd")
+    done
+    drover multi status "${NODE_ARGS[@]}" "${health[@]}"
+    [[ $LAST == *"$PREFIX$victim@$HOST: running"*", health ready, "* ]] \
+        || failed "status with $n half requests on the health port: $(grep -F "$PREFIX$victim@" <<< "$LAST")"
+    check_status "half requests on the health port"
+    for fd in "${fds[@]}"; do exec {fd}>&-; done
+    drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
+    ((RC == 0)) || failed "stopwait after half requests: exit $RC"
+    check_clean "stopwait after half requests"
+}
+
+# a running node's log rotated under `logs -f`, by renaming or by copytruncate, while lines are
+# written to it: every line is printed once, in order. copytruncate loses by its nature what is
+# written between its copy and its truncation, so the writer waits for the lines to be printed
+# before such a rotation; a rename needs no wait (the old file is read to its end). A file
+# renamed away before `logs -f` looked at the path (it looks every 200 ms) cannot be found, so
+# each file's first line is printed before the rest is written.
+printed() { local i; for ((i = 0; i < 1500; i++)); do grep -q -- "$1" "$2" 2>/dev/null && return 0; nap 0.01; done; return 1; }
+fault_rotate() {
+    local victim=$((1 + RANDOM % NODES)) log f bg r i n=0 k want got kinds=""
+    drover multi start "${NODE_ARGS[@]}"
+    ((RC == 0)) || failed "start before a rotation: exit $RC"
+    log=$LOGDIR/$PREFIX$victim.log
+    f=$WORK/follow.out
+    : > "$f"
+    "$DROVER" multi logs -f -n 0 "${NODE_ARGS[@]}" > "$f" 2>&1 &
+    bg=$!
+    # it follows once a line written now is printed
+    for ((i = 0; i < 300; i++)); do
+        printf 'soak-mark %d\n' "$i" >> "$log"
+        grep -q 'soak-mark' "$f" && break
+        nap 0.1
+    done
+    grep -q 'soak-mark' "$f" || failed "logs -f printed none of the lines written to $log"
+    for ((r = 0; r <= 3; r++)); do
+        k=$((50 + RANDOM % 450))
+        printf 'soak-line %d\n' $((++n)) >> "$log"
+        printed "soak-line $n\$" "$f" || failed "logs -f did not print line $n of $log"
+        for ((i = 1; i < k; i++)); do printf 'soak-line %d\n' $((++n)) >> "$log"; done
+        ((r == 3)) && break
+        if ((RANDOM % 2)); then
+            kinds+=r
+            mv "$log" "$log.$r"
+            : > "$log"
+        else
+            kinds+=c
+            printed "soak-line $n\$" "$f" || failed "logs -f did not print line $n of $log"
+            cp "$log" "$log.$r"
+            : > "$log"
+        fi
+    done
+    PHASE=$kinds
+    printed "soak-line $n\$" "$f" || true
+    kill "$bg" 2>/dev/null || true
+    { wait "$bg"; } 2>/dev/null || true
+    { printf '\n$ drover multi logs -f (background, rotations %s)\n' "$kinds"; cat "$f"; } >> "$OUT"
+    want=$(seq 1 "$n")
+    got=$(sed -n 's/.*soak-line \([0-9]*\)$/\1/p' "$f")
+    [[ $got == "$want" ]] || failed "logs -f across rotations ($kinds): $(wc -l <<< "$got") lines of $n, $(diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | grep -c '^[<>]') differing"
+    rm -f "$log".[0-9]
+    drover multi stopwait "${NODE_ARGS[@]}" --timeout=60
+    ((RC == 0)) || failed "stopwait after rotations: exit $RC"
+    check_clean "stopwait after rotations"
+}
+
 # ---- the cycles ------------------------------------------------------------------------------
 
 LEAKS=0 STALE=0 DISAGREE=0 CLEAN_FAILS=0 ALLOWED_DEAD=""
@@ -471,6 +646,8 @@ for ((c = 1; c <= CYCLES; c++)); do
     if [[ $fault == fulllog || $fault == unwritable ]] && ((EUID != 0)); then
         fault=none
     fi
+    [[ $fault == hang ]] && ! hang_app && fault=none
+    [[ $fault == halfrequest ]] && ! free_port > /dev/null && fault=none
     PHASE="" ALLOWED_DEAD=""
     "fault_$fault"
     check_clean "end of cycle" ${ALLOWED_DEAD:+"$ALLOWED_DEAD"}

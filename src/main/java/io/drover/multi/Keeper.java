@@ -193,8 +193,9 @@ final class Keeper {
         switch (state) {
             case RUNNING -> unasked(how, Event.EXITED);
             case STOPPING_TO_RESTART -> {
-                if (why.why() == NodeEvent.Why.MEMORY) {
-                    counted(how, Event.RECYCLED, why.reason()); // a leak is a failure: it counts, and waits
+                if (why.why() == NodeEvent.Why.MEMORY || why.why() == NodeEvent.Why.HUNG) {
+                    // a leak or a hang is a failure: it counts, and waits, as a crash does
+                    counted(how, Event.RECYCLED, why.reason());
                 } else {
                     move(Event.EXITED);
                     listener.node(spec, new NodeEvent.Restarting(how, why.reason()));
@@ -218,8 +219,9 @@ final class Keeper {
     }
 
     /**
-     * An end that counts towards {@code --max-restarts}: {@link #unasked}, or a memory recycle
-     * ({@code recycled}, the reason it was asked for; null for an unasked end), which is reported
+     * An end that counts towards {@code --max-restarts}: {@link #unasked}, or a recycle for the
+     * node's memory or its silent heartbeat ({@code recycled}, the reason it was asked for; null
+     * for an unasked end), which is reported
      * as the restart it is, with its backoff.
      */
     private void counted(String how, Event event, String recycled) {

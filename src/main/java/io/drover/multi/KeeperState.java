@@ -18,11 +18,11 @@ import io.drover.core.TransitionTable;
  * STOPPED, GAVE_UP   | -        | -        | -            | -        | -        | -       | (ignored)           | (ignored)        | (ignored)  | (ignored)
  * </pre>
  *
- * "give up" is an end that counts (an unasked exit, a failed start, a memory recycle) once
+ * "give up" is an end that counts (an unasked exit, a failed start, a recycle) once
  * {@code --max-restarts} were spent within {@code --within}; "recycled" is the end of a restart
- * asked because the node was over {@code --max-memory}: it counts as a restart and waits its
- * backoff as a crash does, so a node always over the limit is not restarted every few seconds
- * for ever. "kill asked" is a stop that outlived {@code --timeout}. A stop asked
+ * asked because the node was over {@code --max-memory} or its heartbeat went silent
+ * ({@code --heartbeat}): it counts as a restart and waits its backoff as a crash does, so a node
+ * always over the limit, or hanging again each time, is not restarted every few seconds for ever. "kill asked" is a stop that outlived {@code --timeout}. A stop asked
  * during a start cannot be sent (the start has no pid until it ends): STARTING_TO_STOP remembers
  * it, and the start's end carries it out.
  */

@@ -378,6 +378,37 @@ class KeeperTest {
         assertEquals(3, node.spawnCalls.get());
     }
 
+    /** The kill and restart of {@code pid} that a silent heartbeat asks for, until it ended. */
+    private void hung(long pid) {
+        assertTrue(keeper.restartAsked(NodeEvent.Why.HUNG, "hung: no heartbeat", Signals.KILL));
+        assertEquals(KeeperState.STOPPING_TO_RESTART, keeper.state());
+        ends(pid, "signal 9 (KILL)");
+    }
+
+    @Test
+    void a_node_that_hangs_again_and_again_waits_a_growing_backoff_and_is_given_up_after_max_restarts() {
+        keep(2, Duration.ZERO);
+        startsAs(101);
+        hung(101);
+        awaitState(KeeperState.BACKOFF);
+        clock.fire();
+        startsAs(102);
+        hung(102);
+        awaitState(KeeperState.BACKOFF);
+        clock.fire();
+        startsAs(103);
+        hung(103);
+        awaitState(KeeperState.GAVE_UP);
+        assertEquals(List.of("101 KILL", "102 KILL", "103 KILL"), node.signals);
+        assertEquals(List.of(
+                new NodeEvent.Restarting("signal 9 (KILL)", "hung: no heartbeat; restart 1 in 1.0 s (--backoff)"),
+                new NodeEvent.Restarting("signal 9 (KILL)", "hung: no heartbeat; restart 2 in 2.0 s (--backoff)")),
+                reported(NodeEvent.Restarting.class));
+        assertEquals(List.of(new NodeEvent.GaveUp("signal 9 (KILL)", 2, 2, Duration.ofSeconds(60))),
+                reported(NodeEvent.GaveUp.class));
+        assertEquals(3, node.spawnCalls.get());
+    }
+
     @Test
     void each_failed_start_is_recorded_as_a_start_with_its_reason_as_the_last_exit() {
         keep(1);
