@@ -34,8 +34,8 @@ import picocli.CommandLine.Command;
         description = {"Write the files another supervisor runs the nodes with, each node with exactly the command"
                 + " line 'show' prints, in the foreground. Checks everything before it writes anything.",
             "systemd: into --out DIR (default drover-systemd), a drop-in per node for drover@NAME.service,"
-                + " drover.target grouping them, drover@.service as shipped; prints the two commands that install and"
-                + " start them. supervisord: one [program:NAME] per node and [group:drover], on stdout.",
+                + " drover.target grouping them, drover@.service as shipped; prints the commands that make the drover"
+                + " user and its directories the units need, install them and start them. supervisord: one [program:NAME] per node and [group:drover], on stdout.",
             "kubernetes --image IMAGE [--namespace NS] [--max-memory SIZE]: YAML for kubectl apply -f -, on stdout: nodes with the same options share a"
                 + " StatefulSet (nodename from the pod's name), probes on --health-port (default "
                 + KubernetesExport.DEFAULT_HEALTH_PORT + "), terminationGracePeriodSeconds from --timeout, CPU from -c,"
@@ -59,6 +59,10 @@ final class ExportCommand extends MultiLeaf {
     static final String DEFAULT_OUT = "drover-systemd";
 
     static final String BEAT = "--beat";
+
+    /** A {@code --schedule} for Kubernetes other than the one path it can be: the path given, that path. */
+    static final String K8S_SCHEDULE = "--schedule %s: in Kubernetes beat's schedule is always %s, on a volume of"
+            + " its own (drover-beat-schedule): leave --schedule out";
 
     /** --timeout becomes the engine's stop timeout; kubernetes' --max-memory is export's own (above). */
     @Override
@@ -100,9 +104,10 @@ final class ExportCommand extends MultiLeaf {
         }
         Integer timeout = stopTimeout(parsed);
         if (engine.equals("kubernetes")) {
-            if (schedule != null) {
-                throw new UsageException("--schedule: in Kubernetes beat's schedule is " + KubernetesExport.SCHEDULE
-                        + ", on its own volume");
+            // the one path there is, given, is what the user asked for: taken; any other is refused
+            // with what to do, which is to leave the option out
+            if (schedule != null && !Path.of(schedule).normalize().equals(Path.of(KubernetesExport.SCHEDULE))) {
+                throw new UsageException(String.format(K8S_SCHEDULE, schedule, KubernetesExport.SCHEDULE));
             }
             String yaml = KubernetesExport.yaml(nodes(parsed, 1), own.value("--image"), own.value("--namespace"),
                     timeout == null ? (int) LifecycleLeaf.DEFAULT_STOP_TIMEOUT.toSeconds() : timeout,
@@ -116,8 +121,8 @@ final class ExportCommand extends MultiLeaf {
             return 0;
         }
         List<ExportedNode> nodes = nodes(parsed, 1).stream().map(ExportedNode::of).toList();
-        List<String> beatArgv = beat ? BeatExport.argv(parsed.options(), host(),
-                schedule == null ? BeatExport.DEFAULT_SCHEDULE : schedule) : null;
+        String beatSchedule = beat ? schedule == null ? BeatExport.DEFAULT_SCHEDULE : schedule : null;
+        List<String> beatArgv = beat ? BeatExport.argv(parsed.options(), host(), beatSchedule) : null;
         if (engine.equals("supervisord")) {
             String file = SupervisordExport.file(nodes, timeout, beatArgv);
             if (output.json) {
@@ -130,7 +135,7 @@ final class ExportCommand extends MultiLeaf {
         Map<String, String> files = SystemdExport.files(nodes, timeout, beatArgv);
         String dir = own.has("--out") ? own.value("--out") : DEFAULT_OUT;
         List<String> written = write(Path.of(dir), files);
-        List<String> commands = SystemdExport.installCommands(dir);
+        List<String> commands = SystemdExport.installCommands(dir, nodes, beatSchedule);
         if (output.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("files", written);
@@ -138,8 +143,11 @@ final class ExportCommand extends MultiLeaf {
             output.json(m);
         } else if (!output.quiet) {
             written.forEach(f -> output.out.println("wrote " + f));
-            output.out.println("install: " + commands.get(0));
-            output.out.println("start:   " + commands.get(1));
+            // the units run as drover (the template's User=), in directories that user owns
+            output.out.println("user:    " + commands.get(0));
+            output.out.println("dirs:    " + commands.get(1));
+            output.out.println("install: " + commands.get(2));
+            output.out.println("start:   " + commands.get(3));
         }
         return 0;
     }

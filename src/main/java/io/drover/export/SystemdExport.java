@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code multi export systemd}: the files for /etc/systemd/system that run the nodes as
@@ -56,11 +58,66 @@ public final class SystemdExport {
         return files;
     }
 
-    /** The two commands that install and start what {@link #files} wrote into {@code dir}. */
-    public static List<String> installCommands(String dir) {
-        return List.of("cp -R " + io.drover.core.ShellWords.join(List.of(dir + "/.")) + " /etc/systemd/system/"
+    /** The user the template runs every node as ({@code User=}, {@code Group=} of drover@.service). */
+    public static final String USER = "drover";
+    /** Where the export's directories are declared, beside the shipped drover.tmpfiles (drover.conf). */
+    static final String TMPFILES = "/etc/tmpfiles.d/drover-export.conf";
+    /** The template's {@code WorkingDirectory=}, beat's default schedule's home: the user's alone. */
+    public static final String HOME = "/var/lib/drover";
+
+    /**
+     * The commands, in order, that make what the units need and install and start what
+     * {@link #files} wrote into {@code dir}: the {@link #USER} (unless it exists), its
+     * directories as extra/systemd/drover.tmpfiles makes them (its home 0750; the nodes' pid and
+     * log directories 0755, where each node, as that user, creates its files), declared to
+     * systemd-tmpfiles so that they are there after a reboot too, then the copy and the start.
+     *
+     * @param nodes the exported nodes, whose pidfiles' and logfiles' directories are made
+     * @param schedule beat's schedule file, or null without beat
+     */
+    public static List<String> installCommands(String dir, List<ExportedNode> nodes, String schedule) {
+        Set<String> open = new LinkedHashSet<>();
+        for (ExportedNode node : nodes) {
+            open.add(parent(node.spec().mainPidfile()));
+            open.add(parent(node.spec().mainLogfile()));
+        }
+        Set<String> own = new LinkedHashSet<>(List.of(HOME));
+        if (schedule != null) {
+            own.add(parent(schedule));
+        }
+        open.removeAll(own);
+        open.remove(null);
+        // systemd-tmpfiles, not install -d: /run is emptied at every boot, and tmpfiles makes
+        // /run/drover again then (as extra/systemd/drover.tmpfiles does for the shipped units)
+        List<String> lines = new ArrayList<>();
+        own.forEach(d -> lines.add("d " + tmpfilesPath(d) + " 0750 " + USER + " " + USER + " -"));
+        open.forEach(d -> lines.add("d " + tmpfilesPath(d) + " 0755 " + USER + " " + USER + " -"));
+        List<String> printf = new ArrayList<>(List.of("printf", "%s\\n"));
+        printf.addAll(lines);
+        String dirs = io.drover.core.ShellWords.join(printf) + " > " + TMPFILES + " && systemd-tmpfiles --create " + TMPFILES;
+        return List.of("id -u " + USER + " >/dev/null 2>&1 || useradd --system --home-dir " + HOME
+                        + " --shell /usr/sbin/nologin " + USER,
+                dirs,
+                "cp -R " + io.drover.core.ShellWords.join(List.of(dir + "/.")) + " /etc/systemd/system/"
                         + " && systemctl daemon-reload",
                 "systemctl enable --now " + TARGET);
+    }
+
+    /**
+     * A path as tmpfiles.d(5) reads it: {@code %} is its specifier, so doubled; a blank would
+     * end the field, so such a path is quoted, with C escapes for the quote and the backslash.
+     */
+    static String tmpfilesPath(String path) {
+        String p = path.replace("%", "%%");
+        if (p.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\\' || c == '\'')) {
+            return p;
+        }
+        return '"' + p.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private static String parent(String file) {
+        java.nio.file.Path parent = java.nio.file.Path.of(file).toAbsolutePath().normalize().getParent();
+        return parent == null ? null : parent.toString();
     }
 
     private static String dropIn(String what, String description, List<String> argv, Integer stopTimeout) {

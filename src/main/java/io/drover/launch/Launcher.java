@@ -94,13 +94,36 @@ public final class Launcher implements NodeStarter {
     @Override
     public LaunchOutcome start(LaunchSpec spec, Runnable up) {
         checkRoot(spec);
-        String logfile = spec.logfile() == null ? null
-                : Templates.expandForProcess(spec.logfile(), spec.nodename(), Templates.MAIN_PROCESS, "--logfile");
+        String logfile = logfile(spec);
         Identity owner = identity(spec.runAs());
-        String pidfile = spec.pidfile() == null ? null
-                : Templates.expandForProcess(spec.pidfile(), spec.nodename(), Templates.MAIN_PROCESS, "--pidfile");
+        String pidfile = pidfile(spec);
         return Detacher.start(posix.get(), spec.argv(), pidfile, logfile, spec.umask(), spec.workdir(),
                 spec.startTimeout(), owner, spec.heartbeat(), namespace(), up);
+    }
+
+    /**
+     * What {@link #start} would refuse before it spawns, with nothing made: the pidfile's and
+     * the logfile's directories, as {@link Detacher#start} would make them ({@code multi dryrun}).
+     */
+    @Override
+    public void checkFiles(LaunchSpec spec, Identity owner) {
+        for (String file : new String[] {pidfile(spec), logfile(spec)}) {
+            if (file != null) {
+                posix.get().checkDirectory(java.nio.file.Path.of(file), owner);
+            }
+        }
+    }
+
+    /** The main process's logfile, or null. */
+    private static String logfile(LaunchSpec spec) {
+        return spec.logfile() == null ? null
+                : Templates.expandForProcess(spec.logfile(), spec.nodename(), Templates.MAIN_PROCESS, "--logfile");
+    }
+
+    /** The main process's pidfile, or null. */
+    private static String pidfile(LaunchSpec spec) {
+        return spec.pidfile() == null ? null
+                : Templates.expandForProcess(spec.pidfile(), spec.nodename(), Templates.MAIN_PROCESS, "--pidfile");
     }
 
     /**

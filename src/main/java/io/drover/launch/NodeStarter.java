@@ -11,6 +11,12 @@ public interface NodeStarter {
     /** Refuses, before anything runs, what would fail the node; the user it drops to, or null. */
     Identity check(LaunchSpec spec);
 
+    /**
+     * What {@link #start} would refuse before it spawns the node, with nothing made: its
+     * pidfile's and logfile's directories; {@code owner} the user it drops to, or null.
+     */
+    void checkFiles(LaunchSpec spec, Identity owner);
+
     /** The user a node drops to, looked up; null when it keeps ours. */
     Identity identity(LaunchSpec.RunAs runAs);
 

@@ -38,12 +38,20 @@ public final class Cluster {
      * A start refused: a live process of this nodename, started from this node registry under
      * another pidfile (the pid, then {@code " with pidfile P"} or nothing).
      */
-    public static final String NAME_TAKEN = "already runs as pid %d%s, started from this node registry;"
-            + " stop it first, give that pidfile, or choose other names (--range-prefix, --prefix)";
+    public static final String NAME_TAKEN = "already runs as pid %d%s, started from this node registry: "
+            + Fixes.NAME_TAKEN;
     /** {@link #NAME_TAKEN} for a process started outside any registry drover can read: the name is taken in all. */
     public static final String NAME_TAKEN_OUTSIDE = "already runs as pid %d%s, started outside any node registry"
-            + " drover can read (by hand, or by an older drover), so its name is taken in every one;"
-            + " stop it first, give that pidfile, or choose other names (--range-prefix, --prefix)";
+            + " drover can read (by hand, or by an older drover), so its name is taken in every one: " + Fixes.NAME_TAKEN;
+
+    private static final class Fixes {
+        /**
+         * What to do about a name taken: usually a new node that wants a name of its own, which
+         * comes first; stopping the other is for when it is the same node, started elsewhere.
+         */
+        static final String NAME_TAKEN = "give this node another name (other names, --range-prefix or --prefix),"
+                + " or stop that one first (give its pidfile to reach it)";
+    }
     /** Said of each node a stopped rolling restart left alone. */
     public static final String ROLL_STOPPED = "not restarted: the rolling restart stopped at a node that did not come back";
     /** A start refused: the node runs (the pid) though its pidfile (the path) is gone. */
@@ -111,6 +119,36 @@ public final class Cluster {
         }
     }
 
+
+    /**
+     * {@code multi dryrun}: what {@link #start} would refuse, each problem a {@link NodeEvent.Failed}
+     * of its node, with nothing made, started or recorded, and the code start would exit with.
+     * A registry that could not record the start is thrown, as start throws it.
+     * A node refused before anything starts ({@link NodeHandle#checkStart}: a umask out of range,
+     * an application as root, a user that does not exist) is named with that alone, and the first
+     * such node's code is the exit code, as start throws it; otherwise a node's first problem is
+     * its start's failure ({@link NodeHandle#preflight}), summed up as start sums its nodes up.
+     */
+    public int preflight(Snapshot snapshot, List<NodeSpec> nodes) {
+        snapshot.registry().checkCouldWrite();
+        Integer refused = null;
+        List<NodeEvent> outcomes = new ArrayList<>();
+        for (NodeHandle h : handles(snapshot, nodes)) {
+            List<NodeEvent.Failed> problems;
+            try {
+                h.checkStart();
+                problems = h.preflight();
+            } catch (DroverException e) {
+                refused = refused == null ? Integer.valueOf(e.exitCode()) : refused;
+                problems = List.of(new NodeEvent.Failed(e.exitCode(), e.getMessage()));
+            }
+            problems.forEach(p -> listener.node(h.node(), p));
+            if (!problems.isEmpty()) {
+                outcomes.add(problems.get(0));
+            }
+        }
+        return refused != null ? refused : FanOut.exitStatus(outcomes);
+    }
 
     /**
      * {@code DROVER_FAKEFORK=1 multi start}: runs each node in turn in the foreground, its

@@ -4,6 +4,7 @@ import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.NodeProtocol;
 import io.drover.launch.LaunchOutcome;
+import io.drover.node.StartChecks;
 import io.drover.posix.ExitWords;
 import io.drover.posix.Identity;
 import io.drover.posix.NodeProcesses;
@@ -180,17 +181,9 @@ final class NodeHandle {
             // a dead node nobody reaped tells how it ended: kept in its record as its last exit
             ProcessStats.zombieExit(stale.pid()).ifPresent(this::noteExit);
         }
-        Long lost = lostPidfile();
-        if (lost != null) {
-            return new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(Cluster.PIDFILE_LOST, lost, node.pidfile()));
-        }
-        NodeProcesses.Running other = elsewhere(snapshot.identity(launched));
-        if (other != null) {
-            // one process per nodename in its namespace: never a second drover1@HOST beside one
-            // this registry started with another pidfile template (or whose pidfile its user removed)
-            String pidfileOf = other.pidfile() == null ? "" : " with pidfile " + other.pidfile();
-            return new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(
-                    other.namespace() == null ? Cluster.NAME_TAKEN_OUTSIDE : Cluster.NAME_TAKEN, other.pid(), pidfileOf));
+        NodeEvent.Failed refused = taken(launched);
+        if (refused != null) {
+            return refused;
         }
         Runnable leave;
         try {
@@ -213,6 +206,68 @@ final class NodeHandle {
         }
         LaunchOutcome.Failed failed = (LaunchOutcome.Failed) outcome;
         return new NodeEvent.Failed(failed.exitCode(), failed.reason(), failed.trace());
+    }
+
+    /**
+     * Why the node, its pidfile naming no live node, may not be started as {@code launched}: it
+     * runs though its pidfile is gone, or another process runs its nodename; null when neither.
+     */
+    private NodeEvent.Failed taken(NodeSpec launched) {
+        Long lost = lostPidfile();
+        if (lost != null) {
+            return new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(Cluster.PIDFILE_LOST, lost, node.pidfile()));
+        }
+        NodeProcesses.Running other = elsewhere(snapshot.identity(launched));
+        if (other != null) {
+            // one process per nodename in its namespace: never a second drover1@HOST beside one
+            // this registry started with another pidfile template (or whose pidfile its user removed)
+            String pidfileOf = other.pidfile() == null ? "" : " with pidfile " + other.pidfile();
+            return new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(
+                    other.namespace() == null ? Cluster.NAME_TAKEN_OUTSIDE : Cluster.NAME_TAKEN, other.pid(), pidfileOf));
+        }
+        return null;
+    }
+
+    /**
+     * What would fail the node's start after {@link #checkStart}, found with nothing made,
+     * started or recorded, in the order the start meets them: its pidfile unreadable, its name
+     * taken ({@link #taken}), its directories, then the node's own checks (its {@code -A} class
+     * on its class path, its health port free). Empty for a node that runs, which a start leaves
+     * alone, or one that would start.
+     */
+    java.util.List<NodeEvent.Failed> preflight() {
+        NodeSpec launched = launched(true);
+        java.util.List<NodeEvent.Failed> problems = new java.util.ArrayList<>();
+        try {
+            if (inspect() instanceof PidfileState.Running) {
+                return problems;
+            }
+            NodeEvent.Failed refused = taken(launched);
+            if (refused != null) {
+                problems.add(refused);
+            }
+            snapshot.launcher().checkFiles(LaunchSpecs.of(launched), snapshot.identity(launched));
+        } catch (DroverException e) {
+            problems.add(new NodeEvent.Failed(e.exitCode(), e.getMessage()));
+        }
+        NodeSettings s = launched.settings();
+        if (s.app() != null) {
+            check(problems, () -> StartChecks.appClass(s.app(), OptionTable.Read.CLASSPATH.in(launched.options()),
+                    s.workdir()));
+        }
+        if (s.healthPort() != null) {
+            check(problems, () -> StartChecks.healthPort(OptionTable.Read.HEALTH_ADDRESS.in(launched.options()),
+                    s.healthPort()));
+        }
+        return problems;
+    }
+
+    private static void check(java.util.List<NodeEvent.Failed> problems, Runnable check) {
+        try {
+            check.run();
+        } catch (DroverException e) {
+            problems.add(new NodeEvent.Failed(e.exitCode(), e.getMessage()));
+        }
     }
 
     /**

@@ -75,6 +75,7 @@ public final class OptionTable {
         EXECUTABLE("--executable"),
         JVM_OPTS("--jvm-opts"),
         HEALTH_PORT("--health-port"),
+        HEALTH_ADDRESS("--health-address"),
         CONCURRENCY("--concurrency"),
         CLASSPATH("--classpath"),
         LOGLEVEL("--loglevel"),

@@ -72,6 +72,11 @@ final class ReapingPosix implements Posix {
     }
 
     @Override
+    public void checkDirectory(Path file, Identity owner) {
+        posix.checkDirectory(file, owner);
+    }
+
+    @Override
     public void redirectOutput(String logfile) {
         posix.redirectOutput(logfile);
     }

@@ -36,14 +36,41 @@ public final class AppLoader {
         try {
             return Class.forName(app, true, loader);
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " not found on the class path"
-                    + (classpath == null ? " (give its jars with --classpath)" : " " + classpath + hints(classpath)));
+            throw notFound(app, classpath);
         } catch (ExceptionInInitializerError e) {
             throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " failed to initialize: "
                     + e.getCause(), e.getCause());
         } catch (LinkageError e) {
             throw new DroverException(ExitCode.NODE_FAILED, "application class " + app + " cannot be loaded: " + e, e);
         }
+    }
+
+    /**
+     * Refuses, as {@link #load} would, an application class that is not on the class path, found
+     * as a loader finds it (the node's own class path, then {@code classpath}'s directories and
+     * jars, their manifests' Class-Path too) but neither loaded nor initialised: what
+     * {@code multi dryrun} asks, without a JVM.
+     */
+    public static void find(String app, String classpath) {
+        ClassLoader loader = classLoader(classpath);
+        try {
+            if (loader.getResource(app.replace('.', '/') + ".class") == null) {
+                throw notFound(app, classpath);
+            }
+        } finally {
+            if (loader instanceof URLClassLoader own) {
+                try {
+                    own.close(); // the jars it opened
+                } catch (IOException e) {
+                    // nothing was loaded from them: nothing to lose
+                }
+            }
+        }
+    }
+
+    private static DroverException notFound(String app, String classpath) {
+        return new DroverException(ExitCode.NODE_FAILED, "application class " + app + " not found on the class path"
+                + (classpath == null ? " (give its jars with --classpath)" : " " + classpath + hints(classpath)));
     }
 
     /** A fresh instance of {@code cls} as a NodeApp (a main class is adapted), or the demo for null. */

@@ -56,18 +56,15 @@ final class Health {
      * cannot be bound.
      */
     static Health start(InetAddress address, int port, Duration timeout, Heartbeat heartbeat) {
-        ServerSocketChannel server = null;
+        ServerSocketChannel server = bind(address, port);
         Selector selector;
         try {
-            server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress(address == null ? InetAddress.getLoopbackAddress() : address, port), BACKLOG);
             server.configureBlocking(false);
             selector = Selector.open();
             server.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException e) {
             closeQuietly(server);
-            throw new DroverException(ExitCode.UNAVAILABLE, "--health-port " + port
-                    + (address == null ? "" : " on " + address.getHostAddress()) + ": cannot listen: " + e.getMessage());
+            throw cannotListen(address, port, e);
         }
         Health health = new Health();
         long timeoutNanos = timeout.toNanos();
@@ -84,6 +81,32 @@ final class Health {
         t.setDaemon(true);
         t.start();
         return health;
+    }
+
+    /** The health port bound, or the node's failure (69) naming it. */
+    private static ServerSocketChannel bind(InetAddress address, int port) {
+        ServerSocketChannel server = null;
+        try {
+            server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress(address == null ? InetAddress.getLoopbackAddress() : address, port), BACKLOG);
+            return server;
+        } catch (IOException e) {
+            closeQuietly(server);
+            throw cannotListen(address, port, e);
+        }
+    }
+
+    private static DroverException cannotListen(InetAddress address, int port, IOException e) {
+        return new DroverException(ExitCode.UNAVAILABLE, "--health-port " + port
+                + (address == null ? "" : " on " + address.getHostAddress()) + ": cannot listen: " + e.getMessage());
+    }
+
+    /**
+     * Refuses, as {@link #start} would, a port the node could not listen on (another process
+     * listens there): bound and let go at once, for {@code multi dryrun}.
+     */
+    static void checkFree(InetAddress address, int port) {
+        closeQuietly(bind(address, port));
     }
 
     /** The node reported ready (true), or is restarting or stopping (false). */

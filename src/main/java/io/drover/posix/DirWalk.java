@@ -66,6 +66,21 @@ final class DirWalk {
      * @throws DroverException exit 77 for an unsafe layout, 73 for a directory that cannot be made
      */
     void prepare(Path file) {
+        walk(file, false);
+    }
+
+    /**
+     * What {@link #prepare} would refuse, found by the same walk with nothing made: a missing
+     * step ends it, once the directory it would be made in is one this process may write (a
+     * dry run of a start; nothing is opened for writing, so a look-up by path is enough there).
+     *
+     * @throws DroverException as {@link #prepare} would
+     */
+    void check(Path file) {
+        walk(file, true);
+    }
+
+    private void walk(Path file, boolean dry) {
         Path dir = file.toAbsolutePath().normalize().getParent();
         if (dir == null) {
             return;
@@ -95,7 +110,10 @@ final class DirWalk {
                 int next = openDir(fds.peek(), name);
                 if (next < 0) {
                     Errno e = errno();
-                    if (e == Errno.ENOENT) {
+                    if (e == Errno.ENOENT && dry) {
+                        couldCreate(names, shown);
+                        break;
+                    } else if (e == Errno.ENOENT) {
                         next = create(fds.peek(), name, shown, file);
                     } else if (e == Errno.ELOOP || e == Errno.ENOTDIR) {
                         String target = readlink(fds.peek(), name);
@@ -140,6 +158,23 @@ final class DirWalk {
             }
             fds.forEach(libc::close);
         }
+    }
+
+    /** Whether {@code shown} could be made: its parent (the walk's last step, {@code names}) writable by us. */
+    private static void couldCreate(Deque<String> names, String shown) {
+        Path parent = Path.of("/" + String.join("/", names));
+        if (java.nio.file.Files.isWritable(parent)) {
+            return;
+        }
+        // access(2) is false on a read-only file system even for root: say which, as mkdirat would
+        boolean readOnly;
+        try {
+            readOnly = java.nio.file.Files.getFileStore(parent).isReadOnly();
+        } catch (java.io.IOException e) {
+            readOnly = false;
+        }
+        throw new DroverException(ExitCode.CANT_CREATE, "cannot create directory " + shown + ": "
+                + (readOnly ? Errno.EROFS : Errno.EACCES).description());
     }
 
     /** A directory this walk made: its parent's descriptor and its name. */

@@ -494,6 +494,11 @@ final class JnrPosix implements Posix {
     }
 
     @Override
+    public void checkDirectory(Path file, Identity owner) {
+        new DirWalk(posix, LibCHolder.LIBC, owner).check(file);
+    }
+
+    @Override
     public void redirectOutput(String logfile) {
         int fd = posix.open(logfile == null ? "/dev/null" : logfile, OpenFlags.O_WRONLY.intValue()
                 | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue() | OpenFlags.O_NOFOLLOW.intValue()

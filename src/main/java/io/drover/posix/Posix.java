@@ -73,6 +73,14 @@ public interface Posix {
     void prepareDirectory(java.nio.file.Path file, Identity owner);
 
     /**
+     * What {@link #prepareDirectory} would refuse for {@code file}, with nothing made: a step
+     * that is not a directory, one that cannot be made, an unsafe layout ({@code multi dryrun}).
+     *
+     * @throws io.drover.core.DroverException with the code and message prepareDirectory would throw
+     */
+    void checkDirectory(java.nio.file.Path file, Identity owner);
+
+    /**
      * Points this process's stdout and stderr at {@code logfile} (appending, created 0644, never
      * through a symbolic link), or at /dev/null when it is null.
      *

@@ -285,6 +285,30 @@ public final class NodeRegistry {
     }
 
     /**
+     * What {@link #checkWritable} would refuse, with nothing made ({@code multi dryrun}): the
+     * directory, when it exists, must be this user's alone and writable; else the nearest
+     * directory above it that exists must be writable, to make it in.
+     */
+    public void checkCouldWrite() {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        try {
+            if (dir.equals(existing)) {
+                checkOwnedByUs(dir, true);
+            }
+            if (existing != null && !Files.isWritable(existing)) {
+                throw new java.nio.file.AccessDeniedException(existing.toString());
+            }
+        } catch (CorruptRecordException e) {
+            throw new DroverException(e.exitCode(), String.format(NOT_WRITABLE, dir, e.getMessage()));
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.CANT_CREATE, String.format(NOT_WRITABLE, dir, OsErrors.reason(e)));
+        }
+    }
+
+    /**
      * The file {@code multi supervise} locks for a node while it supervises it
      * ({@code NODENAME.supervise}, next to the node's record), the directory made as for a record.
      */

@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * Every example a user can copy, from the help of every command, docs/cli.md and the README,
  * runs: the commands that only compute run as written, the ones that start or signal nodes run
- * as {@code dryrun} on the same nodes and options, and every worker command line they make (and
+ * as {@code show} on the same nodes and options, and every worker command line they make (and
  * every {@code drover worker}/{@code drover beat} example) is accepted by the worker's own
  * options, where a misspelt option such as {@code -L} shows.
  */
@@ -142,7 +142,7 @@ class ExamplesTest {
         String sub = words.get(0);
         List<String> args = new ArrayList<>(words.subList(1, words.size()));
         if (sub.equals("export")) {
-            // the engine and export's own options out; the nodes are checked as dryrun's below
+            // the engine and export's own options out; the nodes are checked as show's below
             if (!args.get(0).equals("systemd")) {
                 assertOk(example, run(prepend(List.of("multi", sub), args)));
             }
@@ -171,8 +171,9 @@ class ExamplesTest {
         if (sub.equals("names") || sub.equals("expand") || sub.equals("help")) {
             return;
         }
-        // start, stop... and show, get: the worker command lines these nodes get
-        List<String> dry = prepend(List.of("multi", "dryrun", "--json"), args.subList(sub.equals("get") ? 1 : 0, args.size()));
+        // start, stop... and show, get: the worker command lines these nodes get (show's: dryrun
+        // also checks what start would refuse on this machine, a user or an application class)
+        List<String> dry = prepend(List.of("multi", "show", "--json"), args.subList(sub.equals("get") ? 1 : 0, args.size()));
         Result r = run(dry);
         assertOk(example, r);
         for (Object entry : JsonText.array(r.out())) {
@@ -185,7 +186,7 @@ class ExamplesTest {
 
     /**
      * The tokens without multi's own options (--timeout 30, --rolling...): the subcommand took
-     * them, and they are no node's, so dryrun, which takes none, must not see them.
+     * them, and they are no node's, so show, which takes none, must not see them.
      */
     private static List<String> withoutMultiOwnOptions(List<String> tokens) {
         List<String> rest = new ArrayList<>();

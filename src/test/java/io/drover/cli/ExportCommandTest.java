@@ -50,6 +50,9 @@ class ExportCommandTest {
                 Arguments.of("systemd", List.of("w1", "w2", "-A:w2", "a.B", "w3", "--", "two\nlines"), "line break"),
                 Arguments.of("systemd", List.of("w1", "--image=r/d:1"), "--image is for the kubernetes export"),
                 Arguments.of("systemd", List.of("w1", "--schedule=/x"), "give --beat too"),
+                Arguments.of("kubernetes", List.of("w1", "--image=r/d:1", "--beat", "--schedule=/x"),
+                        "--schedule /x: in Kubernetes beat's schedule is always /var/lib/drover/beat.schedule, on a volume"
+                        + " of its own (drover-beat-schedule): leave --schedule out"),
                 Arguments.of("supervisord", List.of("w1", "--detach"), "runs in the foreground"),
                 Arguments.of("docker", List.of("w1"), "unknown export engine 'docker'"));
     }
@@ -102,6 +105,37 @@ class ExportCommandTest {
         assertTrue(Files.readString(out.resolve("drover.target")).contains("Wants=drover@drover1.service drover@drover2.service"));
         assertTrue(Files.readString(out.resolve("drover@.service")).contains("Type=notify"), "the template as shipped");
         assertTrue(r.out().contains("systemctl enable --now drover.target"), r.out());
+    }
+
+    @Test
+    void the_kubernetes_export_takes_the_one_schedule_path_it_has_when_given() {
+        Result r = run(List.of("multi", "export", "kubernetes", "w1", "--image=r/d:1", "--beat",
+                "--schedule=/var/lib/drover/beat.schedule"));
+
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("--schedule=/var/lib/drover/beat.schedule"), r.out());
+    }
+
+    @Test
+    void the_systemd_export_says_to_make_the_drover_user_and_its_directories_before_it_installs() {
+        Path out = tmp.resolve("units");
+        Result r = run(List.of("multi", "export", "systemd", "2", "--out", out.toString(), "--pidfile=/p/%n.pid",
+                "--logfile=/l/%n%I.log", "--beat"));
+
+        assertEquals(0, r.code(), r::toString);
+        List<String> steps = r.out().lines().filter(l -> !l.startsWith("wrote ")).toList();
+        assertEquals(List.of(
+                "user:    id -u drover >/dev/null 2>&1 || useradd --system --home-dir /var/lib/drover"
+                        + " --shell /usr/sbin/nologin drover",
+                "dirs:    printf '%s\\n' 'd /var/lib/drover 0750 drover drover -' 'd /p 0755 drover drover -'"
+                        + " 'd /l 0755 drover drover -' > /etc/tmpfiles.d/drover-export.conf"
+                        + " && systemd-tmpfiles --create /etc/tmpfiles.d/drover-export.conf",
+                "install: cp -R " + out + "/. /etc/systemd/system/ && systemctl daemon-reload",
+                "start:   systemctl enable --now drover.target"), steps);
+        List<?> commands = (List<?>) JsonText.object(JsonText.parse(run(List.of("multi", "export", "systemd", "2", "--out",
+                out.toString(), "--json")).out())).get("commands");
+        assertEquals(4, commands.size(), commands::toString);
+        assertTrue(String.valueOf(commands.get(0)).contains("useradd --system"), commands::toString);
     }
 
     @Test

@@ -61,6 +61,11 @@ class ClusterTest {
         }
 
         @Override
+        public void checkFiles(LaunchSpec spec, Identity owner) {
+            // the directories are the launcher's to check: LauncherIT and the dry runs of DryrunIT
+        }
+
+        @Override
         public LaunchOutcome start(LaunchSpec spec, Runnable up) {
             started.add(spec);
             up.run();
