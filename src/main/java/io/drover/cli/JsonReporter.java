@@ -212,6 +212,11 @@ final class JsonReporter implements ClusterListener {
         public Change rollStopped(NodeEvent.RollStopped r) {
             return m -> put(m, "state", "roll_stopped", "reason", r.reason());
         }
+
+        @Override
+        public Change hook(NodeEvent.Hook h) {
+            return m -> put(m, "state", "hook", "hook", h.hook(), "text", h.text(), "warning", h.warning());
+        }
     }
 
     /** supervise's own events, under {@code "event"}. */

@@ -151,6 +151,11 @@ final class StatusTable implements ClusterListener {
         public Consumer<String> rollStopped(NodeEvent.RollStopped e) {
             return nothing; // supervise's: status never hears of it
         }
+
+        @Override
+        public Consumer<String> hook(NodeEvent.Hook e) {
+            return nothing; // supervise's: status never hears of it
+        }
     }
 
     @Override

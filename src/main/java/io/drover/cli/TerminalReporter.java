@@ -305,6 +305,12 @@ final class TerminalReporter implements ClusterListener {
             return Line.warning("did not come back from the rolling restart: " + r.reason()
                     + "; the rolling restart stopped, the nodes not yet restarted keep running");
         }
+
+        @Override
+        public Line hook(NodeEvent.Hook h) {
+            String text = "hook " + h.hook() + ": " + h.text();
+            return h.warning() ? Line.warning(text) : Line.of(text);
+        }
     }
 
     /** supervise's own lines, about the nodes as a whole. */

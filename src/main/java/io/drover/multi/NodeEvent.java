@@ -57,6 +57,8 @@ public sealed interface NodeEvent {
         R stopped(Stopped event);
 
         R rollStopped(RollStopped event);
+
+        R hook(Hook event);
     }
 
     /**
@@ -293,6 +295,19 @@ public sealed interface NodeEvent {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.rollStopped(this);
+        }
+    }
+
+    /**
+     * supervise's hook {@code hook} ({@code on-failure}, {@code on-restart}, {@code on-give-up})
+     * for this node: a line of its output, or what became of it (its end, its deadline, a skip);
+     * {@code warning} when the operator must hear of it (it failed, was killed, was skipped).
+     * {@code text} is the hook's own output as it wrote it: the renderers make it printable.
+     */
+    record Hook(String hook, String text, boolean warning) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.hook(this);
         }
     }
 }

@@ -176,6 +176,43 @@ final class JnrPosix implements Posix {
         }
     }
 
+    @Override
+    public Spawned spawnHook(List<String> argv, Map<String, String> env) {
+        checkPlatform();
+        List<String> envp = new ArrayList<>();
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+        synchronized (SPAWN_LOCK) {
+            closeOnExecAll();
+            int[] output = {-1, -1};
+            if (posix.pipe(output) != 0) {
+                throw new SpawnException(ExitCode.UNAVAILABLE, "cannot create a pipe: " + errno());
+            }
+            posix.fcntlInt(output[0], Fcntl.F_SETFD, FD_CLOEXEC);
+            posix.fcntlInt(output[1], Fcntl.F_SETFD, FD_CLOEXEC);
+            Spawn spawn = new Spawn(LibCHolder.LIBC);
+            boolean spawned = false;
+            try {
+                spawn.open(0, "/dev/null", OpenFlags.O_RDONLY.intValue(), 0);
+                spawn.dup(output[1], 1);
+                spawn.dup(1, 2);
+                int err = spawn.run(argv, envp);
+                if (err != 0) {
+                    throw new SpawnException(ExitCode.UNAVAILABLE, "cannot run " + argv.get(0) + ": "
+                            + Errno.valueOf(err).description());
+                }
+                spawned = true;
+                return new Spawned(spawn.pid(), -1, output[0]);
+            } finally {
+                spawn.close();
+                // our copy of the write end: the pipe ends once the hook's processes closed theirs
+                posix.close(output[1]);
+                if (!spawned) {
+                    posix.close(output[0]);
+                }
+            }
+        }
+    }
+
     /**
      * The read end of a pipe that holds {@code key} and is closed for writing: the node reads the
      * key and then end-of-file. Closes {@code handshake} on failure.
@@ -353,6 +390,23 @@ final class JnrPosix implements Posix {
         }
         throw new SpawnException(e == Errno.EPERM ? ExitCode.NO_PERMISSION : ExitCode.NODE_FAILED,
                 "cannot signal pid " + pid + ": " + e.description());
+    }
+
+    @Override
+    public boolean killGroup(long pgid, int signal) {
+        if (pgid <= 1) {
+            // kill(0) and kill(-1) mean "our group" and "everyone": never a node's group
+            throw new IllegalArgumentException("not a process group: " + pgid);
+        }
+        if (posix.kill((int) -pgid, signal) == 0) {
+            return true;
+        }
+        Errno e = Errno.valueOf(posix.errno());
+        if (e == Errno.ESRCH) {
+            return false;
+        }
+        throw new SpawnException(e == Errno.EPERM ? ExitCode.NO_PERMISSION : ExitCode.NODE_FAILED,
+                "cannot signal process group " + pgid + ": " + e.description());
     }
 
     @Override

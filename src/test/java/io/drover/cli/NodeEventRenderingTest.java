@@ -168,7 +168,9 @@ class NodeEventRenderingTest {
                         117, 9),
                 new NodeEvent.TimedOut(118),
                 new NodeEvent.Stopped("status 0"),
-                new NodeEvent.RollStopped("did not start: boom"));
+                new NodeEvent.RollStopped("did not start: boom"),
+                new NodeEvent.Hook("on-failure", "paging the on-call team", false),
+                new NodeEvent.Hook("on-failure", "ended (status 3)", true));
     }
 
     /** Several events of one node, in the order a command sends them: later ones overwrite earlier ones' fields. */
