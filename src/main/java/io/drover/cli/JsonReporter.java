@@ -156,6 +156,7 @@ final class JsonReporter implements ClusterListener {
                 m.put("restarts", s.restarts());
                 m.put("last_exit", s.lastExit());
                 m.put("health", s.health());
+                m.put("leftover", s.leftover());
                 put(m, "reason", s.reason());
             };
         }

@@ -54,6 +54,9 @@ final class StatusTable implements ClusterListener {
                 if (s.reason() != null) {
                     notes.add(name + ": " + s.state().label() + ": " + s.reason());
                 }
+                if (s.leftover() != null && !s.leftover().isEmpty()) {
+                    notes.add(name + ": " + s.state().label() + ": " + TerminalReporter.leftoverWords(s.leftover()));
+                }
             };
         }
 

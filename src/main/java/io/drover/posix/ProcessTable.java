@@ -166,6 +166,43 @@ public final class ProcessTable {
         return ProcEntry.Status.of(pid).flatMap(s -> s.field(field));
     }
 
+    /** stat's fields: the process group (5) and the session (6), as proc(5) numbers them. */
+    private static final int PGRP = 5;
+    private static final int SESSION = 6;
+
+    /**
+     * Whether the live process {@code pid} leads its own session and process group, as a node
+     * does from its spawn (setsid): then the group {@code pid} is that process's, the processes
+     * it started and did not move into a session of their own. A node's group is signalled only
+     * once {@code pid} was verified to be the node, and only while this holds.
+     */
+    public static boolean leadsSession(long pid) {
+        return ProcEntry.Stat.of(pid).map(s -> !s.dead() && s.has(SESSION) && s.number(PGRP) == pid
+                && s.number(SESSION) == pid).orElse(false);
+    }
+
+    /**
+     * What is left of the group a process {@code pgid} led once it is gone: the live processes
+     * of the user {@code uid} whose process group and session are both {@code pgid} (a process
+     * can join a group only within its own session, and only a process of that session's can
+     * have its session's id). In pid order; empty off Linux.
+     */
+    public static List<Long> groupLeft(long pgid, int uid) {
+        List<Long> left = new ArrayList<>();
+        for (long pid : pids()) {
+            if (pid == pgid) {
+                continue; // the leader itself, a zombie nobody reaped: gone
+            }
+            boolean member = ProcEntry.Stat.of(pid).map(s -> !s.dead() && s.has(SESSION) && s.number(PGRP) == pgid
+                    && s.number(SESSION) == pgid).orElse(false);
+            if (member && uid(pid).map(u -> u == uid).orElse(false)) {
+                left.add(pid);
+            }
+        }
+        left.sort(null);
+        return left;
+    }
+
     /** Whether one of the process's threads has this name ({@code /proc/PID/task/TID/comm}). */
     public static boolean hasThread(long pid, String name) {
         List<Path> tasks = new ArrayList<>();
