@@ -381,7 +381,12 @@ final class JnrPosix implements Posix {
 
     @Override
     public boolean kill(long pid, int signal) {
-        if (posix.kill((int) pid, signal) == 0) {
+        return send(pid, signal, "pid " + pid);
+    }
+
+    /** kill(2) of {@code target} (a pid, or minus a group's id); false for ESRCH, {@code what} named in a failure. */
+    private boolean send(long target, int signal, String what) {
+        if (posix.kill((int) target, signal) == 0) {
             return true;
         }
         Errno e = Errno.valueOf(posix.errno());
@@ -389,7 +394,7 @@ final class JnrPosix implements Posix {
             return false;
         }
         throw new SpawnException(e == Errno.EPERM ? ExitCode.NO_PERMISSION : ExitCode.NODE_FAILED,
-                "cannot signal pid " + pid + ": " + e.description());
+                "cannot signal " + what + ": " + e.description());
     }
 
     @Override
@@ -398,15 +403,7 @@ final class JnrPosix implements Posix {
             // kill(0) and kill(-1) mean "our group" and "everyone": never a node's group
             throw new IllegalArgumentException("not a process group: " + pgid);
         }
-        if (posix.kill((int) -pgid, signal) == 0) {
-            return true;
-        }
-        Errno e = Errno.valueOf(posix.errno());
-        if (e == Errno.ESRCH) {
-            return false;
-        }
-        throw new SpawnException(e == Errno.EPERM ? ExitCode.NO_PERMISSION : ExitCode.NODE_FAILED,
-                "cannot signal process group " + pgid + ": " + e.description());
+        return send(-pgid, signal, "process group " + pgid);
     }
 
     @Override

@@ -71,6 +71,12 @@ class GroupKillIT extends DroverTest {
         }
     }
 
+    /** The node is gone, and so is the child its application started. */
+    private static void awaitBothGone(long node, long child) {
+        awaitGone(node, "the node");
+        awaitGone(child, "the node's child");
+    }
+
     private static void awaitGone(long pid, String what) {
         Procs.waitUntil(what + " (pid " + pid + ") gone", Procs.PATIENCE, () -> !Procs.alive(pid),
                 () -> "still running: " + Procs.cmdline(pid));
@@ -89,8 +95,7 @@ class GroupKillIT extends DroverTest {
         assertEquals(0, kill.exitCode(), kill::toString);
         // the output is kill's as it always was: the node's pid, killed
         assertTrue(kill.stdout().contains("gk1@" + HOST + ": KILL -> " + node), kill::toString);
-        awaitGone(node, "the node");
-        awaitGone(child, "the node's child");
+        awaitBothGone(node, child);
     }
 
     @Test
@@ -99,8 +104,7 @@ class GroupKillIT extends DroverTest {
         long node = drover.pid("gk2");
         Drover.Result stop = drover.multi("stop", "gk2", "-KILL");
         assertEquals(0, stop.exitCode(), stop::toString);
-        awaitGone(node, "the node");
-        awaitGone(child, "the node's child");
+        awaitBothGone(node, child);
     }
 
     @Test
@@ -117,8 +121,7 @@ class GroupKillIT extends DroverTest {
         Procs.signal(sv.pid(), "TERM");
         assertTrue(sv.waitFor(Procs.PATIENCE.toSeconds(), TimeUnit.SECONDS), "supervise did not exit");
         assertEquals(1, sv.exitValue(), "the node ignored TERM: supervise killed it and exits 1");
-        awaitGone(node, "the node");
-        awaitGone(child, "the node's child");
+        awaitBothGone(node, child);
     }
 
     @Test
