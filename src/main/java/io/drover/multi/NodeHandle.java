@@ -356,7 +356,7 @@ final class NodeHandle {
      */
     private List<Long> leftover(long pid) {
         Integer uid = expectedUid();
-        return ProcessTable.groupLeft(pid, uid != null ? uid : Snapshot.self());
+        return ProcessTable.groupLeft(snapshot.sessionGroups(), pid, uid != null ? uid : Snapshot.self());
     }
 
     /**
