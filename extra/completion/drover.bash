@@ -3,7 +3,9 @@
 # (naming options, output switches, --timeout, --start-timeout, signals, --all, status's
 # --watch, logs' -n and -f). It completes values
 # too: log levels after -l/--loglevel (also -l:4,5 and --loglevel=), pools, users after --uid,
-# groups after --gid, files and directories where a path goes.
+# groups after --gid, files and directories where a path goes; and where a subcommand takes
+# nodes, the nodenames of the caller's node registry (the names of its NODENAME.node files, and
+# the short name of a node on this host), read from the directory: no JVM is started.
 #
 # Install it, one of:
 #   for everyone, where the bash-completion package is installed (Debian, Ubuntu, Fedora):
@@ -13,7 +15,8 @@
 #     cp /opt/drover/extra/completion/drover.bash ~/.local/share/bash-completion/completions/drover
 #   for yourself, without it: this line in ~/.bashrc
 #     . /opt/drover/extra/completion/drover.bash
-# (/opt/drover is where drover is installed.) For zsh, see _drover next to this file.
+# (/opt/drover is where drover is installed.) For zsh, see _drover next to this file; for fish,
+# drover.fish.
 #
 # The lists below are drover's own options: CompletionIT keeps them equal to the commands'.
 
@@ -59,11 +62,59 @@ _drover_value() {
     return 0
 }
 
+# The node registry's directory, as drover finds it (docs/cli.md, "The node registry").
+_drover_registry() {
+    if [ -n "${DROVER_STATE_DIR:-}" ]; then
+        printf '%s\n' "$DROVER_STATE_DIR"
+    elif [ "${EUID:-$(id -u)}" = 0 ]; then
+        printf '%s\n' /var/lib/drover-registry
+    else
+        printf '%s\n' "${XDG_STATE_HOME:-$HOME/.local/state}/drover"
+    fi
+}
+
+# The recorded nodenames, one a line: each NODENAME.node file's name, and the short name of a
+# node on this host (what "stop NAME" means). A name with a blank or a control character is no
+# nodename drover wrote: left out.
+_drover_nodenames() {
+    local dir file name host
+    dir=$(_drover_registry)
+    [ -d "$dir" ] && [ -r "$dir" ] && [ -x "$dir" ] || return 0
+    host=$(cat /proc/sys/kernel/hostname 2>/dev/null || hostname 2>/dev/null)
+    while IFS= read -r file; do
+        name=${file##*/}
+        name=${name%.node}
+        case $name in *[[:space:][:cntrl:]]* | '' | @* | _@*) continue ;; esac
+        printf '%s\n' "$name"
+        case $name in *@"$host") printf '%s\n' "${name%@*}" ;; esac
+    done < <(compgen -G "$dir/*.node" 2>/dev/null)
+}
+
+# COMPREPLY as the nodenames that start with $1. bash replaces only the text after the last
+# character of COMP_WORDBREAKS in the word (an @ is one by default): the replies are cut to match.
+_drover_complete_nodes() {
+    local word=$1 cut='' i
+    for ((i = ${#word} - 1; i >= 0; i--)); do
+        if [[ $COMP_WORDBREAKS == *"${word:$i:1}"* ]]; then
+            cut=${word:0:$((i + 1))}
+            break
+        fi
+    done
+    COMPREPLY=($(compgen -W "$(_drover_nodenames)" -- "$word"))
+    if [ -n "$cut" ]; then
+        local cutoff=() reply
+        for reply in "${COMPREPLY[@]}"; do
+            cutoff+=("${reply#"$cut"}")
+        done
+        COMPREPLY=("${cutoff[@]}")
+    fi
+}
+
 _drover_complete() {
     COMPREPLY=()
     # The words before the cursor as typed, split at blanks only: bash's COMP_WORDS also splits
     # at : and =, which would tear -l:4,5 and --loglevel=DEBUG apart.
-    local line=${COMP_LINE:0:COMP_POINT} words word prev n i options sub
+    local line=${COMP_LINE:0:$COMP_POINT} words word prev n i options sub
     local noglob=
     case $- in *f*) noglob=1 ;; esac
     set -f
@@ -79,7 +130,14 @@ _drover_complete() {
     fi
 
     if [ "$n" -le 2 ]; then
-        COMPREPLY=($(compgen -W "multi worker beat $_drover_help_options" -- "$word"))
+        COMPREPLY=($(compgen -W "multi worker beat help $_drover_help_options" -- "$word"))
+        return 0
+    fi
+    if [ "${words[1]}" = help ]; then
+        case $n in
+            3) COMPREPLY=($(compgen -W "multi worker beat" -- "$word")) ;;
+            4) [ "${words[2]}" = multi ] && COMPREPLY=($(compgen -W "$_drover_subcommands" -- "$word")) ;;
+        esac
         return 0
     fi
     for ((i = 2; i < n - 1; i++)); do
@@ -119,6 +177,7 @@ _drover_complete() {
             case $sub in status | stop | stopwait | kill | restart | forget | logs) options="$options --all" ;; esac
             case $sub in
                 status) options="$options --watch" ;;
+                restart) options="$options --start-new" ;;
                 logs) options="--all -n --lines -f --follow --logfile --range-prefix --prefix --suffix --hostname $_drover_multi_switches -h --help" ;;
             esac
             ;;
@@ -139,6 +198,8 @@ _drover_complete() {
     fi
     if [[ $word == -* && $word != *:* ]]; then
         COMPREPLY=($(compgen -W "$options" -- "$word"))
+    elif [[ $word != -* && ${words[1]} == multi && $sub != expand ]]; then
+        _drover_complete_nodes "$word"
     fi
     return 0
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.IVersionProvider;
         description = {"Start, stop and supervise detached worker JVMs, as celery multi does for Celery.",
             "See 'drover multi --help' for node names, per-node options and templates, 'drover worker --help'"
                 + " for a node's options, and 'drover beat --help' for the periodic scheduler."},
-        subcommands = {MultiCommand.class, WorkerCommand.class, BeatCommand.class},
+        subcommands = {MultiCommand.class, WorkerCommand.class, BeatCommand.class, HelpSubcommand.Top.class},
         footer = {"# start three demo nodes drover1@HOST..drover3@HOST", "drover multi start 3",
             "# show them", "drover multi status 3",
             "# stop them and wait until they are gone", "drover multi stopwait 3"})

@@ -1,6 +1,5 @@
 package io.drover.cli;
 
-import io.drover.core.ExitCode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -146,10 +145,7 @@ final class HelpPage {
     }
 
     static List<Wrap.Row> exits(CommandSpec spec) {
-        List<Wrap.Row> rows = new ArrayList<>();
-        for (ExitCode.Code code : Manual.exits(spec)) {
-            rows.add(new Wrap.Row(Integer.toString(code.value()), (code.status() ? "status: " : "") + code.meaning()));
-        }
-        return rows;
+        return Manual.exitMeanings(spec).entrySet().stream()
+                .map(e -> new Wrap.Row(Integer.toString(e.getKey()), e.getValue())).toList();
     }
 }

@@ -1,6 +1,8 @@
 package io.drover.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.ColorScheme;
@@ -17,9 +19,9 @@ import picocli.CommandLine.Parameters;
         footer = {"drover multi help", "drover multi help stopwait"})
 @Manual.Exits({"OK", "USAGE"})
 @Manual.Environment({"COLUMNS"})
-final class HelpSubcommand implements Runnable, CommandLine.IHelpCommandInitializable2 {
-    @Parameters(paramLabel = "SUBCOMMAND", arity = "0..1", description = "The subcommand whose manual to print.")
-    String subcommand;
+class HelpSubcommand implements Runnable, CommandLine.IHelpCommandInitializable2 {
+    @Parameters(paramLabel = "SUBCOMMAND", arity = "0..*", description = "The subcommand whose manual to print.")
+    List<String> path = new ArrayList<>();
 
     private CommandLine self;
     private PrintWriter out;
@@ -30,18 +32,35 @@ final class HelpSubcommand implements Runnable, CommandLine.IHelpCommandInitiali
         this.out = out;
     }
 
+    /**
+     * Walks from the command this one is help of down the words given ({@code drover help multi
+     * start}, as git and celery take it), then prints that command's page.
+     */
     @Override
     public void run() {
-        CommandLine parent = self.getParent();
-        if (subcommand == null) {
-            parent.usage(out);
-            return;
+        CommandLine page = self.getParent();
+        for (String word : path) {
+            CommandLine sub = page.getSubcommands().get(word);
+            if (sub == null || sub.getCommand() instanceof HelpSubcommand) {
+                // worded as Main words an unknown subcommand, "did you mean" included
+                String guess = io.drover.core.DidYouMean.phrase(word, page.getSubcommands().keySet());
+                throw new CommandLine.ParameterException(self, "unknown subcommand '" + word + "'"
+                        + (guess.isEmpty() ? "" : ": " + guess)
+                        + (page.getSubcommands().isEmpty() ? " (" + page.getCommandSpec().qualifiedName() + " has none)"
+                        : " (one of: " + String.join(", ", page.getSubcommands().keySet()) + ")"));
+            }
+            page = sub;
         }
-        CommandLine sub = parent.getSubcommands().get(subcommand);
-        if (sub == null) {
-            throw new CommandLine.ParameterException(self, "unknown subcommand '" + subcommand + "' (one of: "
-                    + String.join(", ", parent.getSubcommands().keySet()) + ")");
-        }
-        sub.usage(out);
+        page.usage(out);
     }
+
+    /** {@code drover help [COMMAND [SUBCOMMAND]]}: the same walk from the top. */
+    @Command(name = "help",
+            helpCommand = true,
+            customSynopsis = "drover help [COMMAND [SUBCOMMAND]]",
+            description = {"Print drover's manual, or one command's (the same as COMMAND --help)."},
+            footer = {"drover help", "drover help multi", "drover help multi stopwait"})
+    @Manual.Exits({"OK", "USAGE"})
+    @Manual.Environment({"COLUMNS"})
+    static final class Top extends HelpSubcommand {}
 }

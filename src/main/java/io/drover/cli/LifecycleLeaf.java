@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.ExitCode;
 import io.drover.core.Printable;
 import io.drover.core.Signals;
 import io.drover.multi.Cluster;
@@ -10,6 +11,8 @@ import io.drover.multi.ArgParser;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Snapshot;
 import io.drover.posix.Posix;
+import io.drover.registry.NodeRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,6 +43,13 @@ abstract class LifecycleLeaf extends MultiLeaf {
         }
         int code = nodes.isEmpty() ? nothingRecorded() : operate(cluster, snapshot, nodes, parsed);
         listener.finish();
+        if (startsNodes() && !output.quiet && (code == ExitCode.OK || code == ExitCode.NODE_FAILED)) {
+            // after the nodes started, so a command refused as a whole prints its one line only
+            String asRoot = RootWarning.of(host().root(), actedOn, new NodeRegistry(Path.of(host().registryDir())));
+            if (asRoot != null) {
+                output.err.println("drover: warning: " + Printable.of(asRoot));
+            }
+        }
         return code;
     }
 
@@ -64,8 +74,9 @@ abstract class LifecycleLeaf extends MultiLeaf {
     }
 
     /**
-     * The nodes given, or with {@code --all} every node of this user's registry (each with its
-     * own pidfile and recorded command line, whatever template started it).
+     * The nodes given, each with the files it was started with when none are given (its record's:
+     * {@code RecordedNodes.files}), or with {@code --all} every node of this user's registry (each
+     * with its own pidfile and recorded command line, whatever template started it).
      */
     final List<NodeSpec> targets(ParsedArgs parsed, Snapshot snapshot, Output output) {
         if (!own.has(ALL)) {
@@ -73,7 +84,7 @@ abstract class LifecycleLeaf extends MultiLeaf {
                 throw new io.drover.core.UsageException("no nodes given: name them (multi " + name()
                         + " w1 w2), give a count (multi " + name() + " 3), or --all for every node drover started");
             }
-            return nodes(parsed, 0);
+            return nodes(parsed, 0, snapshot::recorded);
         }
         if (!parsed.positionals().isEmpty()) {
             throw new io.drover.core.UsageException("--all acts on every recorded node: give no nodes with it (got "

@@ -5,13 +5,13 @@ import io.drover.core.Printable;
 import io.drover.core.UsageException;
 import io.drover.multi.NodeLogs;
 import io.drover.multi.NodeSpec;
-import io.drover.multi.OptionTable;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.RecordedNodes;
-import io.drover.registry.NodeRecord;
+import io.drover.multi.Snapshot;
 import io.drover.registry.NodeRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 + " across a rotation by copytruncate or by renaming, until interrupted. A node's logfile is its"
                 + " --logfile, else the one drover recorded when it started the node, else the default."
                 + " --all: every node of the node registry.",
+            "--json: one JSON object a line, {\"node\": NODENAME, \"file\": LOGFILE, \"line\": TEXT}, the line exact.",
             "A node without a logfile, or with one that cannot be read (or is no regular file, or a symbolic link:"
                 + " never followed), is named on stderr and the others go on; then the exit code is 1."},
         footer = {"drover multi logs 3", "drover multi logs --all -n 50", "drover multi logs --all -f",
@@ -64,16 +65,23 @@ final class LogsCommand extends MultiLeaf {
                 throw new UsageException("no nodes given: name them (multi logs w1 w2), give a count (multi logs 3),"
                         + " or --all for every node drover started");
             }
-            boolean logfileGiven = parsed.options().stream().anyMatch(o -> OptionTable.Read.LOGFILE.named(o.name()));
-            for (NodeSpec n : nodes(parsed, 0)) {
-                nodes.add(logfileGiven ? n : recordedLogfile(registry, n));
-            }
+            nodes.addAll(nodes(parsed, 0, Snapshot.reading(Path.of(host().registryDir()))::recorded));
         }
         untrusted.forEach(p -> output.err.println("drover: warning: " + Printable.of(p)));
         int[] missing = {0};
         NodeLogs logs = new NodeLogs(nodes, new NodeLogs.Sink() {
             @Override
-            public void line(NodeSpec node, String source, String line) {
+            public void line(NodeSpec node, String source, Path file, String line) {
+                if (output.json) {
+                    // one object a line, as it is read (also with -f): a script reads each as it comes
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("node", node.nodename().full());
+                    m.put("file", file.toString());
+                    m.put("line", line);
+                    output.json(m);
+                    output.out.flush();
+                    return;
+                }
                 // a log line is the node's user's text: on a terminal it is shown escaped (its
                 // tabs kept), to a pipe or a file exact, as the logfile has it
                 String shown = output.terminal ? Printable.line(line) : line;
@@ -115,20 +123,6 @@ final class LogsCommand extends MultiLeaf {
             // below
         }
         throw new UsageException("-n " + value + ": not a number of lines (0 or more)");
-    }
-
-    /** The node with the logfile drover recorded when it started it, if it did. */
-    private static NodeSpec recordedLogfile(NodeRegistry registry, NodeSpec node) {
-        try {
-            NodeRecord r = registry.find(node.nodename().full()).orElse(null);
-            if (r != null && r.logfile() != null) {
-                return new NodeSpec(node.index(), node.name(), node.nodename(), node.pidfile(), r.logfile(),
-                        node.options(), node.passthrough());
-            }
-        } catch (RuntimeException e) {
-            // an untrusted record: the logfile given or the default
-        }
-        return node;
     }
 
     /** Each node its own colour, the same in every run (pm2's prefixes). */

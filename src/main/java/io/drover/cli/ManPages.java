@@ -1,6 +1,5 @@
 package io.drover.cli;
 
-import io.drover.core.ExitCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,9 +94,8 @@ public final class ManPages {
             r.append(".TP\n\\fB").append(escape(e.getKey())).append("\\fR\n").append(escape(e.getValue())).append('\n');
         }
         r.append(".SH \"EXIT STATUS\"\n");
-        for (ExitCode.Code code : Manual.exits(spec)) {
-            r.append(".TP\n\\fB").append(code.value()).append("\\fR\n")
-                    .append(escape((code.status() ? "status: " : "") + code.meaning())).append('\n');
+        for (Map.Entry<Integer, String> code : Manual.exitMeanings(spec).entrySet()) {
+            r.append(".TP\n\\fB").append(code.getKey()).append("\\fR\n").append(escape(code.getValue())).append('\n');
         }
         r.append(".SH \"SEE ALSO\"\n").append(seeAlso(spec, all)).append('\n');
         return r.toString();

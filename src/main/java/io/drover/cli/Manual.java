@@ -72,6 +72,20 @@ final class Manual {
         return codes;
     }
 
+    /**
+     * {@link #exits} as a page lists them: each code once, in the order first listed, with its
+     * meanings joined ({@code 0  ok; status: every node runs}). A code listed twice with two
+     * meanings read as two contradicting answers.
+     */
+    static Map<Integer, String> exitMeanings(CommandSpec spec) {
+        Map<Integer, String> meanings = new LinkedHashMap<>();
+        for (ExitCode.Code code : exits(spec)) {
+            String meaning = (code.status() ? "status: " : "") + code.meaning();
+            meanings.merge(code.value(), meaning, (a, b) -> a + "; " + b);
+        }
+        return meanings;
+    }
+
     static Map<String, String> environment(CommandSpec spec) {
         Environment env = annotation(spec, Environment.class);
         Map<String, String> m = new LinkedHashMap<>();

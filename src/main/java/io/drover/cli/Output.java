@@ -24,6 +24,11 @@ final class Output {
      * prints aligned columns, {@code logs} escapes the lines it shows.
      */
     final boolean terminal;
+    /**
+     * Whether a failure goes to stderr as well as stdout: not when both are one terminal, where
+     * it would show twice; a script that keeps stderr (a pipe, a file) still reads it there.
+     */
+    final boolean failuresOnStderr;
     private final boolean color;
 
     Output(PrintWriter out, PrintWriter err, ParsedArgs parsed) {
@@ -35,6 +40,7 @@ final class Output {
         this.splash = !json && !quiet && !parsed.has(Reserved.NOSPLASH);
         String noColor = System.getenv("NO_COLOR");
         this.terminal = Terminal.stdoutIsTerminal();
+        this.failuresOnStderr = !terminal || !Terminal.stderrIsStdout();
         this.color = !parsed.has(Reserved.NO_COLOR) && !json && terminal
                 && (noColor == null || noColor.isEmpty());
     }

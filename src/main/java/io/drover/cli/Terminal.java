@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +22,9 @@ final class Terminal {
 
     static int width() {
         Integer columns = parse(System.getenv("COLUMNS"));
-        if (columns == null && System.console() != null) {
+        // standard output decides, as for colour: System.console() is null also when only
+        // standard input is redirected, and the help was then wrapped to 80 on a wide terminal
+        if (columns == null && stdoutIsTerminal()) {
             columns = ttyColumns();
         }
         return Math.max(MINIMUM_WIDTH, columns == null ? DEFAULT_WIDTH : columns);
@@ -55,6 +58,23 @@ final class Terminal {
             return major != MEMORY_DEVICES_MAJOR;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
             return System.console() != null;
+        }
+    }
+
+    /**
+     * Whether standard error is the very file standard output is (the same terminal, as at an
+     * interactive shell): then a line written to both shows twice. Asked as {@link
+     * #stdoutIsTerminal} is, of {@code /proc/self/fd}: the two descriptors' files' device and
+     * inode ({@code fileKey}), so {@code /dev/pts/3} opened twice is one file, and a doubt (no
+     * {@code /proc}) says no, which prints the line on both as before.
+     */
+    static boolean stderrIsStdout() {
+        try {
+            Object out = Files.readAttributes(Path.of("/proc/self/fd/1"), BasicFileAttributes.class).fileKey();
+            Object err = Files.readAttributes(Path.of("/proc/self/fd/2"), BasicFileAttributes.class).fileKey();
+            return out != null && out.equals(err);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 

@@ -68,7 +68,7 @@ final class TerminalReporter implements ClusterListener {
             return;
         }
         boolean failure = line.failure() != null;
-        if (failure) {
+        if (failure && output.failuresOnStderr) {
             // A script that keeps stderr (2>errors, or captures it) must see why, not only the
             // exit code: each failure is also one line there, in plain text, flushed first so
             // it is never behind the progress on a terminal that shows both.
@@ -93,7 +93,7 @@ final class TerminalReporter implements ClusterListener {
 
     /**
      * One line with the time and who it is about ({@code nodename}, null: supervise itself); a
-     * warning on stdout, even with {@code --quiet}, and then on stderr.
+     * warning on stdout, even with {@code --quiet}, and then on stderr (unless that is the same terminal).
      */
     private void logLine(String nodename, Line line) {
         boolean warning = line.failure() != null;
@@ -104,7 +104,7 @@ final class TerminalReporter implements ClusterListener {
         output.out.println(now.truncatedTo(ChronoUnit.MILLIS) + " > "
                 + Printable.of((nodename == null ? "supervise" : nodename) + ": " + line.word() + line.rest()));
         output.out.flush();
-        if (warning) {
+        if (warning && output.failuresOnStderr) {
             output.err.println("drover: " + Printable.of((nodename == null ? "" : nodename + ": ") + line.failure()));
             output.err.flush();
         }

@@ -7,7 +7,7 @@ package io.drover.core;
  * <p>A node name is a name, never a path: both parts end up in the pidfile and logfile paths
  * ({@code /run/drover/%n.pid}), where root creates files. So neither part may contain {@code /}
  * or be the path step {@code .} or {@code ..}, no part may hold a control character (a newline
- * would also forge lines in logs and in {@code names}), and the short name may not be empty.
+ * would also forge lines in logs and in {@code names}) or a blank, and the short name may not be empty.
  * Anything else is a usage error that names the node; no {@code NodeName} holds such a name.
  */
 public record NodeName(String full, String shortName, String hostPart) {
@@ -46,6 +46,13 @@ public record NodeName(String full, String shortName, String hostPart) {
             if (Character.isISOControl(part.charAt(i))) {
                 throw new UsageException("node name '" + printable(full) + "': a control character ("
                         + printable(String.valueOf(part.charAt(i))) + ") in " + which);
+            }
+        }
+        for (int i = 0; i < part.length(); i++) {
+            if (Character.isWhitespace(part.charAt(i)) || Character.isSpaceChar(part.charAt(i))) {
+                // a blank splits the name in every script, unit name and ps line that shows it
+                throw new UsageException("node name '" + printable(full) + "': a blank in " + which
+                        + " (a node name is one word, also in its pidfile and logfile paths)");
             }
         }
     }

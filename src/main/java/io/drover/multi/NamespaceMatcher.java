@@ -102,6 +102,18 @@ final class NamespaceMatcher {
             selected.set(from - 1, to);
             return;
         }
+        if (dash > 0 && NodeExpander.isCount(element.substring(0, dash))) {
+            // 1-x, 1-: a range whose end is no index; "no node named" would hide the typo
+            throw new UsageException(NodeName.printable(opt.written()) + ": bad range '" + NodeName.printable(element)
+                    + "': a range is two indexes, FIRST-LAST (1-3)");
+        }
+        if (element.indexOf(':') >= 0) {
+            // --foo:1:2=x: one option takes one namespace, and the first ':' ends the option's name
+            throw new UsageException(NodeName.printable(opt.written()) + ": ':' in the namespace '"
+                    + NodeName.printable(opt.namespace()) + "': an option takes one namespace; a list of nodes is"
+                    + " written with commas (" + NodeName.printable(opt.name()) + ":" + NodeName.printable(element.replace(':', ','))
+                    + ")");
+        }
         throw new UsageException(NodeName.printable(opt.written()) + ": no node named '" + NodeName.printable(element)
                 + "' (nodes: " + String.join(", ", names) + ")");
     }

@@ -52,8 +52,9 @@ public final class NodeLogs {
     public interface Sink {
         /**
          * @param source the nodename, with the pool process's {@code -INDEX} for its file
+         * @param file the logfile's path the line was read at (also a file since renamed away)
          */
-        void line(NodeSpec node, String source, String line);
+        void line(NodeSpec node, String source, Path file, String line);
 
         /** A node whose logfile is missing or cannot be read, named once per problem. */
         void problem(NodeSpec node, String message);
@@ -160,7 +161,7 @@ public final class NodeLogs {
                 long size;
                 try {
                     size = ch.size();
-                    LogLines.lastLines(ch, size, lines, line -> sink.line(node, source, line));
+                    LogLines.lastLines(ch, size, lines, line -> sink.line(node, source, p, line));
                 } catch (IOException | RuntimeException e) {
                     ch.close();
                     throw e;
@@ -280,7 +281,7 @@ public final class NodeLogs {
             this.node = node;
             this.source = source;
             this.path = path;
-            this.current = new Reader(node, source, key, channel, position);
+            this.current = new Reader(node, source, path, key, channel, position);
         }
 
         void poll(Dirs dirs) {
@@ -297,7 +298,7 @@ public final class NodeLogs {
                     }
                     old = current;
                     oldQuiet = 0;
-                    current = new Reader(node, source, now.key(), next, 0);
+                    current = new Reader(node, source, path, now.key(), next, 0);
                 } else if (now != null && now.kind() != OpenedDir.Entry.Kind.REGULAR) {
                     // not a file: named, and the file held is still read
                     problem(node, path, new IOException(now.kind() == OpenedDir.Entry.Kind.SYMLINK
@@ -364,10 +365,10 @@ public final class NodeLogs {
         private int tailLength;
         private final ByteBuffer check = ByteBuffer.allocate(TAIL);
 
-        Reader(NodeSpec node, String source, String key, FileChannel channel, long position) {
+        Reader(NodeSpec node, String source, Path path, String key, FileChannel channel, long position) {
             this.key = key;
             this.channel = channel;
-            this.partial = new LogLines.Lines(line -> sink.line(node, source, line));
+            this.partial = new LogLines.Lines(line -> sink.line(node, source, path, line));
             this.position = position;
             try {
                 remember();

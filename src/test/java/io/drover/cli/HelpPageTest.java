@@ -90,10 +90,19 @@ class HelpPageTest {
         String page = HelpPage.render(spec, 1000);
         String codes = page.substring(page.indexOf("\nExit codes:\n"));
         for (ExitCode.Code code : Manual.exits(spec)) {
-            assertTrue(codes.matches("(?s).*\\n  " + code.value() + " +" + java.util.regex.Pattern.quote(
-                    (code.status() ? "status: " : "") + code.meaning()) + "\\n.*"),
+            assertTrue(codes.matches("(?s).*\\n  " + code.value() + " +[^\\n]*" + java.util.regex.Pattern.quote(
+                    (code.status() ? "status: " : "") + code.meaning()) + "(; [^\\n]*)?\\n.*"),
                     spec.qualifiedName() + " should list " + code + ":\n" + codes);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pages")
+    void each_exit_code_is_listed_once_with_all_its_meanings(CommandSpec spec) {
+        String page = HelpPage.render(spec, 1000);
+        List<String> listed = page.substring(page.indexOf("\nExit codes:\n") + 13).lines()
+                .map(l -> l.trim().split(" ")[0]).toList();
+        assertEquals(listed.stream().distinct().toList(), listed, spec.qualifiedName() + ":\n" + page);
     }
 
     @org.junit.jupiter.api.Test

@@ -178,13 +178,13 @@ class TemplatesTest {
     }
 
     @ParameterizedTest(name = "{0}@{1}")
-    @CsvSource(delimiter = '|', value = {"../x | h", "a | b/c", ".. | h", "a | ..", "a\tb | h"})
+    @CsvSource(delimiter = '|', value = {"../x | h", "a | b/c", ".. | h", "a | ..", "a\tb | h", "a b | h"})
     void a_nodename_built_from_parts_that_are_not_names_is_a_usage_error(String shortName, String host) {
         assertThrows(UsageException.class, () -> NodeName.of(shortName.replace("\\t", "\t"), host));
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"w1@h", "a.b@h", "a..b@h", "...@h", ".w@h", "w1@", "solo", "a b@h", "ünï@cødé", "50%@h"})
+    @ValueSource(strings = {"w1@h", "a.b@h", "a..b@h", "...@h", ".w@h", "w1@", "solo", "ünï@cødé", "50%@h"})
     void a_nodename_that_is_a_name_is_accepted(String full) {
         assertEquals(full, NodeName.parse(full).full());
     }

@@ -112,9 +112,11 @@ class CompletionIT {
     }
 
     @Test
-    void the_zsh_completion_loads_the_bash_script_next_to_it() throws Exception {
+    void the_zsh_and_fish_completions_ask_the_bash_script() throws Exception {
         String zsh = Files.readString(DIST.resolve("extra/completion/_drover"));
         assertTrue(zsh.startsWith("#compdef drover"), zsh);
-        assertTrue(zsh.contains("bashcompinit") && zsh.contains("drover.bash"), zsh);
+        assertTrue(zsh.contains("drover.bash") && zsh.contains("_drover_complete"), zsh);
+        String fish = Files.readString(DIST.resolve("extra/completion/drover.fish"));
+        assertTrue(fish.contains("drover.bash") && fish.contains("complete -c drover"), fish);
     }
 }

@@ -19,7 +19,7 @@ class ManPagesIT {
     static final List<String> COMMANDS = List.of("drover", "drover-multi", "drover-multi-start", "drover-multi-stop",
             "drover-multi-stopwait", "drover-multi-restart", "drover-multi-kill", "drover-multi-status",
             "drover-multi-show", "drover-multi-names", "drover-multi-expand", "drover-multi-get",
-            "drover-multi-dryrun", "drover-multi-help", "drover-worker", "drover-beat");
+            "drover-multi-dryrun", "drover-multi-help", "drover-worker", "drover-beat", "drover-help");
 
     @TempDir
     Path tmp;

@@ -869,9 +869,47 @@ class NodeExpanderTest {
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"w1", "a.b", "a..b", "...", ".hidden@h", "w1@", "a b", "w-1_x+y", "ünï@cødé"})
+        @ValueSource(strings = {"w1", "a.b", "a..b", "...", ".hidden@h", "w1@", "w-1_x+y", "ünï@cødé"})
         void names_that_are_names_are_accepted(String name) {
             assertEquals(1, expand(name).size());
+        }
+    }
+
+    /** Issue 28, item 8: what a differential run against celery multi 5.2.6 found. */
+    @Nested
+    class GrammarLeftovers {
+        @Test
+        void plus_3_is_three_nodes_as_python_s_int_reads_it_in_celery() {
+            assertEquals(List.of("drover1@HOST", "drover2@HOST", "drover3@HOST"), nodenames(expand("+3")));
+        }
+
+        @Test
+        void a_count_with_a_plus_takes_ranges_and_indexes() {
+            List<NodeSpec> nodes = expand("+3", "-c:2-3", "5");
+            assertEquals(List.of(), rest(nodes.get(0)));
+            assertEquals(List.of("-c", "5"), rest(nodes.get(2)));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"a b", "a@b c", "a\u00a0b", "a\u2003b"})
+        void a_blank_in_a_name_is_a_usage_error_as_a_slash_is(String name) {
+            assertMentions(usageError(name), "node name '", "a blank in");
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"-c:1-x", "-c:1-", "-c:2-x,1"})
+        void a_range_that_is_no_range_says_bad_range(String option) {
+            assertMentions(usageError("3", option, "5"), option + ": bad range '");
+        }
+
+        @Test
+        void a_second_colon_in_a_namespace_says_what_is_wrong_and_the_comma_list() {
+            assertMentions(usageError("3", "--foo:1:2=x"), "--foo:1:2=x: ':' in the namespace '1:2'", "--foo:1,2");
+        }
+
+        @Test
+        void a_node_named_like_a_range_is_still_selected_by_its_name() {
+            assertEquals(List.of("-c", "5"), rest(expand("1-x", "b", "-c:1-x", "5").get(0)));
         }
     }
 
