@@ -156,6 +156,7 @@ final class JsonReporter implements ClusterListener {
                 m.put("restarts", s.restarts());
                 m.put("last_exit", s.lastExit());
                 m.put("health", s.health());
+                m.put("leftover", s.leftover());
                 put(m, "reason", s.reason());
             };
         }
@@ -211,6 +212,11 @@ final class JsonReporter implements ClusterListener {
         @Override
         public Change rollStopped(NodeEvent.RollStopped r) {
             return m -> put(m, "state", "roll_stopped", "reason", r.reason());
+        }
+
+        @Override
+        public Change hook(NodeEvent.Hook h) {
+            return m -> put(m, "state", "hook", "hook", h.hook(), "text", h.text(), "warning", h.warning());
         }
     }
 

@@ -54,6 +54,9 @@ final class StatusTable implements ClusterListener {
                 if (s.reason() != null) {
                     notes.add(name + ": " + s.state().label() + ": " + s.reason());
                 }
+                if (s.leftover() != null && !s.leftover().isEmpty()) {
+                    notes.add(name + ": " + s.state().label() + ": " + TerminalReporter.leftoverWords(s.leftover()));
+                }
             };
         }
 
@@ -149,6 +152,11 @@ final class StatusTable implements ClusterListener {
 
         @Override
         public Consumer<String> rollStopped(NodeEvent.RollStopped e) {
+            return nothing; // supervise's: status never hears of it
+        }
+
+        @Override
+        public Consumer<String> hook(NodeEvent.Hook e) {
             return nothing; // supervise's: status never hears of it
         }
     }

@@ -3,6 +3,7 @@ package io.drover.cli;
 import io.drover.core.Signals;
 import io.drover.core.UsageException;
 import io.drover.multi.ClusterListener;
+import io.drover.multi.Hooks;
 import io.drover.multi.NodeConflicts;
 import io.drover.multi.NodeSpec;
 import io.drover.multi.ArgParser;
@@ -12,7 +13,9 @@ import io.drover.node.SignalHooks;
 import io.drover.posix.Posix;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 
@@ -27,7 +30,12 @@ import picocli.CommandLine.Command;
             "TERM stops every node warmly, INT coldly, and exits 0 once all are down (1, naming them, when"
                 + " --timeout=90 ran out and they were killed). HUP restarts the nodes --batch=1 at a time, the next"
                 + " only once the previous are ready. A second supervise of a node is refused; under systemd"
-                + " (NOTIFY_SOCKET) it reports READY=1 once every node is ready, and WATCHDOG=1."},
+                + " (NOTIFY_SOCKET) it reports READY=1 once every node is ready, and WATCHDOG=1.",
+            "Hooks: --on-failure=CMD (a node exited unasked or did not start), --on-restart=CMD (supervise restarts"
+                + " it: after a crash, for its memory, hung) and --on-give-up=CMD run CMD through /bin/sh -c as"
+                + " supervise's own user, with DROVER_NODE, DROVER_EVENT, DROVER_EXIT, DROVER_RESTARTS, DROVER_LOGFILE"
+                + " and DROVER_PIDFILE set, one at a time; each line of its output is a line of supervise's. One"
+                + " still running after --hook-timeout=30 s gets TERM, with its process group, and KILL 5 s later."},
         footer = {"drover multi supervise 3 -c 2 --pidfile=/tmp/drover/%%n.pid --logfile=/tmp/drover/%%n%%I.log",
             "# give up on a node that needed 5 restarts within a minute; restart one over 1 GiB",
             "drover multi supervise 3 --max-restarts=5 --within=60 --max-memory=1G",
@@ -45,7 +53,9 @@ final class SuperviseCommand extends MultiLeaf {
                 io.drover.multi.ArgParser.Own.WITHIN, io.drover.multi.ArgParser.Own.MAX_MEMORY,
                 io.drover.multi.ArgParser.Own.MEMORY_INTERVAL, io.drover.multi.ArgParser.Own.HEARTBEAT,
                 io.drover.multi.ArgParser.Own.TIMEOUT, io.drover.multi.ArgParser.Own.START_TIMEOUT,
-                io.drover.multi.ArgParser.Own.BATCH);
+                io.drover.multi.ArgParser.Own.BATCH,
+                io.drover.multi.ArgParser.Own.ON_FAILURE, io.drover.multi.ArgParser.Own.ON_RESTART,
+                io.drover.multi.ArgParser.Own.ON_GIVE_UP, io.drover.multi.ArgParser.Own.HOOK_TIMEOUT);
     }
 
 
@@ -71,13 +81,35 @@ final class SuperviseCommand extends MultiLeaf {
         // a line per event as it comes, with the time: what a journal or a container log shows
         ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
                 : TerminalReporter.log(output, Instant::now);
-        Supervisor supervisor = new Supervisor(Posix.get(), reporter, host(), nodes, options);
+        Supervisor supervisor = new Supervisor(Posix.get(), reporter, host(), nodes, options, hooks(parsed));
         for (String name : List.of("TERM", "INT", "HUP")) {
             int number = Signals.parseArgument("-" + name).orElseThrow();
             SignalHooks.handle(name, () -> supervisor.signal(number));
         }
         return supervisor.run();
     }
+
+    /**
+     * The hooks given on the command line, the only place they come from (a node's files or
+     * record never name one: supervise may be root); an empty command is refused.
+     */
+    static Hooks hooks(ParsedArgs parsed) {
+        Map<Hooks.Kind, String> commands = new EnumMap<>(Hooks.Kind.class);
+        for (Hooks.Kind kind : Hooks.Kind.values()) {
+            ArgParser.Own option = HOOK_OPTIONS.get(kind);
+            String command = parsed.own(option);
+            if (command != null && command.isBlank()) {
+                throw new UsageException(option.spelling() + " needs a command (given to /bin/sh -c)");
+            }
+            if (command != null) {
+                commands.put(kind, command);
+            }
+        }
+        return new Hooks(commands, positive(parsed, ArgParser.Own.HOOK_TIMEOUT, Hooks.DEFAULT_TIMEOUT));
+    }
+
+    private static final Map<Hooks.Kind, ArgParser.Own> HOOK_OPTIONS = Map.of(Hooks.Kind.FAILURE, ArgParser.Own.ON_FAILURE,
+            Hooks.Kind.RESTART, ArgParser.Own.ON_RESTART, Hooks.Kind.GIVE_UP, ArgParser.Own.ON_GIVE_UP);
 
     /** A duration option that must be more than 0. */
     private static Duration positive(ParsedArgs parsed, ArgParser.Own which, Duration fallback) {

@@ -244,7 +244,7 @@ final class TerminalReporter implements ClusterListener {
                 return state;
             }
             // the fields of the status table, after what the line always said (scripts read its start)
-            return Line.painted(state.colour(), state.word(), state.rest()
+            return Line.painted(state.colour(), state.word(), state.rest() + leftover(s.leftover())
                     + "; rss " + dash(s.rssBytes() == null ? null : bytes(s.rssBytes()))
                     + ", cpu " + dash(s.cpuPercent() == null ? null : percent(s.cpuPercent()))
                     + ", restarts " + dash(s.restarts()) + ", last exit " + dash(s.lastExit())
@@ -305,6 +305,12 @@ final class TerminalReporter implements ClusterListener {
             return Line.warning("did not come back from the rolling restart: " + r.reason()
                     + "; the rolling restart stopped, the nodes not yet restarted keep running");
         }
+
+        @Override
+        public Line hook(NodeEvent.Hook h) {
+            String text = "hook " + h.hook() + ": " + h.text();
+            return h.warning() ? Line.warning(text) : Line.of(text);
+        }
     }
 
     /** supervise's own lines, about the nodes as a whole. */
@@ -355,6 +361,24 @@ final class TerminalReporter implements ClusterListener {
         public Line rollDone(ClusterEvent.RollDone d) {
             return Line.of("rolling restart done: " + d.tally().text());
         }
+    }
+
+    /**
+     * "; 2 processes of its group left (pids 123, 124)" after a dead node's state, what a kill of
+     * the node alone left running; nothing when none is left, so such a line is as it always was.
+     */
+    static String leftover(List<Long> pids) {
+        if (pids == null || pids.isEmpty()) {
+            return "";
+        }
+        return "; " + leftoverWords(pids);
+    }
+
+    /** "2 processes of its group left (pids 123, 124)". */
+    static String leftoverWords(List<Long> pids) {
+        boolean one = pids.size() == 1;
+        return pids.size() + (one ? " process" : " processes") + " of its group left (pid" + (one ? " " : "s ")
+                + String.join(", ", pids.stream().map(String::valueOf).toList()) + ")";
     }
 
     static String dash(Object value) {

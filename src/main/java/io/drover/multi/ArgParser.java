@@ -41,7 +41,9 @@ public final class ArgParser {
         TIMEOUT("--timeout"), START_TIMEOUT("--start-timeout"), ROLLING("--rolling", false), BATCH("--batch"),
         BACKOFF("--backoff"), BACKOFF_MAX("--backoff-max"), BACKOFF_RESET("--backoff-reset"),
         MAX_RESTARTS("--max-restarts"), WITHIN("--within"), MAX_MEMORY("--max-memory"),
-        MEMORY_INTERVAL("--memory-interval"), HEARTBEAT("--heartbeat"), START_NEW("--start-new", false);
+        MEMORY_INTERVAL("--memory-interval"), HEARTBEAT("--heartbeat"), START_NEW("--start-new", false),
+        // supervise's hooks (issue 29, item 5)
+        ON_FAILURE("--on-failure"), ON_RESTART("--on-restart"), ON_GIVE_UP("--on-give-up"), HOOK_TIMEOUT("--hook-timeout");
 
         private final String spelling;
         private final boolean valued;

@@ -1,7 +1,10 @@
 package io.drover.multi;
 
+import io.drover.core.DroverException;
+import io.drover.core.Signals;
 import io.drover.posix.PidfileState;
 import io.drover.posix.Posix;
+import io.drover.posix.ProcessTable;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
@@ -86,8 +89,31 @@ final class HandleNode implements SupervisedNode {
         return ended;
     }
 
+    /**
+     * A KILL (the stop's escalation at {@code --timeout}, a hung node's) goes to the node's whole
+     * process group, as {@code multi kill}'s does, once {@code pid} is known to be the node: our
+     * child not yet reaped (its pid, and so its group, cannot be another's), or the adopted node
+     * its pidfile's lock still names; and only while it leads its own session.
+     */
     @Override
     public void signal(long pid, int signal) {
+        if (signal == Signals.KILL && isTheNode(pid) && ProcessTable.leadsSession(pid)) {
+            posix.killGroup(pid, signal);
+            return;
+        }
         posix.kill(pid, signal);
+    }
+
+    private boolean isTheNode(long pid) {
+        CompletableFuture<Posix.ChildExit> child = reaper.exitOf(pid);
+        if (child != null) {
+            return !child.isDone();
+        }
+        try {
+            // a fresh handle: the keeper's thread may be using its own meanwhile
+            return handles.get().inspect() instanceof PidfileState.Running r && r.pid() == pid;
+        } catch (DroverException e) {
+            return false;
+        }
     }
 }

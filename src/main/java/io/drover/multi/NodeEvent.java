@@ -2,6 +2,7 @@ package io.drover.multi;
 
 import io.drover.launch.HandshakeReader;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What happened to one node during a cluster operation; the reporters render these. A renderer
@@ -57,6 +58,8 @@ public sealed interface NodeEvent {
         R stopped(Stopped event);
 
         R rollStopped(RollStopped event);
+
+        R hook(Hook event);
     }
 
     /**
@@ -177,16 +180,29 @@ public sealed interface NodeEvent {
      * @param lastExit how the node last ended, when drover saw it ("signal 9", "status 0")
      * @param health what the node's {@code --health-port} says of a live node: "ready", "not
      *     ready", "stalled" (its heartbeat), "no answer"; null when it has no health port
+     * @param leftover the live processes left of a dead node's process group (its pidfile's pid
+     *     led it): what a kill of the node alone left behind; null when the node runs or no pid is known
      */
     record Status(State state, long pid, Duration uptime, String pidfile, String reason, Long rssBytes,
-                  Double cpuPercent, Integer restarts, String lastExit, String health) implements NodeEvent {
+                  Double cpuPercent, Integer restarts, String lastExit, String health, List<Long> leftover)
+            implements NodeEvent {
         public Status(State state, long pid, Duration uptime, String pidfile, String reason) {
             this(state, pid, uptime, pidfile, reason, null, null, null, null, null);
         }
 
+        public Status(State state, long pid, Duration uptime, String pidfile, String reason, Long rssBytes,
+                      Double cpuPercent, Integer restarts, String lastExit, String health) {
+            this(state, pid, uptime, pidfile, reason, rssBytes, cpuPercent, restarts, lastExit, health, null);
+        }
+
+        public Status {
+            leftover = leftover == null ? null : List.copyOf(leftover);
+        }
+
         /** This line with what the node's health port said. */
         public Status withHealth(String answer) {
-            return new Status(state, pid, uptime, pidfile, reason, rssBytes, cpuPercent, restarts, lastExit, answer);
+            return new Status(state, pid, uptime, pidfile, reason, rssBytes, cpuPercent, restarts, lastExit, answer,
+                    leftover);
         }
 
         @Override
@@ -293,6 +309,19 @@ public sealed interface NodeEvent {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.rollStopped(this);
+        }
+    }
+
+    /**
+     * supervise's hook {@code hook} ({@code on-failure}, {@code on-restart}, {@code on-give-up})
+     * for this node: a line of its output, or what became of it (its end, its deadline, a skip);
+     * {@code warning} when the operator must hear of it (it failed, was killed, was skipped).
+     * {@code text} is the hook's own output as it wrote it: the renderers make it printable.
+     */
+    record Hook(String hook, String text, boolean warning) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.hook(this);
         }
     }
 }

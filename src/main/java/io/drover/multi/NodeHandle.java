@@ -3,6 +3,7 @@ package io.drover.multi;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.NodeProtocol;
+import io.drover.core.Signals;
 import io.drover.launch.LaunchOutcome;
 import io.drover.node.StartChecks;
 import io.drover.posix.ExitWords;
@@ -16,6 +17,7 @@ import io.drover.posix.ProcessTable;
 import io.drover.registry.NodeRecord;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
@@ -359,10 +361,18 @@ final class NodeHandle {
         noteExit(ProcessStats.zombieExit(pid).map(how -> how + " " + why).orElse(why));
     }
 
-    /** Sends {@code signal} to the node's process {@code pid}: Signalled, NotRunning (gone) or Failed. */
+    /**
+     * Sends {@code signal} to the node's process {@code pid}, which the caller verified to be this
+     * node: Signalled, NotRunning (gone) or Failed. A KILL goes to the node's whole process group
+     * while the node leads its own session (it does from its spawn), so what its application
+     * started does not outlive it holding its ports; TERM and the others go to the node alone,
+     * whose application ends its own children warmly.
+     */
     NodeEvent signal(long pid, int signal) {
         try {
-            return posix.get().kill(pid, signal) ? new NodeEvent.Signalled(signal, pid) : new NodeEvent.NotRunning();
+            boolean sent = signal == Signals.KILL && ProcessTable.leadsSession(pid)
+                    ? posix.get().killGroup(pid, signal) : posix.get().kill(pid, signal);
+            return sent ? new NodeEvent.Signalled(signal, pid) : new NodeEvent.NotRunning();
         } catch (DroverException e) {
             return new NodeEvent.Failed(e.exitCode(), e.getMessage());
         }
@@ -412,11 +422,22 @@ final class NodeHandle {
         if (state instanceof PidfileState.Stale s) {
             // a dead node nobody reaped still tells how it ended
             String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
+            // a pid in use again is another process's, and so is its group: only a dead node's is looked for
+            List<Long> leftover = s.pidAlive() ? null : leftover(s.pid());
             return new Look(new NodeEvent.Status(s.pidAlive() ? NodeEvent.State.STALE : NodeEvent.State.DEAD, s.pid(),
-                    null, node.pidfile(), s.reason(), null, null, restarts, exit, null), null);
+                    null, node.pidfile(), s.reason(), null, null, restarts, exit, null, leftover), null);
         }
         return new Look(new NodeEvent.Status(NodeEvent.State.STOPPED, -1, null, node.pidfile(), null, null, null,
                 restarts, lastExit, null), null);
+    }
+
+    /**
+     * The processes left of the dead node {@code pid}'s group: its session's and group's, of the
+     * node's user (else the caller's) only, as another user's cannot be the node's.
+     */
+    private List<Long> leftover(long pid) {
+        Integer uid = expectedUid();
+        return ProcessTable.groupLeft(snapshot.sessionGroups(), pid, uid != null ? uid : Snapshot.self());
     }
 
     /**

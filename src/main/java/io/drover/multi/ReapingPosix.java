@@ -46,6 +46,26 @@ final class ReapingPosix implements Posix {
         return spawned;
     }
 
+    /** A hook is our child as a node is: registered with the reaper, so its status is ours to read. */
+    @Override
+    public Spawned spawnHook(List<String> argv, Map<String, String> env) {
+        long mark = reaper.spawning();
+        Spawned spawned;
+        try {
+            spawned = posix.spawnHook(argv, env);
+        } catch (RuntimeException | Error e) {
+            reaper.spawnFailed();
+            throw e;
+        }
+        reaper.spawned(mark, spawned.pid());
+        return spawned;
+    }
+
+    @Override
+    public boolean killGroup(long pgid, int signal) {
+        return posix.killGroup(pgid, signal);
+    }
+
     /** Runs {@code start} on this thread, telling {@code spawned} the pid of each child it spawns. */
     <T> T telling(LongConsumer spawned, Supplier<T> start) {
         spawnedHere.set(spawned);

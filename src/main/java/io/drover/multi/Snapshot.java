@@ -35,6 +35,7 @@ public final class Snapshot {
     private final Map<String, String> untrusted = new ConcurrentHashMap<>();
     private final Map<LaunchSpec.RunAs, Optional<Identity>> users = new ConcurrentHashMap<>();
     private List<NodeProcesses.Candidate> processes;
+    private Map<Long, List<ProcessTable.GroupMember>> sessionGroups;
 
     Snapshot(NodeRegistry registry, NodeStarter launcher) {
         this.registry = registry;
@@ -202,6 +203,17 @@ public final class Snapshot {
     }
 
     /** The processes that look like drover nodes, looked up once per operation, when first asked. */
+    /**
+     * The machine's session leaders' groups (issue 29, item 6), read once, when the first dead
+     * node is looked at: what status names as left of a dead node's group.
+     */
+    synchronized Map<Long, List<ProcessTable.GroupMember>> sessionGroups() {
+        if (sessionGroups == null) {
+            sessionGroups = ProcessTable.sessionGroups();
+        }
+        return sessionGroups;
+    }
+
     synchronized List<NodeProcesses.Candidate> processes() {
         if (processes == null) {
             processes = NodeProcesses.candidates();

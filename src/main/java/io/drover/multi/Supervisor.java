@@ -109,11 +109,27 @@ public final class Supervisor {
     private volatile boolean stopping;
     private Thread roll;
     private final Cluster cluster;
+    /** Runs the operator's hooks; null when none was given. */
+    private final HookRunner hookRunner;
 
     public Supervisor(Posix posix, ClusterListener listener, Host host, List<NodeSpec> nodes, Options options) {
+        this(posix, listener, host, nodes, options, Hooks.NONE);
+    }
+
+    /** A supervise that runs the operator's {@code hooks} (issue 29, item 5: {@link HookListener}). */
+    public Supervisor(Posix posix, ClusterListener listener, Host host, List<NodeSpec> nodes, Options options,
+                      Hooks hooks) {
         this.reaper = new Reaper(posix);
         this.posix = new ReapingPosix(posix, reaper);
         this.listener = new QueuedListener(listener);
+        // hooks: the keepers report through a HookListener, which queues each hook and passes every event on
+        this.hookRunner = hooks.any()
+                ? new HookRunner(this.posix, reaper, this.listener, hooks.timeout(), System.getenv()) : null;
+        ClusterListener keepersListener = hookRunner == null ? this.listener
+                : new HookListener(this.listener, hooks, hookRunner::offer);
+        if (hookRunner != null) {
+            hookRunner.start();
+        }
         this.host = host;
         this.options = options;
         this.allReady = new CountDownLatch(nodes.size());
@@ -143,7 +159,7 @@ public final class Supervisor {
         };
         for (NodeSpec node : nodes) {
             Keeper k = new Keeper(new HandleNode(node, () -> cluster.handle(cluster.snapshot(), node, true), this.posix, reaper),
-                    options, backoff, clock, this.listener, owner);
+                    options, backoff, clock, keepersListener, owner);
             Thread t = new Thread(k::keep, "drover-keep-" + node.nodename().full());
             t.setDaemon(true);
             keepers.add(k);
@@ -164,6 +180,9 @@ public final class Supervisor {
         try {
             return supervise();
         } finally {
+            if (hookRunner != null) {
+                hookRunner.finish(); // the hooks of the last events (a give-up) run before we exit
+            }
             listener.drain(OUTPUT_WAIT);
         }
     }

@@ -176,6 +176,43 @@ final class JnrPosix implements Posix {
         }
     }
 
+    @Override
+    public Spawned spawnHook(List<String> argv, Map<String, String> env) {
+        checkPlatform();
+        List<String> envp = new ArrayList<>();
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+        synchronized (SPAWN_LOCK) {
+            closeOnExecAll();
+            int[] output = {-1, -1};
+            if (posix.pipe(output) != 0) {
+                throw new SpawnException(ExitCode.UNAVAILABLE, "cannot create a pipe: " + errno());
+            }
+            posix.fcntlInt(output[0], Fcntl.F_SETFD, FD_CLOEXEC);
+            posix.fcntlInt(output[1], Fcntl.F_SETFD, FD_CLOEXEC);
+            Spawn spawn = new Spawn(LibCHolder.LIBC);
+            boolean spawned = false;
+            try {
+                spawn.open(0, "/dev/null", OpenFlags.O_RDONLY.intValue(), 0);
+                spawn.dup(output[1], 1);
+                spawn.dup(1, 2);
+                int err = spawn.run(argv, envp);
+                if (err != 0) {
+                    throw new SpawnException(ExitCode.UNAVAILABLE, "cannot run " + argv.get(0) + ": "
+                            + Errno.valueOf(err).description());
+                }
+                spawned = true;
+                return new Spawned(spawn.pid(), -1, output[0]);
+            } finally {
+                spawn.close();
+                // our copy of the write end: the pipe ends once the hook's processes closed theirs
+                posix.close(output[1]);
+                if (!spawned) {
+                    posix.close(output[0]);
+                }
+            }
+        }
+    }
+
     /**
      * The read end of a pipe that holds {@code key} and is closed for writing: the node reads the
      * key and then end-of-file. Closes {@code handshake} on failure.
@@ -344,7 +381,12 @@ final class JnrPosix implements Posix {
 
     @Override
     public boolean kill(long pid, int signal) {
-        if (posix.kill((int) pid, signal) == 0) {
+        return send(pid, signal, "pid " + pid);
+    }
+
+    /** kill(2) of {@code target} (a pid, or minus a group's id); false for ESRCH, {@code what} named in a failure. */
+    private boolean send(long target, int signal, String what) {
+        if (posix.kill((int) target, signal) == 0) {
             return true;
         }
         Errno e = Errno.valueOf(posix.errno());
@@ -352,7 +394,16 @@ final class JnrPosix implements Posix {
             return false;
         }
         throw new SpawnException(e == Errno.EPERM ? ExitCode.NO_PERMISSION : ExitCode.NODE_FAILED,
-                "cannot signal pid " + pid + ": " + e.description());
+                "cannot signal " + what + ": " + e.description());
+    }
+
+    @Override
+    public boolean killGroup(long pgid, int signal) {
+        if (pgid <= 1) {
+            // kill(0) and kill(-1) mean "our group" and "everyone": never a node's group
+            throw new IllegalArgumentException("not a process group: " + pgid);
+        }
+        return send(-pgid, signal, "process group " + pgid);
     }
 
     @Override

@@ -63,6 +63,24 @@ public interface Posix {
                           boolean captureOutput, String key);
 
     /**
+     * Spawns {@code argv} (a hook of supervise's: {@code /bin/sh -c CMD}) in a session of its
+     * own, so that its whole process group can be ended at its deadline: stdin from /dev/null,
+     * stdout and stderr to one pipe whose read end is returned, every signal at its default and
+     * none blocked, no other inherited descriptor, the environment exactly {@code env}. It runs
+     * as this process's user: nothing in it comes from a node's files.
+     *
+     * @return the child's pid and the read end of its output pipe ({@code handshakeFd} -1)
+     * @throws SpawnException if it cannot be run
+     */
+    Spawned spawnHook(List<String> argv, Map<String, String> env);
+
+    /**
+     * Sends {@code signal} to the process group {@code pgid} ({@code kill(-pgid, signal)}); false
+     * if there is no such group (ESRCH). The caller has verified the group's leader first.
+     */
+    boolean killGroup(long pgid, int signal);
+
+    /**
      * Makes sure the directory {@code file} goes in exists and that nobody but root, the caller
      * and {@code owner} can write any directory on its path, creating missing directories
      * (0755, given to {@code owner}) by descriptor, never by a second look-up of a path.

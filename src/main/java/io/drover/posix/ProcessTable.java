@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -164,6 +166,54 @@ public final class ProcessTable {
     private static Optional<String> statusField(long pid, String field) {
         // none for a process that is gone, or off Linux
         return ProcEntry.Status.of(pid).flatMap(s -> s.field(field));
+    }
+
+    /** stat's fields: the process group (5) and the session (6), as proc(5) numbers them. */
+    private static final int PGRP = 5;
+    private static final int SESSION = 6;
+
+    /**
+     * Whether the live process {@code pid} leads its own session and process group, as a node
+     * does from its spawn (setsid): then the group {@code pid} is that process's, the processes
+     * it started and did not move into a session of their own. A node's group is signalled only
+     * once {@code pid} was verified to be the node, and only while this holds.
+     */
+    public static boolean leadsSession(long pid) {
+        return ProcEntry.Stat.of(pid).map(s -> !s.dead() && s.has(SESSION) && s.number(PGRP) == pid
+                && s.number(SESSION) == pid).orElse(false);
+    }
+
+    /**
+     * The live processes whose process group and session are both {@code pgid} (a process can
+     * join a group only within its own session, and only a process of that session's can have
+     * its session's id), each with its uid: read once for an operation, from one pass over
+     * {@code /proc}, so that status of many dead nodes does not read it once per node.
+     *
+     * @return each session leader's group by its id, in pid order; empty off Linux
+     */
+    public static Map<Long, List<GroupMember>> sessionGroups() {
+        Map<Long, List<GroupMember>> groups = new HashMap<>();
+        for (long pid : pids()) {
+            long pgid = ProcEntry.Stat.of(pid).filter(st -> !st.dead() && st.has(SESSION)
+                    && st.number(PGRP) == st.number(SESSION)).map(st -> st.number(PGRP)).orElse(-1L);
+            if (pgid > 0) {
+                uid(pid).ifPresent(u -> groups.computeIfAbsent(pgid, g -> new ArrayList<>()).add(new GroupMember(pid, u)));
+            }
+        }
+        return groups;
+    }
+
+    /** A live process of a session leader's group, and its uid. */
+    public record GroupMember(long pid, int uid) {}
+
+    /**
+     * What is left of the group a process {@code pgid} led once it is gone: the members of
+     * {@code groups} ({@link #sessionGroups}) in it that run as {@code uid}, in pid order.
+     */
+    public static List<Long> groupLeft(Map<Long, List<GroupMember>> groups, long pgid, int uid) {
+        return groups.getOrDefault(pgid, List.of()).stream()
+                // the leader itself is gone: a zombie nobody reaped is not found alive
+                .filter(m -> m.pid() != pgid && m.uid() == uid).map(GroupMember::pid).sorted().toList();
     }
 
     /** Whether one of the process's threads has this name ({@code /proc/PID/task/TID/comm}). */

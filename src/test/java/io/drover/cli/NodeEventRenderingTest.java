@@ -54,8 +54,10 @@ class NodeEventRenderingTest {
         }
         Class<?>[] types = Arrays.stream(parts).map(RecordComponent::getType).toArray(Class<?>[]::new);
         try {
-            return (NodeEvent) variant.getDeclaredConstructor(types)
-                    .newInstance(Arrays.stream(types).map(NodeEventRenderingTest::sampleValue).toArray());
+            return (NodeEvent) variant.getDeclaredConstructor(types).newInstance(Arrays.stream(parts)
+                    // a list of pids (a status's leftover) is not a list of options
+                    .map(p -> p.getGenericType().getTypeName().equals("java.util.List<java.lang.Long>")
+                            ? List.of(4242L, 4243L) : sampleValue(p.getType())).toArray());
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("cannot make a " + variant.getSimpleName(), e);
         }
@@ -152,6 +154,8 @@ class NodeEventRenderingTest {
                         null, null),
                 new NodeEvent.Status(NodeEvent.State.STOPPED, -1, null, "/run/w1.pid", null, null, null, 1, "status 0", null),
                 new NodeEvent.Status(NodeEvent.State.DEAD, 111, null, "/run/w1.pid", "pidfile left by pid 111"),
+                new NodeEvent.Status(NodeEvent.State.DEAD, 111, null, "/run/w1.pid", "pidfile left by pid 111", null, null,
+                        1, "signal 9", null, List.of(112L, 113L)),
                 new NodeEvent.Status(NodeEvent.State.STALE, 112, null, "/run/w1.pid", "pid 112 is another process", 3L << 30, 150.0,
                         null, null, null),
                 new NodeEvent.Status(NodeEvent.State.UNKNOWN, -1, null, null, "record not trusted"),
@@ -168,7 +172,9 @@ class NodeEventRenderingTest {
                         117, 9),
                 new NodeEvent.TimedOut(118),
                 new NodeEvent.Stopped("status 0"),
-                new NodeEvent.RollStopped("did not start: boom"));
+                new NodeEvent.RollStopped("did not start: boom"),
+                new NodeEvent.Hook("on-failure", "paging the on-call team", false),
+                new NodeEvent.Hook("on-failure", "ended (status 3)", true));
     }
 
     /** Several events of one node, in the order a command sends them: later ones overwrite earlier ones' fields. */

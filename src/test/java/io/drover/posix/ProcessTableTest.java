@@ -80,4 +80,33 @@ class ProcessTableTest {
             p.destroyForcibly().waitFor();
         }
     }
+
+    /**
+     * Issue 29, item 6: a group is signalled only while its verified leader leads its own session,
+     * and what is left of a gone leader's group is its session's processes of the node's user.
+     */
+    @Test
+    void a_setsid_child_leads_its_session_and_its_group_holds_its_sleep_of_our_user_only()
+            throws Exception {
+        Process plain = new ProcessBuilder("sleep", "30").start();
+        // setsid execs in place (a child of ours leads no group), then the shell starts a sleep and waits
+        Process leader = new ProcessBuilder("setsid", "sh", "-c", "sleep 30 & echo $!; wait").start();
+        long sleep = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(leader.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII)).readLine().trim());
+        try {
+            assertTrue(ProcessTable.leadsSession(leader.pid()), "setsid's process leads its session");
+            assertTrue(!ProcessTable.leadsSession(plain.pid()), "a plain child is in our group");
+            assertTrue(!ProcessTable.leadsSession(sleep), "the sleep is in its leader's group, leading nothing");
+            int uid = ProcessTable.uid(SELF).orElseThrow();
+            var groups = ProcessTable.sessionGroups();
+            // the leader still runs: it is in its group, and is never named as its own leftover
+            assertEquals(java.util.List.of(sleep), ProcessTable.groupLeft(groups, leader.pid(), uid));
+            assertEquals(java.util.List.of(), ProcessTable.groupLeft(groups, leader.pid(), uid + 1), "another user's");
+            assertEquals(java.util.List.of(), ProcessTable.groupLeft(groups, plain.pid(), uid), "no group of its own");
+        } finally {
+            plain.destroyForcibly();
+            leader.destroyForcibly();
+            ProcessHandle.of(sleep).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
 }
