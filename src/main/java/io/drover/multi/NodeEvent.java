@@ -256,7 +256,7 @@ public sealed interface NodeEvent {
     }
 
     /** Why supervise restarts a node that runs. */
-    enum Why { MEMORY, HUNG, ROLLING }
+    enum Why { MEMORY, HUNG, ROLLING, OPERATOR }
 
     /**
      * supervise stops the node's process {@code pid} with {@code signal} to start it again at

@@ -77,10 +77,11 @@ public final class Supervisor {
      * @param heartbeat the interval nodes beat at; null for no heartbeat
      * @param stopTimeout how long a stop waits before SIGKILL
      * @param batch how many nodes a rolling restart (HUP) restarts at a time
+     * @param giveUpFor how long a node given up stays down before it is tried again; null: for good
      */
     public record Options(Duration backoff, Duration backoffMax, Duration backoffReset, int maxRestarts,
                           Duration within, long maxMemory, Duration sample, Duration heartbeat,
-                          Duration stopTimeout, Duration startTimeout, int batch) {}
+                          Duration stopTimeout, Duration startTimeout, int batch, Duration giveUpFor) {}
 
     /** Heartbeats a node may miss before it is called hung. */
     public static final int HEARTBEAT_MISSES = 3;
@@ -209,7 +210,8 @@ public final class Supervisor {
                         systemd.ready(tally.text());
                     }
                 } else if (event == GAVE_UP) {
-                    if (keepers.stream().allMatch(k -> k.state() == KeeperState.GAVE_UP)) {
+                    // given up for good (--give-up-for=0) every one: nothing is left to keep
+                    if (options.giveUpFor() == null && keepers.stream().allMatch(k -> k.state() == KeeperState.GAVE_UP)) {
                         listener.cluster(new ClusterEvent.AllGaveUp());
                         stopAll(Signals.TERM);
                         return ExitCode.NODE_FAILED;
@@ -349,6 +351,7 @@ public final class Supervisor {
             systemd.stopping(signal == Signals.INT ? "cold stop (SIGINT)" : "warm stop (SIGTERM)");
         }
         for (Keeper k : keepers) {
+            k.retire();
             k.stop(signal);
         }
         long deadline = System.nanoTime() + options.stopTimeout().toNanos();
