@@ -215,6 +215,7 @@ final class Keeper {
             }
             case STOPPING -> {
                 move(Event.EXITED);
+                node.noteExit(how); // status says how it ended while it stays down
                 listener.node(spec, new NodeEvent.Stopped(how));
             }
             default -> throw new IllegalStateException("keeper of " + spec.nodename().full() + ": pid " + was

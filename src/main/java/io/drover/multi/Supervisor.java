@@ -15,9 +15,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +112,7 @@ public final class Supervisor {
     private volatile boolean stopping;
     private Thread roll;
     private final Cluster cluster;
+    private ControlServer control;
 
     public Supervisor(Posix posix, ClusterListener listener, Host host, List<NodeSpec> nodes, Options options) {
         this.reaper = new Reaper(posix);
@@ -173,6 +176,7 @@ public final class Supervisor {
         Snapshot snapshot = cluster.snapshot();
         keepers.forEach(k -> cluster.handle(snapshot, k.spec(), true).checkStart());
         lockNodes();
+        openControl();
         boolean subreaper = posix.becomeChildSubreaper();
         reaper.start();
         listener.cluster(new ClusterEvent.Supervising(keepers.size(), ProcessHandle.current().pid(), subreaper));
@@ -231,8 +235,72 @@ public final class Supervisor {
             return stopAll(Signals.TERM);
         } finally {
             timer.shutdownNow();
+            if (control != null) {
+                control.close();
+            }
         }
     }
+
+    /**
+     * The control socket, in the registry's directory beside the nodes' locks that name this
+     * process: the operator's stop, kill, start and restart of a node come through it.
+     */
+    private void openControl() {
+        NodeRegistry registry = new NodeRegistry(Path.of(host.registryDir()));
+        Path socket = registry.controlSocket(ProcessHandle.current().pid());
+        try {
+            UserPrincipal owner = Files.getOwner(socket.getParent(), LinkOption.NOFOLLOW_LINKS);
+            control = new ControlServer(socket, owner, this::control,
+                    who -> listener.cluster(new ClusterEvent.ControlRefused(who)));
+        } catch (IOException e) {
+            unlockAll();
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot listen on " + socket + ": " + OsErrors.reason(e));
+        }
+    }
+
+    /** One request of the control socket ({@link SupervisorLink} has the grammar), answered now or once done. */
+    private CompletableFuture<String> control(String line) {
+        String[] f = line.split(" ");
+        Keeper k = f.length < 2 ? null : keepers.stream().filter(x -> x.spec().nodename().full().equals(f[1]))
+                .findFirst().orElse(null);
+        if (k == null) {
+            return CompletableFuture.completedFuture(f.length < 2 ? "error no nodename" : "unknown");
+        }
+        switch (f[0]) {
+            case "view" -> {
+                Keeper.View v = k.view();
+                return CompletableFuture.completedFuture("ok " + v.state() + " " + v.pid() + " " + v.restarts() + " "
+                        + (v.nextTry() == null ? -1 : v.nextTry().toMillis()) + " " + v.byRequest());
+            }
+            case "signal" -> {
+                int signal;
+                try {
+                    signal = Integer.parseInt(f.length > 2 ? f[2] : "");
+                } catch (NumberFormatException e) {
+                    return CompletableFuture.completedFuture("error no signal number");
+                }
+                if (!ENDING.contains(signal)) {
+                    return CompletableFuture.completedFuture("unknown"); // not a stop: the caller sends it itself
+                }
+                if (stopping) {
+                    return CompletableFuture.completedFuture("error supervise is stopping every node");
+                }
+                return CompletableFuture.completedFuture("ok " + k.stopAsked(signal));
+            }
+            case "start" -> {
+                if (stopping) {
+                    return CompletableFuture.completedFuture("failed supervise is stopping every node");
+                }
+                return k.startAsked().thenApply(failure -> failure == null ? "ok " + k.pid() : "failed " + failure);
+            }
+            default -> {
+                return CompletableFuture.completedFuture("error unknown request " + f[0]);
+            }
+        }
+    }
+
+    /** The signals that stop a node: the operator's stop of a supervised node, which it keeps down. */
+    private static final java.util.Set<Integer> ENDING = java.util.Set.of(Signals.TERM, Signals.INT, Signals.QUIT, Signals.KILL);
 
     /** "3 of 3 nodes running", for STATUS= and the log. */
     private ClusterEvent.Tally tally() {

@@ -284,12 +284,25 @@ public final class NodeRegistry {
         }
     }
 
+    /** {@link #supervisionLock}'s path, for a reader: nothing is made. */
+    public Path supervisionLockFile(String nodename) {
+        return dir.resolve(fileOf(nodename).getFileName().toString().replace(SUFFIX, ".supervise"));
+    }
+
+    /**
+     * The control socket of the {@code multi supervise} process {@code pid}: in the registry's
+     * directory, which only its owner can enter, so only the owner (and root) can reach it.
+     */
+    public Path controlSocket(long pid) {
+        return dir.resolve("supervise." + pid + ".sock");
+    }
+
     /**
      * The file {@code multi supervise} locks for a node while it supervises it
      * ({@code NODENAME.supervise}, next to the node's record), the directory made as for a record.
      */
     public Path supervisionLock(String nodename) {
-        Path file = dir.resolve(fileOf(nodename).getFileName().toString().replace(SUFFIX, ".supervise"));
+        Path file = supervisionLockFile(nodename);
         try {
             ensureDir();
         } catch (IOException e) {

@@ -76,7 +76,7 @@ class CompletionScriptTest {
         valued.removeAll(optionNames(new WorkerCommand()));
         valued.removeAll(naming);
         assertEquals(Set.of("--timeout", "--batch", "--backoff", "--backoff-max", "--backoff-reset", "--max-restarts",
-                "--within", "--max-memory", "--memory-interval", "--heartbeat"), valued,
+                "--within", "--max-memory", "--memory-interval", "--heartbeat", "--give-up-for"), valued,
                 "multi's valued options the script does not offer");
     }
 

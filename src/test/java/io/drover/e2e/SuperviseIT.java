@@ -159,7 +159,8 @@ class SuperviseIT extends DroverTest {
             throws Exception {
         // issue 27, item 8: a failed start was recorded nowhere: "restarts -, last exit -"
         Process sv = supervise(FORCE_ROOT, append(FAST, "1", "-A", "io.drover.fixtures.FailsWithCauseApp",
-                "--classpath=" + Drover.testClasses(), "--max-restarts=2", "--within=600"));
+                "--classpath=" + Drover.testClasses(), "--max-restarts=2", "--within=600",
+                "--give-up-for=0"));
         assertEquals(1, exitOf(sv), out());
         assertTrue(out().contains("GAVE UP: 2 restarts within 600"), out());
         assertEquals(3, count(out(), "> " + node(1) + ": exited (unasked )?\\(did not start"), out());

@@ -421,6 +421,7 @@ class KeeperTest {
         ends(101, "status 0");
         awaitState(KeeperState.STOPPED);
         assertTrue(keeper.view().byRequest());
+        assertEquals(List.of("status 0"), node.noted);
         assertEquals(0, clock.pending(), "no backoff: nothing is due");
         assertEquals(1, node.spawnCalls.get(), "stopped by request: not started again");
         CompletableFuture<String> up = keeper.startAsked();
@@ -560,6 +561,7 @@ class KeeperTest {
         final Map<Long, CompletableFuture<String>> ends = new ConcurrentHashMap<>();
         final List<String> signals = new CopyOnWriteArrayList<>();
         final List<String> recorded = new CopyOnWriteArrayList<>();
+        final List<String> noted = new CopyOnWriteArrayList<>();
         volatile PidfileState found = new PidfileState.Absent();
         volatile boolean adoptable;
         /** The pid a start spawns before it is ready, told to the keeper as the real spawn does; -1 for none. */
@@ -605,6 +607,11 @@ class KeeperTest {
         @Override
         public void recordStart(String lastExit) {
             recorded.add(String.valueOf(lastExit));
+        }
+
+        @Override
+        public void noteExit(String how) {
+            noted.add(how);
         }
 
         @Override
