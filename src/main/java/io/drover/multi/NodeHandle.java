@@ -412,6 +412,15 @@ final class NodeHandle {
      */
     NodeEvent forget() {
         String nodename = snapshot.fileName(node);
+        SupervisorLink link = supervisor();
+        if (link != null) {
+            // a supervise that watches it lets it go first, or says why not (it runs)
+            try {
+                link.forget(node.nodename().full());
+            } catch (DroverException e) {
+                return new NodeEvent.Failed(e.exitCode(), e.getMessage());
+            }
+        }
         NodeRecord r;
         try {
             r = snapshot.registry().find(nodename).orElse(null);

@@ -98,7 +98,8 @@ public final class Supervisor {
     private final QueuedListener listener;
     private final Host host;
     private final Options options;
-    private final List<Keeper> keepers = new ArrayList<>();
+    /** Read by the control socket's, the timer's and a roll's threads; a node forgotten leaves it. */
+    private final List<Keeper> keepers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final BlockingQueue<Integer> events = new LinkedBlockingQueue<>();
     private final ServiceManager systemd = ServiceManager.fromEnvironment();
@@ -108,7 +109,8 @@ public final class Supervisor {
         t.setDaemon(true);
         return t;
     });
-    private final List<FileChannel> locks = new ArrayList<>();
+    /** Each node's lock, by nodename. */
+    private final java.util.Map<String, FileChannel> locks = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
     private Thread roll;
     private final Cluster cluster;
@@ -287,6 +289,9 @@ public final class Supervisor {
                 }
                 return CompletableFuture.completedFuture("ok " + k.stopAsked(signal));
             }
+            case "forget" -> {
+                return CompletableFuture.completedFuture(forget(k));
+            }
             case "start" -> {
                 if (stopping) {
                     return CompletableFuture.completedFuture("failed supervise is stopping every node");
@@ -297,6 +302,31 @@ public final class Supervisor {
                 return CompletableFuture.completedFuture("error unknown request " + f[0]);
             }
         }
+    }
+
+    /**
+     * The operator's forget: supervise stops watching a node that does not run (stopped, given
+     * up, in its backoff), and lets its lock go, so its record can go and the name be used anew.
+     */
+    private String forget(Keeper k) {
+        Keeper.View v = k.view();
+        if (v.pid() > 0 || !(v.state().ended() || v.state() == KeeperState.BACKOFF)) {
+            return "error it is " + v.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + (v.pid() > 0 ? " (pid " + v.pid() + ")" : "") + " under supervise (pid "
+                    + ProcessHandle.current().pid() + "): stop it first";
+        }
+        k.stopAsked(Signals.TERM); // a backoff or a cool-down ends here
+        k.retire();
+        keepers.remove(k);
+        FileChannel lock = locks.remove(k.spec().nodename().full());
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                // released as we exit anyway
+            }
+        }
+        return "ok";
     }
 
     /** The signals that stop a node: the operator's stop of a supervised node, which it keeps down. */
@@ -383,7 +413,7 @@ public final class Supervisor {
                     String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
                     return nodename + (pid.isEmpty() ? "" : " (by pid " + pid + ")");
                 }
-                locks.add(ch);
+                locks.put(nodename, ch);
                 ch.truncate(0);
                 ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             } catch (IOException e) {
@@ -395,7 +425,7 @@ public final class Supervisor {
     }
 
     private void unlockAll() {
-        for (FileChannel ch : locks) {
+        for (FileChannel ch : locks.values()) {
             try {
                 ch.close(); // its lock with it
             } catch (IOException e) {

@@ -35,6 +35,8 @@ import java.time.Duration;
  *     PID}, the pid signalled (-1: nothing ran; the node stays down either way);
  * <li>{@code start NODE}: {@code ok PID} once the node is up and ready, or {@code failed
  *     REASON};
+ * <li>{@code forget NODE}: {@code ok} once supervise no longer watches the node, or {@code
+ *     error WORDS} (it runs: stop it first);
  * <li>any: {@code unknown} (not a node of this supervise) or {@code error WORDS}.
  * </ul>
  */
@@ -129,6 +131,22 @@ final class SupervisorLink {
             throw new DroverException(ExitCode.NODE_FAILED, "supervise (pid " + pid + ") answered: " + a);
         }
         return Long.parseLong(a.substring(3).trim());
+    }
+
+    /**
+     * The operator's forget: supervise stops watching the node (it does not run); false when
+     * this supervise does not watch it.
+     */
+    boolean forget(String nodename) {
+        String a = ask("forget " + nodename, ANSWER);
+        if (a == null || a.equals("unknown")) {
+            return false;
+        }
+        if (!a.equals("ok")) {
+            throw new DroverException(ExitCode.NODE_FAILED, a.startsWith("error ") ? a.substring(6)
+                    : "supervise (pid " + pid + ") answered: " + a);
+        }
+        return true;
     }
 
     /** The operator's start: the node's pid once ready; null when this supervise does not watch it. */

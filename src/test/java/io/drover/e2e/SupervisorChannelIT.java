@@ -141,6 +141,26 @@ class SupervisorChannelIT extends DroverTest {
     }
 
     @Test
+    void forget_of_a_supervised_node_is_refused_while_it_runs_and_lets_it_go_once_stopped() {
+        supervise(Map.of(), "2");
+        awaitLines("all ready", "all nodes ready", 1);
+        Drover.Result running = multi("forget", "svc1");
+        assertEquals(1, running.exitCode(), running::toString);
+        assertTrue(running.output().contains("under supervise (pid ") && running.output().contains("stop it first"),
+                running::toString);
+        assertEquals(0, multi("stopwait", "svc1").exitCode());
+        Drover.Result forget = multi("forget", "svc1");
+        assertEquals(0, forget.exitCode(), forget::toString);
+        Drover.Result status = multi("status", "2");
+        assertFalse(status.lineFor(full(1)).contains("supervisor pid"), status::toString);
+        assertTrue(status.lineFor(full(2)).contains(" (supervised), pidfile "), status::toString);
+        // the name is free: a start is an ordinary start, which supervise does not take back
+        assertEquals(0, multi("start", "svc1").exitCode());
+        assertEquals(1, count(out(), started(1)), out());
+        assertEquals(0, multi("stopwait", "svc1").exitCode());
+    }
+
+    @Test
     void a_client_of_another_user_is_refused_even_when_it_can_reach_the_socket() throws Exception {
         Process sv = supervise(Map.of(), "1");
         awaitLines("all ready", "all nodes ready", 1);
