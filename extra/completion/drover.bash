@@ -119,6 +119,7 @@ _drover_complete() {
             case $sub in status | stop | stopwait | kill | restart | forget | logs) options="$options --all" ;; esac
             case $sub in
                 status) options="$options --watch" ;;
+                restart) options="$options --start-new" ;;
                 logs) options="--all -n --lines -f --follow --logfile --range-prefix --prefix --suffix --hostname $_drover_multi_switches -h --help" ;;
             esac
             ;;

@@ -64,8 +64,9 @@ abstract class LifecycleLeaf extends MultiLeaf {
     }
 
     /**
-     * The nodes given, or with {@code --all} every node of this user's registry (each with its
-     * own pidfile and recorded command line, whatever template started it).
+     * The nodes given, each with the files it was started with when none are given (its record's:
+     * {@code RecordedNodes.files}), or with {@code --all} every node of this user's registry (each
+     * with its own pidfile and recorded command line, whatever template started it).
      */
     final List<NodeSpec> targets(ParsedArgs parsed, Snapshot snapshot, Output output) {
         if (!own.has(ALL)) {
@@ -73,7 +74,7 @@ abstract class LifecycleLeaf extends MultiLeaf {
                 throw new io.drover.core.UsageException("no nodes given: name them (multi " + name()
                         + " w1 w2), give a count (multi " + name() + " 3), or --all for every node drover started");
             }
-            return nodes(parsed, 0);
+            return nodes(parsed, 0, snapshot::recorded);
         }
         if (!parsed.positionals().isEmpty()) {
             throw new io.drover.core.UsageException("--all acts on every recorded node: give no nodes with it (got "

@@ -5,10 +5,9 @@ import io.drover.core.Printable;
 import io.drover.core.UsageException;
 import io.drover.multi.NodeLogs;
 import io.drover.multi.NodeSpec;
-import io.drover.multi.OptionTable;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.RecordedNodes;
-import io.drover.registry.NodeRecord;
+import io.drover.multi.Snapshot;
 import io.drover.registry.NodeRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,10 +63,7 @@ final class LogsCommand extends MultiLeaf {
                 throw new UsageException("no nodes given: name them (multi logs w1 w2), give a count (multi logs 3),"
                         + " or --all for every node drover started");
             }
-            boolean logfileGiven = parsed.options().stream().anyMatch(o -> OptionTable.Read.LOGFILE.named(o.name()));
-            for (NodeSpec n : nodes(parsed, 0)) {
-                nodes.add(logfileGiven ? n : recordedLogfile(registry, n));
-            }
+            nodes.addAll(nodes(parsed, 0, Snapshot.reading(Path.of(host().registryDir()))::recorded));
         }
         untrusted.forEach(p -> output.err.println("drover: warning: " + Printable.of(p)));
         int[] missing = {0};
@@ -115,20 +111,6 @@ final class LogsCommand extends MultiLeaf {
             // below
         }
         throw new UsageException("-n " + value + ": not a number of lines (0 or more)");
-    }
-
-    /** The node with the logfile drover recorded when it started it, if it did. */
-    private static NodeSpec recordedLogfile(NodeRegistry registry, NodeSpec node) {
-        try {
-            NodeRecord r = registry.find(node.nodename().full()).orElse(null);
-            if (r != null && r.logfile() != null) {
-                return new NodeSpec(node.index(), node.name(), node.nodename(), node.pidfile(), r.logfile(),
-                        node.options(), node.passthrough());
-            }
-        } catch (RuntimeException e) {
-            // an untrusted record: the logfile given or the default
-        }
-        return node;
     }
 
     /** Each node its own colour, the same in every run (pm2's prefixes). */

@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.DidYouMean;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Printable;
@@ -187,10 +188,21 @@ public final class Main {
         CommandLine cmd = ex.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
         String message;
-        if (ex instanceof UnmatchedArgumentException u && !cmd.getSubcommands().isEmpty()
-                && !u.getUnmatched().isEmpty()) {
-            message = name + ": unknown subcommand '" + u.getUnmatched().get(0) + "' (one of: "
+        String unmatched = ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                ? u.getUnmatched().get(0) : null;
+        if (unmatched != null && !cmd.getSubcommands().isEmpty() && !unmatched.startsWith("-")) {
+            String guess = DidYouMean.phrase(unmatched, cmd.getSubcommands().keySet());
+            message = name + ": unknown subcommand '" + unmatched + "'" + (guess.isEmpty() ? "" : ": " + guess) + " (one of: "
                     + String.join(", ", cmd.getSubcommands().keySet()) + ")";
+        } else if (unmatched != null && unmatched.startsWith("-")) {
+            // an option of the command's own (--help, --version), or multi's output switches,
+            // which work before multi's subcommand too
+            String option = unmatched.contains("=") ? unmatched.substring(0, unmatched.indexOf('=')) : unmatched;
+            List<String> known = new ArrayList<>(cmd.getCommandSpec().optionsMap().keySet());
+            if (cmd.getCommand() instanceof MultiCommand) {
+                known.addAll(Reserved.tokens());
+            }
+            message = name + ": unknown option " + option + DidYouMean.suffix(option, known);
         } else {
             message = name + ": " + ex.getMessage();
         }

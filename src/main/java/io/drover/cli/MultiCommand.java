@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
                 + " --append=WORDS ends every worker's command line. Output switches, anywhere before --:"
                 + " --quiet/-q, --verbose, --no-color, --nosplash, --json.",
             "multi's own options, such as stopwait's --timeout or supervise's --max-restarts, reach no worker;"
-                + " a subcommand that does not read one refuses it (exit 64), naming those that do."},
+                + " a subcommand that does not read one refuses it (exit 64), naming those that do."
+                + " Any option that neither multi nor drover worker has is refused too, before a node is touched"
+                + " (exit 64, naming the closest known ones: --jsno, did you mean --json?); what follows -- is not checked."},
         footer = {
             "# three nodes, drover1@HOST..drover3@HOST, each with 3 threads",
             "drover multi start 3 -c 3",

@@ -1,11 +1,14 @@
 package io.drover.cli;
 
+import io.drover.core.DidYouMean;
 import io.drover.core.Host;
 import io.drover.core.Printable;
 import io.drover.core.UsageException;
 import io.drover.multi.ArgParser;
+import io.drover.multi.MultiOption;
 import io.drover.multi.NodeExpander;
 import io.drover.multi.NodeSpec;
+import io.drover.multi.OptionTable;
 import io.drover.multi.ParsedArgs;
 import io.drover.multi.Reserved;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,8 +49,48 @@ abstract class MultiLeaf implements Callable<Integer> {
         ParsedArgs parsed = ArgParser.parse(own.rest(), acceptsSignal(), MultiLeaf::nodeOptionTakesValue);
         if (!parsed.has(Reserved.HELP)) {
             refuseOptionsNotTaken(parsed);
+            refuseUnknownOptions(parsed);
         }
         return parsed;
+    }
+
+    /** An option neither this subcommand, nor multi's grammar, nor a worker reads. */
+    static final String UNKNOWN = "multi %s: unknown option %s%s";
+
+    /** One of beat's options, which no worker has. */
+    static final String BEAT_ONLY = "multi %s: %s is an option of drover beat, not of a worker (multi's nodes are workers)";
+
+    /**
+     * Every option the grammar passes on must be one a worker takes, whatever the subcommand: a
+     * subcommand that starts nodes would spawn JVMs that each fail with "Unknown option" (having
+     * made their pidfile and log directories), and one that does not would drop it without a
+     * word ({@code status --jsno}). Checked before anything is expanded, made or signalled; the
+     * suggestion is looked for only then, so a command line that is right never loads it.
+     */
+    private void refuseUnknownOptions(ParsedArgs parsed) {
+        for (MultiOption option : parsed.options()) {
+            String name = option.name();
+            // --cmd is celery's: the expander refuses it, saying what replaces it
+            if (OptionTable.workerTakes(name) || ArgParser.NAMING.contains(name) || name.equals(ArgParser.APPEND)
+                    || name.equals("--cmd")) {
+                continue;
+            }
+            if (OptionTable.BEAT_ONLY.contains(name)) {
+                throw new UsageException(String.format(BEAT_ONLY, name(), name));
+            }
+            throw new UsageException(String.format(UNKNOWN, name(), name, DidYouMean.suffix(name, known())));
+        }
+    }
+
+    /** The options this subcommand reads or passes on, sorted: what a typo is compared with. */
+    private Set<String> known() {
+        Set<String> known = new TreeSet<>(Reserved.tokens());
+        takes().forEach(own -> known.add(own.spelling()));
+        known.addAll(ownOptions().keySet());
+        known.addAll(ArgParser.NAMING);
+        known.add(ArgParser.APPEND);
+        known.addAll(OptionTable.WORKER);
+        return known;
     }
 
     /**
@@ -175,9 +219,17 @@ abstract class MultiLeaf implements Callable<Integer> {
      * warnings go to stderr, also with --quiet: like an error, they are about the command line.
      */
     List<NodeSpec> nodes(ParsedArgs parsed, int skip) {
+        return nodes(parsed, skip, n -> null);
+    }
+
+    /**
+     * {@link #nodes(ParsedArgs, int)} for nodes that exist: a node given without
+     * {@code --pidfile}/{@code --logfile} has its record's files ({@code recorded}).
+     */
+    List<NodeSpec> nodes(ParsedArgs parsed, int skip, NodeExpander.Recorded recorded) {
         List<String> positionals = parsed.positionals();
         return NodeExpander.expand(positionals.subList(Math.min(skip, positionals.size()), positionals.size()),
-                parsed, host(), w -> warnings.println("drover: warning: " + Printable.of(w)));
+                parsed, host(), w -> warnings.println("drover: warning: " + Printable.of(w)), recorded);
     }
 
     static String firstPositional(ParsedArgs parsed, String what) {

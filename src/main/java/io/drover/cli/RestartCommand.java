@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
                 + " Running nodes are restarted too. --all: every node of the node registry, with its recorded command line.",
             "--rolling restarts --batch=1 node at a time, the next only once the previous reported ready; a node"
                 + " that does not come back stops the roll (exit 1) and the nodes not yet restarted keep running.",
+            "A node drover never knew (no record, no pidfile, no process of that name: restart nc9 beside nc1..nc3) is"
+                + " refused before anything is stopped, exit 64, with the recorded name it is close to; multi start makes"
+                + " new nodes, or --start-new starts them here.",
             "Exit 0 if every node runs afterwards."},
         footer = {"drover multi restart 3", "# new options replace the old ones", "drover multi restart 3 -c 4",
             "drover multi restart --all",
@@ -25,11 +28,11 @@ import picocli.CommandLine.Command;
 final class RestartCommand extends LifecycleLeaf {
     static final String NAME = "restart";
 
-    /** Stops as stopwait does, starts as start does, and rolls (--rolling, --batch). */
+    /** Stops as stopwait does, starts as start does, rolls (--rolling, --batch), and starts new nodes only when asked (--start-new). */
     @Override
     Set<ArgParser.Own> takes() {
         return EnumSet.of(ArgParser.Own.TIMEOUT, ArgParser.Own.START_TIMEOUT, ArgParser.Own.ROLLING,
-                ArgParser.Own.BATCH);
+                ArgParser.Own.BATCH, ArgParser.Own.START_NEW);
     }
 
     @Override
@@ -44,6 +47,10 @@ final class RestartCommand extends LifecycleLeaf {
 
     @Override
     int operate(Cluster cluster, Snapshot snapshot, List<NodeSpec> nodes, ParsedArgs parsed) {
+        if (!parsed.has(ArgParser.Own.START_NEW) && !own.has(ALL)) {
+            // a name drover never knew is a typo more often than a new node: start makes those
+            cluster.refuseUnknown(snapshot, nodes);
+        }
         if (parsed.has(ArgParser.Own.ROLLING)) {
             return cluster.restartRolling(snapshot, nodes, signal(parsed), seconds(parsed, ArgParser.Own.TIMEOUT, DEFAULT_STOP_TIMEOUT),
                     startTimeout(parsed), Math.max(1, SuperviseCommand.count(parsed, ArgParser.Own.BATCH, 1)));

@@ -41,7 +41,8 @@ public final class ArgParser {
         TIMEOUT("--timeout"), START_TIMEOUT("--start-timeout"), ROLLING("--rolling", false), BATCH("--batch"),
         BACKOFF("--backoff"), BACKOFF_MAX("--backoff-max"), BACKOFF_RESET("--backoff-reset"),
         MAX_RESTARTS("--max-restarts"), WITHIN("--within"), MAX_MEMORY("--max-memory"),
-        MEMORY_INTERVAL("--memory-interval"), HEARTBEAT("--heartbeat"), GIVE_UP_FOR("--give-up-for");
+        MEMORY_INTERVAL("--memory-interval"), HEARTBEAT("--heartbeat"), START_NEW("--start-new", false),
+        GIVE_UP_FOR("--give-up-for");
 
         private final String spelling;
         private final boolean valued;

@@ -172,6 +172,25 @@ public final class Cluster {
     }
 
     /**
+     * Refuses nodes of which drover knows nothing ({@link NodeHandle#known}: no record, no
+     * pidfile, no process of that nodename) before anything is stopped or started, as a usage
+     * error naming them (exit 64): a restart of such a name is a typo more often than a new
+     * node ({@code restart nc9} beside nc1..nc3), and {@code start} is the way to make new
+     * nodes. A recorded node that is stopped is known, and restarted.
+     */
+    public void refuseUnknown(Snapshot snapshot, List<NodeSpec> nodes) {
+        List<NodeSpec> unknown = new ArrayList<>();
+        for (NodeSpec node : nodes) {
+            if (!handle(snapshot, node).known()) {
+                unknown.add(node);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw UnknownNodes.refusal(unknown, snapshot.recordedNames());
+        }
+    }
+
+    /**
      * {@code restart --rolling}: {@code batch} nodes at a time, the next batch only once every
      * node of this one reported ready, so the others keep serving. A node that does not come
      * back stops the roll: it is named, the nodes not yet restarted are left running, exit 1.

@@ -5,6 +5,7 @@ import io.drover.core.NodeName;
 import io.drover.core.ShellWords;
 import io.drover.core.Templates;
 import io.drover.core.UsageException;
+import io.drover.registry.NodeRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,6 +38,25 @@ public final class NodeExpander {
      *     different values for one option
      */
     public static List<NodeSpec> expand(List<String> nodeArgs, ParsedArgs parsed, Host host, Consumer<String> warnings) {
+        return expand(nodeArgs, parsed, host, warnings, n -> null);
+    }
+
+    /**
+     * The record of a node, if drover started it and the caller trusts the record, else null:
+     * where a node whose {@code --pidfile}/{@code --logfile} is not given finds its files.
+     */
+    public interface Recorded {
+        NodeRecord of(NodeName nodename);
+    }
+
+    /**
+     * {@link #expand(List, ParsedArgs, Host, Consumer)} for nodes that exist: a node whose
+     * {@code --pidfile} or {@code --logfile} is not given takes it from its record
+     * ({@link RecordedNodes#files}), so {@code status 3} finds the nodes a {@code start 3
+     * --pidfile=/x/%n.pid} made; an option given wins, and with neither the defaults.
+     */
+    public static List<NodeSpec> expand(List<String> nodeArgs, ParsedArgs parsed, Host host, Consumer<String> warnings,
+                                        Recorded recorded) {
         refuseCmd(parsed.options());
         if (nodeArgs.isEmpty()) {
             throw new UsageException("no nodes given: name them (multi start w1 w2) or give a count (multi start 3)");
@@ -65,14 +85,15 @@ public final class NodeExpander {
         Map<List<MultiOption>, List<String>> overridden = new LinkedHashMap<>();
         List<NodeSpec> nodes = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            nodes.add(node(i + 1, names.get(i), nodenames.get(i), parsed, matcher, host, overridden));
+            nodes.add(node(i + 1, names.get(i), nodenames.get(i), parsed, matcher, host, overridden, recorded));
         }
         overridden.forEach((pair, nodesHit) -> warnings.accept(overrideWarning(pair.get(0), pair.get(1), nodesHit)));
         return List.copyOf(nodes);
     }
 
     private static NodeSpec node(int index, String name, NodeName nodename, ParsedArgs parsed,
-                                 NamespaceMatcher matcher, Host host, Map<List<MultiOption>, List<String>> overridden) {
+                                 NamespaceMatcher matcher, Host host, Map<List<MultiOption>, List<String>> overridden,
+                                 Recorded recorded) {
         Map<String, String> merged = new LinkedHashMap<>();
         Map<String, String> written = new LinkedHashMap<>();
         Map<String, MultiOption> setByNamespace = new HashMap<>();
@@ -96,8 +117,13 @@ public final class NodeExpander {
                 }
             }
         }
-        String pidfile = take(merged, OptionTable.Read.PIDFILE, host.defaultPidfile());
-        String logfile = take(merged, OptionTable.Read.LOGFILE, host.defaultLogfile());
+        String pidfile = take(merged, OptionTable.Read.PIDFILE);
+        String logfile = take(merged, OptionTable.Read.LOGFILE);
+        NodeRecord record = pidfile == null || logfile == null ? recorded.of(nodename) : null;
+        RecordedNodes.Files files = RecordedNodes.files(
+                expandFile(pidfile == null ? host.defaultPidfile() : pidfile, nodename, "--pidfile"), pidfile != null,
+                expandFile(logfile == null ? host.defaultLogfile() : logfile, nodename, "--logfile"), logfile != null,
+                record);
         List<String> tail = new ArrayList<>(parsed.passthrough());
         if (merged.containsKey(ArgParser.APPEND)) {
             tail.addAll(appended(merged.remove(ArgParser.APPEND), nodename));
@@ -106,10 +132,11 @@ public final class NodeExpander {
         Map<String, String> options = new LinkedHashMap<>();
         merged.forEach((opt, value) -> options.put(opt,
                 value == null ? null : Templates.expandForNode(value, nodename, "option " + written.get(opt))));
-        return new NodeSpec(index, name, nodename,
-                Templates.expandForNode(pidfile, nodename, "option --pidfile"),
-                Templates.expandForNode(logfile, nodename, "option --logfile"),
-                options, tail);
+        return new NodeSpec(index, name, nodename, files.pidfile(), files.logfile(), options, tail);
+    }
+
+    private static String expandFile(String template, NodeName nodename, String option) {
+        return Templates.expandForNode(template, nodename, "option " + option);
     }
 
     /**
@@ -158,10 +185,10 @@ public final class NodeExpander {
 
     /**
      * Takes the file option {@code which} out of a node's options (any of its names: {@code -f}
-     * is {@code --logfile}; the long name wins when both are given), or {@code fallback}; a
-     * usage error when it is given without a value.
+     * is {@code --logfile}; the long name wins when both are given), or null when it is not
+     * given; a usage error when it is given without a value.
      */
-    private static String take(Map<String, String> merged, OptionTable.Read which, String fallback) {
+    private static String take(Map<String, String> merged, OptionTable.Read which) {
         String value = null;
         boolean given = false;
         for (var it = merged.entrySet().iterator(); it.hasNext();) {
@@ -175,7 +202,7 @@ public final class NodeExpander {
             }
         }
         if (!given) {
-            value = fallback;
+            return null;
         }
         if (value == null || value.isEmpty()) {
             throw new UsageException(which.longName + " needs a value (" + which.longName + "=PATH)");

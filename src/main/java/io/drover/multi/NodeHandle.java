@@ -138,6 +138,27 @@ final class NodeHandle {
         return lost == null ? state : new PidfileState.Running(lost);
     }
 
+    /**
+     * Whether drover knows anything of this node: a record of its nodename (any pidfile, trusted
+     * or not), a pidfile (its holder alive or not), the process found without it, or a process
+     * of its nodename under another pidfile. A node of which nothing is known is a name drover
+     * never used: {@code restart} refuses it ({@link Cluster#refuseUnknown}). Looks at the
+     * process table only for a node with neither record nor pidfile.
+     */
+    boolean known() {
+        if (snapshot.hasRecord(node.nodename())) {
+            return true;
+        }
+        try {
+            if (!(inspectOrFind() instanceof PidfileState.Absent)) {
+                return true;
+            }
+        } catch (DroverException e) {
+            return true; // a pidfile that cannot be trusted: there is one, and restart names it
+        }
+        return elsewhere(null) != null;
+    }
+
     /** Refuses, before anything is spawned or stopped, what would fail the node's start as it is started. */
     void checkStart() {
         snapshot.launcher().check(LaunchSpecs.of(launched()));

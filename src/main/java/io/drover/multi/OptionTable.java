@@ -3,6 +3,7 @@ package io.drover.multi;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The nodes' options by every name they go by: the one place in multi that knows an option by
@@ -25,6 +26,32 @@ public final class OptionTable {
             List.of("-l", "--loglevel"),
             List.of("-n", "--hostname"),
             List.of("-s", "--schedule"));
+
+    /**
+     * Every option of {@code drover worker}, by every name it goes by: all that may stand before
+     * {@code --} on the command line multi builds for a node (every node is a worker). An
+     * option not here would make each node's JVM fail with "Unknown option", so multi refuses it
+     * before it makes a directory or spawns a process.
+     */
+    public static final Set<String> WORKER = Set.of(
+            "-A", "--app", "-P", "--pool", "-Q", "--queues", "-c", "--concurrency", "-f", "--logfile",
+            "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--executable", "--gid",
+            "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--pidfile", "--start-timeout",
+            "--uid", "--umask", "--verbose", "--workdir");
+
+    /** {@code drover beat}'s options that a worker does not have: given to multi, they reach no node. */
+    public static final Set<String> BEAT_ONLY = Set.of("-s", "--schedule", "--max-interval", "--no-catch-up",
+            "--stop-timeout");
+
+    /**
+     * Whether a worker takes the option written {@code name} (its part before {@code =} or
+     * {@code :}): one of {@link #WORKER}, or a short one with its value glued on ({@code -c3},
+     * which the worker reads as {@code -c 3}; every short option of the worker takes a value).
+     */
+    public static boolean workerTakes(String name) {
+        return WORKER.contains(name)
+                || (name.length() > 2 && name.charAt(0) == '-' && name.charAt(1) != '-' && WORKER.contains(name.substring(0, 2)));
+    }
 
     private static final Map<String, String> LONG_NAME = longNames();
 

@@ -29,6 +29,29 @@ public final class RecordedNodes {
                 record.passthrough());
     }
 
+    /** A node's pidfile and logfile, node keys expanded. */
+    public record Files(String pidfile, String logfile) {}
+
+    /**
+     * The one rule for where a node's files are, for every subcommand that acts on nodes that
+     * exist: a file option given wins; a node without it uses its record's file (drover started
+     * it there: as pm2 and supervisord remember a process's files); with neither, the default.
+     * The record counts only when it is of the pidfile the node ends up with: given another
+     * {@code --pidfile}, it is another deployment of that name, and its logfile is not this one's.
+     *
+     * @param pidfile the pidfile given, or the default when {@code pidfileGiven} is false
+     * @param logfile the logfile given, or the default when {@code logfileGiven} is false
+     * @param record the node's trusted record, or null
+     */
+    static Files files(String pidfile, boolean pidfileGiven, String logfile, boolean logfileGiven, NodeRecord record) {
+        if (record == null || record.pidfile() == null) {
+            return new Files(pidfile, logfile);
+        }
+        String chosen = pidfileGiven ? pidfile : record.pidfile();
+        boolean ours = chosen.equals(record.pidfile());
+        return new Files(chosen, logfileGiven || !ours || record.logfile() == null ? logfile : record.logfile());
+    }
+
     /** The record of a start of {@code node}, its {@code restarts}-th, running as {@code uid}. */
     static NodeRecord record(NodeSpec node, int restarts, String lastExit, Integer uid) {
         return new NodeRecord(node.nodename().full(), node.pidfile(), node.logfile(), node.options(), node.passthrough(),

@@ -14,6 +14,11 @@ public enum Reserved {
             "--json", JSON,
             "--help", HELP, "-h", HELP);
 
+    /** Every spelling of the switches, help's included: what a typo of one is compared with. */
+    public static java.util.Set<String> tokens() {
+        return TOKENS.keySet();
+    }
+
     /** Whether {@code token} is one of the output switches (not help). */
     public static boolean isOutputSwitch(String token) {
         Reserved r = TOKENS.get(token);

@@ -41,6 +41,14 @@ public final class Snapshot {
         this.launcher = launcher;
     }
 
+    /**
+     * A snapshot that only reads the registry ({@code logs}: it starts nothing, so it has no
+     * launcher), for {@link #recorded}.
+     */
+    public static Snapshot reading(java.nio.file.Path registryDir) {
+        return new Snapshot(new NodeRegistry(registryDir), null);
+    }
+
     NodeRegistry registry() {
         return registry;
     }
@@ -120,6 +128,35 @@ public final class Snapshot {
      */
     NodeRecord record(NodeSpec node, Consumer<String> warn) {
         String nodename = node.nodename().full();
+        Optional<NodeRecord> known = lookUp(nodename);
+        String problem = unreadable.get(nodename);
+        if (problem != null) {
+            warn.accept(problem);
+        }
+        return known.filter(r -> node.pidfile().equals(r.pidfile())).orElse(null);
+    }
+
+    /**
+     * The trusted record of {@code nodename} whatever its pidfile, or null: where a node given
+     * without {@code --pidfile}/{@code --logfile} finds its files ({@link NodeExpander.Recorded}).
+     * Read once per operation, as {@link #record} reads it; one not trusted is null here, and
+     * named when the operation asks {@link #record}.
+     */
+    public NodeRecord recorded(NodeName nodename) {
+        return lookUp(nodename.full()).orElse(null);
+    }
+
+    /** Whether the registry has a record of {@code nodename}, of any pidfile, trusted or not. */
+    boolean hasRecord(NodeName nodename) {
+        return lookUp(nodename.full()).isPresent() || unreadable.containsKey(nodename.full());
+    }
+
+    /** The nodenames of every record in the registry, trusted or not, in nodename order. */
+    List<String> recordedNames() {
+        return registry.all().stream().map(NodeRegistry.Entry::nodename).toList();
+    }
+
+    private Optional<NodeRecord> lookUp(String nodename) {
         Optional<NodeRecord> known = records.get(nodename);
         if (known == null) {
             try {
@@ -130,11 +167,7 @@ public final class Snapshot {
             }
             records.put(nodename, known);
         }
-        String problem = unreadable.get(nodename);
-        if (problem != null) {
-            warn.accept(problem);
-        }
-        return known.filter(r -> node.pidfile().equals(r.pidfile())).orElse(null);
+        return known;
     }
 
     /** Writes a record, and keeps it as this operation's view of that node. */

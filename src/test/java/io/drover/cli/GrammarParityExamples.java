@@ -46,7 +46,7 @@ final class GrammarParityExamples {
                 show("show bar --prefix=%h-", "HOST-bar@HOST"),
                 lines("names w1@%n w2 --suffix=%d.lan", "w1@SHORT", "w2@DOMAIN.lan"),
                 // ... while option values keep the node templates
-                show("show 1 --hostname=%n.x -L %n/%d/%h", "drover1@SHORT.x -L drover1/SHORT.x/drover1@SHORT.x"),
+                show("show 1 --hostname=%n.x -Q %n/%d/%h", "drover1@SHORT.x -Q drover1/SHORT.x/drover1@SHORT.x"),
                 // 18.3: an empty --suffix or --range-prefix is one not given
                 lines("names 2 --suffix=", "drover1@HOST", "drover2@HOST"),
                 lines("names 2 --range-prefix=", "drover1@HOST", "drover2@HOST"),
@@ -60,7 +60,7 @@ final class GrammarParityExamples {
                 // 18.7: a lone - is not a node name; a % before a non-letter stays literal
                 usageError("show 2 -", "'-'"),
                 show("show 1 -Q 50%", "drover1@HOST -Q 50%"),
-                show("show a%-b -x a%-b", "a%-b@HOST -x a%-b"),
+                show("show a%-b -Q a%-b", "a%-b@HOST -Q a%-b"),
                 // 16.6: a node name is never a path
                 usageError("show ../../x", "../../x", "/"),
                 usageError("show a --prefix=../", "../a", "/"),

@@ -208,13 +208,13 @@ class MultiComputeCommandsTest {
 
     @Test
     void show_expands_templates_per_node_and_keeps_worker_keys() {
-        Result r = multi("show 2 --statedb=/var/lib/%n.db -L %d --pidfile=/tmp/x/%n.pid --logfile=/tmp/x/%n%I.log");
+        Result r = multi("show 2 --workdir=/var/lib/%n.d -Q %d --pidfile=/tmp/x/%n.pid --logfile=/tmp/x/%n%I.log");
         assertOk(r);
         List<String> words = ShellWords.split(r.outLines().get(1));
         assertTrue(words.contains("--pidfile=/tmp/x/drover2.pid"), words::toString);
         assertTrue(words.contains("--logfile=/tmp/x/drover2%I.log"), words::toString);
-        assertEquals(List.of("drover1@" + H + " --statedb=/var/lib/drover1.db -L " + H,
-                "drover2@" + H + " --statedb=/var/lib/drover2.db -L " + H), nodeAndOptions(r));
+        assertEquals(List.of("drover1@" + H + " --workdir=/var/lib/drover1.d -Q " + H,
+                "drover2@" + H + " --workdir=/var/lib/drover2.d -Q " + H), nodeAndOptions(r));
     }
 
     @Test

@@ -34,7 +34,7 @@ class MultiOptionTablesTest {
             Map.entry("start", EnumSet.of(Own.START_TIMEOUT)),
             Map.entry("stop", EnumSet.noneOf(Own.class)),
             Map.entry("stopwait", EnumSet.of(Own.TIMEOUT)),
-            Map.entry("restart", EnumSet.of(Own.TIMEOUT, Own.START_TIMEOUT, Own.ROLLING, Own.BATCH)),
+            Map.entry("restart", EnumSet.of(Own.TIMEOUT, Own.START_TIMEOUT, Own.ROLLING, Own.BATCH, Own.START_NEW)),
             Map.entry("supervise", EnumSet.of(Own.TIMEOUT, Own.START_TIMEOUT, Own.BATCH, Own.BACKOFF, Own.BACKOFF_MAX,
                     Own.BACKOFF_RESET, Own.MAX_RESTARTS, Own.WITHIN, Own.MAX_MEMORY, Own.MEMORY_INTERVAL,
                     Own.HEARTBEAT)),
@@ -137,9 +137,9 @@ class MultiOptionTablesTest {
 
     @Test
     void worker_options_still_reach_the_workers_whatever_the_subcommand() {
-        ParsedArgs parsed = MultiCommand.SUBCOMMANDS.get("stop").get().parse(List.of("2", "--no-such-option=1", "-c", "3",
-                "--start-timeout-typo=4"));
-        assertEquals(List.of("--no-such-option", "-c", "--start-timeout-typo"),
+        ParsedArgs parsed = MultiCommand.SUBCOMMANDS.get("stop").get().parse(List.of("2", "--health-timeout=1", "-c", "3",
+                "--pool=threads"));
+        assertEquals(List.of("--health-timeout", "-c", "--pool"),
                 parsed.options().stream().map(io.drover.multi.MultiOption::name).toList());
     }
 

@@ -43,4 +43,25 @@ class NodeOptionsTest {
             assertTrue(longNames.contains(read.longName), read + " reads " + read.longName + ", which no node takes");
         }
     }
+
+    /** Every name of every option of {@code command}, as its annotations give them. */
+    private static java.util.Set<String> names(Object command) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        LeanParser.optionLines(command).forEach(line ->
+                names.addAll(java.util.List.of(line.split(" ")).subList(1, line.split(" ").length)));
+        return names;
+    }
+
+    @Test
+    void multis_table_of_the_workers_options_is_every_name_of_every_option_the_worker_has() {
+        assertEquals(names(new WorkerCommand()), io.drover.multi.OptionTable.WORKER);
+    }
+
+    @Test
+    void multis_table_of_beats_own_options_is_what_beat_has_and_the_worker_has_not() {
+        java.util.Set<String> beatOnly = new java.util.HashSet<>(names(new BeatCommand()));
+        beatOnly.removeAll(names(new WorkerCommand()));
+
+        assertEquals(beatOnly, io.drover.multi.OptionTable.BEAT_ONLY);
+    }
 }

@@ -61,4 +61,46 @@ class RecordedNodesTest {
 
         assertEquals(expected, RecordedNodes.dropped(record(old), now));
     }
+
+    /** Every drover node, recorded at /x with its nodename's short name. */
+    private static NodeRecord recordedAtX(io.drover.core.NodeName nodename) {
+        String n = nodename.shortName();
+        return new NodeRecord(nodename.full(), "/x/" + n + ".pid", "/x/" + n + "%I.log", Map.of(), List.of(), null, 0,
+                null, null, 1000);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "2                                  | /x/drover1.pid | /x/drover1%I.log | /x/drover2.pid | /x/drover2%I.log",
+        "2 --pidfile=/y/%n.pid              | /y/drover1.pid | DEFAULT          | /y/drover2.pid | DEFAULT",
+        "2 --logfile=/z/%n.log              | /x/drover1.pid | /z/drover1.log   | /x/drover2.pid | /z/drover2.log",
+        "2 -f /z/%n.log                     | /x/drover1.pid | /z/drover1.log   | /x/drover2.pid | /z/drover2.log",
+        "2 --pidfile=/x/%n.pid              | /x/drover1.pid | /x/drover1%I.log | /x/drover2.pid | /x/drover2%I.log",
+        "2 --pidfile:2=/y/%n.pid            | /x/drover1.pid | /x/drover1%I.log | /y/drover2.pid | DEFAULT",
+    })
+    void a_node_given_without_file_options_has_its_records_files_and_an_option_given_wins(String args, String pid1,
+            String log1, String pid2, String log2) {
+        ParsedArgs parsed = ArgParser.parse(List.of(args.split(" +")), false, Set.of()::contains);
+        List<NodeSpec> nodes = NodeExpander.expand(parsed.positionals(), parsed, HOST, w -> { },
+                RecordedNodesTest::recordedAtX);
+        List<NodeSpec> defaults = expand("2");
+
+        assertEquals(pid1, nodes.get(0).pidfile(), args);
+        assertEquals(log1.equals("DEFAULT") ? defaults.get(0).logfile() : log1, nodes.get(0).logfile(), args);
+        assertEquals(pid2, nodes.get(1).pidfile(), args);
+        assertEquals(log2.equals("DEFAULT") ? defaults.get(1).logfile() : log2, nodes.get(1).logfile(), args);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_node_without_a_record_has_the_defaults_and_a_lookup_is_made_only_for_a_file_not_given() {
+        ParsedArgs both = ArgParser.parse(List.of("2", "--pidfile=/p/%n.pid", "--logfile=/l/%n.log"), false,
+                Set.of()::contains);
+        List<NodeSpec> given = NodeExpander.expand(both.positionals(), both, HOST, w -> { }, n -> {
+            throw new AssertionError("looked up " + n);
+        });
+        assertEquals("/p/drover1.pid", given.get(0).pidfile());
+
+        ParsedArgs none = ArgParser.parse(List.of("2"), false, Set.of()::contains);
+        assertEquals(expand("2"), NodeExpander.expand(none.positionals(), none, HOST, w -> { }, n -> null));
+    }
 }
