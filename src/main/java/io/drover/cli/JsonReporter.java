@@ -158,6 +158,17 @@ final class JsonReporter implements ClusterListener {
                 m.put("health", s.health());
                 m.put("leftover", s.leftover());
                 put(m, "reason", s.reason());
+                if (s.supervisor() != null) {
+                    // only for a node a supervise watches: every other status line is as it was
+                    NodeEvent.Supervision v = s.supervisor();
+                    Map<String, Object> sup = new java.util.LinkedHashMap<>();
+                    sup.put("pid", v.pid());
+                    sup.put("state", v.state());
+                    sup.put("restarts", v.restarts());
+                    sup.put("next_try_seconds", v.nextTry() == null ? null : (v.nextTry().toMillis() + 999) / 1000);
+                    sup.put("stopped_by_request", v.byRequest());
+                    m.put("supervisor", sup);
+                }
             };
         }
 
@@ -266,6 +277,11 @@ final class JsonReporter implements ClusterListener {
         @Override
         public Change rollDone(ClusterEvent.RollDone d) {
             return m -> tally(put(m, "event", "rolling_restart_done"), d.tally());
+        }
+
+        @Override
+        public Change controlRefused(ClusterEvent.ControlRefused r) {
+            return m -> put(m, "event", "control_refused", "who", r.who());
         }
 
         private static void tally(Map<String, Object> m, ClusterEvent.Tally t) {

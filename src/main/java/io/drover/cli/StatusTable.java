@@ -172,7 +172,10 @@ final class StatusTable implements ClusterListener {
         // the HEALTH column only when a node serves --health-port: the table stays as narrow as it was
         boolean health = rows.values().stream().anyMatch(s -> s != null && s.health() != null);
         List<List<String>> table = new ArrayList<>();
-        table.add(health ? withHealth(HEADER, "HEALTH") : HEADER);
+        // SUPERVISOR too, only when a supervise watches a node
+        boolean supervised = rows.values().stream().anyMatch(s -> s != null && s.supervisor() != null);
+        List<String> header = health ? withHealth(HEADER, "HEALTH") : HEADER;
+        table.add(supervised ? withHealth(header, "SUPERVISOR") : header);
         List<NodeEvent.State> states = new ArrayList<>();
         rows.forEach((name, s) -> {
             if (s != null) {
@@ -183,7 +186,10 @@ final class StatusTable implements ClusterListener {
                         s.cpuPercent() == null ? "-" : TerminalReporter.percent(s.cpuPercent()),
                         TerminalReporter.dash(s.restarts()), TerminalReporter.dash(s.lastExit()),
                         s.pidfile() == null ? "-" : s.pidfile());
-                table.add((health ? withHealth(row, TerminalReporter.dash(s.health())) : row).stream()
+                List<String> cells = health ? withHealth(row, TerminalReporter.dash(s.health())) : row;
+                cells = supervised ? withHealth(cells, s.supervisor() == null ? "-"
+                        : s.supervisor().pid() + ": " + s.supervisor().words()) : cells;
+                table.add(cells.stream()
                         .map(Printable::of).toList());
             }
         });
@@ -213,7 +219,7 @@ final class StatusTable implements ClusterListener {
         output.out.flush();
     }
 
-    /** The row with HEALTH's cell before PIDFILE, which stays last (a path may hold blanks). */
+    /** The row with a cell (HEALTH's, SUPERVISOR's) before PIDFILE, which stays last (a path may hold blanks). */
     private static List<String> withHealth(List<String> row, String cell) {
         List<String> with = new ArrayList<>(row);
         with.add(with.size() - 1, cell);

@@ -55,7 +55,8 @@ final class SuperviseCommand extends MultiLeaf {
                 io.drover.multi.ArgParser.Own.TIMEOUT, io.drover.multi.ArgParser.Own.START_TIMEOUT,
                 io.drover.multi.ArgParser.Own.BATCH,
                 io.drover.multi.ArgParser.Own.ON_FAILURE, io.drover.multi.ArgParser.Own.ON_RESTART,
-                io.drover.multi.ArgParser.Own.ON_GIVE_UP, io.drover.multi.ArgParser.Own.HOOK_TIMEOUT);
+                io.drover.multi.ArgParser.Own.ON_GIVE_UP, io.drover.multi.ArgParser.Own.HOOK_TIMEOUT,
+                io.drover.multi.ArgParser.Own.GIVE_UP_FOR);
     }
 
 
@@ -77,7 +78,8 @@ final class SuperviseCommand extends MultiLeaf {
                 parsed.has(ArgParser.Own.HEARTBEAT) ? positive(parsed, ArgParser.Own.HEARTBEAT, null) : null,
                 LifecycleLeaf.seconds(parsed, ArgParser.Own.TIMEOUT, LifecycleLeaf.DEFAULT_STOP_TIMEOUT),
                 LifecycleLeaf.startTimeout(parsed),
-                Math.max(1, count(parsed, ArgParser.Own.BATCH, 1)));
+                Math.max(1, count(parsed, ArgParser.Own.BATCH, 1)),
+                giveUpFor(parsed));
         // a line per event as it comes, with the time: what a journal or a container log shows
         ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
                 : TerminalReporter.log(output, Instant::now);
@@ -110,6 +112,16 @@ final class SuperviseCommand extends MultiLeaf {
 
     private static final Map<Hooks.Kind, ArgParser.Own> HOOK_OPTIONS = Map.of(Hooks.Kind.FAILURE, ArgParser.Own.ON_FAILURE,
             Hooks.Kind.RESTART, ArgParser.Own.ON_RESTART, Hooks.Kind.GIVE_UP, ArgParser.Own.ON_GIVE_UP);
+
+    /** {@code --give-up-for}: how long a node given up stays down before it is tried again; 0, for good (null). */
+    private static Duration giveUpFor(ParsedArgs parsed) {
+        String value = parsed.own(ArgParser.Own.GIVE_UP_FOR);
+        Duration d = value == null ? DEFAULT_GIVE_UP_FOR : Seconds.parse(ArgParser.Own.GIVE_UP_FOR.spelling(), value);
+        return d.isZero() ? null : d;
+    }
+
+    /** As Kubernetes' longest CrashLoopBackOff (5 min) and then some: a node given up is not forgotten. */
+    static final Duration DEFAULT_GIVE_UP_FOR = Duration.ofMinutes(10);
 
     /** A duration option that must be more than 0. */
     private static Duration positive(ParsedArgs parsed, ArgParser.Own which, Duration fallback) {

@@ -249,6 +249,8 @@ final class TerminalReporter implements ClusterListener {
                     + ", cpu " + dash(s.cpuPercent() == null ? null : percent(s.cpuPercent()))
                     + ", restarts " + dash(s.restarts()) + ", last exit " + dash(s.lastExit())
                     + (s.health() == null ? "" : ", health " + s.health())
+                    + (s.supervisor() == null ? "" : ", supervisor pid " + s.supervisor().pid() + " ("
+                            + s.supervisor().words() + ")")
                     + ", pidfile " + s.pidfile());
         }
 
@@ -360,6 +362,11 @@ final class TerminalReporter implements ClusterListener {
         @Override
         public Line rollDone(ClusterEvent.RollDone d) {
             return Line.of("rolling restart done: " + d.tally().text());
+        }
+
+        @Override
+        public Line controlRefused(ClusterEvent.ControlRefused r) {
+            return Line.warning("control socket: refused " + r.who());
         }
     }
 

@@ -43,7 +43,8 @@ public final class ArgParser {
         MAX_RESTARTS("--max-restarts"), WITHIN("--within"), MAX_MEMORY("--max-memory"),
         MEMORY_INTERVAL("--memory-interval"), HEARTBEAT("--heartbeat"), START_NEW("--start-new", false),
         // supervise's hooks (issue 29, item 5)
-        ON_FAILURE("--on-failure"), ON_RESTART("--on-restart"), ON_GIVE_UP("--on-give-up"), HOOK_TIMEOUT("--hook-timeout");
+        ON_FAILURE("--on-failure"), ON_RESTART("--on-restart"), ON_GIVE_UP("--on-give-up"), HOOK_TIMEOUT("--hook-timeout"),
+        GIVE_UP_FOR("--give-up-for");
 
         private final String spelling;
         private final boolean valued;

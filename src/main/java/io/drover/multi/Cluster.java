@@ -311,9 +311,15 @@ public final class Cluster {
         NodeSpec node = h.node();
         // how it will be started, read before it is stopped: a record not trusted is named first
         h.launched(true);
-        PidfileState state = h.inspectOrFind();
+        NodeEvent supervised = h.stopSupervised(signal);
+        PidfileState state = supervised == null ? h.inspectOrFind()
+                : supervised instanceof NodeEvent.Signalled s ? new PidfileState.Running(s.pid()) : new PidfileState.Absent();
+        if (supervised instanceof NodeEvent.Failed) {
+            listener.node(node, supervised);
+            return supervised;
+        }
         if (state instanceof PidfileState.Running running) {
-            NodeEvent sent = h.signal(running.pid(), signal);
+            NodeEvent sent = supervised != null ? supervised : h.signal(running.pid(), signal);
             listener.node(node, sent);
             if (sent instanceof NodeEvent.Failed) {
                 return sent;
@@ -373,8 +379,14 @@ public final class Cluster {
         for (NodeHandle h : handles) {
             NodeEvent event;
             try {
-                PidfileState state = h.inspectOrFind();
-                if (state instanceof PidfileState.Running running) {
+                NodeEvent supervised = h.stopSupervised(signal);
+                PidfileState state = supervised != null ? null : h.inspectOrFind();
+                if (supervised != null) {
+                    event = supervised;
+                    if (supervised instanceof NodeEvent.Signalled s) {
+                        pids.put(h, s.pid());
+                    }
+                } else if (state instanceof PidfileState.Running running) {
                     event = h.signal(running.pid(), signal);
                     if (event instanceof NodeEvent.Signalled) {
                         pids.put(h, running.pid());

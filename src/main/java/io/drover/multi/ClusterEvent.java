@@ -31,6 +31,8 @@ public sealed interface ClusterEvent {
         R rollIgnored(RollIgnored event);
 
         R rollDone(RollDone event);
+
+        R controlRefused(ControlRefused event);
     }
 
     /** How many nodes run: what {@code STATUS=} and the log say ("3 of 3 nodes running"). */
@@ -110,6 +112,14 @@ public sealed interface ClusterEvent {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.rollDone(this);
+        }
+    }
+
+    /** A connection to the control socket was refused: {@code who} it came from, and why. */
+    record ControlRefused(String who) implements ClusterEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.controlRefused(this);
         }
     }
 }

@@ -63,6 +63,11 @@ final class HandleNode implements SupervisedNode {
     }
 
     @Override
+    public void noteExit(String how) {
+        handle().noteExit(how);
+    }
+
+    @Override
     public CompletableFuture<String> childEnd(long pid) {
         return reaper.claim(pid).thenApply(Posix.ChildExit::describe);
     }

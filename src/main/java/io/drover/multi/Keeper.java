@@ -44,7 +44,16 @@ final class Keeper {
     private CompletableFuture<String> end;
     private int stopSignal;
     private NodeEvent.RestartAsked asked;
-    private CompletableFuture<String> back;
+    /** Who waits for the node to be back up (a roll, the operator's start): completed with null, or why not. */
+    private final java.util.List<CompletableFuture<String>> back = new java.util.ArrayList<>();
+    /** The count of the timers set: a timer whose count is not the last one set finds its wait cut short. */
+    private int timers;
+    /** When the next try is due (clock nanos) in BACKOFF or GAVE_UP with a cool-down; 0: none set. */
+    private long nextTry;
+    /** STOPPED because the operator asked, not because supervise is ending. */
+    private boolean byRequest;
+    /** supervise is ending: a stopped or given-up node stays so, and the keeper's thread ends. */
+    private boolean retired;
     private String lastExit;
     private final Deque<Long> restarts = new ArrayDeque<>();
     private int inARow;
@@ -80,9 +89,12 @@ final class Keeper {
         }
     }
 
-    /** Waits out a backoff: true when the node is to be started now, false when the keeper's work is over. */
+    /**
+     * Waits out a backoff, a cool-down, or a stop until the operator's start: true when the node
+     * is to be started now, false when supervise is ending.
+     */
     private synchronized boolean awaitStart() {
-        while (state == KeeperState.BACKOFF) {
+        while (!retired && (state == KeeperState.BACKOFF || state.ended())) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -90,7 +102,7 @@ final class Keeper {
                 return false;
             }
         }
-        return state == KeeperState.STARTING;
+        return !retired && state == KeeperState.STARTING;
     }
 
     /**
@@ -203,6 +215,7 @@ final class Keeper {
             }
             case STOPPING -> {
                 move(Event.EXITED);
+                node.noteExit(how); // status says how it ended while it stays down
                 listener.node(spec, new NodeEvent.Stopped(how));
             }
             default -> throw new IllegalStateException("keeper of " + spec.nodename().full() + ": pid " + was
@@ -237,22 +250,112 @@ final class Keeper {
         if (options.maxRestarts() > 0 && restarts.size() >= options.maxRestarts()) {
             move(Event.GIVE_UP);
             listener.node(spec, new NodeEvent.GaveUp(how, restarts.size(), options.maxRestarts(), options.within()));
+            if (options.giveUpFor() != null) {
+                int timer = ++timers;
+                nextTry = now + options.giveUpFor().toNanos();
+                clock.schedule(options.giveUpFor(), () -> coolDownOver(timer));
+            }
             owner.gaveUp();
             return;
         }
         move(event);
         inARow++;
         Duration delay = backoff.delay(inARow);
+        int timer = ++timers;
+        nextTry = now + delay.toNanos();
         listener.node(spec, recycled == null ? new NodeEvent.ExitedUnasked(how, restarts.size() + 1, delay)
                 : new NodeEvent.Restarting(how, recycled + "; restart " + (restarts.size() + 1) + " in "
                         + delay.toMillis() / 1000.0 + " s (--backoff)"));
-        clock.schedule(delay, this::backoffOver);
+        clock.schedule(delay, () -> backoffOver(timer));
     }
 
-    private synchronized void backoffOver() {
-        if (move(Event.BACKOFF_OVER)) {
+    private synchronized void backoffOver(int timer) {
+        if (timer == timers && move(Event.BACKOFF_OVER)) {
+            nextTry = 0;
             restarts.addLast(clock.nanoTime());
         }
+    }
+
+    /** A node given up is tried again, its count of restarts within the window begun anew. */
+    private synchronized void coolDownOver(int timer) {
+        if (timer == timers && move(Event.COOLDOWN_OVER)) {
+            nextTry = 0;
+            restarts.clear();
+            inARow = 0;
+            listener.node(spec, new NodeEvent.Restarting(lastExit, "given up " + seconds(options.giveUpFor())
+                    + " ago; trying again (--give-up-for)"));
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+    }
+
+    /**
+     * The operator's stop (or kill): the node stops and stays stopped, not restarted, until the
+     * operator's start; a backoff or a cool-down under way is cancelled. A KILL to a node already
+     * stopping is the stop's escalation.
+     *
+     * @return the pid the signal went to (the node, or the child of its start under way), or -1
+     *         when nothing ran
+     */
+    synchronized long stopAsked(int signal) {
+        KeeperState was = state;
+        stop(signal);
+        if (state == was && signal == Signals.KILL) {
+            kill();
+        }
+        if (state == KeeperState.STOPPED || state == KeeperState.STOPPING || state == KeeperState.STARTING_TO_STOP) {
+            byRequest = true;
+            ++timers;
+            nextTry = 0;
+        }
+        return pid > 0 ? pid : starting;
+    }
+
+    /**
+     * The operator's start: a node stopped, given up or in its backoff is started now (one
+     * restart more in the registry, not a crash); one that is stopping is started once it has
+     * stopped. Completes with null once the node is up and ready, else with why not.
+     */
+    synchronized CompletableFuture<String> startAsked() {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        KeeperState was = state;
+        if (move(Event.START_ASKED)) {
+            byRequest = false;
+            ++timers;
+            nextTry = 0;
+            if (was == KeeperState.GAVE_UP) {
+                restarts.clear();
+                inARow = 0;
+            }
+            if (state == KeeperState.STOPPING_TO_RESTART) {
+                asked = new NodeEvent.RestartAsked(NodeEvent.Why.OPERATOR, "start asked while it stopped", pid, stopSignal);
+            }
+            back.add(f);
+        } else if (state == KeeperState.RUNNING) {
+            f.complete(null);
+        } else if (state == KeeperState.STARTING || state == KeeperState.STOPPING_TO_RESTART) {
+            back.add(f); // on its way up already
+        } else {
+            f.complete("it is being stopped");
+        }
+        return f;
+    }
+
+    /** supervise is ending: the keeper's thread ends once its node is down. */
+    synchronized void retire() {
+        retired = true;
+        notifyAll();
+    }
+
+    /** What the operator is told of this node: its state, pid, restarts in the window, the next try. */
+    record View(KeeperState state, long pid, int restarts, Duration nextTry, boolean byRequest) {}
+
+    synchronized View view() {
+        long now = clock.nanoTime();
+        Duration next = nextTry == 0 ? null : Duration.ofNanos(Math.max(0, nextTry - now));
+        return new View(state, pid > 0 ? pid : starting, restarts.size(), next, byRequest);
     }
 
     /** Asks the node to stop for good with {@code signal}; at once, or as soon as its start ends. */
@@ -317,7 +420,7 @@ final class Keeper {
     synchronized CompletableFuture<String> restartNow() {
         CompletableFuture<String> f = new CompletableFuture<>();
         if (restartAsked(NodeEvent.Why.ROLLING, "rolling restart", Signals.TERM)) {
-            back = f;
+            back.add(f);
         } else {
             f.complete(null); // not running: nothing to wait for
         }
@@ -431,10 +534,8 @@ final class Keeper {
 
     /** Tells a rolling restart waiting for this node how its start went (null: it runs, or it stops). */
     private void cameBack(String failure) {
-        if (back != null) {
-            back.complete(failure);
-            back = null;
-        }
+        back.forEach(f -> f.complete(failure));
+        back.clear();
     }
 
     private void send(long target, int signal) {

@@ -184,7 +184,8 @@ public sealed interface NodeEvent {
      *     led it): what a kill of the node alone left behind; null when the node runs or no pid is known
      */
     record Status(State state, long pid, Duration uptime, String pidfile, String reason, Long rssBytes,
-                  Double cpuPercent, Integer restarts, String lastExit, String health, List<Long> leftover)
+                  Double cpuPercent, Integer restarts, String lastExit, String health, List<Long> leftover,
+                  Supervision supervisor)
             implements NodeEvent {
         public Status(State state, long pid, Duration uptime, String pidfile, String reason) {
             this(state, pid, uptime, pidfile, reason, null, null, null, null, null);
@@ -195,6 +196,11 @@ public sealed interface NodeEvent {
             this(state, pid, uptime, pidfile, reason, rssBytes, cpuPercent, restarts, lastExit, health, null);
         }
 
+        public Status(State state, long pid, Duration uptime, String pidfile, String reason, Long rssBytes,
+                      Double cpuPercent, Integer restarts, String lastExit, String health, List<Long> leftover) {
+            this(state, pid, uptime, pidfile, reason, rssBytes, cpuPercent, restarts, lastExit, health, leftover, null);
+        }
+
         public Status {
             leftover = leftover == null ? null : List.copyOf(leftover);
         }
@@ -202,12 +208,36 @@ public sealed interface NodeEvent {
         /** This line with what the node's health port said. */
         public Status withHealth(String answer) {
             return new Status(state, pid, uptime, pidfile, reason, rssBytes, cpuPercent, restarts, lastExit, answer,
-                    leftover);
+                    leftover, supervisor);
+        }
+
+        /** This line with what the supervise that watches the node says of it. */
+        public Status withSupervisor(Supervision view) {
+            return new Status(state, pid, uptime, pidfile, reason, rssBytes, cpuPercent, restarts, lastExit, health,
+                    leftover, view);
         }
 
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.status(this);
+        }
+    }
+
+    /**
+     * What the supervise {@code pid} that watches a node says of it: {@code state} in a word
+     * ({@code supervised}, {@code starting}, {@code restarting}, {@code stopping}, {@code backoff},
+     * {@code gave_up}, {@code stopped}), its restarts within {@code --within}, the time to its next
+     * try (null: none due), and whether the operator stopped it.
+     */
+    record Supervision(long pid, String state, int restarts, Duration nextTry, boolean byRequest) {
+        /** {@code backoff, next try in 3 s}: the state as the status line says it. */
+        public String words() {
+            String next = nextTry == null ? "" : ", next try in " + (nextTry.toMillis() + 999) / 1000 + " s";
+            return switch (state) {
+                case "gave_up" -> "gave up after " + restarts + " restart" + (restarts == 1 ? "" : "s") + next;
+                case "stopped" -> byRequest ? "stopped by request" : "stopped";
+                default -> state + next;
+            };
         }
     }
 
@@ -272,7 +302,7 @@ public sealed interface NodeEvent {
     }
 
     /** Why supervise restarts a node that runs. */
-    enum Why { MEMORY, HUNG, ROLLING }
+    enum Why { MEMORY, HUNG, ROLLING, OPERATOR }
 
     /**
      * supervise stops the node's process {@code pid} with {@code signal} to start it again at

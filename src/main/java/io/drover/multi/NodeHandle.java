@@ -39,6 +39,14 @@ final class NodeHandle {
     private boolean warned;
     /** Whether the node is started as given even without options (supervise), never from its record. */
     private final boolean asGiven;
+    /** The supervise that watches the node, looked for once; {@link #NONE} when none does. */
+    private SupervisorLink supervisor;
+    private static final SupervisorLink NONE = null;
+    private boolean supervisorLooked;
+    /** Whether the last start was made by the supervise that watches the node, which recorded it. */
+    private boolean startedBySupervisor;
+    /** Whether the last stop went through the supervise that watches the node, which records the exit. */
+    private boolean stoppedBySupervisor;
 
     NodeHandle(NodeSpec node, Snapshot snapshot, Supplier<Posix> posix, StartWindow window, Consumer<String> warn) {
         this(node, snapshot, posix, window, warn, false);
@@ -179,6 +187,16 @@ final class NodeHandle {
             return new NodeEvent.AlreadyRunning(running.pid());
         }
         String replaced = state instanceof PidfileState.Stale stale ? stale.reason() : null;
+        SupervisorLink link = supervisor();
+        if (link != null) {
+            // a supervise watches it (stopped by request, given up, in its backoff): it starts the
+            // node, as one restart more, and keeps it; a second process beside its would be refused
+            Long pid = link.start(node.nodename().full(), startTimeout);
+            if (pid != null) {
+                startedBySupervisor = true;
+                return new NodeEvent.Started(pid, replaced);
+            }
+        }
         if (state instanceof PidfileState.Stale stale && !stale.pidAlive()) {
             // a dead node nobody reaped tells how it ended: kept in its record as its last exit
             ProcessStats.zombieExit(stale.pid()).ifPresent(this::noteExit);
@@ -323,6 +341,9 @@ final class NodeHandle {
      * already says.
      */
     void recordStart(String exit) {
+        if (startedBySupervisor) {
+            return; // the supervise that started it recorded the start
+        }
         try {
             NodeSpec launched = launched();
             // a record made for another pidfile is another deployment of that name: its count
@@ -357,8 +378,45 @@ final class NodeHandle {
      * TERM from drover"); a bare "status 0" read as if the node had ended by itself.
      */
     void noteExit(long pid, int signal) {
+        if (stoppedBySupervisor) {
+            return; // its parent saw how it ended, and recorded it
+        }
         String why = ExitWords.afterSignalFromDrover(signal);
         noteExit(ProcessStats.zombieExit(pid).map(how -> how + " " + why).orElse(why));
+    }
+
+    /**
+     * The supervise that watches the node, or null: never for supervise's own handles, which are
+     * that supervise. Its answer about the node says whether it watches it.
+     */
+    SupervisorLink supervisor() {
+        if (!supervisorLooked) {
+            supervisorLooked = true;
+            supervisor = asGiven ? NONE : SupervisorLink.of(snapshot.registry(), node.nodename().full());
+        }
+        return supervisor;
+    }
+
+    /**
+     * The operator's stop of a node a supervise watches, through it, so that it is obeyed and
+     * not taken for a crash: Signalled (the pid), NotRunning (nothing ran: it stays down all the
+     * same), or null when no supervise watches the node (the caller signals it itself).
+     */
+    NodeEvent stopSupervised(int signal) {
+        SupervisorLink link = supervisor();
+        if (link == null) {
+            return null;
+        }
+        try {
+            Long pid = link.signal(node.nodename().full(), signal);
+            if (pid == null) {
+                return null;
+            }
+            stoppedBySupervisor = true;
+            return pid > 0 ? new NodeEvent.Signalled(signal, pid) : new NodeEvent.NotRunning();
+        } catch (DroverException e) {
+            return new NodeEvent.Failed(e.exitCode(), e.getMessage());
+        }
     }
 
     /**
@@ -386,8 +444,18 @@ final class NodeHandle {
     /** A node's status line without its health, and the health port to ask (null: none to ask). */
     record Look(NodeEvent.Status status, Integer healthPort) {}
 
-    /** The node's status: its pidfile's state, with the figures /proc and its record give. */
+    /**
+     * The node's status: its pidfile's state, with the figures /proc and its record give, and
+     * what the supervise that watches it says.
+     */
     Look look() {
+        Look look = lookAlone();
+        SupervisorLink link = supervisor();
+        NodeEvent.Supervision view = link == null ? null : link.status(node.nodename().full());
+        return view == null ? look : new Look(look.status().withSupervisor(view), look.healthPort());
+    }
+
+    private Look lookAlone() {
         PidfileState state;
         try {
             state = Pidfile.inspect(Path.of(node.pidfile()), NodeProcesses.of(node.nodename().full(), null));
@@ -446,6 +514,15 @@ final class NodeHandle {
      */
     NodeEvent forget() {
         String nodename = snapshot.fileName(node);
+        SupervisorLink link = supervisor();
+        if (link != null) {
+            // a supervise that watches it lets it go first, or says why not (it runs)
+            try {
+                link.forget(node.nodename().full());
+            } catch (DroverException e) {
+                return new NodeEvent.Failed(e.exitCode(), e.getMessage());
+            }
+        }
         NodeRecord r;
         try {
             r = snapshot.registry().find(nodename).orElse(null);

@@ -48,6 +48,9 @@ interface SupervisedNode {
      */
     void recordStart(String lastExit);
 
+    /** Keeps how the node ended in its record, when it was stopped and stays down (its next start would say it too late). */
+    void noteExit(String how);
+
     /**
      * The end of a child {@link #spawn} started ({@code pid} is its {@link NodeEvent.Started#pid}):
      * completes once, with how it ended ("signal 9", "status 0"). Asked once per start,

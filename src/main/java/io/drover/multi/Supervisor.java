@@ -15,9 +15,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,10 +79,11 @@ public final class Supervisor {
      * @param heartbeat the interval nodes beat at; null for no heartbeat
      * @param stopTimeout how long a stop waits before SIGKILL
      * @param batch how many nodes a rolling restart (HUP) restarts at a time
+     * @param giveUpFor how long a node given up stays down before it is tried again; null: for good
      */
     public record Options(Duration backoff, Duration backoffMax, Duration backoffReset, int maxRestarts,
                           Duration within, long maxMemory, Duration sample, Duration heartbeat,
-                          Duration stopTimeout, Duration startTimeout, int batch) {}
+                          Duration stopTimeout, Duration startTimeout, int batch, Duration giveUpFor) {}
 
     /** Heartbeats a node may miss before it is called hung. */
     public static final int HEARTBEAT_MISSES = 3;
@@ -95,7 +98,8 @@ public final class Supervisor {
     private final QueuedListener listener;
     private final Host host;
     private final Options options;
-    private final List<Keeper> keepers = new ArrayList<>();
+    /** Read by the control socket's, the timer's and a roll's threads; a node forgotten leaves it. */
+    private final List<Keeper> keepers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final BlockingQueue<Integer> events = new LinkedBlockingQueue<>();
     private final ServiceManager systemd = ServiceManager.fromEnvironment();
@@ -105,12 +109,14 @@ public final class Supervisor {
         t.setDaemon(true);
         return t;
     });
-    private final List<FileChannel> locks = new ArrayList<>();
+    /** Each node's lock, by nodename. */
+    private final java.util.Map<String, FileChannel> locks = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean stopping;
     private Thread roll;
     private final Cluster cluster;
     /** Runs the operator's hooks; null when none was given. */
     private final HookRunner hookRunner;
+    private ControlServer control;
 
     public Supervisor(Posix posix, ClusterListener listener, Host host, List<NodeSpec> nodes, Options options) {
         this(posix, listener, host, nodes, options, Hooks.NONE);
@@ -191,6 +197,7 @@ public final class Supervisor {
         Snapshot snapshot = cluster.snapshot();
         keepers.forEach(k -> cluster.handle(snapshot, k.spec(), true).checkStart());
         lockNodes();
+        openControl();
         boolean subreaper = posix.becomeChildSubreaper();
         reaper.start();
         listener.cluster(new ClusterEvent.Supervising(keepers.size(), ProcessHandle.current().pid(), subreaper));
@@ -228,7 +235,8 @@ public final class Supervisor {
                         systemd.ready(tally.text());
                     }
                 } else if (event == GAVE_UP) {
-                    if (keepers.stream().allMatch(k -> k.state() == KeeperState.GAVE_UP)) {
+                    // given up for good (--give-up-for=0) every one: nothing is left to keep
+                    if (options.giveUpFor() == null && keepers.stream().allMatch(k -> k.state() == KeeperState.GAVE_UP)) {
                         listener.cluster(new ClusterEvent.AllGaveUp());
                         stopAll(Signals.TERM);
                         return ExitCode.NODE_FAILED;
@@ -248,8 +256,100 @@ public final class Supervisor {
             return stopAll(Signals.TERM);
         } finally {
             timer.shutdownNow();
+            if (control != null) {
+                control.close();
+            }
         }
     }
+
+    /**
+     * The control socket, in the registry's directory beside the nodes' locks that name this
+     * process: the operator's stop, kill, start and restart of a node come through it.
+     */
+    private void openControl() {
+        NodeRegistry registry = new NodeRegistry(Path.of(host.registryDir()));
+        Path socket = registry.controlSocket(ProcessHandle.current().pid());
+        try {
+            UserPrincipal owner = Files.getOwner(socket.getParent(), LinkOption.NOFOLLOW_LINKS);
+            control = new ControlServer(socket, owner, this::control,
+                    who -> listener.cluster(new ClusterEvent.ControlRefused(who)));
+        } catch (IOException e) {
+            unlockAll();
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot listen on " + socket + ": " + OsErrors.reason(e));
+        }
+    }
+
+    /** One request of the control socket ({@link SupervisorLink} has the grammar), answered now or once done. */
+    private CompletableFuture<String> control(String line) {
+        String[] f = line.split(" ");
+        Keeper k = f.length < 2 ? null : keepers.stream().filter(x -> x.spec().nodename().full().equals(f[1]))
+                .findFirst().orElse(null);
+        if (k == null) {
+            return CompletableFuture.completedFuture(f.length < 2 ? "error no nodename" : "unknown");
+        }
+        switch (f[0]) {
+            case "view" -> {
+                Keeper.View v = k.view();
+                return CompletableFuture.completedFuture("ok " + v.state() + " " + v.pid() + " " + v.restarts() + " "
+                        + (v.nextTry() == null ? -1 : v.nextTry().toMillis()) + " " + v.byRequest());
+            }
+            case "signal" -> {
+                int signal;
+                try {
+                    signal = Integer.parseInt(f.length > 2 ? f[2] : "");
+                } catch (NumberFormatException e) {
+                    return CompletableFuture.completedFuture("error no signal number");
+                }
+                if (!ENDING.contains(signal)) {
+                    return CompletableFuture.completedFuture("unknown"); // not a stop: the caller sends it itself
+                }
+                if (stopping) {
+                    return CompletableFuture.completedFuture("error supervise is stopping every node");
+                }
+                return CompletableFuture.completedFuture("ok " + k.stopAsked(signal));
+            }
+            case "forget" -> {
+                return CompletableFuture.completedFuture(forget(k));
+            }
+            case "start" -> {
+                if (stopping) {
+                    return CompletableFuture.completedFuture("failed supervise is stopping every node");
+                }
+                return k.startAsked().thenApply(failure -> failure == null ? "ok " + k.pid() : "failed " + failure);
+            }
+            default -> {
+                return CompletableFuture.completedFuture("error unknown request " + f[0]);
+            }
+        }
+    }
+
+    /**
+     * The operator's forget: supervise stops watching a node that does not run (stopped, given
+     * up, in its backoff), and lets its lock go, so its record can go and the name be used anew.
+     */
+    private String forget(Keeper k) {
+        Keeper.View v = k.view();
+        if (v.pid() > 0 || !(v.state().ended() || v.state() == KeeperState.BACKOFF)) {
+            return "error it is " + v.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + (v.pid() > 0 ? " (pid " + v.pid() + ")" : "") + " under supervise (pid "
+                    + ProcessHandle.current().pid() + "): stop it first";
+        }
+        k.stopAsked(Signals.TERM); // a backoff or a cool-down ends here
+        k.retire();
+        keepers.remove(k);
+        FileChannel lock = locks.remove(k.spec().nodename().full());
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                // released as we exit anyway
+            }
+        }
+        return "ok";
+    }
+
+    /** The signals that stop a node: the operator's stop of a supervised node, which it keeps down. */
+    private static final java.util.Set<Integer> ENDING = java.util.Set.of(Signals.TERM, Signals.INT, Signals.QUIT, Signals.KILL);
 
     /** "3 of 3 nodes running", for STATUS= and the log. */
     private ClusterEvent.Tally tally() {
@@ -332,7 +432,7 @@ public final class Supervisor {
                     String pid = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
                     return nodename + (pid.isEmpty() ? "" : " (by pid " + pid + ")");
                 }
-                locks.add(ch);
+                locks.put(nodename, ch);
                 ch.truncate(0);
                 ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             } catch (IOException e) {
@@ -344,7 +444,7 @@ public final class Supervisor {
     }
 
     private void unlockAll() {
-        for (FileChannel ch : locks) {
+        for (FileChannel ch : locks.values()) {
             try {
                 ch.close(); // its lock with it
             } catch (IOException e) {
@@ -368,6 +468,7 @@ public final class Supervisor {
             systemd.stopping(signal == Signals.INT ? "cold stop (SIGINT)" : "warm stop (SIGTERM)");
         }
         for (Keeper k : keepers) {
+            k.retire();
             k.stop(signal);
         }
         long deadline = System.nanoTime() + options.stopTimeout().toNanos();

@@ -284,6 +284,19 @@ public final class NodeRegistry {
         }
     }
 
+    /** {@link #supervisionLock}'s path, for a reader: nothing is made. */
+    public Path supervisionLockFile(String nodename) {
+        return dir.resolve(fileOf(nodename).getFileName().toString().replace(SUFFIX, ".supervise"));
+    }
+
+    /**
+     * The control socket of the {@code multi supervise} process {@code pid}: in the registry's
+     * directory, which only its owner can enter, so only the owner (and root) can reach it.
+     */
+    public Path controlSocket(long pid) {
+        return dir.resolve("supervise." + pid + ".sock");
+    }
+
     /**
      * What {@link #checkWritable} would refuse, with nothing made ({@code multi dryrun}): the
      * directory, when it exists, must be this user's alone and writable; else the nearest
@@ -313,7 +326,7 @@ public final class NodeRegistry {
      * ({@code NODENAME.supervise}, next to the node's record), the directory made as for a record.
      */
     public Path supervisionLock(String nodename) {
-        Path file = dir.resolve(fileOf(nodename).getFileName().toString().replace(SUFFIX, ".supervise"));
+        Path file = supervisionLockFile(nodename);
         try {
             ensureDir();
         } catch (IOException e) {

@@ -37,7 +37,7 @@ class MultiOptionTablesTest {
             Map.entry("restart", EnumSet.of(Own.TIMEOUT, Own.START_TIMEOUT, Own.ROLLING, Own.BATCH, Own.START_NEW)),
             Map.entry("supervise", EnumSet.of(Own.TIMEOUT, Own.START_TIMEOUT, Own.BATCH, Own.BACKOFF, Own.BACKOFF_MAX,
                     Own.BACKOFF_RESET, Own.MAX_RESTARTS, Own.WITHIN, Own.MAX_MEMORY, Own.MEMORY_INTERVAL,
-                    Own.HEARTBEAT, Own.ON_FAILURE, Own.ON_RESTART, Own.ON_GIVE_UP, Own.HOOK_TIMEOUT)),
+                    Own.HEARTBEAT, Own.ON_FAILURE, Own.ON_RESTART, Own.ON_GIVE_UP, Own.HOOK_TIMEOUT, Own.GIVE_UP_FOR)),
             Map.entry("kill", EnumSet.noneOf(Own.class)),
             Map.entry("status", EnumSet.noneOf(Own.class)),
             Map.entry("show", EnumSet.noneOf(Own.class)),

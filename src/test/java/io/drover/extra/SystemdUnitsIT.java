@@ -493,7 +493,7 @@ class SystemdUnitsIT {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         bootWith("s1", Render.map("DROVER_APP", "io.drover.fixtures.ThrowsAfterOneSecondApp",
                 "DROVERD_OPTS", "--classpath=" + Sandbox.testClasses(),
-                "DROVERD_SUPERVISE_OPTS", "--max-restarts=1 --backoff=0.1"), "DROVER_FORCE_ROOT=1\n");
+                "DROVERD_SUPERVISE_OPTS", "--max-restarts=1 --backoff=0.1 --give-up-for=0"), "DROVER_FORCE_ROOT=1\n");
 
         Sandbox.Result start = systemd.systemctl("start", SUPERVISE);
         assertNotEquals(0, start.code(), () -> detail(SUPERVISE));

@@ -40,10 +40,13 @@ class KeeperTest {
     private final AtomicInteger gaveUp = new AtomicInteger();
     private Keeper keeper;
     private Thread thread;
+    /** --give-up-for: null, for good (as supervise was before the cool-down). */
+    private Duration giveUpFor;
 
     @AfterEach
     void endTheKeeper() throws InterruptedException {
         if (thread != null) {
+            keeper.retire();
             keeper.stop(Signals.TERM);
             node.spawns.add(new NodeEvent.Failed(1, "the test is over")); // a start under way ends
             node.ends.values().forEach(f -> f.complete("status 0"));
@@ -60,7 +63,7 @@ class KeeperTest {
     private void keep(int maxRestarts, Duration stopTimeout) {
         Supervisor.Options options = new Supervisor.Options(Duration.ofSeconds(1), Duration.ofSeconds(60),
                 Duration.ofSeconds(60), maxRestarts, Duration.ofSeconds(60), 1000, Duration.ofSeconds(10), null,
-                stopTimeout, Duration.ofSeconds(30), 1);
+                stopTimeout, Duration.ofSeconds(30), 1, giveUpFor);
         Backoff noJitter = new Backoff(options.backoff(), options.backoffMax(), () -> 0.0);
         keeper = new Keeper(node, options, noJitter, clock, new ClusterListener() {
             @Override
@@ -410,6 +413,106 @@ class KeeperTest {
     }
 
     @Test
+    void the_operators_stop_keeps_the_node_down_until_the_operators_start_which_is_one_start_not_a_crash() {
+        keep(0);
+        startsAs(101);
+        assertEquals(101, keeper.stopAsked(Signals.TERM));
+        assertEquals(List.of("101 TERM"), node.signals);
+        ends(101, "status 0");
+        awaitState(KeeperState.STOPPED);
+        assertTrue(keeper.view().byRequest());
+        assertEquals(List.of("status 0"), node.noted);
+        assertEquals(0, clock.pending(), "no backoff: nothing is due");
+        assertEquals(1, node.spawnCalls.get(), "stopped by request: not started again");
+        CompletableFuture<String> up = keeper.startAsked();
+        startsAs(102);
+        assertEquals(null, up.join());
+        assertFalse(keeper.view().byRequest());
+        assertEquals(List.of("null", "status 0"), node.recorded);
+        assertTrue(reported(NodeEvent.ExitedUnasked.class).isEmpty(), events::toString);
+    }
+
+    @Test
+    void a_kill_from_the_operator_to_a_node_already_stopping_is_the_stops_escalation() {
+        keep(0);
+        startsAs(101);
+        keeper.stopAsked(Signals.TERM);
+        keeper.stopAsked(Signals.KILL);
+        assertEquals(List.of("101 TERM", "101 KILL"), node.signals);
+        ends(101, "signal 9 (KILL)");
+        awaitState(KeeperState.STOPPED);
+    }
+
+    @Test
+    void a_start_asked_while_the_node_stops_starts_it_again_once_it_stopped() {
+        keep(0);
+        startsAs(101);
+        keeper.stopAsked(Signals.TERM);
+        CompletableFuture<String> up = keeper.startAsked();
+        assertEquals(KeeperState.STOPPING_TO_RESTART, keeper.state());
+        ends(101, "status 0");
+        startsAs(102);
+        assertEquals(null, up.join());
+    }
+
+    @Test
+    void a_node_given_up_is_tried_again_after_its_cool_down_with_its_count_begun_anew() {
+        giveUpFor = Duration.ofSeconds(600);
+        keep(1);
+        startsAs(101);
+        ends(101, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        clock.fire();
+        startsAs(102);
+        ends(102, "status 1");
+        awaitState(KeeperState.GAVE_UP);
+        assertEquals(Duration.ofSeconds(600), keeper.view().nextTry());
+        clock.fire(); // the cool-down
+        startsAs(103);
+        assertEquals(List.of(new NodeEvent.Restarting("status 1", "given up 600 s ago; trying again (--give-up-for)")),
+                reported(NodeEvent.Restarting.class));
+        ends(103, "status 1");
+        awaitState(KeeperState.BACKOFF); // one restart again before it is given up again
+        assertEquals(1, reported(NodeEvent.GaveUp.class).size());
+    }
+
+    @Test
+    void the_operators_stop_of_a_node_given_up_cancels_its_cool_down() {
+        giveUpFor = Duration.ofSeconds(600);
+        keep(1);
+        startsAs(101);
+        ends(101, "status 1");
+        clock.fire();
+        startsAs(102);
+        ends(102, "status 1");
+        awaitState(KeeperState.GAVE_UP);
+        assertEquals(-1, keeper.stopAsked(Signals.TERM));
+        awaitState(KeeperState.STOPPED);
+        clock.fire();
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(2, node.spawnCalls.get());
+    }
+
+    @Test
+    void the_operators_start_in_a_backoff_starts_now_and_the_late_timer_does_not_cut_the_next_backoff_short() {
+        keep(0, Duration.ZERO);
+        startsAs(101);
+        ends(101, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        CompletableFuture<String> up = keeper.startAsked();
+        startsAs(102);
+        assertEquals(null, up.join());
+        ends(102, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        assertEquals(2, clock.pending());
+        clock.fireFirst(); // the first backoff's timer, late
+        assertEquals(KeeperState.BACKOFF, keeper.state());
+        assertEquals(2, node.spawnCalls.get());
+        clock.fire(); // the second's
+        startsAs(103);
+    }
+
+    @Test
     void each_failed_start_is_recorded_as_a_start_with_its_reason_as_the_last_exit() {
         keep(1);
         await("a start under way", node::waitingSpawn);
@@ -458,6 +561,7 @@ class KeeperTest {
         final Map<Long, CompletableFuture<String>> ends = new ConcurrentHashMap<>();
         final List<String> signals = new CopyOnWriteArrayList<>();
         final List<String> recorded = new CopyOnWriteArrayList<>();
+        final List<String> noted = new CopyOnWriteArrayList<>();
         volatile PidfileState found = new PidfileState.Absent();
         volatile boolean adoptable;
         /** The pid a start spawns before it is ready, told to the keeper as the real spawn does; -1 for none. */
@@ -506,6 +610,11 @@ class KeeperTest {
         }
 
         @Override
+        public void noteExit(String how) {
+            noted.add(how);
+        }
+
+        @Override
         public CompletableFuture<String> childEnd(long pid) {
             return ends.computeIfAbsent(pid, p -> new CompletableFuture<>());
         }
@@ -546,6 +655,15 @@ class KeeperTest {
 
         synchronized int pending() {
             return timers.size();
+        }
+
+        /** Runs the first timer set, alone, without moving the clock. */
+        void fireFirst() {
+            Timer first;
+            synchronized (this) {
+                first = timers.remove(0);
+            }
+            first.task().run();
         }
 
         /** Runs every timer set so far, as if its delay passed (the clock moves by the longest). */
