@@ -80,6 +80,8 @@ class NodeEventRenderingTest {
             return List.of("-Q", "a,b");
         } else if (type.isEnum()) {
             return type.getEnumConstants()[0];
+        } else if (type == NodeEvent.Supervision.class) {
+            return new NodeEvent.Supervision(4244L, "backoff", 2, Duration.ofSeconds(3), false);
         } else if (type == io.drover.launch.HandshakeReader.class) {
             return null; // a heartbeat's reader is supervise's, never shown
         }
