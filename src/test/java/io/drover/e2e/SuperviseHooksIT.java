@@ -109,7 +109,7 @@ class SuperviseHooksIT extends DroverTest {
     @Test
     void on_give_up_runs_once_max_restarts_were_spent_before_supervise_exits() throws Exception {
         Path env = dir.resolve("give-up.env");
-        Process sv = supervise("--max-restarts=1", "--within=600", "--on-give-up=" + writesEnvTo(env),
+        Process sv = supervise("--max-restarts=1", "--within=600", "--give-up-for=0", "--on-give-up=" + writesEnvTo(env),
                 "--on-restart=echo restarting $DROVER_NODE after $DROVER_EXIT");
         Procs.signal(started(1), "KILL");
         awaitSaid("hook on-restart: restarting " + Pattern.quote(NODE) + " after signal 9", 1);
