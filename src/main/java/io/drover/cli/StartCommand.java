@@ -25,9 +25,36 @@ import picocli.CommandLine.Command;
 final class StartCommand extends LifecycleLeaf {
     static final String NAME = "start";
 
+    /** {@code start --supervise}: {@code supervise --detach}'s short form. */
+    static final String SUPERVISE = "--supervise";
+
     @Override
     Set<ArgParser.Own> takes() {
-        return EnumSet.of(ArgParser.Own.START_TIMEOUT);
+        // with --supervise, the supervisor's options are read as supervise reads them
+        return own.has(SUPERVISE) ? new SuperviseCommand().takes() : EnumSet.of(ArgParser.Own.START_TIMEOUT);
+    }
+
+    @Override
+    java.util.Map<String, OwnOptions.Kind> ownOptions() {
+        return java.util.Map.of(SUPERVISE, OwnOptions.Kind.FLAG, SuperviseCommand.SUPERVISOR_LOG, OwnOptions.Kind.WORD);
+    }
+
+    @Override
+    int run(ParsedArgs parsed, Output output) {
+        if (!own.has(SUPERVISE)) {
+            if (own.has(SuperviseCommand.SUPERVISOR_LOG)) {
+                throw new io.drover.core.UsageException("start: " + SuperviseCommand.SUPERVISOR_LOG + " goes with "
+                        + SUPERVISE);
+            }
+            return super.run(parsed, output);
+        }
+        SuperviseCommand supervise = new SuperviseCommand();
+        java.util.List<String> tokens = new java.util.ArrayList<>(own.rest());
+        tokens.add(0, SuperviseCommand.DETACH);
+        if (own.has(SuperviseCommand.SUPERVISOR_LOG)) {
+            tokens.add(0, SuperviseCommand.SUPERVISOR_LOG + "=" + own.value(SuperviseCommand.SUPERVISOR_LOG));
+        }
+        return supervise.execute(supervise.parse(tokens), output.out, output.err);
     }
 
     @Override

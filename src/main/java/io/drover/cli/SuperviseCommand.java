@@ -49,6 +49,16 @@ final class SuperviseCommand extends MultiLeaf {
     }
 
 
+    /** Runs the supervisor in a session of its own and returns once its nodes are ready (issue 29). */
+    static final String DETACH = "--detach";
+    /** Where the detached supervisor's lines go: appended; REGISTRY_DIR/supervisor.log by default. */
+    static final String SUPERVISOR_LOG = "--supervisor-log";
+
+    @Override
+    java.util.Map<String, OwnOptions.Kind> ownOptions() {
+        return java.util.Map.of(DETACH, OwnOptions.Kind.FLAG, SUPERVISOR_LOG, OwnOptions.Kind.WORD);
+    }
+
     @Override
     int run(ParsedArgs parsed, Output output) {
         List<NodeSpec> nodes = nodes(parsed, 0);
@@ -56,7 +66,38 @@ final class SuperviseCommand extends MultiLeaf {
         if (nodes.isEmpty()) {
             throw new UsageException("supervise: no nodes given (a count or names)");
         }
-        Supervisor.Options options = new Supervisor.Options(
+        Supervisor.Options options = options(parsed);
+        if (own.has(SUPERVISOR_LOG) && !own.has(DETACH)) {
+            throw new UsageException("supervise: " + SUPERVISOR_LOG + " goes with " + DETACH
+                    + " (a foreground supervise writes to its own output)");
+        }
+        if (own.has(DETACH)) {
+            return SupervisorDetach.run(host(), nodes, own.rest(), own.value(SUPERVISOR_LOG), options.startTimeout(),
+                    parsed.multiOptions().keySet(), output);
+        }
+        // a line per event as it comes, with the time: what a journal or a container log shows
+        ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
+                : TerminalReporter.log(output, Instant::now);
+        Supervisor supervisor = new Supervisor(Posix.get(), reporter, host(), nodes, options);
+        if (io.drover.multi.DetachedSupervisor.isDetached()) {
+            // an add's words are read as this command line was: the same grammar and expander
+            supervisor.detached(words -> {
+                ParsedArgs added = parse(words);
+                if (added.has(io.drover.multi.Reserved.HELP)) {
+                    throw new UsageException("no help here: give nodes and their options");
+                }
+                return nodes(added, 0);
+            });
+        }
+        for (String name : List.of("TERM", "INT", "HUP")) {
+            int number = Signals.parseArgument("-" + name).orElseThrow();
+            SignalHooks.handle(name, () -> supervisor.signal(number));
+        }
+        return supervisor.run();
+    }
+
+    private static Supervisor.Options options(ParsedArgs parsed) {
+        return new Supervisor.Options(
                 positive(parsed, ArgParser.Own.BACKOFF, Duration.ofSeconds(1)),
                 positive(parsed, ArgParser.Own.BACKOFF_MAX, Duration.ofSeconds(60)),
                 positive(parsed, ArgParser.Own.BACKOFF_RESET, Duration.ofSeconds(60)),
@@ -69,15 +110,6 @@ final class SuperviseCommand extends MultiLeaf {
                 LifecycleLeaf.startTimeout(parsed),
                 Math.max(1, count(parsed, ArgParser.Own.BATCH, 1)),
                 giveUpFor(parsed));
-        // a line per event as it comes, with the time: what a journal or a container log shows
-        ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
-                : TerminalReporter.log(output, Instant::now);
-        Supervisor supervisor = new Supervisor(Posix.get(), reporter, host(), nodes, options);
-        for (String name : List.of("TERM", "INT", "HUP")) {
-            int number = Signals.parseArgument("-" + name).orElseThrow();
-            SignalHooks.handle(name, () -> supervisor.signal(number));
-        }
-        return supervisor.run();
     }
 
     /** {@code --give-up-for}: how long a node given up stays down before it is tried again; 0, for good (null). */

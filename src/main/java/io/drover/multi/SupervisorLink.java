@@ -79,6 +79,12 @@ final class SupervisorLink {
         return pid > 0 && Files.exists(socket, LinkOption.NOFOLLOW_LINKS) ? new SupervisorLink(socket, pid) : null;
     }
 
+    /** The link to supervise {@code pid} of {@code registry}, or null when it has no socket there. */
+    static SupervisorLink ofPid(NodeRegistry registry, long pid) {
+        Path socket = registry.controlSocket(pid);
+        return pid > 0 && Files.exists(socket, LinkOption.NOFOLLOW_LINKS) ? new SupervisorLink(socket, pid) : null;
+    }
+
     /** What the supervise says of the node, for status: null when it does not watch it, or did not answer. */
     NodeEvent.Supervision status(String nodename) {
         Supervision v;
@@ -185,7 +191,7 @@ final class SupervisorLink {
                 c.write(out);
             }
             c.register(selector, SelectionKey.OP_READ);
-            ByteBuffer in = ByteBuffer.allocate(1024);
+            ByteBuffer in = ByteBuffer.allocate(ControlServer.MAX_LINE);
             while (true) {
                 if (c.read(in) < 0 || !in.hasRemaining()) {
                     break;
