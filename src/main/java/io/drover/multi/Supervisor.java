@@ -121,6 +121,8 @@ public final class Supervisor {
     /** The parser of an {@code add}'s words: set when this is the detached supervisor, else null. */
     private volatile java.util.function.Function<List<String>, List<NodeSpec>> adds;
     private volatile boolean subreaper;
+    /** An add's start of a node watched already, for the await that follows, by nodename. */
+    private final java.util.Map<String, CompletableFuture<String>> awaited = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Supervisor(Posix posix, ClusterListener listener, Host host, List<NodeSpec> nodes, Options options) {
         this.reaper = new Reaper(posix);
@@ -330,7 +332,8 @@ public final class Supervisor {
                 return CompletableFuture.completedFuture(forget(k));
             }
             case "await" -> {
-                return k.firstStart().thenApply(failure -> {
+                CompletableFuture<String> asked = awaited.remove(k.spec().nodename().full());
+                return (asked != null ? asked : k.firstStart()).thenApply(failure -> {
                     long pid = k.pid();
                     if (failure != null) {
                         return "failed " + failure;
@@ -355,7 +358,8 @@ public final class Supervisor {
      * {@code add WORDS}: more nodes for the detached supervisor, its command line's words as
      * shell words. Checked, locked (all or none) and started as its first nodes were; the
      * answer, {@code ok NODENAME...}, comes once their keepers run (the CLI then awaits each).
-     * A node this supervise watches already is named too, and left as it is.
+     * A node this supervise watches already is named too, and started if it is down (the
+     * operator's start).
      */
     private synchronized String add(String words) {
         if (adds == null) {
@@ -381,6 +385,12 @@ public final class Supervisor {
             String held = lockSome(registry, names);
             if (held != null) {
                 return "error already supervised: " + held;
+            }
+            // one watched already is started if it is down (stopped by request, given up): as start would
+            for (Keeper k : keepers) {
+                if (nodes.stream().anyMatch(n -> n.nodename().full().equals(k.spec().nodename().full()))) {
+                    awaited.put(k.spec().nodename().full(), k.startAsked());
+                }
             }
             for (NodeSpec n : fresh) {
                 Keeper k = newKeeper(n);
