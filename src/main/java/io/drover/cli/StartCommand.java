@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
                 + " Exit 1 if a node failed, or the failures' own code when every one failed for the same reason.",
             "Given no worker options, a node drover started before at the same pidfile starts with the command line"
                 + " it recorded then (dead or not); options given replace the record, and the recorded options left"
-                + " out are named (drover1@HOST: -Q a,b dropped)."},
+                + " out are named (drover1@HOST: -Q a,b dropped).",
+            "--supervise is multi supervise --detach: the nodes are kept running by this user's detached supervisor"
+                + " (started if none runs; --supervisor-log=PATH), which takes supervise's options."},
         footer = {"drover multi start 3 -c 2 --pidfile=/tmp/drover/%%n.pid --logfile=/tmp/drover/%%n%%I.log",
             "drover multi start 2 -A com.acme.Consumer --classpath='/opt/acme/lib/*' --uid=acme"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "UNAVAILABLE", "CANT_CREATE", "TEMPFAIL", "NO_PERMISSION"})

@@ -27,11 +27,17 @@ import picocli.CommandLine.Command;
             "TERM stops every node warmly, INT coldly, and exits 0 once all are down (1, naming them, when"
                 + " --timeout=90 ran out and they were killed). HUP restarts the nodes --batch=1 at a time, the next"
                 + " only once the previous are ready. A second supervise of a node is refused; under systemd"
-                + " (NOTIFY_SOCKET) it reports READY=1 once every node is ready, and WATCHDOG=1."},
+                + " (NOTIFY_SOCKET) it reports READY=1 once every node is ready, and WATCHDOG=1.",
+            "--detach returns once every node is ready (OK/FAILED and exit codes as start) and leaves one supervisor"
+                + " per node registry running in a session of its own, its lines appended to --supervisor-log=PATH"
+                + " (default supervisor.log in the registry's directory), its pid in supervisor.pid there; a later"
+                + " --detach hands its nodes to that supervisor, which keeps its own supervise options."},
         footer = {"drover multi supervise 3 -c 2 --pidfile=/tmp/drover/%%n.pid --logfile=/tmp/drover/%%n%%I.log",
             "# give up on a node that needed 5 restarts within a minute; restart one over 1 GiB",
             "drover multi supervise 3 --max-restarts=5 --within=60 --max-memory=1G",
-            "# rolling restart, two at a time: kill -HUP the supervise process"})
+            "# rolling restart, two at a time: kill -HUP the supervise process",
+            "# kept running by a supervisor in the background; a second --detach adds to it",
+            "drover multi supervise --detach 3 --max-restarts=5"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "DATA_ERROR", "CANT_CREATE", "NO_PERMISSION"})
 @Manual.Environment({"NOTIFY_SOCKET", "WATCHDOG_USEC", "DROVER_FORCE_ROOT", "XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class SuperviseCommand extends MultiLeaf {
