@@ -102,7 +102,7 @@ final class SuperviseCommand extends MultiLeaf {
         return supervisor.run();
     }
 
-    private static Supervisor.Options options(ParsedArgs parsed) {
+    static Supervisor.Options options(ParsedArgs parsed) {
         return new Supervisor.Options(
                 positive(parsed, ArgParser.Own.BACKOFF, Duration.ofSeconds(1)),
                 positive(parsed, ArgParser.Own.BACKOFF_MAX, Duration.ofSeconds(60)),
