@@ -40,6 +40,7 @@ final class SupervisorDetach {
                    Set<String> superviseOptions, Output output) {
         Path registry = Path.of(host.registryDir());
         Path logfile = log != null ? Path.of(log).toAbsolutePath() : registry.resolve(DetachedSupervisor.LOG);
+        DetachedSupervisor.checkStart(host, nodes);
         long pid;
         FileChannel turn = DetachedSupervisor.turn(registry);
         try {

@@ -3,6 +3,7 @@ package io.drover.multi;
 import io.drover.core.AtomicFile;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.Host;
 import io.drover.core.NodeProtocol;
 import io.drover.core.OsErrors;
 import io.drover.core.ProcEntry;
@@ -75,6 +76,26 @@ public final class DetachedSupervisor {
         } catch (IOException e) {
             throw new DroverException(ExitCode.CANT_CREATE, "cannot lock " + file + ": " + OsErrors.reason(e));
         }
+    }
+
+    /**
+     * What a start checks before anything runs (root's rules and {@code DROVER_FORCE_ROOT}, the
+     * user, the files), here in the caller, so a refusal is {@code start}'s line and exit code
+     * and no supervisor is spawned for nothing.
+     */
+    public static void checkStart(Host host, List<NodeSpec> nodes) {
+        Cluster cluster = new Cluster(Posix::get, new ClusterListener() {
+            @Override
+            public void phase(String title, List<NodeSpec> n) {}
+
+            @Override
+            public void node(NodeSpec node, NodeEvent event) {}
+
+            @Override
+            public void waiting(List<NodeSpec> remaining) {}
+        }, host);
+        Snapshot snapshot = cluster.snapshot();
+        nodes.forEach(n -> cluster.handle(snapshot, n, true).checkStart());
     }
 
     /** The pid of the detached supervisor of this registry that answers on its socket, if one does. */

@@ -178,4 +178,19 @@ class DetachedSupervisorIT extends DroverTest {
         assertEquals(supervisor, supervisor());
         assertTrue(Procs.alive(drover.pid("dsv1")));
     }
+
+    @Test
+    void root_is_refused_an_application_as_start_refuses_it_and_no_supervisor_is_left() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Drover.runningAsRoot(), "root's rules");
+        Drover.Result start = multi("start", "1", "-A", "io.drover.fixtures.FailsWithCauseApp",
+                "--classpath=" + Drover.testClasses());
+        Drover.Result detached = multi("start", "--supervise", "1", "-A", "io.drover.fixtures.FailsWithCauseApp",
+                "--classpath=" + Drover.testClasses());
+        assertEquals(77, start.exitCode(), start::toString);
+        assertEquals(start.exitCode(), detached.exitCode(), detached::toString);
+        assertTrue(detached.stderr().contains("refusing to run application io.drover.fixtures.FailsWithCauseApp as root"),
+                detached::toString);
+        assertFalse(Files.exists(state().resolve("supervisor.pid")), detached::toString);
+        assertTrue(drover.processes().isEmpty(), () -> "left running: " + drover.processes());
+    }
 }
