@@ -74,7 +74,7 @@ final class SupervisorDetach {
             NodeEvent event;
             try {
                 event = new NodeEvent.Started(DetachedSupervisor.await(registry, supervisor, n.nodename().full(),
-                        startTimeout), null, null);
+                        startTimeout, logfile), null, null);
             } catch (DroverException e) {
                 event = new NodeEvent.Failed(e.exitCode(), e.getMessage(), null);
             }

@@ -143,7 +143,7 @@ public final class DetachedSupervisor {
         long pid = spawned.pid();
         long deadline = System.nanoTime() + LISTENING.toNanos();
         while (!answers(registryDir, pid)) {
-            if (ProcEntry.Stat.of(pid).map(ProcEntry.Stat::dead).orElse(true)) {
+            if (dead(pid)) {
                 throw new DroverException(ExitCode.NODE_FAILED, "the supervisor (pid " + pid + ") exited: "
                         + tail(log));
             }
@@ -155,6 +155,11 @@ public final class DetachedSupervisor {
             sleep();
         }
         return pid;
+    }
+
+    /** Gone, or a zombie nobody reaped (this machine's PID 1 does not). */
+    private static boolean dead(long pid) {
+        return ProcEntry.Stat.of(pid).map(ProcEntry.Stat::dead).orElse(true);
     }
 
     /** The last lines of the supervisor's log, for its failure. */
@@ -200,12 +205,20 @@ public final class DetachedSupervisor {
      * Waits for the first start of {@code nodename} under the supervisor {@code pid}: the
      * node's pid once it is ready; a failure names why.
      */
-    public static long await(Path registryDir, long pid, String nodename, Duration startTimeout) {
+    public static long await(Path registryDir, long pid, String nodename, Duration startTimeout, Path log) {
         SupervisorLink link = SupervisorLink.ofPid(new NodeRegistry(registryDir), pid);
-        String a = link == null ? null : link.ask("await " + nodename,
-                startTimeout.plus(SupervisorLink.START_MARGIN));
+        String a;
+        try {
+            a = link == null ? null : link.ask("await " + nodename, startTimeout.plus(SupervisorLink.START_MARGIN));
+        } catch (DroverException e) {
+            a = null; // it closed the socket without an answer: it died, or it says why below
+            if (!dead(pid)) {
+                throw e;
+            }
+        }
         if (a == null) {
-            throw new DroverException(ExitCode.NODE_FAILED, "the supervisor (pid " + pid + ") went away");
+            throw new DroverException(ExitCode.NODE_FAILED, "the supervisor (pid " + pid + ") "
+                    + (dead(pid) ? "exited: " + tail(log) : "went away"));
         }
         if (a.startsWith("ok ")) {
             return Long.parseLong(a.substring(3).trim());

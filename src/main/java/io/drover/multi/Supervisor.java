@@ -559,7 +559,9 @@ public final class Supervisor {
      * said only when it is true.
      */
     private int stopAll(int signal) {
-        stopping = true;
+        synchronized (this) {
+            stopping = true; // an add under way ends first: its keepers are among those stopped below
+        }
         listener.cluster(new ClusterEvent.StoppingAll(signal));
         if (systemd != null) {
             systemd.stopping(signal == Signals.INT ? "cold stop (SIGINT)" : "warm stop (SIGTERM)");
