@@ -47,8 +47,12 @@ final class SupervisorDetach {
             Optional<Long> running = DetachedSupervisor.running(registry);
             if (running.isPresent()) {
                 pid = running.get();
-                if (!superviseOptions.isEmpty() && !output.quiet) {
-                    output.err.println(String.format(OPTIONS_KEPT, pid, String.join(", ", superviseOptions)));
+                java.util.List<String> ignored = new java.util.ArrayList<>(superviseOptions);
+                if (log != null) {
+                    ignored.add(SuperviseCommand.SUPERVISOR_LOG);
+                }
+                if (!ignored.isEmpty() && !output.quiet) {
+                    output.err.println(String.format(OPTIONS_KEPT, pid, String.join(", ", ignored)));
                 }
                 DetachedSupervisor.add(registry, pid, args);
             } else {
