@@ -108,7 +108,10 @@ final class ControlServer implements AutoCloseable {
     private void serve() {
         while (open) {
             try {
-                selector.select(200);
+                // idle, it sleeps until a client comes: no timer wakes a supervise that has nothing to do
+                long wait = reading.isEmpty() ? 0
+                        : Math.max(1, (reading.peekFirst().deadline - System.nanoTime()) / 1_000_000 + 1);
+                selector.select(wait);
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (!key.isValid()) {
                         continue;

@@ -91,15 +91,30 @@ class SuperviseIT extends DroverTest {
         waitForLines("all nodes ready", "supervise: all nodes ready", 1);
     }
 
-    private static int exitOf(Process p) throws InterruptedException {
-        assertTrue(p.waitFor(Procs.PATIENCE.toSeconds(), TimeUnit.SECONDS), "supervise did not exit");
+    private int exitOf(Process p) throws InterruptedException {
+        assertTrue(p.waitFor(Procs.PATIENCE.toSeconds(), TimeUnit.SECONDS), () -> "supervise did not exit; its output:\n"
+                + out() + "\njstack: " + jstack(p.pid()));
         return p.exitValue();
+    }
+
+    /** The threads of a supervise that did not exit, to see where it waits. */
+    private static String jstack(long pid) {
+        try {
+            Process j = new ProcessBuilder("jcmd", Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+            String text = new String(j.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            j.waitFor(30, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException | InterruptedException e) {
+            return "(jcmd failed: " + e + ")";
+        }
     }
 
     /** {@code status --json}'s object for one node, as text. */
     private String statusJson(int i) {
         Drover.Result status = drover.multi("status", "2", PREFIX, "--json");
-        Matcher m = Pattern.compile("\\{[^{}]*\"nodename\":\"sv" + i + "@[^{}]*}").matcher(status.stdout());
+        // the node's object, with the supervisor's view nested in it
+        Matcher m = Pattern.compile("\\{[^{}]*\"nodename\":\"sv" + i + "@[^{}]*(\\{[^{}]*}[^{}]*)?}")
+                .matcher(status.stdout());
         assertTrue(m.find(), status::toString);
         return m.group();
     }

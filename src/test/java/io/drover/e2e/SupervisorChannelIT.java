@@ -178,8 +178,8 @@ class SupervisorChannelIT extends DroverTest {
         String script = "import socket,sys\n"
                 + "s = socket.socket(socket.AF_UNIX)\n"
                 + "s.connect(sys.argv[1])\n"
-                + "s.sendall(('signal " + full(1) + " 9\\n').encode())\n"
                 + "try:\n"
+                + "    s.sendall(('signal " + full(1) + " 9\\n').encode())\n"
                 + "    print('answer:' + s.recv(100).decode().strip())\n"
                 + "except OSError as e:\n"
                 + "    print('answer:closed, ' + type(e).__name__)\n";
