@@ -37,6 +37,11 @@ import java.time.Duration;
  *     REASON};
  * <li>{@code forget NODE}: {@code ok} once supervise no longer watches the node, or {@code
  *     error WORDS} (it runs: stop it first);
+ * <li>{@code add WORDS} (the detached supervisor's alone, {@link DetachedSupervisor}): a command
+ *     line's node arguments as shell words: {@code ok NODENAME...} once their keepers run, or
+ *     {@code error WORDS};
+ * <li>{@code await NODE}: {@code ok PID} once the node's first start (or the start an add
+ *     asked) is over and it runs, or {@code failed REASON};
  * <li>any: {@code unknown} (not a node of this supervise) or {@code error WORDS}.
  * </ul>
  */
