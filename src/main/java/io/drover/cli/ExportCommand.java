@@ -35,7 +35,9 @@ import picocli.CommandLine.Command;
                 + " line 'show' prints, in the foreground. Checks everything before it writes anything.",
             "systemd: into --out DIR (default drover-systemd), a drop-in per node for drover@NAME.service,"
                 + " drover.target grouping them, drover@.service as shipped; prints the commands that make the drover"
-                + " user and its directories the units need, install them and start them. supervisord: one [program:NAME] per node and [group:drover], on stdout.",
+                + " user and its directories the units need, install them and start them. systemd --supervised:"
+                + " instead, one Type=notify unit, drover-supervise.service, running multi supervise NODES OPTIONS (supervise's options too) for the whole"
+                + " cluster. supervisord: one [program:NAME] per node and [group:drover], on stdout.",
             "kubernetes --image IMAGE [--namespace NS] [--max-memory SIZE]: YAML for kubectl apply -f -, on stdout: nodes with the same options share a"
                 + " StatefulSet (nodename from the pod's name), probes on --health-port (default "
                 + KubernetesExport.DEFAULT_HEALTH_PORT + "), terminationGracePeriodSeconds from --timeout, CPU from -c,"
@@ -67,8 +69,12 @@ final class ExportCommand extends MultiLeaf {
     /** --timeout becomes the engine's stop timeout; kubernetes' --max-memory is export's own (above). */
     @Override
     Set<ArgParser.Own> takes() {
-        return EnumSet.of(ArgParser.Own.TIMEOUT);
+        // --supervised: the unit runs supervise, which reads its own options
+        return own.has(SUPERVISED) ? new SuperviseCommand().takes() : EnumSet.of(ArgParser.Own.TIMEOUT);
     }
+
+    /** systemd: one unit running {@code multi supervise} for every node, instead of one unit per node. */
+    static final String SUPERVISED = "--supervised";
 
     /** export's own options, taken out before the multi grammar reads the rest (which goes to the nodes). */
     @Override
@@ -78,6 +84,7 @@ final class ExportCommand extends MultiLeaf {
             options.put(valued, OwnOptions.Kind.WORD);
         }
         options.put(BEAT, OwnOptions.Kind.FLAG);
+        options.put(SUPERVISED, OwnOptions.Kind.FLAG);
         return options;
     }
 
@@ -96,6 +103,9 @@ final class ExportCommand extends MultiLeaf {
         }
         if (parsed.options().stream().anyMatch(o -> OptionTable.Read.DETACH.named(o.name()))) {
             throw new UsageException("--detach: an exported node runs in the foreground, its supervisor is its parent");
+        }
+        if (own.has(SUPERVISED) && !engine.equals("systemd")) {
+            throw new UsageException(SUPERVISED + " is for the systemd export, not " + engine);
         }
         String schedule = own.value("--schedule");
         boolean beat = own.has(BEAT);
@@ -132,7 +142,13 @@ final class ExportCommand extends MultiLeaf {
             }
             return 0;
         }
-        Map<String, String> files = SystemdExport.files(nodes, timeout, beatArgv);
+        Map<String, String> files;
+        if (own.has(SUPERVISED)) {
+            SuperviseCommand.options(parsed); // its options checked now, not when the unit starts
+            files = SystemdExport.supervisedFiles(superviseArgv(engine), timeout, beatArgv);
+        } else {
+            files = SystemdExport.files(nodes, timeout, beatArgv);
+        }
         String dir = own.has("--out") ? own.value("--out") : DEFAULT_OUT;
         List<String> written = write(Path.of(dir), files);
         List<String> commands = SystemdExport.installCommands(dir, nodes, beatSchedule);
@@ -150,6 +166,18 @@ final class ExportCommand extends MultiLeaf {
             output.out.println("start:   " + commands.get(3));
         }
         return 0;
+    }
+
+    /**
+     * The foreground {@code multi supervise} of the nodes and options given (the engine's word
+     * taken out), with this installation's java, class path and JVM flags, as a node's command is.
+     */
+    private List<String> superviseArgv(String engine) {
+        List<String> words = new ArrayList<>(own.rest());
+        words.remove(engine);
+        List<String> command = new ArrayList<>(List.of("multi", SuperviseCommand.NAME));
+        command.addAll(words);
+        return io.drover.launch.NodeLaunch.argv(null, null, command);
     }
 
     /** multi's --timeout in whole seconds (rounded up), or null when not given. */

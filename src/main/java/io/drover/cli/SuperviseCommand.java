@@ -35,11 +35,17 @@ import picocli.CommandLine.Command;
                 + " it: after a crash, for its memory, hung) and --on-give-up=CMD run CMD through /bin/sh -c as"
                 + " supervise's own user, with DROVER_NODE, DROVER_EVENT, DROVER_EXIT, DROVER_RESTARTS, DROVER_LOGFILE"
                 + " and DROVER_PIDFILE set, one at a time; each line of its output is a line of supervise's. One"
-                + " still running after --hook-timeout=30 s gets TERM, with its process group, and KILL 5 s later."},
+                + " still running after --hook-timeout=30 s gets TERM, with its process group, and KILL 5 s later.",
+            "--detach returns once every node is ready (OK/FAILED and exit codes as start) and leaves one supervisor"
+                + " per node registry running in a session of its own, its lines appended to --supervisor-log=PATH"
+                + " (default supervisor.log in the registry's directory), its pid in supervisor.pid there; a later"
+                + " --detach hands its nodes to that supervisor, which keeps its own supervise options."},
         footer = {"drover multi supervise 3 -c 2 --pidfile=/tmp/drover/%%n.pid --logfile=/tmp/drover/%%n%%I.log",
             "# give up on a node that needed 5 restarts within a minute; restart one over 1 GiB",
             "drover multi supervise 3 --max-restarts=5 --within=60 --max-memory=1G",
-            "# rolling restart, two at a time: kill -HUP the supervise process"})
+            "# rolling restart, two at a time: kill -HUP the supervise process",
+            "# kept running by a supervisor in the background; a second --detach adds to it",
+            "drover multi supervise --detach 3 --max-restarts=5"})
 @Manual.Exits({"OK", "NODE_FAILED", "USAGE", "NO_USER", "DATA_ERROR", "CANT_CREATE", "NO_PERMISSION"})
 @Manual.Environment({"NOTIFY_SOCKET", "WATCHDOG_USEC", "DROVER_FORCE_ROOT", "XDG_STATE_HOME", "JAVA_HOME", "DROVER_JAVA_OPTS"})
 final class SuperviseCommand extends MultiLeaf {
@@ -60,6 +66,16 @@ final class SuperviseCommand extends MultiLeaf {
     }
 
 
+    /** Runs the supervisor in a session of its own and returns once its nodes are ready (issue 29). */
+    static final String DETACH = "--detach";
+    /** Where the detached supervisor's lines go: appended; REGISTRY_DIR/supervisor.log by default. */
+    static final String SUPERVISOR_LOG = "--supervisor-log";
+
+    @Override
+    java.util.Map<String, OwnOptions.Kind> ownOptions() {
+        return java.util.Map.of(DETACH, OwnOptions.Kind.FLAG, SUPERVISOR_LOG, OwnOptions.Kind.WORD);
+    }
+
     @Override
     int run(ParsedArgs parsed, Output output) {
         List<NodeSpec> nodes = nodes(parsed, 0);
@@ -67,7 +83,38 @@ final class SuperviseCommand extends MultiLeaf {
         if (nodes.isEmpty()) {
             throw new UsageException("supervise: no nodes given (a count or names)");
         }
-        Supervisor.Options options = new Supervisor.Options(
+        Supervisor.Options options = options(parsed);
+        if (own.has(SUPERVISOR_LOG) && !own.has(DETACH)) {
+            throw new UsageException("supervise: " + SUPERVISOR_LOG + " goes with " + DETACH
+                    + " (a foreground supervise writes to its own output)");
+        }
+        if (own.has(DETACH)) {
+            return SupervisorDetach.run(host(), nodes, own.rest(), own.value(SUPERVISOR_LOG), options.startTimeout(),
+                    parsed.multiOptions().keySet(), output);
+        }
+        // a line per event as it comes, with the time: what a journal or a container log shows
+        ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
+                : TerminalReporter.log(output, Instant::now);
+        Supervisor supervisor = new Supervisor(Posix.get(), reporter, host(), nodes, options, hooks(parsed));
+        if (io.drover.multi.DetachedSupervisor.isDetached()) {
+            // an add's words are read as this command line was: the same grammar and expander
+            supervisor.detached(words -> {
+                ParsedArgs added = parse(words);
+                if (added.has(io.drover.multi.Reserved.HELP)) {
+                    throw new UsageException("no help here: give nodes and their options");
+                }
+                return nodes(added, 0);
+            });
+        }
+        for (String name : List.of("TERM", "INT", "HUP")) {
+            int number = Signals.parseArgument("-" + name).orElseThrow();
+            SignalHooks.handle(name, () -> supervisor.signal(number));
+        }
+        return supervisor.run();
+    }
+
+    static Supervisor.Options options(ParsedArgs parsed) {
+        return new Supervisor.Options(
                 positive(parsed, ArgParser.Own.BACKOFF, Duration.ofSeconds(1)),
                 positive(parsed, ArgParser.Own.BACKOFF_MAX, Duration.ofSeconds(60)),
                 positive(parsed, ArgParser.Own.BACKOFF_RESET, Duration.ofSeconds(60)),
@@ -80,15 +127,6 @@ final class SuperviseCommand extends MultiLeaf {
                 LifecycleLeaf.startTimeout(parsed),
                 Math.max(1, count(parsed, ArgParser.Own.BATCH, 1)),
                 giveUpFor(parsed));
-        // a line per event as it comes, with the time: what a journal or a container log shows
-        ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
-                : TerminalReporter.log(output, Instant::now);
-        Supervisor supervisor = new Supervisor(Posix.get(), reporter, host(), nodes, options, hooks(parsed));
-        for (String name : List.of("TERM", "INT", "HUP")) {
-            int number = Signals.parseArgument("-" + name).orElseThrow();
-            SignalHooks.handle(name, () -> supervisor.signal(number));
-        }
-        return supervisor.run();
     }
 
     /**

@@ -55,6 +55,11 @@ public final class NodeProtocol {
      */
     public static final String FAKEFORK_ENV = "DROVER_FAKEFORK";
     /**
+     * Set to 1 by {@code multi supervise --detach} for the supervise it spawns (which then writes
+     * its pidfile); never passed on to a node.
+     */
+    public static final String SUPERVISOR_ENV = "DROVER_DETACHED_SUPERVISOR";
+    /**
      * The node's {@link Namespace}: the directory of the node registry of whoever spawned it,
      * set by the spawner ({@code multi start}, {@code restart}, {@code supervise}, {@code
      * --detach}), read back from {@code /proc/PID/environ} by {@code posix.NodeProcesses}. The

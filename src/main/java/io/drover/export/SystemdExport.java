@@ -58,6 +58,43 @@ public final class SystemdExport {
         return files;
     }
 
+    /** The unit {@code export systemd --supervised} runs the whole cluster in. */
+    public static final String SUPERVISED = "drover-supervise.service";
+
+    /**
+     * {@code export systemd --supervised}: one unit for the whole cluster,
+     * drover-supervise.service as shipped ({@code Type=notify}: supervise says READY=1 once every
+     * node is ready, and WATCHDOG=1), its drop-in running {@code superviseArgv}, the foreground
+     * {@code drover multi supervise NODES OPTIONS}; beat's unit beside it with {@code --beat}.
+     *
+     * @param superviseArgv the supervise command line, java and all
+     * @param stopTimeout supervise's --timeout in seconds, or null: TimeoutStopSec is given a
+     *     margin over it, so supervise kills its late nodes itself and names them
+     */
+    public static Map<String, String> supervisedFiles(List<String> superviseArgv, Integer stopTimeout, List<String> beat) {
+        for (String arg : superviseArgv) {
+            if (arg.indexOf('\n') >= 0 || arg.indexOf('\r') >= 0) {
+                throw new UsageException("systemd: an argument holds a line break, which systemd cannot pass on");
+            }
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(SUPERVISED, shipped(SUPERVISED));
+        files.put(SUPERVISED + ".d/" + DROP_IN, dropIn("the nodes under one multi supervise",
+                "drover worker nodes, supervised (drover multi supervise)", superviseArgv,
+                stopTimeout == null ? null : stopTimeout + STOP_MARGIN, SUPERVISING));
+        List<String> wants = new ArrayList<>(List.of(SUPERVISED));
+        if (beat != null) {
+            files.put("droverbeat.service", shipped("droverbeat.service"));
+            files.put("droverbeat.service.d/" + DROP_IN, dropIn("beat", "drover beat periodic scheduler", beat, null));
+            wants.add("droverbeat.service");
+        }
+        files.put(TARGET, target(wants));
+        return files;
+    }
+
+    /** Seconds systemd waits beyond supervise's own --timeout before it kills what is left. */
+    static final int STOP_MARGIN = 30;
+
     /** The user the template runs every node as ({@code User=}, {@code Group=} of drover@.service). */
     public static final String USER = "drover";
     /** Where the export's directories are declared, beside the shipped drover.tmpfiles (drover.conf). */
@@ -120,11 +157,20 @@ public final class SystemdExport {
         return parent == null ? null : parent.toString();
     }
 
+    private static final String SHOWN = "# The command is the one `drover multi show` prints, in the foreground (no --detach):\n"
+            + "# systemd is the node's parent. % and $ are doubled: they are drover's, not systemd's.\n";
+    private static final String SUPERVISING = "# The command is `drover multi supervise` with the nodes and options given to export:\n"
+            + "# it expands them as the unit's user, starts them and keeps them running, their parent.\n"
+            + "# % and $ are doubled: they are drover's, not systemd's.\n";
+
     private static String dropIn(String what, String description, List<String> argv, Integer stopTimeout) {
+        return dropIn(what, description, argv, stopTimeout, SHOWN);
+    }
+
+    private static String dropIn(String what, String description, List<String> argv, Integer stopTimeout, String origin) {
         StringBuilder s = new StringBuilder();
         s.append("# Written by `drover multi export systemd` for ").append(comment(what)).append(".\n");
-        s.append("# The command is the one `drover multi show` prints, in the foreground (no --detach):\n");
-        s.append("# systemd is the node's parent. % and $ are doubled: they are drover's, not systemd's.\n");
+        s.append(origin);
         s.append("[Unit]\n");
         s.append("Description=").append(escapeValue(description)).append('\n');
         s.append("PartOf=").append(TARGET).append('\n');

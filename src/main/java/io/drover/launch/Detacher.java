@@ -102,6 +102,7 @@ final class Detacher {
         }
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove(NodeProtocol.FAKEFORK_ENV);
+        env.remove(NodeProtocol.SUPERVISOR_ENV); // a node's own supervise is not the detached one
         // a detached node is not the service's main process: only its starter may notify
         env.remove(ServiceManager.SOCKET_ENV);
         env.put(NodeProtocol.HANDSHAKE_FD_ENV, Integer.toString(NodeProtocol.HANDSHAKE_FD));

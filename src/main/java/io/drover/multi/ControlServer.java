@@ -42,8 +42,8 @@ final class ControlServer implements AutoCloseable {
     static final Duration REQUEST_DEADLINE = Duration.ofSeconds(2);
     /** Connections held while their request is read. */
     static final int MAX_READING = 32;
-    /** The longest request line. */
-    static final int MAX_LINE = 512;
+    /** The longest request line (and answer): an {@code add}'s carries a command line. */
+    static final int MAX_LINE = 16 * 1024;
 
     private final Path path;
     private final ServerSocketChannel server;

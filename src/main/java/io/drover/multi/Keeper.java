@@ -46,6 +46,8 @@ final class Keeper {
     private NodeEvent.RestartAsked asked;
     /** Who waits for the node to be back up (a roll, the operator's start): completed with null, or why not. */
     private final java.util.List<CompletableFuture<String>> back = new java.util.ArrayList<>();
+    /** The first start's outcome (null: it runs; else why not), for {@code supervise --detach}'s OK or FAILED. */
+    private final CompletableFuture<String> firstStart = new CompletableFuture<>();
     /** The count of the timers set: a timer whose count is not the last one set finds its wait cut short. */
     private int timers;
     /** When the next try is due (clock nanos) in BACKOFF or GAVE_UP with a cool-down; 0: none set. */
@@ -73,6 +75,12 @@ final class Keeper {
         this.clock = clock;
         this.listener = listener;
         this.owner = owner;
+        back.add(firstStart);
+    }
+
+    /** Completes once the node's first start (or adoption) is over: null when it runs, else why not. */
+    CompletableFuture<String> firstStart() {
+        return firstStart;
     }
 
     NodeSpec spec() {

@@ -116,7 +116,17 @@ public final class Supervisor {
     private final Cluster cluster;
     /** Runs the operator's hooks; null when none was given. */
     private final HookRunner hookRunner;
+    /** What the keepers report to: the listener, through the hooks' when there are hooks. */
+    private final ClusterListener keepersListener;
     private ControlServer control;
+    private final Backoff backoff;
+    private final KeeperClock clock;
+    private final KeeperOwner owner;
+    /** The parser of an {@code add}'s words: set when this is the detached supervisor, else null. */
+    private volatile java.util.function.Function<List<String>, List<NodeSpec>> adds;
+    private volatile boolean subreaper;
+    /** An add's start of a node watched already, for the await that follows, by nodename. */
+    private final java.util.Map<String, CompletableFuture<String>> awaited = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Supervisor(Posix posix, ClusterListener listener, Host host, List<NodeSpec> nodes, Options options) {
         this(posix, listener, host, nodes, options, Hooks.NONE);
@@ -131,7 +141,7 @@ public final class Supervisor {
         // hooks: the keepers report through a HookListener, which queues each hook and passes every event on
         this.hookRunner = hooks.any()
                 ? new HookRunner(this.posix, reaper, this.listener, hooks.timeout(), System.getenv()) : null;
-        ClusterListener keepersListener = hookRunner == null ? this.listener
+        this.keepersListener = hookRunner == null ? this.listener
                 : new HookListener(this.listener, hooks, hookRunner::offer);
         if (hookRunner != null) {
             hookRunner.start();
@@ -163,14 +173,36 @@ public final class Supervisor {
                 events.add(GAVE_UP);
             }
         };
+        this.backoff = backoff;
+        this.clock = clock;
+        this.owner = owner;
         for (NodeSpec node : nodes) {
-            Keeper k = new Keeper(new HandleNode(node, () -> cluster.handle(cluster.snapshot(), node, true), this.posix, reaper),
-                    options, backoff, clock, keepersListener, owner);
-            Thread t = new Thread(k::keep, "drover-keep-" + node.nodename().full());
-            t.setDaemon(true);
+            Keeper k = newKeeper(node);
             keepers.add(k);
-            threads.add(t);
+            threads.add(keeperThread(k));
         }
+    }
+
+    private Keeper newKeeper(NodeSpec node) {
+        return new Keeper(new HandleNode(node, () -> cluster.handle(cluster.snapshot(), node, true), this.posix, reaper),
+                options, backoff, clock, keepersListener, owner);
+    }
+
+    private static Thread keeperThread(Keeper k) {
+        Thread t = new Thread(k::keep, "drover-keep-" + k.spec().nodename().full());
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * This is the supervisor {@code supervise --detach} spawned: it writes its pid to the
+     * registry's {@code supervisor.pid} once it listens, and takes more nodes through its
+     * socket's {@code add}, each request's words read by {@code parser} (the command line's
+     * grammar and expander: the nodes, their options; supervise's own options are this
+     * supervisor's, given when it was spawned).
+     */
+    public void detached(java.util.function.Function<List<String>, List<NodeSpec>> parser) {
+        this.adds = parser;
     }
 
     /** A signal supervise was sent (TERM, INT, HUP), from its signal handlers. */
@@ -198,7 +230,10 @@ public final class Supervisor {
         keepers.forEach(k -> cluster.handle(snapshot, k.spec(), true).checkStart());
         lockNodes();
         openControl();
-        boolean subreaper = posix.becomeChildSubreaper();
+        if (adds != null) {
+            DetachedSupervisor.writePidfile(Path.of(host.registryDir()));
+        }
+        subreaper = posix.becomeChildSubreaper();
         reaper.start();
         listener.cluster(new ClusterEvent.Supervising(keepers.size(), ProcessHandle.current().pid(), subreaper));
         threads.forEach(Thread::start);
@@ -256,6 +291,9 @@ public final class Supervisor {
             return stopAll(Signals.TERM);
         } finally {
             timer.shutdownNow();
+            if (adds != null) {
+                DetachedSupervisor.removePidfile(Path.of(host.registryDir()));
+            }
             if (control != null) {
                 control.close();
             }
@@ -281,6 +319,9 @@ public final class Supervisor {
 
     /** One request of the control socket ({@link SupervisorLink} has the grammar), answered now or once done. */
     private CompletableFuture<String> control(String line) {
+        if (line.startsWith("add ")) {
+            return CompletableFuture.completedFuture(add(line.substring(4)));
+        }
         String[] f = line.split(" ");
         Keeper k = f.length < 2 ? null : keepers.stream().filter(x -> x.spec().nodename().full().equals(f[1]))
                 .findFirst().orElse(null);
@@ -311,6 +352,17 @@ public final class Supervisor {
             case "forget" -> {
                 return CompletableFuture.completedFuture(forget(k));
             }
+            case "await" -> {
+                CompletableFuture<String> asked = awaited.remove(k.spec().nodename().full());
+                return (asked != null ? asked : k.firstStart()).thenApply(failure -> {
+                    long pid = k.pid();
+                    if (failure != null) {
+                        return "failed " + failure;
+                    }
+                    return pid > 0 ? "ok " + pid : "failed it is " + k.state().name().toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', ' ');
+                });
+            }
             case "start" -> {
                 if (stopping) {
                     return CompletableFuture.completedFuture("failed supervise is stopping every node");
@@ -320,6 +372,72 @@ public final class Supervisor {
             default -> {
                 return CompletableFuture.completedFuture("error unknown request " + f[0]);
             }
+        }
+    }
+
+    /**
+     * {@code add WORDS}: more nodes for the detached supervisor, its command line's words as
+     * shell words. Checked, locked (all or none) and started as its first nodes were; the
+     * answer, {@code ok NODENAME...}, comes once their keepers run (the CLI then awaits each).
+     * A node this supervise watches already is named too, and started if it is down (the
+     * operator's start).
+     */
+    private synchronized String add(String words) {
+        if (adds == null) {
+            return "error this supervise takes no nodes (only one started with --detach does)";
+        }
+        if (stopping) {
+            return "error supervise is stopping every node";
+        }
+        List<NodeSpec> nodes;
+        try {
+            nodes = adds.apply(io.drover.core.ShellWords.split(words));
+            if (nodes.isEmpty()) {
+                return "error no nodes given (a count or names)";
+            }
+            NodeConflicts.check(nodes);
+            Snapshot snapshot = cluster.snapshot();
+            java.util.Set<String> watched = new java.util.HashSet<>();
+            keepers.forEach(k -> watched.add(k.spec().nodename().full()));
+            List<NodeSpec> fresh = nodes.stream().filter(n -> !watched.contains(n.nodename().full())).toList();
+            fresh.forEach(n -> cluster.handle(snapshot, n, true).checkStart());
+            NodeRegistry registry = new NodeRegistry(Path.of(host.registryDir()));
+            List<String> names = fresh.stream().map(n -> n.nodename().full()).sorted().distinct().toList();
+            String held = lockSome(registry, names);
+            if (held != null) {
+                return "error already supervised: " + held;
+            }
+            // one watched already is started if it is down (stopped by request, given up): as start would
+            for (Keeper k : keepers) {
+                if (nodes.stream().anyMatch(n -> n.nodename().full().equals(k.spec().nodename().full()))) {
+                    awaited.put(k.spec().nodename().full(), k.startAsked());
+                }
+            }
+            for (NodeSpec n : fresh) {
+                Keeper k = newKeeper(n);
+                keepers.add(k);
+                keeperThread(k).start();
+            }
+            listener.cluster(new ClusterEvent.Supervising(keepers.size(), ProcessHandle.current().pid(), subreaper));
+        } catch (DroverException e) {
+            return "error " + e.getMessage();
+        }
+        return "ok " + String.join(" ", nodes.stream().map(n -> n.nodename().full()).toList());
+    }
+
+    /** Takes the locks of {@code nodenames} beside the ones held, all or none: null, else the one held by another. */
+    private String lockSome(NodeRegistry registry, List<String> nodenames) {
+        java.util.Map<String, FileChannel> held = new java.util.HashMap<>(locks);
+        locks.clear();
+        try {
+            String refused = lockAll(registry, nodenames);
+            if (refused == null) {
+                held.putAll(locks);
+            }
+            return refused;
+        } finally {
+            locks.clear();
+            locks.putAll(held);
         }
     }
 
@@ -462,7 +580,9 @@ public final class Supervisor {
      * said only when it is true.
      */
     private int stopAll(int signal) {
-        stopping = true;
+        synchronized (this) {
+            stopping = true; // an add under way ends first: its keepers are among those stopped below
+        }
         listener.cluster(new ClusterEvent.StoppingAll(signal));
         if (systemd != null) {
             systemd.stopping(signal == Signals.INT ? "cold stop (SIGINT)" : "warm stop (SIGTERM)");

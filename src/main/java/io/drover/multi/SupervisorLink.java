@@ -37,6 +37,11 @@ import java.time.Duration;
  *     REASON};
  * <li>{@code forget NODE}: {@code ok} once supervise no longer watches the node, or {@code
  *     error WORDS} (it runs: stop it first);
+ * <li>{@code add WORDS} (the detached supervisor's alone, {@link DetachedSupervisor}): a command
+ *     line's node arguments as shell words: {@code ok NODENAME...} once their keepers run, or
+ *     {@code error WORDS};
+ * <li>{@code await NODE}: {@code ok PID} once the node's first start (or the start an add
+ *     asked) is over and it runs, or {@code failed REASON};
  * <li>any: {@code unknown} (not a node of this supervise) or {@code error WORDS}.
  * </ul>
  */
@@ -75,6 +80,12 @@ final class SupervisorLink {
         } catch (NumberFormatException e) {
             return null;
         }
+        Path socket = registry.controlSocket(pid);
+        return pid > 0 && Files.exists(socket, LinkOption.NOFOLLOW_LINKS) ? new SupervisorLink(socket, pid) : null;
+    }
+
+    /** The link to supervise {@code pid} of {@code registry}, or null when it has no socket there. */
+    static SupervisorLink ofPid(NodeRegistry registry, long pid) {
         Path socket = registry.controlSocket(pid);
         return pid > 0 && Files.exists(socket, LinkOption.NOFOLLOW_LINKS) ? new SupervisorLink(socket, pid) : null;
     }
@@ -185,7 +196,7 @@ final class SupervisorLink {
                 c.write(out);
             }
             c.register(selector, SelectionKey.OP_READ);
-            ByteBuffer in = ByteBuffer.allocate(1024);
+            ByteBuffer in = ByteBuffer.allocate(ControlServer.MAX_LINE);
             while (true) {
                 if (c.read(in) < 0 || !in.hasRemaining()) {
                     break;

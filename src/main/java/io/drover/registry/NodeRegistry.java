@@ -335,6 +335,19 @@ public final class NodeRegistry {
         return file;
     }
 
+    /**
+     * A file of the detached supervisor's ({@code supervisor.pid}, {@code supervisor.lock}) in
+     * the registry's directory, the directory made as for a record.
+     */
+    public Path supervisorFile(String name) {
+        try {
+            ensureDir();
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot make " + dir + ": " + OsErrors.reason(e));
+        }
+        return dir.resolve(name);
+    }
+
     private static int currentUid() {
         return Us.UID;
     }

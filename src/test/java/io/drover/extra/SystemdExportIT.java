@@ -215,4 +215,74 @@ class SystemdExportIT {
             assertFalse(Files.exists(tmp.resolve("run/" + node.getKey() + ".pid")), "the pidfile should be removed");
         }
     }
+
+    /** Issue 29, item 7: the nodes given to {@code export systemd --supervised}. */
+    List<String> supervised(Path out) {
+        return List.of("multi", "export", "systemd", "--supervised", "--out", out.toString(), "2",
+                "--range-prefix=sxs", "--pidfile=" + tmp + "/run/%n.pid", "--logfile=" + tmp + "/log/%n%I.log",
+                "--max-restarts=5", "--timeout=20");
+    }
+
+    @Test
+    void export_systemd_supervised_writes_one_notify_unit_for_the_cluster_that_passes_verify() throws IOException {
+        Path out = tmp.resolve("units");
+        Sandbox.Result r = drover(supervised(out));
+        assertEquals(0, r.code(), r.toString());
+        Map<String, String> files = exported(out);
+        assertEquals(List.of("drover-supervise.service", "drover-supervise.service.d/50-export.conf", "drover.target"),
+                files.keySet().stream().sorted().toList());
+        assertTrue(files.get("drover-supervise.service").contains("Type=notify"), files::toString);
+        String dropIn = files.get("drover-supervise.service.d/50-export.conf");
+        assertTrue(dropIn.contains("\"io.drover.cli.Main\" \"multi\" \"supervise\" \"2\" \"--range-prefix=sxs\""), dropIn);
+        assertTrue(dropIn.contains("\"--max-restarts=5\" \"--timeout=20\""), dropIn);
+        assertTrue(dropIn.contains("TimeoutStopSec=50"), dropIn);
+        Sandbox.Result v = box.run(List.of("systemd-analyze", "verify", out.resolve("drover-supervise.service").toString(),
+                out.resolve("drover.target").toString()), Map.of(), false);
+        assertEquals(0, v.code(), v.toString());
+        assertEquals("", v.out(), v.toString());
+        assertEquals("", v.err(), v.toString());
+    }
+
+    @Test
+    void the_supervised_unit_runs_supervise_under_systemd_ready_once_its_nodes_are_and_stops_them_warm()
+            throws IOException {
+        assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
+        Path out = tmp.resolve("units");
+        Sandbox.Result r = drover(supervised(out));
+        assertEquals(0, r.code(), r.toString());
+        Files.createDirectories(tmp.resolve("lib"));
+        Map<String, String> units = new LinkedHashMap<>(exported(out));
+        String unit = "drover-supervise.service";
+        // the user manager cannot switch users; supervise's registry in the test's directory
+        units.put(unit, Render.replace(Render.dropLines(units.get(unit), unit, "User=", "Group="), Render.map(
+                "WorkingDirectory=/var/lib/drover", "WorkingDirectory=" + tmp.resolve("lib"),
+                "[Service]\n", "[Service]\nEnvironment=DROVER_STATE_DIR=" + tmp.resolve("state") + "\n"), unit));
+        systemd = PrivateSystemd.boot(box, units);
+
+        // Type=notify: start returns once supervise said READY=1, after every node was ready
+        systemd.ok("start", unit);
+        assertEquals("active", systemd.show(unit, "ActiveState"), () -> detail(unit));
+        long main = Long.parseLong(systemd.show(unit, "MainPID"));
+        assertTrue(argv(main).containsAll(List.of("multi", "supervise")), argv(main)::toString);
+        Map<String, Long> nodes = new LinkedHashMap<>();
+        for (String name : List.of("sxs1", "sxs2")) {
+            long pid = Sandbox.awaitPidfile(tmp.resolve("run/" + name + ".pid"), null, () -> detail(unit));
+            assertTrue(Sandbox.read(tmp.resolve("log/" + name + ".log")).contains("ready"), () -> detail(unit));
+            assertEquals(main, ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L),
+                    "supervise, the unit's main process, is the node's parent");
+            nodes.put(name, pid);
+        }
+        assertTrue(systemd.show(unit, "StatusText").contains("2 of 2 nodes running"), () -> detail(unit));
+
+        systemd.ok("stop", "drover.target");
+        for (Map.Entry<String, Long> node : nodes.entrySet()) {
+            Sandbox.awaitGone(node.getValue(), Duration.ofSeconds(30));
+            String log = Sandbox.read(tmp.resolve("log/" + node.getKey() + ".log"));
+            assertTrue(log.contains("warm shutdown (SIGTERM)"), log);
+        }
+        Sandbox.await(unit + " to be inactive", () -> "inactive".equals(systemd.show(unit, "ActiveState")),
+                () -> detail(unit));
+        assertEquals("success", systemd.show(unit, "Result"), () -> detail(unit));
+        assertEquals("0", systemd.show(unit, "ExecMainStatus"), "supervise exits 0 once every node stopped");
+    }
 }
