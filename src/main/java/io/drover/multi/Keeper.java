@@ -328,6 +328,11 @@ final class Keeper {
      */
     synchronized CompletableFuture<String> startAsked() {
         CompletableFuture<String> f = new CompletableFuture<>();
+        if (retired) {
+            // supervise is ending: no thread would start it, and its stop must find it down
+            f.complete("supervise is stopping every node");
+            return f;
+        }
         KeeperState was = state;
         if (move(Event.START_ASKED)) {
             byRequest = false;
@@ -349,6 +354,26 @@ final class Keeper {
             f.complete("it is being stopped");
         }
         return f;
+    }
+
+    /**
+     * The operator's forget: a node that does not run (stopped, given up, in its backoff) is let
+     * go, its timers cancelled and its thread ended, in one step, so no backoff's end can start it
+     * in between; else what it is doing, in words, and nothing changes.
+     */
+    synchronized String release() {
+        if (pid > 0 || starting > 0 || !(state.ended() || state == KeeperState.BACKOFF)) {
+            return state.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + (pid > 0 ? " (pid " + pid + ")" : "");
+        }
+        ++timers;
+        nextTry = 0;
+        if (state != KeeperState.STOPPED) {
+            move(Event.STOP_ASKED); // BACKOFF and GAVE_UP take it to STOPPED, nothing to signal
+        }
+        byRequest = true;
+        retire();
+        return null;
     }
 
     /** supervise is ending: the keeper's thread ends once its node is down. */

@@ -367,7 +367,12 @@ public final class Supervisor {
                 if (stopping) {
                     return CompletableFuture.completedFuture("failed supervise is stopping every node");
                 }
-                return k.startAsked().thenApply(failure -> failure == null ? "ok " + k.pid() : "failed " + failure);
+                // a start that a stop overtook completes without a failure, and with no pid: not "ok"
+                return k.startAsked().thenApply(failure -> {
+                    long pid = k.pid();
+                    return failure == null && pid > 0 ? "ok " + pid
+                            : "failed " + (failure != null ? failure : "it was stopped before it was up");
+                });
             }
             default -> {
                 return CompletableFuture.completedFuture("error unknown request " + f[0]);
@@ -446,14 +451,10 @@ public final class Supervisor {
      * up, in its backoff), and lets its lock go, so its record can go and the name be used anew.
      */
     private String forget(Keeper k) {
-        Keeper.View v = k.view();
-        if (v.pid() > 0 || !(v.state().ended() || v.state() == KeeperState.BACKOFF)) {
-            return "error it is " + v.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + (v.pid() > 0 ? " (pid " + v.pid() + ")" : "") + " under supervise (pid "
-                    + ProcessHandle.current().pid() + "): stop it first";
+        String busy = k.release();
+        if (busy != null) {
+            return "error it is " + busy + " under supervise (pid " + ProcessHandle.current().pid() + "): stop it first";
         }
-        k.stopAsked(Signals.TERM); // a backoff or a cool-down ends here
-        k.retire();
         keepers.remove(k);
         FileChannel lock = locks.remove(k.spec().nodename().full());
         if (lock != null) {

@@ -513,6 +513,33 @@ class KeeperTest {
     }
 
     @Test
+    void a_start_asked_once_supervise_is_ending_is_refused_and_leaves_the_node_down() throws Exception {
+        keep(0);
+        startsAs(101);
+        keeper.stopAsked(Signals.TERM);
+        ends(101, "status 0");
+        awaitState(KeeperState.STOPPED);
+        keeper.retire();
+        assertEquals("supervise is stopping every node", keeper.startAsked().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(1, node.spawnCalls.get());
+    }
+
+    @Test
+    void a_forget_lets_a_node_in_its_backoff_go_and_its_timer_starts_nothing_but_a_running_one_is_refused() {
+        keep(0);
+        startsAs(101);
+        assertEquals("running (pid 101)", keeper.release());
+        ends(101, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        assertEquals(null, keeper.release());
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        clock.fire(); // the backoff's timer, late
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(1, node.spawnCalls.get());
+    }
+
+    @Test
     void each_failed_start_is_recorded_as_a_start_with_its_reason_as_the_last_exit() {
         keep(1);
         await("a start under way", node::waitingSpawn);
