@@ -226,7 +226,7 @@ public sealed interface NodeEvent {
     /**
      * What the supervise {@code pid} that watches a node says of it: {@code state} in a word
      * ({@code supervised}, {@code starting}, {@code restarting}, {@code stopping}, {@code backoff},
-     * {@code gave_up}, {@code stopped}), its restarts within {@code --within}, the time to its next
+     * {@code gave_up}, {@code stopped}; {@code no_answer} when it did not answer), its restarts within {@code --within}, the time to its next
      * try (null: none due), and whether the operator stopped it.
      */
     record Supervision(long pid, String state, int restarts, Duration nextTry, boolean byRequest) {
@@ -236,6 +236,7 @@ public sealed interface NodeEvent {
             return switch (state) {
                 case "gave_up" -> "gave up after " + restarts + " restart" + (restarts == 1 ? "" : "s") + next;
                 case "stopped" -> byRequest ? "stopped by request" : "stopped";
+                case "no_answer" -> "no answer";
                 default -> state + next;
             };
         }

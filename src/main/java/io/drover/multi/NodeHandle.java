@@ -194,6 +194,14 @@ final class NodeHandle {
             Long pid = link.start(node.nodename().full(), startTimeout);
             if (pid != null) {
                 startedBySupervisor = true;
+                NodeRecord r = record();
+                boolean asSupervised = r != null && r.options().equals(node.options())
+                        && r.passthrough().equals(node.passthrough());
+                if (node.optionsGiven() && !asSupervised) {
+                    // supervise starts it as it was given to supervise: said, never silently dropped
+                    warn.accept("started by supervise (pid " + link.pid() + "), as it was given to supervise: the"
+                            + " options given here are not used (forget it there, or stop that supervise, to change them)");
+                }
                 return new NodeEvent.Started(pid, replaced);
             }
         }

@@ -48,6 +48,10 @@ import java.time.Duration;
 final class SupervisorLink {
     /** How long an answer may take, but a start's. */
     static final Duration ANSWER = Duration.ofSeconds(5);
+    /** How long status waits for a view, which supervise answers at once. */
+    static final Duration VIEW = Duration.ofSeconds(1);
+    /** The supervise processes that did not answer a view in this command: not asked again. */
+    private static final java.util.Set<Long> SILENT = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** What a start's answer may take beyond the node's start timeout. */
     static final Duration START_MARGIN = Duration.ofSeconds(10);
 
@@ -67,6 +71,9 @@ final class SupervisorLink {
     /** The link to the supervise that last locked {@code nodename} in {@code registry}, or null when none has a socket. */
     static SupervisorLink of(NodeRegistry registry, String nodename) {
         Path lock = registry.supervisionLockFile(nodename);
+        if (!Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
+            return null; // never supervised here (and never a FIFO to block on)
+        }
         ByteBuffer buf = ByteBuffer.allocate(24);
         try (SeekableByteChannel ch = Files.newByteChannel(lock, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             ch.read(buf);
@@ -90,13 +97,21 @@ final class SupervisorLink {
         return pid > 0 && Files.exists(socket, LinkOption.NOFOLLOW_LINKS) ? new SupervisorLink(socket, pid) : null;
     }
 
-    /** What the supervise says of the node, for status: null when it does not watch it, or did not answer. */
+    /**
+     * What the supervise says of the node, for status: null when it does not watch it; {@code
+     * no_answer} when it did not answer within {@link #VIEW} (stopped, wedged), and then it is
+     * not asked again by this command, so a status of many nodes is not held up node by node.
+     */
     NodeEvent.Supervision status(String nodename) {
+        if (SILENT.contains(pid)) {
+            return new NodeEvent.Supervision(pid, "no_answer", 0, null, false);
+        }
         Supervision v;
         try {
-            v = view(nodename);
+            v = view(nodename, VIEW);
         } catch (DroverException e) {
-            return null; // a supervise that does not answer status in time says nothing of the node
+            SILENT.add(pid);
+            return new NodeEvent.Supervision(pid, "no_answer", 0, null, false);
         }
         if (v == null) {
             return null;
@@ -115,7 +130,11 @@ final class SupervisorLink {
 
     /** What the supervise says of the node: null when it does not watch it, or did not answer. */
     Supervision view(String nodename) {
-        String a = ask("view " + nodename, ANSWER);
+        return view(nodename, ANSWER);
+    }
+
+    private Supervision view(String nodename, Duration deadline) {
+        String a = ask("view " + nodename, deadline);
         if (a == null || !a.startsWith("ok ")) {
             return null;
         }
@@ -139,7 +158,7 @@ final class SupervisorLink {
             return null;
         }
         if (!a.startsWith("ok ")) {
-            throw new DroverException(ExitCode.NODE_FAILED, "supervise (pid " + pid + ") answered: " + a);
+            throw new DroverException(ExitCode.NODE_FAILED, "supervise (pid " + pid + ") answered: " + io.drover.core.Printable.of(a));
         }
         return Long.parseLong(a.substring(3).trim());
     }
@@ -155,7 +174,7 @@ final class SupervisorLink {
         }
         if (!a.equals("ok")) {
             throw new DroverException(ExitCode.NODE_FAILED, a.startsWith("error ") ? a.substring(6)
-                    : "supervise (pid " + pid + ") answered: " + a);
+                    : "supervise (pid " + pid + ") answered: " + io.drover.core.Printable.of(a));
         }
         return true;
     }
@@ -170,7 +189,7 @@ final class SupervisorLink {
             return Long.parseLong(a.substring(3).trim());
         }
         throw new DroverException(ExitCode.NODE_FAILED, a.startsWith("failed ") ? a.substring(7)
-                : "supervise (pid " + pid + ") answered: " + a);
+                : "supervise (pid " + pid + ") answered: " + io.drover.core.Printable.of(a));
     }
 
     /**

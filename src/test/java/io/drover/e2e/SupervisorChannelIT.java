@@ -141,6 +141,34 @@ class SupervisorChannelIT extends DroverTest {
     }
 
     @Test
+    void options_given_to_a_restart_that_supervise_carries_out_are_named_as_not_used() {
+        supervise(Map.of(), "1");
+        awaitLines("all ready", "all nodes ready", 1);
+        Drover.Result restart = multi("restart", "svc1", "-c", "3");
+        assertEquals(0, restart.exitCode(), restart::toString);
+        assertTrue(restart.output().contains("started by supervise (pid ") && restart.output().contains(
+                "the options given here are not used"), restart::toString);
+        Drover.Result plain = multi("restart", "svc1");
+        assertFalse(plain.output().contains("not used"), plain::toString);
+    }
+
+    @Test
+    void status_names_a_supervise_that_does_not_answer_and_asks_it_once() {
+        Process sv = supervise(Map.of(), "2");
+        awaitLines("all ready", "all nodes ready", 1);
+        Procs.signal(sv.pid(), "STOP");
+        try {
+            Drover.Result status = multi("status", "2");
+            assertEquals(0, status.exitCode(), status::toString);
+            for (int i = 1; i <= 2; i++) {
+                assertTrue(status.lineFor(full(i)).contains(" (no answer), pidfile "), status::toString);
+            }
+        } finally {
+            Procs.signal(sv.pid(), "CONT");
+        }
+    }
+
+    @Test
     void forget_of_a_supervised_node_is_refused_while_it_runs_and_lets_it_go_once_stopped() {
         supervise(Map.of(), "2");
         awaitLines("all ready", "all nodes ready", 1);
