@@ -129,6 +129,14 @@ final class ControlServer implements AutoCloseable {
                 if (!open) {
                     return;
                 }
+                // out of descriptors, say: the pending client would make select return at once
+                // again, so the loop waits a moment rather than spin
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

@@ -157,8 +157,34 @@ final class HookRunner {
             }
         }
         output.join(OUTPUT_WAIT.toMillis());
+        if (output.isAlive()) {
+            endLeftovers(run, pid);
+            output.join(OUTPUT_WAIT.toMillis());
+        }
         String how = end == null ? "not reaped " + seconds(KILL_WAIT) + " s after SIGKILL" : end.describe();
         say(run, String.format(ENDED, how), end == null || end.code() != 0);
+    }
+
+    /**
+     * A hook that ended but left a process of its session holding its output (a command put in
+     * the background, {@code mail ... &}): what is left of its group is ended with KILL, so a
+     * crash-looping node's hooks do not pile up processes, threads and pipes. Its group is still
+     * the hook's: a group id is not reused while a member lives, and only the members found
+     * (the hook's session, supervise's own user) are the ones signalled.
+     */
+    private void endLeftovers(HookListener.Run run, long pid) {
+        List<Long> left = io.drover.posix.ProcessTable.groupLeft(io.drover.posix.ProcessTable.sessionGroups(), pid,
+                (int) io.drover.posix.ProcessTable.uid(ProcessHandle.current().pid()).orElse(-1));
+        if (left.isEmpty()) {
+            return;
+        }
+        say(run, "left " + left.size() + " process" + (left.size() == 1 ? "" : "es") + " of its session behind "
+                + left + ": killed (SIGKILL), as a hook's background work would pile up", true);
+        try {
+            posix.killGroup(pid, Signals.KILL);
+        } catch (DroverException e) {
+            // gone meanwhile
+        }
     }
 
     /**

@@ -125,6 +125,18 @@ class SuperviseHooksIT extends DroverTest {
     }
 
     @Test
+    void what_a_hook_leaves_running_in_the_background_is_ended_and_named() throws Exception {
+        // a unique duration: the test finds its own sleep among the machine's processes by it
+        supervise("--on-failure=sleep 7391 & echo hook of $DROVER_NODE");
+        Procs.signal(started(1), "KILL");
+        awaitSaid("hook on-failure: left 1 process of its session behind", 1);
+        awaitSaid("hook on-failure: ended", 1);
+        Procs.waitUntil("the hook's background sleep to be gone", Procs.PATIENCE,
+                () -> Procs.pidsWithCmdlineContaining("sleep 7391").stream() // supervise's own argv holds it too
+                        .noneMatch(p -> Procs.argv(p).equals(List.of("sleep", "7391"))), this::said);
+    }
+
+    @Test
     void a_hook_still_running_after_hook_timeout_is_ended_with_its_children_and_named() throws Exception {
         // the hook's child, a sleep that would outlive it, under a duration no other process has
         String marker = "sleep 600." + System.nanoTime();
