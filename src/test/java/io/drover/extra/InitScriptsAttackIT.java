@@ -142,15 +142,17 @@ class InitScriptsAttackIT {
 
     @ParameterizedTest(name = "{0} start with {2}")
     @CsvSource({
-        "droverd,    w1,   DROVERD_NODES=w1 DROVERD_USER=nobody DROVERD_GROUP=nogroup DROVERD_PID_FILE=RUN/%n/node.pid"
-            + " DROVERD_LOG_FILE=LOG/%n%I.log DROVER_CREATE_DIRS=1",
-        "droverbeat, beat, DROVERBEAT_USER=nobody DROVERBEAT_GROUP=nogroup DROVERBEAT_PID_FILE=RUN/%n/beat.pid"
-            + " DROVERBEAT_LOG_FILE=LOG/beat.log DROVER_CREATE_DIRS=1"})
+        "droverd,    w1,   DROVERD_NODES=w1 DROVERD_USER=nobody DROVERD_GROUP=nogroup DROVERD_PID_FILE={RUN}/%n/node.pid"
+            + " DROVERD_LOG_FILE={LOG}/%n%I.log DROVER_CREATE_DIRS=1",
+        "droverbeat, beat, DROVERBEAT_USER=nobody DROVERBEAT_GROUP=nogroup DROVERBEAT_PID_FILE={RUN}/%n/beat.pid"
+            + " DROVERBEAT_LOG_FILE={LOG}/beat.log DROVER_CREATE_DIRS=1"})
     void swapping_a_per_node_directory_root_creates_never_gives_a_root_directory_to_nobody(String script, String node,
                                                                                          String settings) throws IOException {
         Path run = ownedByNobody(tmp.resolve("run"));
         Path config = rootsConfig(tmp.resolve("drover.conf"), "DROVER_BIN=" + InitScriptsIT.launcher + " "
-                + settings.replace("RUN", run.toString()).replace("LOG", tmp.resolve("log").toString()));
+                // placeholders no setting's name holds: "LOG" would have replaced DROVERD_LOG_FILE's
+                // own name, and the script then made /var/log/drover for nobody on the host
+                + settings.replace("{RUN}", run.toString()).replace("{LOG}", tmp.resolve("log").toString()));
         Path said = tmp.resolve("attacker-dir.out");
         attack(said, "watching", SWAP_NEW_DIRECTORY, run.toString(), node, rootonly.toString());
 
