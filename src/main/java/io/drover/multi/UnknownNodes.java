@@ -1,5 +1,6 @@
 package io.drover.multi;
 
+import io.drover.core.DidYouMean;
 import io.drover.core.UsageException;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,33 +50,12 @@ final class UnknownNodes {
         String best = null;
         int bestDistance = allowed + 1;
         for (String candidate : recorded) {
-            int d = distance(name, candidate);
+            int d = DidYouMean.distance(name, candidate);
             if (d > 0 && d < bestDistance) {
                 best = candidate;
                 bestDistance = d;
             }
         }
         return best;
-    }
-
-    /** The optimal string alignment distance: Levenshtein's, with a swap of two neighbours one edit. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }
