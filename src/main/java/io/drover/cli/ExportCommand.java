@@ -41,7 +41,9 @@ import picocli.CommandLine.Command;
             "kubernetes --image IMAGE [--namespace NS] [--max-memory SIZE]: YAML for kubectl apply -f -, on stdout: nodes with the same options share a"
                 + " StatefulSet (nodename from the pod's name), probes on --health-port (default "
                 + KubernetesExport.DEFAULT_HEALTH_PORT + "), terminationGracePeriodSeconds from --timeout, CPU from -c,"
-                + " --max-memory as the memory; --uid and --gid must be numbers (runAsUser, runAsGroup).",
+                + " --max-memory (default " + KubernetesExport.DEFAULT_MEMORY + ") as the memory limit the JVM sizes its heap"
+                + " from; --uid and --gid must be numbers (runAsUser, runAsGroup; default " + KubernetesExport.DEFAULT_UID
+                + ", the image's), never 0: the pods pass the restricted Pod Security Standard.",
             "--beat adds drover beat (the nodes' -A, --classpath and user; its schedule in --schedule FILE, default "
                 + BeatExport.DEFAULT_SCHEDULE + "). multi's --timeout becomes the engine's stop timeout."},
         footer = {"# into a new directory only you can write: root installs what is in it (not /tmp/units,",
@@ -145,7 +147,7 @@ final class ExportCommand extends MultiLeaf {
         Map<String, String> files;
         if (own.has(SUPERVISED)) {
             SuperviseCommand.options(parsed); // its options checked now, not when the unit starts
-            files = SystemdExport.supervisedFiles(superviseArgv(engine), timeout, beatArgv);
+            files = SystemdExport.supervisedFiles(superviseArgv(engine), nodes, timeout, beatArgv);
         } else {
             files = SystemdExport.files(nodes, timeout, beatArgv);
         }
@@ -177,7 +179,15 @@ final class ExportCommand extends MultiLeaf {
         words.remove(engine);
         List<String> command = new ArrayList<>(List.of("multi", SuperviseCommand.NAME));
         command.addAll(words);
-        return io.drover.launch.NodeLaunch.argv(null, null, command);
+        List<String> argv = new ArrayList<>(io.drover.launch.NodeLaunch.argv(null, null, command));
+        String home = System.getProperty("drover.home");
+        if (home != null && !home.isEmpty()) {
+            // as the launcher gives it: supervise spawns the nodes, and gives each one the
+            // installation's jffi stub (Install.nativeOptions) from it; without it a node's jffi
+            // writes a stub of its own into /tmp, which under the unit's PrivateTmp= fails
+            argv.add(argv.indexOf("-cp"), "-Ddrover.home=" + home);
+        }
+        return argv;
     }
 
     /** multi's --timeout in whole seconds (rounded up), or null when not given. */

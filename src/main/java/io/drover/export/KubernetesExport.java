@@ -21,8 +21,13 @@ import org.yaml.snakeyaml.Yaml;
  * the foreground with the node's options, its probes on {@code --health-port} (served on
  * {@code --health-address=0.0.0.0}, the kubelet probing from outside the pod); beat is a
  * Deployment of one replica with {@code strategy: Recreate} (never two schedulers), its schedule
- * on a PersistentVolumeClaim. The objects are maps dumped by SnakeYAML, never text pasted
- * together. Pure: checks everything, then returns the text.
+ * on a PersistentVolumeClaim. Every pod passes the "restricted" Pod Security Standard: it runs as
+ * a user other than root ({@link #DEFAULT_UID}, the image's, unless --uid says), under the
+ * runtime's seccomp profile, with no capability, no privilege escalation and a read-only root
+ * file system (emptyDir volumes where the node writes); its memory is limited ({@code
+ * --max-memory}, default {@value #DEFAULT_MEMORY}) and the JVM sizes its heap from that limit
+ * ({@value #HEAP}). The objects are maps dumped by SnakeYAML, never text pasted together. Pure:
+ * checks everything, then returns the text.
  */
 public final class KubernetesExport {
     private KubernetesExport() {}
@@ -38,6 +43,24 @@ public final class KubernetesExport {
     private static final String PART_OF = "app.kubernetes.io/part-of";
     private static final String COMPONENT = "app.kubernetes.io/component";
     private static final String GROUP_LABEL = "drover.io/group";
+
+    /**
+     * The user and group a pod runs as unless --uid/--gid say: the image's own
+     * (extra/container/Containerfile, {@code USER 10001:10001}), who owns its home.
+     */
+    public static final long DEFAULT_UID = 10001;
+    /** A container's memory, request and limit, unless --max-memory says: a small node's. */
+    public static final String DEFAULT_MEMORY = "512Mi";
+    /**
+     * The JVM's heap as a share of the container's memory limit, which the JVM reads from its
+     * cgroup (container support is on by default since JDK 10). Its own default is 25%, which
+     * leaves most of a one-process container unused; the rest of the limit is the JVM's other
+     * memory (metaspace, the JIT's code, thread stacks, direct buffers). First among the JVM's
+     * options, so a node's own -Xmx or MaxRAMPercentage (--jvm-opts) comes after it and wins.
+     */
+    public static final String HEAP = "-XX:MaxRAMPercentage=75";
+    /** The image's home and working directory, made writable with an emptyDir (beat's is its schedule's volume). */
+    static final String HOME = "/var/lib/drover";
 
     /** RFC 1123 label; a StatefulSet's name also goes into a 63-character label with a hash after it. */
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -73,7 +96,8 @@ public final class KubernetesExport {
                 throw new UsageException("node " + node.nodename().full() + ": '" + node.name() + "' is not a DNS label of at most "
                         + MAX_STATEFULSET_NAME + " characters (lower-case letters, digits and '-'), which Kubernetes names need");
             }
-            groups.computeIfAbsent(container(node, maxMemory), k -> new ArrayList<>()).add(node);
+            groups.computeIfAbsent(container(node, maxMemory == null ? DEFAULT_MEMORY : maxMemory), k -> new ArrayList<>())
+                    .add(node);
         }
         List<Object> docs = new ArrayList<>();
         for (Map.Entry<Container, List<NodeSpec>> group : groups.entrySet()) {
@@ -90,7 +114,8 @@ public final class KubernetesExport {
         }
         if (beatArgs != null) {
             docs.add(scheduleClaim(namespace));
-            docs.add(beat(namespace, image, beatArgs, nodes.get(0), stopSeconds));
+            docs.add(beat(namespace, image, beatArgs, nodes.get(0), stopSeconds,
+                    maxMemory == null ? DEFAULT_MEMORY : maxMemory));
         }
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
@@ -149,7 +174,10 @@ public final class KubernetesExport {
         throw new UsageException("node " + node.nodename().full() + ": --health-port " + value + " is not a port (1-65535)");
     }
 
-    /** A numeric --uid/--gid; a name is refused: the cluster's nodes have their own /etc/passwd, or none. */
+    /**
+     * A numeric --uid/--gid; a name is refused: the cluster's nodes have their own /etc/passwd, or
+     * none. So is uid 0: the restricted Pod Security Standard admits no pod that runs as root.
+     */
     private static Long id(NodeSpec node, OptionTable.Read option) {
         String value = option.in(node.options());
         if (value == null) {
@@ -160,7 +188,13 @@ public final class KubernetesExport {
                     + " is a name; Kubernetes runs the pod as a number (securityContext." + (option == OptionTable.Read.UID
                     ? "runAsUser" : "runAsGroup") + "): give the numeric id");
         }
-        return Long.valueOf(value);
+        long id = Long.parseLong(value);
+        if (id == 0 && option == OptionTable.Read.UID) {
+            throw new UsageException("node " + node.nodename().full() + ": --uid 0 is root, and the export's pods run as"
+                    + " non-root (the restricted Pod Security Standard): give another uid, or none for the image's "
+                    + DEFAULT_UID);
+        }
+        return id;
     }
 
     /** Kubernetes expands $(VAR) in args; $$ is its escape for a literal $. */
@@ -209,25 +243,24 @@ public final class KubernetesExport {
         container.put("args", c.args());
         List<Object> env = new ArrayList<>();
         env.add(map("name", "POD_NAME", "valueFrom", map("fieldRef", map("fieldPath", "metadata.name"))));
-        if (c.jvmOpts() != null) {
-            env.add(map("name", "DROVER_JAVA_OPTS", "value", c.jvmOpts()));
-        }
+        // the launcher gives a foreground node these JVM options
+        env.add(map("name", "DROVER_JAVA_OPTS", "value", c.jvmOpts() == null ? HEAP : HEAP + " " + c.jvmOpts()));
         container.put("env", env);
         container.put("ports", List.of(map("name", "health", "containerPort", c.healthPort())));
         container.put("readinessProbe", probe("/ready", 5, 1));
         container.put("livenessProbe", probe("/live", 10, 3));
-        Map<String, Object> resources = resources(c.threads(), c.memory());
-        if (!resources.isEmpty()) {
-            container.put("resources", resources);
-        }
+        container.put("resources", resources(c.threads(), c.memory()));
+        container.put("securityContext", containerSecurity());
+        // The root file system is read-only: the node writes in /tmp (the JVM's hsperfdata, an
+        // application's temporary files) and its home, the image's working directory. It has no
+        // pidfile or logfile here (its log is the container's stderr), so nothing else.
+        container.put("volumeMounts", List.of(map("name", "tmp", "mountPath", "/tmp"), map("name", "home", "mountPath", HOME)));
         Map<String, Object> pod = new LinkedHashMap<>();
         // TERM is drover's warm shutdown: the jobs in flight finish within multi's --timeout
         pod.put("terminationGracePeriodSeconds", stopSeconds);
-        Map<String, Object> security = security(c.uid(), c.gid());
-        if (!security.isEmpty()) {
-            pod.put("securityContext", security);
-        }
+        pod.put("securityContext", security(c.uid(), c.gid()));
         pod.put("containers", List.of(container));
+        pod.put("volumes", List.of(emptyDir("tmp"), emptyDir("home")));
 
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("serviceName", name);
@@ -255,38 +288,52 @@ public final class KubernetesExport {
         return p;
     }
 
-    /** -c threads as the CPUs requested (no CPU limit: throttling a JVM only slows it); memory as request and limit. */
+    /**
+     * -c threads as the CPUs requested (no CPU limit: throttling a JVM only slows it); memory as
+     * request and limit, equal, so the pod is never chosen first when the node runs short, and
+     * the limit is what the JVM sizes its heap from ({@link #HEAP}).
+     */
     private static Map<String, Object> resources(Integer threads, String memory) {
         Map<String, Object> requests = new LinkedHashMap<>();
-        Map<String, Object> limits = new LinkedHashMap<>();
         if (threads != null && threads > 0) {
             requests.put("cpu", String.valueOf(threads));
         }
-        if (memory != null) {
-            requests.put("memory", memory);
-            limits.put("memory", memory);
-        }
+        requests.put("memory", memory);
         Map<String, Object> r = new LinkedHashMap<>();
-        if (!requests.isEmpty()) {
-            r.put("requests", requests);
-        }
-        if (!limits.isEmpty()) {
-            r.put("limits", limits);
-        }
+        r.put("requests", requests);
+        r.put("limits", map("memory", memory));
         return r;
     }
 
+    /**
+     * The pod's part of the restricted standard: never root (the image's user unless --uid says;
+     * its group too unless --gid says, and the owner of the volumes), the runtime's seccomp
+     * profile. With --uid and no --gid the group is the image's entry for that uid, as before.
+     */
     private static Map<String, Object> security(Long uid, Long gid) {
         Map<String, Object> s = new LinkedHashMap<>();
-        if (uid != null) {
-            s.put("runAsUser", uid);
-            s.put("runAsNonRoot", uid != 0);
+        s.put("runAsNonRoot", true);
+        s.put("runAsUser", uid == null ? DEFAULT_UID : uid);
+        Long group = gid != null ? gid : uid == null ? Long.valueOf(DEFAULT_UID) : null;
+        if (group != null) {
+            s.put("runAsGroup", group);
+            s.put("fsGroup", group);
         }
-        if (gid != null) {
-            s.put("runAsGroup", gid);
-            s.put("fsGroup", gid);
-        }
+        s.put("seccompProfile", map("type", "RuntimeDefault"));
         return s;
+    }
+
+    /** The container's part: no way to more privilege than it starts with, no capability, nothing written but its volumes. */
+    private static Map<String, Object> containerSecurity() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("allowPrivilegeEscalation", false);
+        s.put("readOnlyRootFilesystem", true);
+        s.put("capabilities", map("drop", List.of("ALL")));
+        return s;
+    }
+
+    private static Map<String, Object> emptyDir(String name) {
+        return map("name", name, "emptyDir", new LinkedHashMap<>());
     }
 
     private static Map<String, Object> scheduleClaim(String namespace) {
@@ -300,7 +347,7 @@ public final class KubernetesExport {
     }
 
     private static Map<String, Object> beat(String namespace, String image, List<String> beatArgs, NodeSpec first,
-                                            int stopSeconds) {
+                                            int stopSeconds, String memory) {
         Map<String, Object> container = new LinkedHashMap<>();
         container.put("name", "beat");
         container.put("image", image);
@@ -308,7 +355,14 @@ public final class KubernetesExport {
         container.put("args", beatArgs.stream()
                 .filter(a -> TO_POD.stream().noneMatch(o -> a.startsWith(o.longName + "=")))
                 .map(KubernetesExport::escape).toList());
-        container.put("volumeMounts", List.of(map("name", "schedule", "mountPath", SCHEDULE_DIR)));
+        // beat's --jvm-opts (the nodes' shared one) goes where the launcher reads it, as a node's does
+        String jvmOpts = beatArgs.stream().filter(a -> a.startsWith(OptionTable.Read.JVM_OPTS.longName + "="))
+                .map(a -> a.substring(OptionTable.Read.JVM_OPTS.longName.length() + 1)).findFirst().orElse(null);
+        container.put("env", List.of(map("name", "DROVER_JAVA_OPTS", "value", jvmOpts == null ? HEAP : HEAP + " " + jvmOpts)));
+        container.put("resources", resources(null, memory));
+        container.put("securityContext", containerSecurity());
+        container.put("volumeMounts", List.of(map("name", "schedule", "mountPath", SCHEDULE_DIR),
+                map("name", "tmp", "mountPath", "/tmp")));
         Map<String, Object> pod = new LinkedHashMap<>();
         pod.put("terminationGracePeriodSeconds", stopSeconds);
         Long uid = id(first, OptionTable.Read.UID);
@@ -318,11 +372,10 @@ public final class KubernetesExport {
             // the schedule's volume must be writable by beat's user
             security.put("fsGroup", uid);
         }
-        if (!security.isEmpty()) {
-            pod.put("securityContext", security);
-        }
+        pod.put("securityContext", security);
         pod.put("containers", List.of(container));
-        pod.put("volumes", List.of(map("name", "schedule", "persistentVolumeClaim", map("claimName", "drover-beat-schedule"))));
+        pod.put("volumes", List.of(map("name", "schedule", "persistentVolumeClaim", map("claimName", "drover-beat-schedule")),
+                emptyDir("tmp")));
 
         Map<String, Object> spec = new LinkedHashMap<>();
         // one scheduler, ever: Recreate stops the old pod before the new one starts

@@ -42,7 +42,7 @@ public final class SystemdExport {
             String unit = "drover@" + node.name() + ".service";
             wants.add(unit);
             files.put(unit + ".d/" + DROP_IN, dropIn("node " + node.nodename(), "drover worker node " + node.nodename(),
-                    node.argv(), stopTimeout));
+                    node.argv(), stopTimeout, SHOWN, sandbox(nodeDirectories(List.of(node)), dropsPrivileges(List.of(node)), node.argv())));
         }
         if (beat != null) {
             for (String arg : beat) {
@@ -50,12 +50,17 @@ public final class SystemdExport {
                     throw new UsageException("beat: an argument holds a line break, which systemd cannot pass on");
                 }
             }
-            files.put("droverbeat.service", shipped("droverbeat.service"));
-            files.put("droverbeat.service.d/" + DROP_IN, dropIn("beat", "drover beat periodic scheduler", beat, null));
+            putBeat(files, beat);
             wants.add("droverbeat.service");
         }
         files.put(TARGET, target(wants));
         return files;
+    }
+
+    private static void putBeat(Map<String, String> files, List<String> beat) {
+        files.put("droverbeat.service", shipped("droverbeat.service"));
+        files.put("droverbeat.service.d/" + DROP_IN, dropIn("beat", "drover beat periodic scheduler", beat, null, SHOWN,
+                sandbox(beatDirectories(beat), beat.stream().anyMatch(a -> a.startsWith("--uid=") || a.startsWith("--gid=")), beat)));
     }
 
     /** The unit {@code export systemd --supervised} runs the whole cluster in. */
@@ -68,10 +73,13 @@ public final class SystemdExport {
      * {@code drover multi supervise NODES OPTIONS}; beat's unit beside it with {@code --beat}.
      *
      * @param superviseArgv the supervise command line, java and all
+     * @param nodes the nodes supervise runs, as the caller expands them: their directories are
+     *     the unit's writable ones
      * @param stopTimeout supervise's --timeout in seconds, or null: TimeoutStopSec is given a
      *     margin over it, so supervise kills its late nodes itself and names them
      */
-    public static Map<String, String> supervisedFiles(List<String> superviseArgv, Integer stopTimeout, List<String> beat) {
+    public static Map<String, String> supervisedFiles(List<String> superviseArgv, List<ExportedNode> nodes,
+                                                      Integer stopTimeout, List<String> beat) {
         for (String arg : superviseArgv) {
             if (arg.indexOf('\n') >= 0 || arg.indexOf('\r') >= 0) {
                 throw new UsageException("systemd: an argument holds a line break, which systemd cannot pass on");
@@ -81,11 +89,11 @@ public final class SystemdExport {
         files.put(SUPERVISED, shipped(SUPERVISED));
         files.put(SUPERVISED + ".d/" + DROP_IN, dropIn("the nodes under one multi supervise",
                 "drover worker nodes, supervised (drover multi supervise)", superviseArgv,
-                stopTimeout == null ? null : stopTimeout + STOP_MARGIN, SUPERVISING));
+                stopTimeout == null ? null : stopTimeout + STOP_MARGIN, SUPERVISING,
+                sandbox(nodeDirectories(nodes), dropsPrivileges(nodes), superviseArgv)));
         List<String> wants = new ArrayList<>(List.of(SUPERVISED));
         if (beat != null) {
-            files.put("droverbeat.service", shipped("droverbeat.service"));
-            files.put("droverbeat.service.d/" + DROP_IN, dropIn("beat", "drover beat periodic scheduler", beat, null));
+            putBeat(files, beat);
             wants.add("droverbeat.service");
         }
         files.put(TARGET, target(wants));
@@ -163,11 +171,8 @@ public final class SystemdExport {
             + "# it expands them as the unit's user, starts them and keeps them running, their parent.\n"
             + "# % and $ are doubled: they are drover's, not systemd's.\n";
 
-    private static String dropIn(String what, String description, List<String> argv, Integer stopTimeout) {
-        return dropIn(what, description, argv, stopTimeout, SHOWN);
-    }
-
-    private static String dropIn(String what, String description, List<String> argv, Integer stopTimeout, String origin) {
+    private static String dropIn(String what, String description, List<String> argv, Integer stopTimeout, String origin,
+                                 String sandbox) {
         StringBuilder s = new StringBuilder();
         s.append("# Written by `drover multi export systemd` for ").append(comment(what)).append(".\n");
         s.append(origin);
@@ -183,6 +188,96 @@ public final class SystemdExport {
         if (stopTimeout != null) {
             s.append("# multi's --timeout: how long a warm shutdown may take before SIGKILL\n");
             s.append("TimeoutStopSec=").append(stopTimeout).append('\n');
+        }
+        s.append(sandbox);
+        return s.toString();
+    }
+
+    /**
+     * The directories a node writes or works in, by the options it was exported with: its
+     * pidfile's and logfile's (the export expanded their templates for the node's main process,
+     * so what is left of a {@code %} is a literal one) and its {@code --workdir}.
+     */
+    private static List<String> nodeDirectories(List<ExportedNode> nodes) {
+        List<String> dirs = new ArrayList<>();
+        for (ExportedNode node : nodes) {
+            dirs.add(parent(node.spec().mainPidfile()));
+            dirs.add(parent(node.spec().mainLogfile()));
+            String workdir = io.drover.multi.OptionTable.Read.WORKDIR.in(node.spec().options());
+            if (workdir != null) {
+                dirs.add(java.nio.file.Path.of(workdir).toAbsolutePath().normalize().toString());
+            }
+        }
+        return dirs;
+    }
+
+    /**
+     * beat's directories, from its command line: its pidfile's, logfile's and schedule's, and its
+     * {@code --workdir}. beat expands {@code %I} itself when it starts, so a directory name that
+     * holds a {@code %} gives its nearest parent without one.
+     */
+    static List<String> beatDirectories(List<String> beat) {
+        List<String> dirs = new ArrayList<>();
+        for (String arg : beat.subList(Math.max(0, beat.indexOf("beat")), beat.size())) {
+            for (String option : List.of("--pidfile=", "--logfile=", "--schedule=")) {
+                if (arg.startsWith(option)) {
+                    java.nio.file.Path dir = java.nio.file.Path.of(arg.substring(option.length())).toAbsolutePath()
+                            .normalize().getParent();
+                    while (dir != null && dir.toString().contains("%")) {
+                        dir = dir.getParent();
+                    }
+                    dirs.add(dir == null ? null : dir.toString());
+                }
+            }
+            if (arg.startsWith("--workdir=")) {
+                dirs.add(java.nio.file.Path.of(arg.substring("--workdir=".length())).toAbsolutePath().normalize().toString());
+            }
+        }
+        return dirs;
+    }
+
+    /** Nodes that switch to --uid/--gid themselves call setresuid and setgroups, which @privileged holds. */
+    private static boolean dropsPrivileges(List<ExportedNode> nodes) {
+        return nodes.stream().anyMatch(n -> io.drover.multi.OptionTable.Read.UID.in(n.spec().options()) != null
+                || io.drover.multi.OptionTable.Read.GID.in(n.spec().options()) != null);
+    }
+
+    /** Where a user's files live, which the template's ProtectHome=yes hides. */
+    private static final List<String> HOMES = List.of("/home", "/root", "/run/user");
+
+    /**
+     * The drop-in's part of the sandbox: the template's ReadWritePaths= (drover.conf's
+     * directories) replaced by these directories and {@link #HOME}, the working directory and
+     * the drover user's registry. Each must exist when the unit starts (the printed tmpfiles
+     * line makes them): systemd fails the unit then, naming the directory, rather than the node
+     * later with "Read-only file system".
+     *
+     * @param argv the command: java, drover's jars and the application's, which ProtectHome=yes
+     *     would hide if they were in a home
+     */
+    static String sandbox(List<String> directories, boolean dropsPrivileges, List<String> argv) {
+        Set<String> dirs = new LinkedHashSet<>(List.of(HOME));
+        for (String dir : directories) {
+            if (dir != null) {
+                dirs.add(dir);
+            }
+        }
+        StringBuilder s = new StringBuilder();
+        s.append("# ProtectSystem=strict (the template): writable are only the drover user's home and the\n");
+        s.append("# directories of the node's own files\n");
+        s.append("ReadWritePaths=\n");
+        s.append("ReadWritePaths=").append(String.join(" ", dirs.stream().map(SystemdExport::tmpfilesPath).toList()))
+                .append('\n');
+        if (dirs.stream().anyMatch(d -> HOMES.stream().anyMatch(h -> d.equals(h) || d.startsWith(h + "/")))
+                || argv.stream().anyMatch(a -> HOMES.stream().anyMatch(h -> a.contains(h + "/")))) {
+            s.append("# the node's files or its command are in a home, which ProtectHome=yes would hide: read-only instead\n");
+            s.append("ProtectHome=read-only\n");
+        }
+        if (dropsPrivileges) {
+            s.append("# the node switches to --uid/--gid itself (setresuid, setgroups): @privileged is not denied\n");
+            s.append("SystemCallFilter=\n");
+            s.append("SystemCallFilter=@system-service\n");
+            s.append("SystemCallFilter=~@resources\n");
         }
         return s.toString();
     }

@@ -43,6 +43,7 @@ class ExportCommandTest {
                 Arguments.of("kubernetes", List.of("Image_1", "--image=r/d:1"), "not a DNS label"),
                 Arguments.of("kubernetes", List.of("w1", "w2", "--uid", "nobody", "--image=r/d:1"), "--uid nobody is a name"),
                 Arguments.of("kubernetes", List.of("w1", "--gid=nogroup", "--image=r/d:1"), "--gid nogroup is a name"),
+                Arguments.of("kubernetes", List.of("w1", "--uid=0", "--gid=0", "--image=r/d:1"), "--uid 0 is root"),
                 Arguments.of("kubernetes", List.of("w1"), "needs --image"),
                 Arguments.of("kubernetes", List.of("w1", "--image=r/d:1", "--namespace=Bad_NS"), "not a DNS label"),
                 Arguments.of("kubernetes", List.of("w1", "--image=r/d:1", "--max-memory=lots"), "not a Kubernetes quantity"),

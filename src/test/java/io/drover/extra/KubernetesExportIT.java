@@ -192,6 +192,7 @@ class KubernetesExportIT {
         assertEquals("512Mi", at(container, "resources", "limits", "memory"));
         assertEquals(List.of("worker", "-n", "$(POD_NAME)@%h", "--health-port=8080", "--health-address=0.0.0.0", "--", "$$(HOME)"), at(container, "args"));
         assertEquals("DROVER_JAVA_OPTS", at(container, "env", 1, "name"));
-        assertEquals("-Xss1m", at(container, "env", 1, "value"));
+        // the heap from the memory limit first, the node's own options after it
+        assertEquals("-XX:MaxRAMPercentage=75 -Xss1m", at(container, "env", 1, "value"));
     }
 }

@@ -102,6 +102,15 @@ final class PrivateSystemd implements AutoCloseable {
             Sandbox.write(script, "set -e\n" + join
                     + "mount -t tmpfs tmpfs /run/systemd\n"
                     + "mkdir /run/systemd/system\n"
+                    // What a booting systemd (PID 1) makes and sandboxed units mount over what they
+                    // must not see (ProtectHome=, InaccessiblePaths=): root's user manager looks for
+                    // them there, where a private /run/systemd has none.
+                    + "mkdir -m 0755 /run/systemd/inaccessible\n"
+                    + "mkdir -m 0000 /run/systemd/inaccessible/dir\n"
+                    + "install -m 0000 /dev/null /run/systemd/inaccessible/reg\n"
+                    + "mkfifo -m 0000 /run/systemd/inaccessible/fifo\n"
+                    + "mknod -m 0000 /run/systemd/inaccessible/chr c 0 0\n"
+                    + "mknod -m 0000 /run/systemd/inaccessible/blk b 0 0\n"
                     + "mount --bind '" + base.resolve("log") + "' /run/log\n"
                     + "SYSTEMD_LOG_TARGET=console " + JOURNALD + " &\n"
                     + "echo $! >'" + base.resolve("journald.pid") + "'\n"

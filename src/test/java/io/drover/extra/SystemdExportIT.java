@@ -35,7 +35,7 @@ class SystemdExportIT {
     static Path dist;
     static String host;
 
-    @TempDir
+    @TempDir(factory = UnitsTempDir.class)
     Path tmp;
 
     Sandbox box;
@@ -128,8 +128,12 @@ class SystemdExportIT {
     String detail(String unit) {
         StringBuilder s = new StringBuilder(systemd.systemctl("status", unit).out());
         s.append("\n--- journal\n").append(systemd.journal());
-        for (String n : List.of("drover1", "drover2", "drover3")) {
-            s.append("\n--- ").append(n).append('\n').append(Sandbox.read(tmp.resolve("log/" + n + ".log")));
+        try (Stream<Path> logs = Files.list(tmp.resolve("log"))) {
+            for (Path log : logs.sorted().toList()) {
+                s.append("\n--- ").append(log.getFileName()).append('\n').append(Sandbox.read(log));
+            }
+        } catch (IOException e) {
+            s.append("\n(no logs: ").append(e).append(')');
         }
         return s.toString();
     }
@@ -161,7 +165,11 @@ class SystemdExportIT {
         assertTrue(expected.get("drover3").contains("-Dexport.test=$HOME%%p"), expected::toString);
 
         // The user manager cannot switch users, and the fixture is an application run as root.
-        Files.createDirectories(tmp.resolve("lib"));
+        // The drover user's home, writable in the sandbox, is the test's lib; the nodes' own
+        // directories are the export's, made here as its printed tmpfiles line would.
+        for (String dir : List.of("lib", "run", "log")) {
+            Files.createDirectories(tmp.resolve(dir));
+        }
         Map<String, String> units = new LinkedHashMap<>(exported(out));
         for (String name : List.of("drover@.service", "droverbeat.service")) {
             String template = Render.dropLines(units.get(name), name, "User=", "Group=");
@@ -169,6 +177,7 @@ class SystemdExportIT {
                     "WorkingDirectory=/var/lib/drover", "WorkingDirectory=" + tmp.resolve("lib"),
                     "[Service]\n", "[Service]\nEnvironment=DROVER_FORCE_ROOT=1\n"), name));
         }
+        homeInLib(units);
         systemd = PrivateSystemd.boot(box, units);
 
         systemd.ok("start", "--no-block", "drover.target");
@@ -216,6 +225,19 @@ class SystemdExportIT {
         }
     }
 
+    /**
+     * The drop-ins' writable directories with the test's lib for the drover user's home: the
+     * sandbox as exported otherwise, the nodes' own directories as the export computed them.
+     */
+    void homeInLib(Map<String, String> units) {
+        for (Map.Entry<String, String> unit : units.entrySet()) {
+            if (unit.getKey().endsWith(".d/50-export.conf")) {
+                unit.setValue(Render.replace(unit.getValue(), Render.map("\nReadWritePaths=/var/lib/drover ",
+                        "\nReadWritePaths=" + tmp.resolve("lib") + " "), unit.getKey()));
+            }
+        }
+    }
+
     /** Issue 29, item 7: the nodes given to {@code export systemd --supervised}. */
     List<String> supervised(Path out) {
         return List.of("multi", "export", "systemd", "--supervised", "--out", out.toString(), "2",
@@ -250,13 +272,17 @@ class SystemdExportIT {
         Path out = tmp.resolve("units");
         Sandbox.Result r = drover(supervised(out));
         assertEquals(0, r.code(), r.toString());
-        Files.createDirectories(tmp.resolve("lib"));
+        for (String dir : List.of("lib", "run", "log")) {
+            Files.createDirectories(tmp.resolve(dir));
+        }
         Map<String, String> units = new LinkedHashMap<>(exported(out));
         String unit = "drover-supervise.service";
-        // the user manager cannot switch users; supervise's registry in the test's directory
+        // the user manager cannot switch users; supervise's registry in the test's directory,
+        // under the home as the drover user's is (the sandbox lets it write nowhere else)
         units.put(unit, Render.replace(Render.dropLines(units.get(unit), unit, "User=", "Group="), Render.map(
                 "WorkingDirectory=/var/lib/drover", "WorkingDirectory=" + tmp.resolve("lib"),
-                "[Service]\n", "[Service]\nEnvironment=DROVER_STATE_DIR=" + tmp.resolve("state") + "\n"), unit));
+                "[Service]\n", "[Service]\nEnvironment=DROVER_STATE_DIR=" + tmp.resolve("lib/state") + "\n"), unit));
+        homeInLib(units);
         systemd = PrivateSystemd.boot(box, units);
 
         // Type=notify: start returns once supervise said READY=1, after every node was ready

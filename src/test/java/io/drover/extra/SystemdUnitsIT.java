@@ -37,12 +37,13 @@ class SystemdUnitsIT {
             "drover-supervise.service");
     static final String SHIPPED_ENV_FILE = "EnvironmentFile=/etc/conf.d/drover";
     static final String SHIPPED_WORKDIR = "WorkingDirectory=/var/lib/drover";
+    static final String SHIPPED_WRITABLE = "ReadWritePaths=/run/drover /var/log/drover /var/lib/drover";
 
     static Path dist;
     static Path extra;
     static String host;
 
-    @TempDir
+    @TempDir(factory = UnitsTempDir.class)
     Path tmp;
 
     Sandbox box;
@@ -165,16 +166,24 @@ class SystemdUnitsIT {
     }
 
     /**
-     * Test copies of the units: the test's EnvironmentFile and working directory, and no
-     * User=/Group= lines, which a user manager cannot apply (the units run as root here, so
-     * only the demo application may run: no DROVER_APP).
+     * Test copies of the units: the test's EnvironmentFile, working directory and writable
+     * directories (the sandbox otherwise as shipped), and no User=/Group= lines, which a user
+     * manager cannot apply (the units run as root here, so only the demo application may run: no
+     * DROVER_APP). Root's registry would be /var/lib/drover-registry, outside the writable
+     * directories; the drover user's is under its home, /var/lib/drover, as the test's is under lib.
      */
     Map<String, String> renderedUnits() throws IOException {
+        for (String dir : List.of("run", "log", "lib")) {
+            Files.createDirectories(tmp.resolve(dir));
+        }
         Map<String, String> units = new LinkedHashMap<>();
         shippedUnits().forEach((name, text) -> {
             String r = Render.dropLines(text, name, "User=", "Group=");
-            r = Render.replace(r, Render.map(SHIPPED_ENV_FILE, "EnvironmentFile=" + tmp.resolve("drover.conf"),
-                    SHIPPED_WORKDIR, "WorkingDirectory=" + tmp.resolve("lib")), name);
+            r = Render.replace(r, Render.map(SHIPPED_ENV_FILE, "EnvironmentFile=" + tmp.resolve("drover.conf")
+                            + "\nEnvironment=DROVER_STATE_DIR=" + tmp.resolve("lib/registry"),
+                    SHIPPED_WORKDIR, "WorkingDirectory=" + tmp.resolve("lib"),
+                    SHIPPED_WRITABLE, "ReadWritePaths=" + tmp.resolve("run") + " " + tmp.resolve("log") + " "
+                            + tmp.resolve("lib")), name);
             units.put(name, r);
         });
         return units;
