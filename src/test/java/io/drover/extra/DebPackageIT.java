@@ -142,6 +142,12 @@ class DebPackageIT {
         return box.run(List.of("runuser", "-l", user, "-c", commandLine), Map.of(), true);
     }
 
+    /** Minimized images (Ubuntu's) tell dpkg to install no man page at all: path-exclude=/usr/share/man/*. */
+    static boolean manPagesExcluded() {
+        return box.run(List.of("sh", "-c", "grep -Eqs '^path-exclude[= ]+/usr/share/man' /etc/dpkg/dpkg.cfg.d/*"),
+                Map.of(), false).code() == 0;
+    }
+
     static void killProcessesOf(String name) {
         Sandbox.Result id = box.run(List.of("id", "-u", name), Map.of(), false);
         if (id.code() != 0) {
@@ -165,6 +171,10 @@ class DebPackageIT {
         Sandbox.Result which = asUser("command -v drover");
         assertEquals("/usr/bin/drover", which.out().trim(), which::toString);
         for (String page : List.of("drover", "drover-multi", "drover-multi-start")) {
+            if (manPagesExcluded()) {
+                System.out.println("DebPackageIT: dpkg leaves out /usr/share/man on this machine (a minimized image): man -w not checked");
+                break;
+            }
             Sandbox.Result man = asUser("man -w " + page);
             assertEquals("/usr/share/man/man1/" + page + ".1.gz", man.out().trim(), man::toString);
         }
