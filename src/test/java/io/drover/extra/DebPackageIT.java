@@ -229,6 +229,27 @@ class DebPackageIT {
 
     @Test
     @Order(3)
+    void a_package_changing_a_jdk_in_usr_lib_jvm_has_the_archives_built_again() throws IOException {
+        // dpkg-trigger marks every package interested in the path: only drover may be, or the
+        // test would leave another package's trigger pending
+        List<String> others = Files.readAllLines(Path.of("/var/lib/dpkg/triggers/File")).stream()
+                .map(l -> l.split("\\s+")).filter(f -> f.length == 2 && "/usr/lib/jvm".startsWith(f[0]) && !f[1].startsWith("drover/"))
+                .map(f -> String.join(" ", f)).toList();
+        assumeTrue(others.isEmpty(), "other packages watch /usr/lib/jvm: " + others);
+        Path lib = Path.of("/usr/lib/drover/lib");
+        for (String archive : List.of("cli.jsa", "node.jsa", "cds.java")) {
+            Files.delete(lib.resolve(archive));
+        }
+        box.ok("dpkg-trigger", "--no-await", "/usr/lib/jvm");
+        Sandbox.Result triggered = box.run(List.of("dpkg", "--triggers-only", "drover"), Map.of(), false, Duration.ofMinutes(2));
+        assertEquals(0, triggered.code(), triggered::toString);
+        for (String archive : List.of("cli.jsa", "node.jsa", "cds.java")) {
+            assertTrue(Files.isRegularFile(lib.resolve(archive)), archive + " again after the trigger: " + triggered);
+        }
+    }
+
+    @Test
+    @Order(4)
     void the_installed_units_pass_systemd_analyze_verify() {
         List<String> args = new ArrayList<>(List.of("systemd-analyze", "verify"));
         for (String unit : List.of("drover.service", "drover@w1.service", "droverbeat.service", "drover-supervise.service")) {
@@ -242,7 +263,7 @@ class DebPackageIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void lintian_reports_no_error() throws Exception {
         Sandbox.await("lintian to finish", Duration.ofMinutes(3), () -> !lintian.isAlive(), () -> Sandbox.read(lintianOut));
         String out = Sandbox.read(lintianOut);
@@ -253,7 +274,7 @@ class DebPackageIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void dpkg_r_removes_every_file_but_the_conffiles_and_dpkg_p_those_and_the_users_directories() {
         Set<String> conffiles = new LinkedHashSet<>();
         for (String line : box.ok("dpkg-query", "-W", "-f=${Conffiles}", "drover").out().lines().toList()) {
