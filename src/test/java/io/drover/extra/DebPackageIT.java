@@ -35,7 +35,8 @@ import org.junit.jupiter.api.parallel.Isolated;
  * conffiles alone, dpkg -P nothing at all. One install for the class (the tests before the last
  * look at it), and the machine is left as it was found, also when a test fails: @AfterAll purges
  * and removes the users the test made. It refuses to run (skips) where a drover package, a
- * /usr/bin/drover, a drover user or its directories are there already: it would remove them.
+ * /usr/bin/drover, a drover user or something in its directories is there already: it would
+ * remove them.
  */
 @Isolated // installs into the host: /usr/bin/drover, a system user, /var/lib/drover are everyone's
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,12 +55,14 @@ class DebPackageIT {
     /** What the package holds that was not on this machine before the install. */
     static final Set<String> newPaths = new LinkedHashSet<>();
     static boolean installTried;
+    /** The package's directories that were there, empty, before it: made again as they were. */
+    static final Map<Path, PosixFileAttributes> emptyBefore = new java.util.LinkedHashMap<>();
 
     @BeforeAll
     static void install() throws IOException {
         box = new Sandbox(tmp);
-        assumeTrue(Sandbox.isRoot(), "installing a package needs root (CI runs the tests as root)");
-        assumeTrue(Sandbox.program("dpkg").isPresent(), "no dpkg here: not a Debian system");
+        refuseUnless(Sandbox.isRoot(), "installing a package needs root (CI runs the tests as root)");
+        refuseUnless(Sandbox.program("dpkg").isPresent(), "no dpkg here: not a Debian system");
         Path target = Sandbox.dist().getParent();
         try (Stream<Path> files = Files.list(target)) {
             List<Path> debs = files.filter(p -> p.getFileName().toString().matches("drover_.*_all\\.deb")).toList();
@@ -68,14 +71,23 @@ class DebPackageIT {
         }
         // What would be lost: a drover installed otherwise, its user, data or logs.
         Sandbox.Result status = box.run(List.of("dpkg-query", "-W", "-f=${db:Status-Status}", "drover"), Map.of(), false);
-        assumeTrue(status.code() != 0 || status.out().equals("not-installed"),
+        refuseUnless(status.code() != 0 || status.out().equals("not-installed"),
                 "a drover package is installed on this machine (" + status.out() + "): not touching it");
-        assumeTrue(!Files.exists(Path.of("/usr/bin/drover"), LinkOption.NOFOLLOW_LINKS),
+        refuseUnless(!Files.exists(Path.of("/usr/bin/drover"), LinkOption.NOFOLLOW_LINKS),
                 "/usr/bin/drover exists and is not this package's: not touching it");
-        assumeTrue(box.run(List.of("getent", "passwd", "drover"), Map.of(), false).code() != 0,
+        refuseUnless(box.run(List.of("getent", "passwd", "drover"), Map.of(), false).code() != 0,
                 "a drover user exists: the package would adopt it and the clean-up remove it");
+        // They are root's default places too (/run/drover, /var/log/drover): a test that ran
+        // nodes there may leave them empty, which a purge may remove and the clean-up makes again
         for (String dir : OWNED_DIRS) {
-            assumeTrue(!Files.exists(Path.of(dir), LinkOption.NOFOLLOW_LINKS), dir + " exists: a purge would remove it");
+            Path path = Path.of(dir);
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> entries = Files.list(path)) {
+                    refuseUnless(Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && entries.findAny().isEmpty(),
+                            dir + " exists and is not empty: a purge would remove what is in it");
+                }
+                emptyBefore.put(path, Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+            }
         }
         Sandbox.requireProgram("lintian", "lintian");
 
@@ -105,6 +117,14 @@ class DebPackageIT {
                 deb.getFileName(), Files.size(deb) / 1024, millis);
     }
 
+    /** A skip, said on the console too: failsafe shows a class skipped in @BeforeAll as 0 tests run. */
+    static void refuseUnless(boolean ok, String why) {
+        if (!ok) {
+            System.out.println("DebPackageIT: skipped: " + why);
+        }
+        assumeTrue(ok, why);
+    }
+
     @AfterAll
     static void leaveTheMachineAsFound() {
         if (box == null) {
@@ -132,6 +152,18 @@ class DebPackageIT {
             if (user != null) {
                 box.ok("userdel", "--force", "--remove", user);
             }
+            for (Map.Entry<Path, PosixFileAttributes> dir : emptyBefore.entrySet()) {
+                PosixFileAttributes was = dir.getValue();
+                if (!Files.exists(dir.getKey(), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(dir.getKey());
+                }
+                Files.setOwner(dir.getKey(), was.owner());
+                Files.getFileAttributeView(dir.getKey(), java.nio.file.attribute.PosixFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).setGroup(was.group());
+                Files.setPosixFilePermissions(dir.getKey(), was.permissions());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             box.close();
         }
@@ -178,6 +210,13 @@ class DebPackageIT {
             Sandbox.Result man = asUser("man -w " + page);
             assertEquals("/usr/share/man/man1/" + page + ".1.gz", man.out().trim(), man::toString);
         }
+        // zsh's and fish's completion ask bash's, found from the drover on the PATH as they find it
+        Sandbox.Result words = asUser("s=$(dirname \"$(realpath \"$(command -v drover)\")\")/../extra/completion/drover.bash;"
+                + " realpath \"$s\"; bash --norc --noprofile -c '. \"$1\"; COMP_LINE=\"drover multi st\"; COMP_POINT=${#COMP_LINE};"
+                + " _drover_complete; printf \"%s\\n\" \"${COMPREPLY[@]}\"' complete \"$s\"");
+        List<String> lines = words.out().lines().toList();
+        assertEquals("/usr/share/bash-completion/completions/drover", lines.isEmpty() ? "" : lines.get(0), words::toString);
+        assertEquals(List.of("start", "status", "stop", "stopwait"), lines.stream().skip(1).sorted().toList(), words::toString);
         Sandbox.Result help = asUser("drover help");
         assertEquals(0, help.code(), help::toString);
         assertTrue(help.out().contains("Usage: drover"), help::toString);
