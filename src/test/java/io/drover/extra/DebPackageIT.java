@@ -261,6 +261,8 @@ class DebPackageIT {
             assertEquals("root", a.owner().getName(), archive);
             assertFalse(PosixFilePermissions.toString(a.permissions()).substring(3).contains("w"), archive);
         }
+        // the units' settings name the package's launcher, not the tarball's /usr/local/bin/drover
+        assertTrue(Files.readAllLines(Path.of("/etc/conf.d/drover")).contains("DROVER_BIN=\"/usr/bin/drover\""));
         Sandbox.Result enabled = box.run(List.of("sh", "-c",
                 "ls -d /etc/systemd/system/*.wants/*drover* /etc/rc?.d/*drover* 2>/dev/null"), Map.of(), false);
         assertEquals("", enabled.out(), "nothing is enabled on install");
