@@ -304,7 +304,7 @@ class DebPackageIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void lintian_reports_no_error() throws Exception {
         Sandbox.await("lintian to finish", Duration.ofMinutes(3), () -> !lintian.isAlive(), () -> Sandbox.read(lintianOut));
         String out = Sandbox.read(lintianOut);
@@ -315,7 +315,21 @@ class DebPackageIT {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
+    void the_maintainer_scripts_are_posix_sh_and_shellcheck_clean() {
+        Path control = tmp.resolve("control");
+        box.ok("dpkg-deb", "--control", deb.toString(), control.toString());
+        List<String> args = new ArrayList<>(List.of(Sandbox.requireProgram("shellcheck", "shellcheck").toString(), "--shell=sh"));
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            assertEquals("#!/bin/sh", Sandbox.read(control.resolve(script)).lines().findFirst().orElse(""), script);
+            args.add(control.resolve(script).toString());
+        }
+        Sandbox.Result r = box.run(args, Map.of(), false);
+        assertEquals(0, r.code(), r::toString);
+    }
+
+    @Test
+    @Order(7)
     void dpkg_r_removes_every_file_but_the_conffiles_and_dpkg_p_those_and_the_users_directories() {
         Set<String> conffiles = new LinkedHashSet<>();
         for (String line : box.ok("dpkg-query", "-W", "-f=${Conffiles}", "drover").out().lines().toList()) {
