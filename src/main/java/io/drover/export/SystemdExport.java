@@ -42,7 +42,8 @@ public final class SystemdExport {
             String unit = "drover@" + node.name() + ".service";
             wants.add(unit);
             files.put(unit + ".d/" + DROP_IN, dropIn("node " + node.nodename(), "drover worker node " + node.nodename(),
-                    node.argv(), stopTimeout, SHOWN, sandbox(nodeDirectories(List.of(node)), dropsPrivileges(List.of(node)), node.argv())));
+                    node.argv(), stopTimeout, SHOWN,
+                    sandbox(nodeDirectories(List.of(node)), dropsPrivileges(List.of(node)), node.argv())));
         }
         if (beat != null) {
             for (String arg : beat) {
@@ -60,7 +61,8 @@ public final class SystemdExport {
     private static void putBeat(Map<String, String> files, List<String> beat) {
         files.put("droverbeat.service", shipped("droverbeat.service"));
         files.put("droverbeat.service.d/" + DROP_IN, dropIn("beat", "drover beat periodic scheduler", beat, null, SHOWN,
-                sandbox(beatDirectories(beat), beat.stream().anyMatch(a -> a.startsWith("--uid=") || a.startsWith("--gid=")), beat)));
+                sandbox(beatDirectories(beat),
+                        beat.stream().anyMatch(a -> a.startsWith("--uid=") || a.startsWith("--gid=")), beat)));
     }
 
     /** The unit {@code export systemd --supervised} runs the whole cluster in. */
