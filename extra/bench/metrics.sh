@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # metrics.sh: what /metrics costs a node (issue 30, item 5), for one or more drover distributions,
 # interleaved round by round so that the machine's load falls on all alike:
-#   - `multi start 1` until ready, without --health-port and with it (ms);
+#   - `multi start 1` until ready, without --health-port and with it (ms), and the CPU time the
+#     node's JVM used until then (ms, utime + stime of /proc/PID/stat: steadier than wall time on a
+#     loaded machine);
 #   - the node's RSS with the port, before its first scrape and after it (KiB, VmRSS);
 #   - the first and the second GET /metrics (ms, curl's time_total).
 # A node nobody scrapes should cost what it did; the first scrape pays for loading the page's code.
@@ -36,6 +38,8 @@ trap 'cleanup "$@"' EXIT
 
 now_us() { echo "${EPOCHREALTIME/./}"; }
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$(cat "$W/mb1.pid")/status"; }
+# utime + stime in ms (USER_HZ is 100); the fields counted after the command's closing parenthesis
+cpu() { sed 's/.*) //' "/proc/$(cat "$W/mb1.pid")/stat" | awk '{print ($12 + $13) * 10}'; }
 opts=(1 --range-prefix=mb --pidfile="$W/%n.pid" --logfile="$W/%n.log")
 for ((r = 1; r <= ROUNDS; r++)); do
     i=0
@@ -46,11 +50,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
         "$d/bin/drover" multi start "${opts[@]}" >/dev/null 2>&1
         t1=$(now_us)
         echo "$n start $(((t1 - t0) / 1000))"
+        echo "$n node-cpu $(cpu)"
         "$d/bin/drover" multi stopwait "${opts[@]}" >/dev/null 2>&1
         t0=$(now_us)
         "$d/bin/drover" multi start "${opts[@]}" --health-port="$PORT" >/dev/null 2>&1
         t1=$(now_us)
         echo "$n start-port $(((t1 - t0) / 1000))"
+        echo "$n node-cpu-port $(cpu)"
         echo "$n rss-port $(rss)"
         for k in first second; do
             s=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$PORT/metrics")

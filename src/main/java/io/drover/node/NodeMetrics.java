@@ -13,7 +13,6 @@ import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.ToLongFunction;
 
 /**
  * {@code GET /metrics} on a node's {@code --health-port}: the JVM's own figures from its
@@ -56,34 +55,48 @@ final class NodeMetrics {
     private static void memory(MetricsText m) {
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
-        usage(m, "jvm_memory_used_bytes", "Used bytes of a given JVM memory area.", MemoryUsage::getUsed, heap, nonHeap);
-        usage(m, "jvm_memory_committed_bytes", "Committed (bytes) of a given JVM memory area.", MemoryUsage::getCommitted,
+        usage(m, "jvm_memory_used_bytes", "Used bytes of a given JVM memory area.", Figure.USED, heap, nonHeap);
+        usage(m, "jvm_memory_committed_bytes", "Committed (bytes) of a given JVM memory area.", Figure.COMMITTED,
                 heap, nonHeap);
-        usage(m, "jvm_memory_max_bytes", "Max (bytes) of a given JVM memory area; -1 when undefined.", MemoryUsage::getMax,
+        usage(m, "jvm_memory_max_bytes", "Max (bytes) of a given JVM memory area; -1 when undefined.", Figure.MAX,
                 heap, nonHeap);
-        usage(m, "jvm_memory_init_bytes", "Initial bytes of a given JVM memory area.", MemoryUsage::getInit, heap, nonHeap);
+        usage(m, "jvm_memory_init_bytes", "Initial bytes of a given JVM memory area.", Figure.INIT, heap, nonHeap);
         List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
-        pool(m, "jvm_memory_pool_used_bytes", "Used bytes of a given JVM memory pool.", MemoryUsage::getUsed, pools);
-        pool(m, "jvm_memory_pool_committed_bytes", "Committed bytes of a given JVM memory pool.", MemoryUsage::getCommitted,
-                pools);
-        pool(m, "jvm_memory_pool_max_bytes", "Max bytes of a given JVM memory pool; -1 when undefined.", MemoryUsage::getMax,
-                pools);
+        pool(m, "jvm_memory_pool_used_bytes", "Used bytes of a given JVM memory pool.", Figure.USED, pools);
+        pool(m, "jvm_memory_pool_committed_bytes", "Committed bytes of a given JVM memory pool.", Figure.COMMITTED, pools);
+        pool(m, "jvm_memory_pool_max_bytes", "Max bytes of a given JVM memory pool; -1 when undefined.", Figure.MAX, pools);
     }
 
-    private static void usage(MetricsText m, String name, String help, ToLongFunction<MemoryUsage> figure, MemoryUsage heap,
+    /**
+     * One figure of a {@link MemoryUsage}: a switch, not a method reference per figure, as each
+     * lambda is a class spun at the first scrape.
+     */
+    private enum Figure {
+        USED, COMMITTED, MAX, INIT;
+
+        long of(MemoryUsage u) {
+            return switch (this) {
+                case USED -> u.getUsed();
+                case COMMITTED -> u.getCommitted();
+                case MAX -> u.getMax();
+                case INIT -> u.getInit();
+            };
+        }
+    }
+
+    private static void usage(MetricsText m, String name, String help, Figure figure, MemoryUsage heap,
                               MemoryUsage nonHeap) {
         m.family(name, Type.GAUGE, help)
-                .sample(name, figure.applyAsLong(heap), "area", "heap")
-                .sample(name, figure.applyAsLong(nonHeap), "area", "nonheap");
+                .sample(name, figure.of(heap), "area", "heap")
+                .sample(name, figure.of(nonHeap), "area", "nonheap");
     }
 
-    private static void pool(MetricsText m, String name, String help, ToLongFunction<MemoryUsage> figure,
-                             List<MemoryPoolMXBean> pools) {
+    private static void pool(MetricsText m, String name, String help, Figure figure, List<MemoryPoolMXBean> pools) {
         m.family(name, Type.GAUGE, help);
         for (MemoryPoolMXBean p : pools) {
             MemoryUsage u = p.getUsage();
             if (u != null) { // null once a pool is no longer valid
-                m.sample(name, figure.applyAsLong(u), "pool", p.getName());
+                m.sample(name, figure.of(u), "pool", p.getName());
             }
         }
     }
@@ -141,8 +154,8 @@ final class NodeMetrics {
         m.family("drover_node_uptime_seconds", Type.GAUGE, "Seconds since the node's JVM started")
                 .sample("drover_node_uptime_seconds", runtime.getUptime() / 1000.0);
         Optional<ProcEntry.Status> status = ProcEntry.Status.ours();
-        Optional<Long> rss = status.flatMap(s -> s.bytes("VmRSS"));
-        Optional<Long> size = status.flatMap(s -> s.bytes("VmSize"));
+        Optional<Long> rss = status.isPresent() ? status.get().bytes("VmRSS") : Optional.empty();
+        Optional<Long> size = status.isPresent() ? status.get().bytes("VmSize") : Optional.empty();
         if (rss.isPresent()) {
             m.family("process_resident_memory_bytes", Type.GAUGE, "Resident memory size in bytes.")
                     .sample("process_resident_memory_bytes", rss.get());
