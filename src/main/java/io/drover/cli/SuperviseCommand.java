@@ -36,6 +36,9 @@ import picocli.CommandLine.Command;
                 + " supervise's own user, with DROVER_NODE, DROVER_EVENT, DROVER_EXIT, DROVER_RESTARTS, DROVER_LOGFILE"
                 + " and DROVER_PIDFILE set, one at a time; each line of its output is a line of supervise's. One"
                 + " still running after --hook-timeout=30 s gets TERM, with its process group, and KILL 5 s later.",
+            "--metrics-port=PORT serves GET /metrics (Prometheus text format) with each node's figures, labelled"
+                + " node=\"NODENAME\": up, ready, restarts, last exit code, RSS, CPU seconds, heartbeat age, given up;"
+                + " on loopback unless --metrics-address=ADDR says otherwise.",
             "--detach returns once every node is ready (OK/FAILED and exit codes as start) and leaves one supervisor"
                 + " per node registry running in a session of its own, its lines appended to --supervisor-log=PATH"
                 + " (default supervisor.log in the registry's directory), its pid in supervisor.pid there; a later"
@@ -62,7 +65,8 @@ final class SuperviseCommand extends MultiLeaf {
                 io.drover.multi.ArgParser.Own.BATCH,
                 io.drover.multi.ArgParser.Own.ON_FAILURE, io.drover.multi.ArgParser.Own.ON_RESTART,
                 io.drover.multi.ArgParser.Own.ON_GIVE_UP, io.drover.multi.ArgParser.Own.HOOK_TIMEOUT,
-                io.drover.multi.ArgParser.Own.GIVE_UP_FOR);
+                io.drover.multi.ArgParser.Own.GIVE_UP_FOR, io.drover.multi.ArgParser.Own.METRICS_PORT,
+                io.drover.multi.ArgParser.Own.METRICS_ADDRESS);
     }
 
 
@@ -84,6 +88,13 @@ final class SuperviseCommand extends MultiLeaf {
             throw new UsageException("supervise: no nodes given (a count or names)");
         }
         Supervisor.Options options = options(parsed);
+        Integer metricsPort = metricsPort(parsed);
+        java.net.InetAddress metricsAddress = parsed.has(ArgParser.Own.METRICS_ADDRESS)
+                ? WorkerCommand.address(ArgParser.Own.METRICS_ADDRESS.spelling(), parsed.own(ArgParser.Own.METRICS_ADDRESS))
+                : null;
+        if (metricsAddress != null && metricsPort == null) {
+            throw new UsageException("supervise: --metrics-address needs --metrics-port");
+        }
         if (own.has(SUPERVISOR_LOG) && !own.has(DETACH)) {
             throw new UsageException("supervise: " + SUPERVISOR_LOG + " goes with " + DETACH
                     + " (a foreground supervise writes to its own output)");
@@ -96,6 +107,9 @@ final class SuperviseCommand extends MultiLeaf {
         ClusterListener reporter = output.json ? JsonReporter.lines(output, Instant::now)
                 : TerminalReporter.log(output, Instant::now);
         Supervisor supervisor = new Supervisor(Posix.get(), reporter, host(), nodes, options, hooks(parsed));
+        if (metricsPort != null) {
+            supervisor.metrics(metricsAddress, metricsPort);
+        }
         if (io.drover.multi.DetachedSupervisor.isDetached()) {
             // an add's words are read as this command line was: the same grammar and expander
             supervisor.detached(words -> {
@@ -150,6 +164,23 @@ final class SuperviseCommand extends MultiLeaf {
 
     private static final Map<Hooks.Kind, ArgParser.Own> HOOK_OPTIONS = Map.of(Hooks.Kind.FAILURE, ArgParser.Own.ON_FAILURE,
             Hooks.Kind.RESTART, ArgParser.Own.ON_RESTART, Hooks.Kind.GIVE_UP, ArgParser.Own.ON_GIVE_UP);
+
+    /** {@code --metrics-port}: a port, or null when not given. */
+    private static Integer metricsPort(ParsedArgs parsed) {
+        String value = parsed.own(ArgParser.Own.METRICS_PORT);
+        if (value == null) {
+            return null;
+        }
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException("--metrics-port must be a port (1-65535), got " + value);
+    }
 
     /** {@code --give-up-for}: how long a node given up stays down before it is tried again; 0, for good (null). */
     private static Duration giveUpFor(ParsedArgs parsed) {

@@ -57,7 +57,8 @@ final class WorkerCommand implements NodeCommand {
     List<String> queues = new ArrayList<>();
 
     @Option(names = "--health-port", paramLabel = "PORT",
-            description = "Serve GET /ready (200 once ready, else 503) and /live (503 when the heartbeat stalls) on this port.")
+            description = "Serve GET /ready (200 once ready, else 503), /live (503 when the heartbeat stalls) and /metrics"
+                    + " (Prometheus text format) on this port.")
     Integer healthPort;
 
     @Option(names = "--health-timeout", paramLabel = "SECONDS", defaultValue = "30",
@@ -100,6 +101,11 @@ final class WorkerCommand implements NodeCommand {
      * InetAddress looks up what only looks like an address, {@code 999.1.1.1}, so it is checked here).
      */
     static InetAddress address(String value) {
+        return address("--health-address", value);
+    }
+
+    /** {@link #address(String)} of {@code option}'s value, which the refusal names. */
+    static InetAddress address(String option, String value) {
         boolean v4 = value.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")
                 && java.util.Arrays.stream(value.split("\\.")).allMatch(b -> Integer.parseInt(b) <= 255);
         boolean v6 = value.matches("\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\]?");
@@ -111,6 +117,6 @@ final class WorkerCommand implements NodeCommand {
                 // loaded already: naming it here loaded one more class at every worker's start)
             }
         }
-        throw new UsageException("--health-address must be an IP address (such as 127.0.0.1 or 0.0.0.0), got " + value);
+        throw new UsageException(option + " must be an IP address (such as 127.0.0.1 or 0.0.0.0), got " + value);
     }
 }

@@ -19,7 +19,8 @@ import org.yaml.snakeyaml.Yaml;
  * (its pods have stable names, and the nodename is the pod's name through the downward API);
  * a node with options of its own gets its own. Each container runs {@code drover worker} in
  * the foreground with the node's options, its probes on {@code --health-port} (served on
- * {@code --health-address=0.0.0.0}, the kubelet probing from outside the pod); beat is a
+ * {@code --health-address=0.0.0.0}, the kubelet probing from outside the pod), and its pod is
+ * annotated for Prometheus to scrape {@code /metrics} there; beat is a
  * Deployment of one replica with {@code strategy: Recreate} (never two schedulers), its schedule
  * on a PersistentVolumeClaim. Every pod passes the "restricted" Pod Security Standard: it runs as
  * a user other than root ({@link #DEFAULT_UID}, the image's, unless --uid says), under the
@@ -267,7 +268,8 @@ public final class KubernetesExport {
         spec.put("replicas", members.size());
         spec.put("podManagementPolicy", "Parallel");
         spec.put("selector", map("matchLabels", Map.of(GROUP_LABEL, name)));
-        spec.put("template", map("metadata", map("labels", labels(name, "worker")), "spec", pod));
+        spec.put("template", map("metadata", map("labels", labels(name, "worker"), "annotations", scrape(c.healthPort())),
+                "spec", pod));
 
         Map<String, Object> sts = new LinkedHashMap<>();
         sts.put("apiVersion", "apps/v1");
@@ -278,6 +280,15 @@ public final class KubernetesExport {
         sts.put("metadata", meta);
         sts.put("spec", spec);
         return sts;
+    }
+
+    /**
+     * The annotations by which Prometheus's Kubernetes service discovery (the common
+     * {@code kubernetes-pods} scrape job) finds a pod to scrape: every worker serves
+     * {@code /metrics} on its health port. Annotation values are strings, the port too.
+     */
+    private static Map<String, Object> scrape(int port) {
+        return map("prometheus.io/scrape", "true", "prometheus.io/port", String.valueOf(port), "prometheus.io/path", "/metrics");
     }
 
     private static Map<String, Object> probe(String path, int period, int failures) {

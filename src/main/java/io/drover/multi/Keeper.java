@@ -62,6 +62,8 @@ final class Keeper {
     private long startedAt;
     private boolean readyTold;
     private int overMemory;
+    /** Starts and adoptions of the node so far (the first included), for supervise's {@code /metrics}. */
+    private final java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
     // observations of a running node, written by its heartbeat's reader: not the keeper's state
     private volatile boolean beating;
     private volatile long lastBeat;
@@ -119,6 +121,7 @@ final class Keeper {
      * REASON", so {@code status} of a node given up after failed starts tells what happened.
      */
     private Start start() {
+        starts.incrementAndGet();
         Start start = attempt();
         if (start.failure() != null) {
             node.recordStart("did not start: " + start.failure());
@@ -503,6 +506,18 @@ final class Keeper {
         }, "drover-heartbeat-" + spec.nodename().full());
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * What supervise's {@code /metrics} says of the node: its state, its process (-1: none), the
+     * starts after its first, how it last ended (null: not yet), and how long ago its last
+     * heartbeat came (-1: it does not beat).
+     */
+    record Figures(KeeperState state, long pid, int restarts, String lastExit, long heartbeatAgeNanos) {}
+
+    synchronized Figures figures() {
+        return new Figures(state, pid > 0 ? pid : starting, Math.max(0, starts.get() - 1), lastExit,
+                beating ? clock.nanoTime() - lastBeat : -1);
     }
 
     /** The pid of the node's process, or -1 when none runs (for the memory sample and the tally). */

@@ -3,7 +3,9 @@ package io.drover.multi;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
+import io.drover.core.MetricsText;
 import io.drover.core.OsErrors;
+import io.drover.core.ProbeServer;
 import io.drover.core.Signals;
 import io.drover.posix.Pidfile;
 import io.drover.posix.Posix;
@@ -11,6 +13,7 @@ import io.drover.posix.ProcessTable;
 import io.drover.posix.ServiceManager;
 import io.drover.registry.NodeRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -119,6 +122,10 @@ public final class Supervisor {
     /** What the keepers report to: the listener, through the hooks' when there are hooks. */
     private final ClusterListener keepersListener;
     private ControlServer control;
+    /** {@code --metrics-port} and {@code --metrics-address}: where {@code /metrics} is served; port 0, none. */
+    private int metricsPort;
+    private InetAddress metricsAddress;
+    private ProbeServer metrics;
     private final Backoff backoff;
     private final KeeperClock clock;
     private final KeeperOwner owner;
@@ -205,6 +212,15 @@ public final class Supervisor {
         this.adds = parser;
     }
 
+    /**
+     * Serves {@code /metrics} ({@link SupervisorMetrics}) on {@code port} of {@code address}
+     * (loopback when null) while supervise runs, from before its nodes start.
+     */
+    public void metrics(InetAddress address, int port) {
+        this.metricsAddress = address;
+        this.metricsPort = port;
+    }
+
     /** A signal supervise was sent (TERM, INT, HUP), from its signal handlers. */
     public void signal(int signal) {
         events.add(signal);
@@ -230,6 +246,9 @@ public final class Supervisor {
         keepers.forEach(k -> cluster.handle(snapshot, k.spec(), true).checkStart());
         lockNodes();
         openControl();
+        if (metricsPort > 0) {
+            openMetrics();
+        }
         if (adds != null) {
             DetachedSupervisor.writePidfile(Path.of(host.registryDir()));
         }
@@ -297,6 +316,26 @@ public final class Supervisor {
             if (control != null) {
                 control.close();
             }
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
+    }
+
+    /** {@code --metrics-port}: bound before a node starts, so a port taken fails supervise with nothing started. */
+    private void openMetrics() {
+        ProbeServer.Answers answers = path -> path.equals("/metrics")
+                ? new ProbeServer.Answer(200, "OK", MetricsText.CONTENT_TYPE,
+                        SupervisorMetrics.page(keepers))
+                : ProbeServer.Answer.notFound();
+        try {
+            metrics = ProbeServer.start(metricsAddress, metricsPort, "drover-supervise-metrics", answers);
+        } catch (IOException e) {
+            control.close();
+            unlockAll();
+            throw new DroverException(ExitCode.UNAVAILABLE, "--metrics-port " + metricsPort
+                    + (metricsAddress == null ? "" : " on " + metricsAddress.getHostAddress()) + ": cannot listen: "
+                    + OsErrors.reason(e));
         }
     }
 

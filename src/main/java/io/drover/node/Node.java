@@ -176,7 +176,7 @@ public final class Node {
             heartbeat = Heartbeat.start(() -> running ? app : null, cfg.healthPort() == null ? null : cfg.healthTimeout(),
                     handshake == null ? 0 : Handshake.heartbeatMillis());
             if (cfg.healthPort() != null) {
-                health = Health.start(cfg.healthAddress(), cfg.healthPort(), cfg.healthTimeout(), heartbeat);
+                health = Health.start(cfg.healthAddress(), cfg.healthPort(), cfg.healthTimeout(), heartbeat, nodename.full());
             }
             return loop(appClass, deadline);
         } catch (AlreadyRunningException e) {

@@ -55,8 +55,22 @@ public final class ProcessStats {
         return new Figures(rssBytes(pid), cpu, uptime);
     }
 
+    /**
+     * The CPU time of all the process's threads, user and system, in seconds (utime and stime,
+     * fields 14 and 15 of {@code /proc/PID/stat}), if readable: supervise's {@code /metrics}.
+     */
+    public static OptionalDouble cpuSeconds(long pid) {
+        Optional<ProcEntry.Stat> stat = ProcEntry.Stat.of(pid);
+        try {
+            return stat.isEmpty() ? OptionalDouble.empty()
+                    : OptionalDouble.of((stat.get().number(14) + stat.get().number(15)) / (double) CLOCK_TICKS);
+        } catch (RuntimeException e) {
+            return OptionalDouble.empty(); // not the format above
+        }
+    }
+
     /** Resident set size in bytes ({@code VmRSS} of {@code /proc/PID/status}), if readable. */
-    static OptionalLong rssBytes(long pid) {
+    public static OptionalLong rssBytes(long pid) {
         // none for a process that is gone, a zombie (no VmRSS), or off Linux
         Optional<Long> rss = ProcEntry.Status.of(pid).flatMap(s -> s.bytes("VmRSS"));
         return rss.isPresent() ? OptionalLong.of(rss.get()) : OptionalLong.empty();

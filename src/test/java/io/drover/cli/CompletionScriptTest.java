@@ -77,7 +77,7 @@ class CompletionScriptTest {
         valued.removeAll(naming);
         assertEquals(Set.of("--timeout", "--batch", "--backoff", "--backoff-max", "--backoff-reset", "--max-restarts",
                 "--within", "--max-memory", "--memory-interval", "--heartbeat", "--on-failure", "--on-restart",
-                "--on-give-up", "--hook-timeout", "--give-up-for"), valued,
+                "--on-give-up", "--hook-timeout", "--give-up-for", "--metrics-port", "--metrics-address"), valued,
                 "multi's valued options the script does not offer");
     }
 

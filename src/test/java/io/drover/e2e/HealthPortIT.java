@@ -156,7 +156,7 @@ class HealthPortIT extends DroverTest {
         }
     }
 
-    /** More half-requests than the node holds at once ({@code Health.MAX_CONNECTIONS}, 32): the oldest give way. */
+    /** More half-requests than the node holds at once ({@code ProbeServer.MAX_CONNECTIONS}, 32): the oldest give way. */
     private static final int HALF_REQUESTS = 40;
 
     @Test

@@ -162,6 +162,9 @@ class KubernetesExportIT {
                 "fieldRef", "fieldPath"));
         assertEquals("/ready", at(shared, "spec", "template", "spec", "containers", 0, "readinessProbe", "httpGet", "path"));
         assertEquals("/live", at(shared, "spec", "template", "spec", "containers", 0, "livenessProbe", "httpGet", "path"));
+        // Prometheus's pod discovery scrapes /metrics on the health port (issue 30, item 5)
+        assertEquals(Map.of("prometheus.io/scrape", "true", "prometheus.io/port", "8080", "prometheus.io/path", "/metrics"),
+                at(shared, "spec", "template", "metadata", "annotations"));
         assertEquals(90, at(shared, "spec", "template", "spec", "terminationGracePeriodSeconds"));
         assertEquals("3", at(shared, "spec", "template", "spec", "containers", 0, "resources", "requests", "cpu"));
         assertEquals(2, docs.stream().filter(d -> "StatefulSet".equals(d.get("kind"))).count());
@@ -194,5 +197,6 @@ class KubernetesExportIT {
         assertEquals("DROVER_JAVA_OPTS", at(container, "env", 1, "name"));
         // the heap from the memory limit first, the node's own options after it
         assertEquals("-XX:MaxRAMPercentage=75 -Xss1m", at(container, "env", 1, "value"));
+        assertEquals("8080", at(sts, "spec", "template", "metadata", "annotations", "prometheus.io/port"));
     }
 }
