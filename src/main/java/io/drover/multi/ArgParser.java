@@ -44,7 +44,9 @@ public final class ArgParser {
         MEMORY_INTERVAL("--memory-interval"), HEARTBEAT("--heartbeat"), START_NEW("--start-new", false),
         // supervise's hooks (issue 29, item 5)
         ON_FAILURE("--on-failure"), ON_RESTART("--on-restart"), ON_GIVE_UP("--on-give-up"), HOOK_TIMEOUT("--hook-timeout"),
-        GIVE_UP_FOR("--give-up-for");
+        GIVE_UP_FOR("--give-up-for"),
+        // stopwait's escalation at its --timeout, a thread dump first (issue 30, item 3)
+        KILL_AFTER_TIMEOUT("--kill-after-timeout", false);
 
         private final String spelling;
         private final boolean valued;

@@ -109,6 +109,22 @@ final class HandleNode implements SupervisedNode {
         posix.kill(pid, signal);
     }
 
+    @Override
+    public void threadDump(long pid, java.util.function.Consumer<String> done) {
+        Thread t = new Thread(() -> {
+            String where;
+            try {
+                // QUIT only to the node: a pid that is no longer it may be anybody's by now
+                where = isTheNode(pid) ? ThreadDump.take(spec, pid, posix) : "no thread dump: pid " + pid + " is gone";
+            } catch (RuntimeException e) {
+                where = "no thread dump: " + e.getMessage();
+            }
+            done.accept(where);
+        }, "drover-dump-" + spec.nodename().full());
+        t.setDaemon(true);
+        t.start();
+    }
+
     private boolean isTheNode(long pid) {
         CompletableFuture<Posix.ChildExit> child = reaper.exitOf(pid);
         if (child != null) {
