@@ -69,7 +69,8 @@ final class HandleNode implements SupervisedNode {
 
     @Override
     public CompletableFuture<String> childEnd(long pid) {
-        return reaper.claim(pid).thenApply(Posix.ChildExit::describe);
+        // an exit of OutOfMemoryError says where its heap dump is
+        return reaper.claim(pid).thenApply(exit -> OutOfMemory.describe(spec, pid, exit.describe()));
     }
 
     @Override
@@ -87,7 +88,8 @@ final class HandleNode implements SupervisedNode {
         Thread watch = new Thread(() -> {
             posix.awaitPidfd(fd);
             posix.close(fd);
-            ended.complete("ended; not our child, so its status went to its parent");
+            String oom = OutOfMemory.dumped(spec, pid);
+            ended.complete(oom != null ? oom : "ended; not our child, so its status went to its parent");
         }, "drover-watch-" + spec.nodename().full());
         watch.setDaemon(true);
         watch.start();

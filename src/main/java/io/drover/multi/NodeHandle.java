@@ -517,6 +517,11 @@ final class NodeHandle {
         if (state instanceof PidfileState.Stale s) {
             // a dead node nobody reaped still tells how it ended
             String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
+            if (!s.pidAlive()) {
+                // its end unseen (or "status 3"): a heap dump of its very pid says it ran out of memory
+                exit = OutOfMemory.describe(launched(), s.pid(), exit == null || exit.equals(lastExit) ? null : exit);
+                exit = exit != null ? exit : lastExit;
+            }
             // a pid in use again is another process's, and so is its group: only a dead node's is looked for
             List<Long> leftover = s.pidAlive() ? null : leftover(s.pid());
             return new Look(new NodeEvent.Status(s.pidAlive() ? NodeEvent.State.STALE : NodeEvent.State.DEAD, s.pid(),

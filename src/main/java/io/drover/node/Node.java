@@ -104,6 +104,8 @@ public final class Node {
             RootPolicy.check(root, cfg.app(), cfg.uid(), System.getenv(RootPolicy.FORCE_ROOT));
             String logfile = expand(cfg.logfile(), "--logfile");
             String pidPath = expand(cfg.pidfile(), "--pidfile");
+            // where HotSpot dumps the heap on OutOfMemoryError, as the node's command line says
+            String heapDumps = HeapDumpDir.ofThisJvm();
             boolean dropping = cfg.uid() != null || cfg.gid() != null;
             boolean prepared = false;
             if (dropping) {
@@ -114,6 +116,10 @@ public final class Node {
                 if (root) {
                     prepareDirectories(id, logfile, pidPath);
                     prepareDirectories(id, dataFiles.toArray(String[]::new));
+                    if (heapDumps != null) {
+                        // by descriptor, as root, given to the user: as the log directory is made
+                        prepareDirectories(id, HeapDumpDir.fileIn(heapDumps));
+                    }
                     prepared = true;
                 }
                 Posix.get().become(id);
@@ -144,6 +150,13 @@ public final class Node {
             // Spawned, the node's stdout already is its logfile, opened by its spawner, or by
             // the node itself after the drop: logging goes there, the path is not looked up again.
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null);
+            if (heapDumps != null) {
+                if (!prepared && root) {
+                    prepareDirectories(null, HeapDumpDir.fileIn(heapDumps)); // root's walk, for a node run as root
+                }
+                HeapDumpDir.make(heapDumps); // as the node's user, after the drop
+                HeapDumpDir.prune(heapDumps, cfg.heapDumpKeep(), log);
+            }
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
             // node, and a HUP or TERM meeting the JVM's default handling would kill it.
             SignalHooks.handle("TERM", () -> signal(NodeState.Event.TERM));

@@ -1,0 +1,109 @@
+package io.drover.node;
+
+import io.drover.core.DroverException;
+import io.drover.core.ExitCode;
+import io.drover.core.HeapDumps;
+import io.drover.core.Install;
+import io.drover.core.OsErrors;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The node's side of its heap dumps ({@link HeapDumps}): the directory its own command line
+ * names ({@code -XX:HeapDumpPath=}, the one HotSpot writes into), made before the application
+ * runs (HotSpot does not make it), closed to other users (a dump holds whatever the heap held),
+ * and pruned to the newest {@code --heap-dump-keep} dumps, as the node's user.
+ */
+final class HeapDumpDir {
+    private HeapDumpDir() {}
+
+    /**
+     * The directory this JVM dumps its heap into: the last {@code -XX:HeapDumpPath=} among its
+     * options (before drover's main class; what follows is the node's arguments), or null. Read
+     * from {@code /proc/self/cmdline}, so it is what the JVM was given, whoever computed it.
+     */
+    static String ofThisJvm() {
+        byte[] cmdline;
+        try {
+            cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        } catch (IOException e) {
+            return null;
+        }
+        String dir = null;
+        for (String arg : new String(cmdline, StandardCharsets.UTF_8).split("\0")) {
+            if (arg.equals(Install.MAIN_CLASS)) {
+                break;
+            }
+            if (arg.startsWith(HeapDumps.PATH_OPTION)) {
+                dir = arg.substring(HeapDumps.PATH_OPTION.length());
+            }
+        }
+        return dir == null || dir.isEmpty() ? null : dir;
+    }
+
+    /** A file in {@code dir}, for {@code Posix.prepareDirectory}, which makes the directory a file goes in. */
+    static String fileIn(String dir) {
+        return dir + "/" + HeapDumps.fileName(0);
+    }
+
+    /**
+     * As the node's user, after the drop: makes the directory if it is missing (0700) and closes
+     * one made for it by root (0755, as every directory root makes for a node) to other users.
+     */
+    static void make(String dir) {
+        Path p = Path.of(dir);
+        try {
+            // a directory of another user's is left as it is (EPERM): the dumps are theirs to guard
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            // missing (made below), or not ours
+        }
+        try {
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new DroverException(ExitCode.CANT_CREATE, "cannot make the heap dump directory " + dir + " (--heap-dump-dir): "
+                    + OsErrors.reason(e));
+        }
+    }
+
+    /**
+     * Removes all but the newest {@code keep} heap dumps in {@code dir}: regular files named as
+     * HotSpot names them, looked at without following a link (a link is not a dump, and is left).
+     */
+    static void prune(String dir, int keep, Logger log) {
+        record Dump(Path path, long modified) {}
+        List<Dump> dumps = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(dir), HeapDumps.PREFIX + "*" + HeapDumps.SUFFIX)) {
+            for (Path f : files) {
+                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile()) {
+                    dumps.add(new Dump(f, a.lastModifiedTime().toMillis()));
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot look at the heap dumps in {}: {}", dir, OsErrors.reason(e));
+            return;
+        }
+        dumps.sort(Comparator.comparingLong(Dump::modified).reversed());
+        for (Dump d : dumps.subList(Math.min(keep, dumps.size()), dumps.size())) {
+            try {
+                Files.delete(d.path());
+                log.info("removed the heap dump {}: --heap-dump-keep is {}", d.path(), keep);
+            } catch (IOException e) {
+                log.warn("cannot remove the heap dump {}: {}", d.path(), OsErrors.reason(e));
+            }
+        }
+    }
+}
