@@ -81,7 +81,7 @@ final class ThreadDump {
                 pause(UNWATCHED);
                 return "thread dump asked at " + asked + "; its logfile " + log + " was not read: " + unread;
             }
-            long at = watch(ch, offset);
+            long at = watch(ch, offset, WAIT);
             return at < 0 ? "no thread dump in " + log + " within " + WAIT.toSeconds() + " s of SIGQUIT (" + asked + ")"
                     : "thread dump in " + log + " at " + at + " (" + asked + ")";
         } finally {
@@ -107,8 +107,8 @@ final class ThreadDump {
      * dump's first line, or -1 when none was seen by the deadline. Whatever was seen by then, the
      * caller goes on: this is a wait, not a condition of the kill.
      */
-    static long watch(SeekableByteChannel ch, long from) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    static long watch(SeekableByteChannel ch, long from, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         ByteBuffer buf = ByteBuffer.allocate(LogLines.CHUNK);
         // the text read so far, as Latin-1 (one char a byte, so an index is an offset), minus what
         // no marker can still start in: a marker may be split across two reads
@@ -119,7 +119,7 @@ final class ThreadDump {
         boolean threadsDone = false;
         long quietSince = System.nanoTime();
         try {
-            while (System.nanoTime() - deadline < 0 && pos - from < MAX_READ) {
+            while (System.nanoTime() - deadline < 0 && pos - from < MAX_READ && !Thread.currentThread().isInterrupted()) {
                 long size = ch.size();
                 if (size < pos) {
                     return first; // truncated under us (copytruncate): what we looked for is gone
