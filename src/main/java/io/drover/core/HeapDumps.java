@@ -58,6 +58,29 @@ public final class HeapDumps {
         return dir == null ? List.of() : List.of("-XX:+HeapDumpOnOutOfMemoryError", PATH_OPTION + dir);
     }
 
+    /**
+     * The directory a JVM command line {@code argv} dumps its heap into: the last
+     * {@link #PATH_OPTION} among its options (before drover's main class: what follows is the
+     * node's own arguments), or null.
+     */
+    public static String dirIn(List<String> argv) {
+        String dir = null;
+        for (String arg : argv) {
+            if (arg.equals(Install.MAIN_CLASS)) {
+                break;
+            }
+            if (arg.startsWith(PATH_OPTION)) {
+                dir = arg.substring(PATH_OPTION.length());
+            }
+        }
+        return dir == null || dir.isEmpty() ? null : dir;
+    }
+
+    /** A file in {@code dir}, for {@code Posix.prepareDirectory}, which makes the directory a file goes in. */
+    public static String fileIn(String dir) {
+        return dir + "/" + fileName(0);
+    }
+
     /** The file HotSpot writes for the JVM {@code pid}. */
     public static String fileName(long pid) {
         return PREFIX + pid + SUFFIX;

@@ -1,9 +1,6 @@
 package io.drover.node;
 
-import io.drover.core.DroverException;
-import io.drover.core.ExitCode;
 import io.drover.core.HeapDumps;
-import io.drover.core.Install;
 import io.drover.core.OsErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +25,8 @@ final class HeapDumpDir {
     private HeapDumpDir() {}
 
     /**
-     * The directory this JVM dumps its heap into: the last {@code -XX:HeapDumpPath=} among its
-     * options (before drover's main class; what follows is the node's arguments), or null. Read
-     * from {@code /proc/self/cmdline}, so it is what the JVM was given, whoever computed it.
+     * The directory this JVM dumps its heap into ({@link HeapDumps#dirIn}), or null. Read from
+     * {@code /proc/self/cmdline}, so it is what the JVM was given, whoever computed it.
      */
     static String ofThisJvm() {
         byte[] cmdline;
@@ -39,28 +35,17 @@ final class HeapDumpDir {
         } catch (IOException e) {
             return null;
         }
-        String dir = null;
-        for (String arg : new String(cmdline, StandardCharsets.UTF_8).split("\0")) {
-            if (arg.equals(Install.MAIN_CLASS)) {
-                break;
-            }
-            if (arg.startsWith(HeapDumps.PATH_OPTION)) {
-                dir = arg.substring(HeapDumps.PATH_OPTION.length());
-            }
-        }
-        return dir == null || dir.isEmpty() ? null : dir;
-    }
-
-    /** A file in {@code dir}, for {@code Posix.prepareDirectory}, which makes the directory a file goes in. */
-    static String fileIn(String dir) {
-        return dir + "/" + HeapDumps.fileName(0);
+        return HeapDumps.dirIn(List.of(new String(cmdline, StandardCharsets.UTF_8).split("\0")));
     }
 
     /**
      * As the node's user, after the drop: makes the directory if it is missing (0700) and closes
      * one made for it by root (0755, as every directory root makes for a node) to other users.
+     *
+     * @return null, or why it could not be made: the node runs on, without dumps (HotSpot says
+     *     so in the log if one is asked for), as a dump is forensics, not the node's work
      */
-    static void make(String dir) {
+    static String make(String dir) {
         Path p = Path.of(dir);
         try {
             // a directory of another user's is left as it is (EPERM): the dumps are theirs to guard
@@ -73,9 +58,9 @@ final class HeapDumpDir {
                 Files.createDirectories(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
         } catch (IOException e) {
-            throw new DroverException(ExitCode.CANT_CREATE, "cannot make the heap dump directory " + dir + " (--heap-dump-dir): "
-                    + OsErrors.reason(e));
+            return "cannot make the heap dump directory " + dir + " (--heap-dump-dir): " + OsErrors.reason(e);
         }
+        return null;
     }
 
     /**

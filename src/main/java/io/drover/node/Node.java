@@ -5,6 +5,7 @@ import io.drover.api.NodeContext;
 import io.drover.api.Shutdown;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.HeapDumps;
 import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.RootPolicy;
@@ -118,7 +119,7 @@ public final class Node {
                     prepareDirectories(id, dataFiles.toArray(String[]::new));
                     if (heapDumps != null) {
                         // by descriptor, as root, given to the user: as the log directory is made
-                        prepareDirectories(id, HeapDumpDir.fileIn(heapDumps));
+                        prepareDirectories(id, HeapDumps.fileIn(heapDumps));
                     }
                     prepared = true;
                 }
@@ -140,7 +141,7 @@ public final class Node {
                 }
                 if (!prepared) {
                     // nobody checked the layout for a node run by hand
-                    prepareDirectories(null, logfile, pidPath);
+                    prepareDirectories(null, logfile, pidPath, heapDumps == null ? null : HeapDumps.fileIn(heapDumps));
                 }
             }
             if (!prepared) {
@@ -151,11 +152,14 @@ public final class Node {
             // the node itself after the drop: logging goes there, the path is not looked up again.
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null);
             if (heapDumps != null) {
-                if (!prepared && root) {
-                    prepareDirectories(null, HeapDumpDir.fileIn(heapDumps)); // root's walk, for a node run as root
+                // its spawner made the directory as it made the logfile's (root's walk): here as
+                // the node's user, after the drop, it is closed to others and pruned
+                String problem = HeapDumpDir.make(heapDumps);
+                if (problem != null) {
+                    log.warn("{}: no heap dump on OutOfMemoryError", problem);
+                } else {
+                    HeapDumpDir.prune(heapDumps, cfg.heapDumpKeep(), log);
                 }
-                HeapDumpDir.make(heapDumps); // as the node's user, after the drop
-                HeapDumpDir.prune(heapDumps, cfg.heapDumpKeep(), log);
             }
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
             // node, and a HUP or TERM meeting the JVM's default handling would kill it.

@@ -41,4 +41,11 @@ class HeapDumpsTest {
         assertThrows(UsageException.class, () -> HeapDumps.keep("0"));
         assertThrows(UsageException.class, () -> HeapDumps.keep("two"));
     }
+
+    @Test
+    void the_directory_is_read_back_from_the_jvm_options_the_last_one_winning_and_never_from_the_nodes_arguments() {
+        assertEquals("/b", HeapDumps.dirIn(List.of("java", "-XX:HeapDumpPath=/a", "-XX:HeapDumpPath=/b", "-cp", "x",
+                Install.MAIN_CLASS, "worker", "-XX:HeapDumpPath=/c")));
+        assertNull(HeapDumps.dirIn(List.of("java", "-cp", "x", Install.MAIN_CLASS, "worker", "-XX:HeapDumpPath=/c")));
+    }
 }
