@@ -70,8 +70,13 @@ final class HeapDumpDir {
     static void prune(String dir, int keep, Logger log) {
         record Dump(Path path, long modified) {}
         List<Dump> dumps = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(dir), HeapDumps.PREFIX + "*" + HeapDumps.SUFFIX)) {
+        // names compared as strings, not a glob: a glob compiles a regular expression at every start
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(dir))) {
             for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (!name.startsWith(HeapDumps.PREFIX) || !name.endsWith(HeapDumps.SUFFIX)) {
+                    continue;
+                }
                 BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (a.isRegularFile()) {
                     dumps.add(new Dump(f, a.lastModifiedTime().toMillis()));
