@@ -43,7 +43,8 @@ class ForensicsIT extends DroverTest {
         Procs.waitUntil("the hung node killed after its thread dump", Procs.PATIENCE,
                 () -> read(out).contains(node + ": killing pid "), () -> read(out));
         Procs.waitUntil("the hung node started again", Procs.PATIENCE,
-                () -> count(read(out), node + ": started \\(pid") >= 2, () -> read(out));
+                () -> Pattern.compile(Pattern.quote(node + ": started (pid")).matcher(read(out)).results().count() >= 2,
+                () -> read(out));
         String line = read(out).lines().filter(l -> l.contains(node + ": killing pid ")).findFirst().orElseThrow();
         assertTrue(line.contains("(SIGKILL): hung; thread dump in "), line);
         assertDumpAt(WHERE.matcher(line), line);
@@ -141,15 +142,6 @@ class ForensicsIT extends DroverTest {
     private static void mkfifo(Path p) throws IOException, InterruptedException {
         Process mk = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
         assertEquals(0, mk.waitFor());
-    }
-
-    private static int count(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
     }
 
     private static String read(Path file) {
