@@ -24,7 +24,7 @@
 
 _drover_subcommands="start stop stopwait restart supervise kill status show names expand get dryrun forget logs export help"
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
-    --jvm-opts --executable --uid --gid --detach --start-timeout --verbose"
+    --jvm-opts --executable --uid --gid --detach --start-timeout --verbose --heap-dump-dir --heap-dump-keep"
 _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues
     --health-port --health-timeout --health-address"
 _drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
@@ -44,7 +44,7 @@ _drover_value() {
         -P | --pool) COMPREPLY=($(compgen -W "threads solo" -- "$2")) ;;
         --uid) COMPREPLY=($(compgen -u -- "$2")) ;;
         --gid) COMPREPLY=($(compgen -g -- "$2")) ;;
-        --workdir | --out)
+        --workdir | --out | --heap-dump-dir)
             type compopt >/dev/null 2>&1 && compopt -o filenames
             COMPREPLY=($(compgen -d -- "$2"))
             ;;
@@ -54,7 +54,8 @@ _drover_value() {
             ;;
         -A | --app | -n | --hostname | -c | --concurrency | -Q | --queues | --umask | --jvm-opts | \
             --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --max-interval | --stop-timeout | \
-            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append)
+            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append | \
+            --heap-dump-keep)
             COMPREPLY=()
             ;;
         *) return 1 ;;
@@ -173,6 +174,7 @@ _drover_complete() {
             options="$_drover_worker_options $_drover_multi_naming $_drover_multi_switches -h --help"
             case $sub in export) options="$options $_drover_export_options" ;; esac
             case $sub in stopwait | restart) options="$options --timeout" ;; esac
+            case $sub in stopwait) options="$options --kill-after-timeout" ;; esac
             case $sub in stop | stopwait | restart) options="$options $_drover_signals" ;; esac
             case $sub in status | stop | stopwait | kill | restart | forget | logs) options="$options --all" ;; esac
             case $sub in

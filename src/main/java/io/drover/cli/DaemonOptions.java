@@ -2,6 +2,7 @@ package io.drover.cli;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.HeapDumps;
 import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.Templates;
@@ -66,6 +67,15 @@ final class DaemonOptions {
     @Option(names = "--gid", paramLabel = "GROUP", description = "Run as this group (name or number). Default: the --uid user's primary group.")
     String gid;
 
+    @Option(names = "--heap-dump-dir", paramLabel = "DIR",
+            description = "Where a detached JVM dumps its heap on OutOfMemoryError (%%n %%h %%d %%p expanded); empty or"
+                    + " 'none': no dump. Default: heapdump/%%n in the logfile's directory.")
+    String heapDumpDir;
+
+    @Option(names = "--heap-dump-keep", paramLabel = "N",
+            description = "Heap dumps kept: the node removes all but the newest N at its start. Default: 2.")
+    String heapDumpKeep;
+
     @Option(names = "--detach", description = "Run in the background: return once it reported ready, or with its error.")
     boolean detach;
 
@@ -87,7 +97,8 @@ final class DaemonOptions {
         Integer mask = umask == null ? null : Umask.parse(umask);
         return new NodeConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
                 classpath, detach, timeout, List.copyOf(appArgs),
-                List.copyOf(rawArgs), executable, jvmOpts, uid, gid, healthPort, healthTimeout, healthAddress);
+                List.copyOf(rawArgs), executable, jvmOpts, uid, gid, healthPort, healthTimeout, healthAddress, heapDumpDir,
+                heapDumpKeep == null ? HeapDumps.DEFAULT_KEEP : HeapDumps.keep(heapDumpKeep));
     }
 
     /**
@@ -133,7 +144,9 @@ final class DaemonOptions {
         List<String> args = new ArrayList<>();
         args.add(command);
         args.addAll(cfg.argv());
-        return new LaunchSpec(NodeName.parse(cfg.nodename()), NodeLaunch.argv(cfg.executable(), cfg.jvmOpts(), args),
+        NodeName name = NodeName.parse(cfg.nodename());
+        String heapDumps = HeapDumps.dir(cfg.heapDumpDir(), cfg.logfile(), name);
+        return new LaunchSpec(name, NodeLaunch.argv(cfg.executable(), cfg.jvmOpts(), heapDumps, args),
                 cfg.pidfile(), cfg.logfile(), cfg.umask(), cfg.workdir(), new LaunchSpec.RunAs(cfg.uid(), cfg.gid()),
                 cfg.app(), cfg.startTimeout(), null);
     }

@@ -216,6 +216,12 @@ final class JsonReporter implements ClusterListener {
         }
 
         @Override
+        public Change killing(NodeEvent.Killing k) {
+            return m -> put(m, "state", "killing", "pid", k.pid(), "signal", Signals.name(Signals.KILL), "reason", k.why(),
+                    "thread_dump", k.dump());
+        }
+
+        @Override
         public Change stopped(NodeEvent.Stopped s) {
             return m -> put(m, "state", "stopped", "last_exit", s.how());
         }

@@ -146,6 +146,11 @@ final class StatusTable implements ClusterListener {
         }
 
         @Override
+        public Consumer<String> killing(NodeEvent.Killing e) {
+            return nothing; // supervise's and stopwait's: status never hears of it
+        }
+
+        @Override
         public Consumer<String> stopped(NodeEvent.Stopped e) {
             return nothing; // supervise's: status never hears of it
         }

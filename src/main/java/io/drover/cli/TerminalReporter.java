@@ -298,6 +298,11 @@ final class TerminalReporter implements ClusterListener {
         }
 
         @Override
+        public Line killing(NodeEvent.Killing k) {
+            return Line.warning("killing pid " + k.pid() + " (SIGKILL): " + k.why() + "; " + k.dump());
+        }
+
+        @Override
         public Line stopped(NodeEvent.Stopped s) {
             return Line.of("stopped (" + s.how() + ")");
         }

@@ -2,6 +2,7 @@ package io.drover.launch;
 
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.HeapDumps;
 import io.drover.core.NodeProtocol;
 import io.drover.core.Signals;
 import io.drover.posix.Identity;
@@ -86,7 +87,10 @@ final class Detacher {
         long logStart = 0;
         boolean capture = owner != null;
         try {
-            for (String file : new String[] {pidfile, logfile}) {
+            // the heap dump directory its command line names too: HotSpot does not make it, and
+            // the node, run as root or as a user in a directory only root can write, could not
+            String heapDumps = HeapDumps.dirIn(argv);
+            for (String file : new String[] {pidfile, logfile, heapDumps == null ? null : HeapDumps.fileIn(heapDumps)}) {
                 if (file != null) {
                     posix.prepareDirectory(Path.of(file), owner);
                 }

@@ -1,5 +1,6 @@
 package io.drover.launch;
 
+import io.drover.core.HeapDumps;
 import io.drover.core.Install;
 import io.drover.core.ShellWords;
 import java.util.ArrayList;
@@ -35,10 +36,20 @@ public final class NodeLaunch {
      * @param workerArgs the arguments after the main class, starting with {@code worker}
      */
     public static List<String> argv(String executable, String jvmOpts, List<String> workerArgs) {
+        return argv(executable, jvmOpts, null, workerArgs);
+    }
+
+    /**
+     * {@link #argv(String, String, List)} for a node that dumps its heap on OutOfMemoryError
+     * into {@code heapDumpDir} ({@code HeapDumps}; null: no dump), before the user's
+     * {@code --jvm-opts}, which may override it.
+     */
+    public static List<String> argv(String executable, String jvmOpts, String heapDumpDir, List<String> workerArgs) {
         List<String> argv = new ArrayList<>();
         boolean sameJava = executable == null || executable.isEmpty();
         argv.add(sameJava ? Install.java() : executable);
         argv.addAll(DEFAULT_JVM_OPTIONS);
+        argv.addAll(HeapDumps.jvmOptions(heapDumpDir));
         // drover's classes from a shared archive: a node's start costs a third less CPU, which
         // is most of what ten nodes starting at once on two cores wait for. A mismatching
         // archive (another java in --executable) is ignored without a word.

@@ -46,7 +46,9 @@ public final class ArgParser {
         ON_FAILURE("--on-failure"), ON_RESTART("--on-restart"), ON_GIVE_UP("--on-give-up"), HOOK_TIMEOUT("--hook-timeout"),
         GIVE_UP_FOR("--give-up-for"),
         // supervise's /metrics (issue 30, item 5)
-        METRICS_PORT("--metrics-port"), METRICS_ADDRESS("--metrics-address");
+        METRICS_PORT("--metrics-port"), METRICS_ADDRESS("--metrics-address"),
+        // stopwait's escalation at its --timeout, a thread dump first (issue 30, item 3)
+        KILL_AFTER_TIMEOUT("--kill-after-timeout", false);
 
         private final String spelling;
         private final boolean valued;

@@ -183,11 +183,14 @@ public final class Cluster {
      * killed node could not remove.
      *
      * @param timeout how long to wait; zero waits without limit
+     * @param killAfter {@code --kill-after-timeout}: the nodes alive at the timeout are asked for a
+     *     thread dump, then killed (else they are named, exit 1)
      */
-    public int stopwait(Snapshot snapshot, List<NodeSpec> nodes, int signal, Duration timeout) {
+    public int stopwait(Snapshot snapshot, List<NodeSpec> nodes, int signal, Duration timeout, boolean killAfter) {
         listener.phase("Stopping nodes", nodes);
         Signalled signalled = signalAll(trusted(snapshot, handles(snapshot, nodes), false), signal);
-        return Math.max(FanOut.exitStatus(signalled.failures), Waits.awaitDown(listener, signalled.pids, timeout, signal));
+        return Math.max(FanOut.exitStatus(signalled.failures),
+                Waits.awaitDown(listener, signalled.pids, timeout, signal, killAfter));
     }
 
     /** SIGKILL to every running node, then waits for them to be gone and removes their pidfiles. */

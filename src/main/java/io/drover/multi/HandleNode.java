@@ -69,7 +69,8 @@ final class HandleNode implements SupervisedNode {
 
     @Override
     public CompletableFuture<String> childEnd(long pid) {
-        return reaper.claim(pid).thenApply(Posix.ChildExit::describe);
+        // an exit of OutOfMemoryError says where its heap dump is
+        return reaper.claim(pid).thenApply(exit -> OutOfMemory.describe(spec, pid, exit.describe()));
     }
 
     @Override
@@ -87,7 +88,8 @@ final class HandleNode implements SupervisedNode {
         Thread watch = new Thread(() -> {
             posix.awaitPidfd(fd);
             posix.close(fd);
-            ended.complete("ended; not our child, so its status went to its parent");
+            String oom = OutOfMemory.dumped(spec, pid);
+            ended.complete(oom != null ? oom : "ended; not our child, so its status went to its parent");
         }, "drover-watch-" + spec.nodename().full());
         watch.setDaemon(true);
         watch.start();
@@ -107,6 +109,22 @@ final class HandleNode implements SupervisedNode {
             return;
         }
         posix.kill(pid, signal);
+    }
+
+    @Override
+    public void threadDump(long pid, java.util.function.Consumer<String> done) {
+        Thread t = new Thread(() -> {
+            String where;
+            try {
+                // QUIT only to the node: a pid that is no longer it may be anybody's by now
+                where = isTheNode(pid) ? ThreadDump.take(spec, pid, posix) : "no thread dump: pid " + pid + " is gone";
+            } catch (RuntimeException e) {
+                where = "no thread dump: " + e.getMessage();
+            }
+            done.accept(where);
+        }, "drover-dump-" + spec.nodename().full());
+        t.setDaemon(true);
+        t.start();
     }
 
     private boolean isTheNode(long pid) {

@@ -64,6 +64,11 @@ final class Keeper {
     private int overMemory;
     /** Starts and adoptions of the node so far (the first included), for supervise's {@code /metrics}. */
     private final java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * How supervise killed the running node, for its last exit ("killed: hung, thread dump in
+     * ..."): set as the KILL that follows a thread dump is sent, null otherwise.
+     */
+    private String killed;
     // observations of a running node, written by its heartbeat's reader: not the keeper's state
     private volatile boolean beating;
     private volatile long lastBeat;
@@ -187,6 +192,7 @@ final class Keeper {
             return null;
         }
         move(start.ours() ? Event.STARTED : Event.ADOPTED);
+        killed = null;
         pid = start.pid();
         end = start.end();
         startedAt = clock.nanoTime();
@@ -210,6 +216,10 @@ final class Keeper {
         end = null;
         beating = false;
         overMemory = 0;
+        if (killed != null && !how.startsWith("status ")) {
+            how = killed; // the signal's number says less than why it was sent, and where its dump is
+        }
+        killed = null;
         lastExit = how;
         NodeEvent.RestartAsked why = asked;
         asked = null;
@@ -314,7 +324,7 @@ final class Keeper {
         KeeperState was = state;
         stop(signal);
         if (state == was && signal == Signals.KILL) {
-            kill();
+            kill(false); // the operator's own KILL: at once, as asked
         }
         if (state == KeeperState.STOPPED || state == KeeperState.STOPPING || state == KeeperState.STARTING_TO_STOP) {
             byRequest = true;
@@ -411,17 +421,47 @@ final class Keeper {
     /**
      * SIGKILL to a node that outlived the stop's timeout: its process, or the child of its start
      * under way (or, when the start has not spawned it yet, as soon as it does); true if there is one.
+     *
+     * @param dump whether a thread dump is asked for first ({@link #dumpThenKill}): supervise's own
+     *     kill at {@code --timeout}; not the operator's KILL, which is sent at once
      */
-    synchronized boolean kill() {
+    synchronized boolean kill(boolean dump) {
         if (!move(Event.KILL_ASKED)) {
             return false;
         }
         stopSignal = Signals.KILL;
         long target = pid > 0 ? pid : starting;
         if (target > 0) {
-            send(target, Signals.KILL);
+            if (dump) {
+                dumpThenKill(target, TIMED_OUT);
+            } else {
+                send(target, Signals.KILL);
+            }
         }
         return true;
+    }
+
+    /** Why a node was killed, in its last exit, when it outlived a stop's {@code --timeout}. */
+    static final String TIMED_OUT = "still running after --timeout";
+
+    /**
+     * Forensics before a kill (issue 30, item 3): the node's JVM is asked for a thread dump, and
+     * the KILL follows once it is written (or its deadline passed). The dump takes seconds, so it
+     * is waited for off this monitor ({@link SupervisedNode#threadDump}); the KILL is sent under
+     * it, and only while {@code target} is still the node: one that ended meanwhile is not
+     * signalled again (its pid may be another's by then).
+     */
+    private void dumpThenKill(long target, String why) {
+        node.threadDump(target, where -> dumped(target, why, where));
+    }
+
+    private synchronized void dumped(long target, String why, String where) {
+        if (target != pid && target != starting) {
+            return; // it ended while its dump was waited for
+        }
+        killed = "killed: " + why + ", " + where;
+        listener.node(spec, new NodeEvent.Killing(target, why, where));
+        send(target, Signals.KILL);
     }
 
     /**
@@ -437,7 +477,11 @@ final class Keeper {
         long target = pid;
         asked = new NodeEvent.RestartAsked(why, reason, target, signal);
         listener.node(spec, asked);
-        send(target, signal);
+        if (why == NodeEvent.Why.HUNG && signal == Signals.KILL) {
+            dumpThenKill(target, "hung");
+        } else {
+            send(target, signal);
+        }
         if (signal != Signals.KILL && !options.stopTimeout().isZero()) {
             clock.schedule(options.stopTimeout(), () -> killAfterTimeout(target));
         }
@@ -448,7 +492,8 @@ final class Keeper {
         // a late timer, for a process that is gone, moves nothing
         if (pid == target && move(Event.KILL_ASKED)) {
             listener.node(spec, new NodeEvent.TimedOut(target));
-            send(target, Signals.KILL);
+            dumpThenKill(target, asked != null && asked.why() == NodeEvent.Why.MEMORY
+                    ? "over --max-memory, " + TIMED_OUT : TIMED_OUT);
         }
     }
 

@@ -55,6 +55,8 @@ public sealed interface NodeEvent {
 
         R timedOut(TimedOut event);
 
+        R killing(Killing event);
+
         R stopped(Stopped event);
 
         R rollStopped(RollStopped event);
@@ -321,6 +323,18 @@ public sealed interface NodeEvent {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.timedOut(this);
+        }
+    }
+
+    /**
+     * The node's process {@code pid} is killed (SIGKILL, to its group) for {@code why} ("hung",
+     * "still running after --timeout"), after its JVM was asked for a thread dump: {@code dump}
+     * says where it is ("thread dump in LOG at OFFSET (TIME)") or why there is none.
+     */
+    record Killing(long pid, String why, String dump) implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.killing(this);
         }
     }
 

@@ -47,6 +47,8 @@ final class NodeHandle {
     private boolean startedBySupervisor;
     /** Whether the last stop went through the supervise that watches the node, which records the exit. */
     private boolean stoppedBySupervisor;
+    /** Why drover killed the node, for its last exit ("killed: ..., thread dump in ..."); null when it did not. */
+    private String killedFor;
 
     NodeHandle(NodeSpec node, Snapshot snapshot, Supplier<Posix> posix, StartWindow window, Consumer<String> warn) {
         this(node, snapshot, posix, window, warn, false);
@@ -387,7 +389,11 @@ final class NodeHandle {
      */
     void noteExit(long pid, int signal) {
         if (stoppedBySupervisor) {
-            return; // its parent saw how it ended, and recorded it
+            return; // its parent saw how it ended, and recorded it (a KILL through it: "signal 9")
+        }
+        if (killedFor != null) {
+            noteExit(killedFor); // why it was killed, and where its thread dump is
+            return;
         }
         String why = ExitWords.afterSignalFromDrover(signal);
         noteExit(ProcessStats.zombieExit(pid).map(how -> how + " " + why).orElse(why));
@@ -444,6 +450,19 @@ final class NodeHandle {
         }
     }
 
+    /**
+     * Asks the node's process {@code pid}, which the caller verified to be this node, for a
+     * thread dump and waits for it ({@link ThreadDump}): where it is, or why there is none, in words.
+     */
+    String threadDump(long pid) {
+        return ThreadDump.take(launched(), pid, posix.get());
+    }
+
+    /** The node is killed for this reason ({@code killed: ...}): its last exit says so once it is gone. */
+    void killedFor(String why) {
+        killedFor = why;
+    }
+
     /** Removes the pidfile a node that was killed could not remove, if it is stale now. */
     void removeStalePidfile() {
         Pidfile.removeIfStale(Path.of(node.pidfile()), check());
@@ -498,6 +517,11 @@ final class NodeHandle {
         if (state instanceof PidfileState.Stale s) {
             // a dead node nobody reaped still tells how it ended
             String exit = s.pidAlive() ? lastExit : ProcessStats.zombieExit(s.pid()).orElse(lastExit);
+            if (!s.pidAlive()) {
+                // its end unseen (or "status 3"): a heap dump of its very pid says it ran out of memory
+                exit = OutOfMemory.describe(launched(), s.pid(), exit == null || exit.equals(lastExit) ? null : exit);
+                exit = exit != null ? exit : lastExit;
+            }
             // a pid in use again is another process's, and so is its group: only a dead node's is looked for
             List<Long> leftover = s.pidAlive() ? null : leftover(s.pid());
             return new Look(new NodeEvent.Status(s.pidAlive() ? NodeEvent.State.STALE : NodeEvent.State.DEAD, s.pid(),

@@ -1,5 +1,6 @@
 package io.drover.multi;
 
+import io.drover.core.HeapDumps;
 import io.drover.core.NodeName;
 import io.drover.core.Templates;
 import io.drover.launch.NodeLaunch;
@@ -54,7 +55,15 @@ public record NodeSpec(
         worker.add("worker");
         worker.add("--detach");
         worker.addAll(workerArgs());
-        return NodeLaunch.argv(settings.executable(), settings.jvmOpts(), worker);
+        return NodeLaunch.argv(settings.executable(), settings.jvmOpts(), heapDumpDir(), worker);
+    }
+
+    /**
+     * Where the node dumps its heap on OutOfMemoryError ({@code --heap-dump-dir}, else beside its
+     * logfile: {@link HeapDumps}), or null when it does not.
+     */
+    public String heapDumpDir() {
+        return HeapDumps.dir(OptionTable.Read.HEAP_DUMP_DIR.in(options), logfile, nodename);
     }
 
     /**

@@ -37,7 +37,8 @@ public final class OptionTable {
             "-A", "--app", "-P", "--pool", "-Q", "--queues", "-c", "--concurrency", "-f", "--logfile",
             "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--executable", "--gid",
             "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--pidfile", "--start-timeout",
-            "--uid", "--umask", "--verbose", "--workdir");
+            "--uid", "--umask", "--verbose", "--workdir",
+            "--heap-dump-dir", "--heap-dump-keep");
 
     /** {@code drover beat}'s options that a worker does not have: given to multi, they reach no node. */
     public static final Set<String> BEAT_ONLY = Set.of("-s", "--schedule", "--max-interval", "--no-catch-up",
@@ -81,7 +82,8 @@ public final class OptionTable {
         LOGLEVEL("--loglevel"),
         DETACH("--detach"),
         PIDFILE("--pidfile"),
-        LOGFILE("--logfile");
+        LOGFILE("--logfile"),
+        HEAP_DUMP_DIR("--heap-dump-dir");
 
         /** The option's long name, as the table's lines give it. */
         public final String longName;

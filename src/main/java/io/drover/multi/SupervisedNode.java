@@ -75,4 +75,12 @@ interface SupervisedNode {
      *     message as a {@link NodeEvent.Warning})
      */
     void signal(long pid, int signal);
+
+    /**
+     * Asks the node's process {@code pid} for a thread dump (SIGQUIT, to it alone) and waits for
+     * it with a deadline, off the caller's thread (it takes seconds, and the keeper asks under its
+     * monitor); then tells {@code done} where the dump is, or why there is none, in words. Never
+     * throws: a dump is a courtesy before a kill, never a condition of it.
+     */
+    void threadDump(long pid, java.util.function.Consumer<String> done);
 }

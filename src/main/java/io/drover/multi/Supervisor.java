@@ -635,7 +635,7 @@ public final class Supervisor {
         List<String> killed = new ArrayList<>();
         for (Keeper k : keepers) {
             Duration left = options.stopTimeout().isZero() ? null : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-            if (!k.awaitEnd(left) && k.kill()) {
+            if (!k.awaitEnd(left) && k.kill(true)) {
                 killed.add(k.spec().nodename().full());
             }
         }

@@ -20,6 +20,16 @@ final class Waits {
 
     /** Waits until every process is gone; 0, or 1 after naming the ones still alive at the deadline. */
     static int awaitDown(ClusterListener listener, Map<NodeHandle, Long> pids, Duration timeout, int signal) {
+        return awaitDown(listener, pids, timeout, signal, false);
+    }
+
+    /**
+     * {@link #awaitDown(ClusterListener, Map, Duration, int)}; with {@code killAfter}
+     * ({@code stopwait --kill-after-timeout}) the ones still alive at the deadline are asked for a
+     * thread dump, then killed, and waited for: 0 once they are gone.
+     */
+    static int awaitDown(ClusterListener listener, Map<NodeHandle, Long> pids, Duration timeout, int signal,
+                         boolean killAfter) {
         if (pids.isEmpty()) {
             return ExitCode.OK;
         }
@@ -43,6 +53,9 @@ final class Waits {
             }
             long now = System.nanoTime();
             if (!timeout.isZero() && now - start >= timeout.toNanos()) {
+                if (killAfter) {
+                    return killAfterTimeout(listener, remaining, pids);
+                }
                 remaining.forEach(h -> listener.node(h.node(), new NodeEvent.StillAlive(pids.get(h))));
                 return ExitCode.NODE_FAILED;
             }
@@ -53,6 +66,47 @@ final class Waits {
             sleep(POLL);
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The nodes that outlived the stop's timeout: each asked for a thread dump (all at once: each
+     * waits up to {@link ThreadDump#WAIT}), then killed as {@code multi kill} kills (its group),
+     * and waited for as a kill is.
+     */
+    private static int killAfterTimeout(ClusterListener listener, List<NodeHandle> remaining, Map<NodeHandle, Long> pids) {
+        Map<NodeHandle, java.util.concurrent.CompletableFuture<String>> dumps = new java.util.LinkedHashMap<>();
+        for (NodeHandle h : remaining) {
+            java.util.concurrent.CompletableFuture<String> dump = new java.util.concurrent.CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    dump.complete(h.threadDump(pids.get(h)));
+                } catch (RuntimeException e) {
+                    dump.complete("no thread dump: " + e.getMessage());
+                }
+            }, "drover-dump-" + h.node().nodename().full());
+            t.setDaemon(true);
+            t.start();
+            dumps.put(h, dump);
+        }
+        Map<NodeHandle, Long> killed = new java.util.LinkedHashMap<>();
+        int code = ExitCode.OK;
+        for (Map.Entry<NodeHandle, java.util.concurrent.CompletableFuture<String>> e : dumps.entrySet()) {
+            NodeHandle h = e.getKey();
+            long pid = pids.get(h);
+            String dump = e.getValue().join();
+            listener.node(h.node(), new NodeEvent.Killing(pid, Keeper.TIMED_OUT, dump));
+            h.killedFor("killed: " + Keeper.TIMED_OUT + ", " + dump);
+            // a supervised node's KILL goes through its supervise, which keeps it down as asked
+            NodeEvent supervised = h.stopSupervised(io.drover.core.Signals.KILL);
+            NodeEvent sent = supervised != null ? supervised : h.signal(pid, io.drover.core.Signals.KILL);
+            if (sent instanceof NodeEvent.Failed) {
+                listener.node(h.node(), sent);
+                code = ExitCode.NODE_FAILED;
+            } else {
+                killed.put(h, pid);
+            }
+        }
+        return Math.max(code, awaitDown(listener, killed, Cluster.KILL_WAIT, io.drover.core.Signals.KILL));
     }
 
     private static List<NodeSpec> nodesOf(List<NodeHandle> handles) {

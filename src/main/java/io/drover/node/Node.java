@@ -5,6 +5,7 @@ import io.drover.api.NodeContext;
 import io.drover.api.Shutdown;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
+import io.drover.core.HeapDumps;
 import io.drover.core.Host;
 import io.drover.core.NodeName;
 import io.drover.core.RootPolicy;
@@ -104,6 +105,8 @@ public final class Node {
             RootPolicy.check(root, cfg.app(), cfg.uid(), System.getenv(RootPolicy.FORCE_ROOT));
             String logfile = expand(cfg.logfile(), "--logfile");
             String pidPath = expand(cfg.pidfile(), "--pidfile");
+            // where HotSpot dumps the heap on OutOfMemoryError, as the node's command line says
+            String heapDumps = HeapDumpDir.ofThisJvm();
             boolean dropping = cfg.uid() != null || cfg.gid() != null;
             boolean prepared = false;
             if (dropping) {
@@ -114,6 +117,10 @@ public final class Node {
                 if (root) {
                     prepareDirectories(id, logfile, pidPath);
                     prepareDirectories(id, dataFiles.toArray(String[]::new));
+                    if (heapDumps != null) {
+                        // by descriptor, as root, given to the user: as the log directory is made
+                        prepareDirectories(id, HeapDumps.fileIn(heapDumps));
+                    }
                     prepared = true;
                 }
                 Posix.get().become(id);
@@ -134,7 +141,7 @@ public final class Node {
                 }
                 if (!prepared) {
                     // nobody checked the layout for a node run by hand
-                    prepareDirectories(null, logfile, pidPath);
+                    prepareDirectories(null, logfile, pidPath, heapDumps == null ? null : HeapDumps.fileIn(heapDumps));
                 }
             }
             if (!prepared) {
@@ -144,6 +151,16 @@ public final class Node {
             // Spawned, the node's stdout already is its logfile, opened by its spawner, or by
             // the node itself after the drop: logging goes there, the path is not looked up again.
             log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null);
+            if (heapDumps != null) {
+                // its spawner made the directory as it made the logfile's (root's walk): here as
+                // the node's user, after the drop, it is closed to others and pruned
+                String problem = HeapDumpDir.make(heapDumps);
+                if (problem != null) {
+                    log.warn("{}: no heap dump on OutOfMemoryError", problem);
+                } else {
+                    HeapDumpDir.prune(heapDumps, cfg.heapDumpKeep(), log);
+                }
+            }
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
             // node, and a HUP or TERM meeting the JVM's default handling would kill it.
             SignalHooks.handle("TERM", () -> signal(NodeState.Event.TERM));

@@ -29,6 +29,8 @@ import java.util.List;
  * @param healthPort {@code --health-port}, or null to serve none
  * @param healthTimeout {@code --health-timeout}: how long {@code /live} waits for a heartbeat; null without a port
  * @param healthAddress {@code --health-address}, where the port is served, or null for loopback
+ * @param heapDumpDir {@code --heap-dump-dir} as given (a template; empty or {@code none}: off), or null for the default
+ * @param heapDumpKeep {@code --heap-dump-keep}: how many heap dumps the node keeps at its start
  */
 public record NodeConfig(
         String app,
@@ -51,4 +53,6 @@ public record NodeConfig(
         String gid,
         Integer healthPort,
         Duration healthTimeout,
-        InetAddress healthAddress) {}
+        InetAddress healthAddress,
+        String heapDumpDir,
+        int heapDumpKeep) {}

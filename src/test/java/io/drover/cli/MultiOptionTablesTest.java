@@ -33,7 +33,7 @@ class MultiOptionTablesTest {
     static final Map<String, Set<Own>> TAKES = Map.ofEntries(
             Map.entry("start", EnumSet.of(Own.START_TIMEOUT)),
             Map.entry("stop", EnumSet.noneOf(Own.class)),
-            Map.entry("stopwait", EnumSet.of(Own.TIMEOUT)),
+            Map.entry("stopwait", EnumSet.of(Own.TIMEOUT, Own.KILL_AFTER_TIMEOUT)),
             Map.entry("restart", EnumSet.of(Own.TIMEOUT, Own.START_TIMEOUT, Own.ROLLING, Own.BATCH, Own.START_NEW)),
             Map.entry("supervise", EnumSet.of(Own.TIMEOUT, Own.START_TIMEOUT, Own.BATCH, Own.BACKOFF, Own.BACKOFF_MAX,
                     Own.BACKOFF_RESET, Own.MAX_RESTARTS, Own.WITHIN, Own.MAX_MEMORY, Own.MEMORY_INTERVAL,

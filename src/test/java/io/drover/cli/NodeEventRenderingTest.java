@@ -176,7 +176,10 @@ class NodeEventRenderingTest {
                 new NodeEvent.Stopped("status 0"),
                 new NodeEvent.RollStopped("did not start: boom"),
                 new NodeEvent.Hook("on-failure", "paging the on-call team", false),
-                new NodeEvent.Hook("on-failure", "ended (status 3)", true));
+                new NodeEvent.Hook("on-failure", "ended (status 3)", true),
+                new NodeEvent.Killing(119, "hung", "thread dump in /var/log/drover/w1.log at 20481 (2026-12-07T06:30:01Z)"),
+                new NodeEvent.Status(NodeEvent.State.RUNNING, 120, Duration.ofSeconds(9), "/run/w1.pid", null, 52_428_800L, 1.0,
+                        3, "out of memory, heap dump /var/log/drover/heapdump/w1/java_pid119.hprof", null));
     }
 
     /** Several events of one node, in the order a command sends them: later ones overwrite earlier ones' fields. */
@@ -188,7 +191,10 @@ class NodeEventRenderingTest {
                         new NodeEvent.Dropped(List.of("-Q", "a,b"))),
                 List.of(new NodeEvent.Started(102, "pid 7 is not a drover node"), new NodeEvent.Failed(1, "again")),
                 List.of(new NodeEvent.Warning("record not trusted"),
-                        new NodeEvent.Status(NodeEvent.State.DEAD, 111, null, "/run/w1.pid", "pidfile left by pid 111")));
+                        new NodeEvent.Status(NodeEvent.State.DEAD, 111, null, "/run/w1.pid", "pidfile left by pid 111")),
+                // stopwait --kill-after-timeout: the stop, the kill after a thread dump, the node gone
+                List.of(new NodeEvent.Signalled(15, 104), new NodeEvent.Killing(104, "still running after --timeout",
+                        "thread dump in /var/log/drover/w1.log at 20481 (2026-12-07T06:30:01Z)"), new NodeEvent.Down(104)));
     }
 
     private static String renderAll() {

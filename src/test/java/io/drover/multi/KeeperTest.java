@@ -219,7 +219,7 @@ class KeeperTest {
         keep(0);
         await("a start under way", node::waitingSpawn);
         keeper.stop(Signals.TERM);
-        assertTrue(keeper.kill(), "a starting node is one to kill");
+        assertTrue(keeper.kill(true), "a starting node is one to kill");
         node.spawns.add(new NodeEvent.Started(101, null));
         awaitState(KeeperState.STOPPING);
         assertEquals(List.of("101 KILL"), node.signals);
@@ -232,8 +232,8 @@ class KeeperTest {
         await("a start under way", node::waitingSpawn);
         keeper.stop(Signals.TERM);
         assertEquals(List.of("101 TERM"), node.signals);
-        assertTrue(keeper.kill());
-        assertEquals(List.of("101 TERM", "101 KILL"), node.signals);
+        assertTrue(keeper.kill(true));
+        assertEquals(List.of("101 TERM", "101 QUIT", "101 KILL"), node.signals, "a thread dump, then the kill");
         node.spawns.add(new NodeEvent.Failed(1, "exited with status 137 before it was ready"));
         assertTrue(keeper.awaitEnd(PATIENCE));
         assertEquals(KeeperState.STOPPED, keeper.state());
@@ -304,11 +304,43 @@ class KeeperTest {
         CompletableFuture<String> back = keeper.restartNow();
         assertFalse(back.isDone());
         clock.fire();
-        assertEquals(List.of("101 TERM", "101 KILL"), node.signals);
+        assertEquals(List.of("101 TERM", "101 QUIT", "101 KILL"), node.signals);
         assertEquals(List.of(new NodeEvent.TimedOut(101)), reported(NodeEvent.TimedOut.class));
+        assertEquals(List.of(new NodeEvent.Killing(101, Keeper.TIMED_OUT, DUMPED)), reported(NodeEvent.Killing.class));
         ends(101, "signal 9");
         startsAs(102);
         assertEquals(null, back.getNow("not yet"), "the roll hears the node is back");
+        assertEquals(List.of(new NodeEvent.Restarting("killed: " + Keeper.TIMED_OUT + ", " + DUMPED, "rolling restart")),
+                reported(NodeEvent.Restarting.class));
+    }
+
+    @Test
+    void a_node_over_max_memory_whose_stop_outlives_the_timeout_is_killed_after_a_thread_dump_and_its_record_says_so() {
+        keep(0);
+        startsAs(101);
+        keeper.memory(101, 2000);
+        keeper.memory(101, 2000);
+        clock.fire(); // the --timeout of its warm stop
+        assertEquals(List.of("101 TERM", "101 QUIT", "101 KILL"), node.signals);
+        ends(101, "signal 9");
+        awaitState(KeeperState.BACKOFF);
+        clock.fire();
+        startsAs(102);
+        assertEquals("killed: over --max-memory, " + Keeper.TIMED_OUT + ", " + DUMPED, node.recorded.get(1));
+    }
+
+    @Test
+    void a_node_that_ends_while_its_thread_dump_is_waited_for_is_not_killed() {
+        node.holdDumps = true;
+        keep(0);
+        startsAs(101);
+        assertTrue(keeper.restartAsked(NodeEvent.Why.HUNG, "hung: no heartbeat", Signals.KILL));
+        assertEquals(List.of("101 QUIT"), node.signals, "the dump first; the KILL waits for it");
+        ends(101, "status 1");
+        awaitState(KeeperState.BACKOFF);
+        node.heldDumps.forEach(Runnable::run);
+        assertEquals(List.of("101 QUIT"), node.signals, "its pid may be another's by now");
+        assertTrue(reported(NodeEvent.Killing.class).isEmpty());
     }
 
     @Test
@@ -322,7 +354,7 @@ class KeeperTest {
         clock.fire();
         assertEquals(KeeperState.STOPPED, keeper.state());
         assertEquals(1, node.spawnCalls.get());
-        assertFalse(keeper.kill(), "nothing left to kill");
+        assertFalse(keeper.kill(true), "nothing left to kill");
     }
 
     @Test
@@ -402,12 +434,14 @@ class KeeperTest {
         startsAs(103);
         hung(103);
         awaitState(KeeperState.GAVE_UP);
-        assertEquals(List.of("101 KILL", "102 KILL", "103 KILL"), node.signals);
+        assertEquals(List.of("101 QUIT", "101 KILL", "102 QUIT", "102 KILL", "103 QUIT", "103 KILL"), node.signals,
+                "each hung node is asked for a thread dump before its kill");
+        String killed = "killed: hung, " + DUMPED;
         assertEquals(List.of(
-                new NodeEvent.Restarting("signal 9 (KILL)", "hung: no heartbeat; restart 1 in 1.0 s (--backoff)"),
-                new NodeEvent.Restarting("signal 9 (KILL)", "hung: no heartbeat; restart 2 in 2.0 s (--backoff)")),
+                new NodeEvent.Restarting(killed, "hung: no heartbeat; restart 1 in 1.0 s (--backoff)"),
+                new NodeEvent.Restarting(killed, "hung: no heartbeat; restart 2 in 2.0 s (--backoff)")),
                 reported(NodeEvent.Restarting.class));
-        assertEquals(List.of(new NodeEvent.GaveUp("signal 9 (KILL)", 2, 2, Duration.ofSeconds(60))),
+        assertEquals(List.of(new NodeEvent.GaveUp(killed, 2, 2, Duration.ofSeconds(60))),
                 reported(NodeEvent.GaveUp.class));
         assertEquals(3, node.spawnCalls.get());
     }
@@ -655,7 +689,24 @@ class KeeperTest {
         public void signal(long pid, int signal) {
             signals.add(pid + " " + Signals.name(signal));
         }
+
+        /** Dumps the test holds to finish itself ({@link #holdDumps}); else each is written at once. */
+        final List<Runnable> heldDumps = new CopyOnWriteArrayList<>();
+        volatile boolean holdDumps;
+
+        @Override
+        public void threadDump(long pid, java.util.function.Consumer<String> done) {
+            signals.add(pid + " QUIT");
+            Runnable finish = () -> done.accept(DUMPED);
+            if (holdDumps) {
+                heldDumps.add(finish);
+            } else {
+                finish.run();
+            }
+        }
     }
+
+    private static final String DUMPED = "thread dump in /tmp/w1.log at 1234 (2026-12-07T06:00:00Z)";
 
     /** Time that moves when the test says; timers that run when the test fires them. */
     private static final class FakeClock implements KeeperClock {
