@@ -186,7 +186,7 @@ class SecurityIT extends DroverTest {
     /**
      * The pidfile's directory {@code D/run/NODE/b} is missing, so root creates it for nobody;
      * the attacker swaps {@code D/run/NODE} for a symlink to {@code D/rootonly} the moment it
-     * appears. Five nodes (w1 to w5, an attacker each) race at a time, started by one
+     * appears. Five nodes (s5w1 to s5w5, an attacker each) race at a time, started by one
      * {@code multi start} and stopped by one {@code stopwait}: per node the same race as one
      * start of one node, for a third of the JVMs.
      */
@@ -197,8 +197,9 @@ class SecurityIT extends DroverTest {
         List<String> nodes = new ArrayList<>();
         List<Attacker> racing = new ArrayList<>();
         for (int n = 1; n <= atOnce; n++) {
-            nodes.add("w" + n);
-            racing.add(attack("s5-w" + n, Attacker.SWAP_NEW_DIRECTORY, run.toString(), "w" + n, rootonly.toString()));
+            // names no other test uses: a node run by hand elsewhere would hold w1 in every registry
+            nodes.add("s5w" + n);
+            racing.add(attack("s5-w" + n, Attacker.SWAP_NEW_DIRECTORY, run.toString(), "s5w" + n, rootonly.toString()));
         }
         racing.forEach(a -> a.awaitLine("watching"));
         String pidfile = "--pidfile=" + run + "/%n/b/%n.pid";
