@@ -75,13 +75,14 @@ final class Attacker implements AutoCloseable {
                 if libc.renameat2(AT_FDCWD, a.encode(), AT_FDCWD, b.encode(), RENAME_EXCHANGE) != 0:
                     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
             class Links:
-                # a symlink made ahead of time, so the swap is one system call after the event
+                # a symlink made ahead of time, so the swap is one system call after the event; named
+                # after the attacker's pid too, so several attackers can share a directory
                 def __init__(self, d, target):
                     self.d, self.target, self.n = d, target, 0
                     self.next()
                 def next(self):
                     self.n += 1
-                    self.path = os.path.join(self.d, ".atk%d" % self.n)
+                    self.path = os.path.join(self.d, ".atk%d.%d" % (os.getpid(), self.n))
                     os.symlink(self.target, self.path)
             """;
 

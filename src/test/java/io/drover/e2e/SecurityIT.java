@@ -184,32 +184,48 @@ class SecurityIT extends DroverTest {
     // ---- S5 ---------------------------------------------------------------------------------
 
     /**
-     * The pidfile's directory {@code D/run/a/b} is missing, so root creates it for nobody; the
-     * attacker swaps {@code D/run/a} for a symlink to {@code D/rootonly} the moment it appears.
+     * The pidfile's directory {@code D/run/NODE/b} is missing, so root creates it for nobody;
+     * the attacker swaps {@code D/run/NODE} for a symlink to {@code D/rootonly} the moment it
+     * appears. Five nodes (s5w1 to s5w5, an attacker each) race at a time, started by one
+     * {@code multi start} and stopped by one {@code stopwait}: per node the same race as one
+     * start of one node, for a third of the JVMs.
      */
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void s5_swapping_a_directory_drover_created_for_a_symlink_never_gives_a_root_directory_to_nobody() throws IOException {
-        Attacker attacker = attack("s5", Attacker.SWAP_NEW_DIRECTORY, run.toString(), "a", rootonly.toString());
-        attacker.awaitLine("watching");
-        String pidfile = "--pidfile=" + run + "/a/b/%n.pid";
+        int atOnce = 5;
+        List<String> nodes = new ArrayList<>();
+        List<Attacker> racing = new ArrayList<>();
+        for (int n = 1; n <= atOnce; n++) {
+            // names no other test uses: a node run by hand elsewhere would hold w1 in every registry
+            nodes.add("s5w" + n);
+            racing.add(attack("s5-w" + n, Attacker.SWAP_NEW_DIRECTORY, run.toString(), "s5w" + n, rootonly.toString()));
+        }
+        racing.forEach(a -> a.awaitLine("watching"));
+        String pidfile = "--pidfile=" + run + "/%n/b/%n.pid";
         List<String> violations = new ArrayList<>();
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            String at = "S5 attempt " + attempt + ": ";
-            Drover.Result start = multi("start", "w1", "--uid", "nobody", pidfile);
+        int rounds = (ATTEMPTS + atOnce - 1) / atOnce;
+        for (int round = 1; round <= rounds; round++) {
+            String at = "S5 round " + round + " (" + atOnce + " nodes): ";
+            List<String> startArgs = new ArrayList<>(nodes);
+            startArgs.addAll(List.of("--uid", "nobody", pidfile));
+            Drover.Result start = multi("start", startArgs.toArray(String[]::new));
             String taken = rootonlyTaken();
             if (taken != null) {
                 violations.add(at + taken + "\n" + start);
             }
-            multi("stopwait", "w1", pidfile);
-            killAndWait(nodes("w1"));
+            multi("stopwait", concat(nodes.toArray(String[]::new), new String[] {pidfile}));
+            for (String node : nodes) {
+                killAndWait(nodes(node));
+            }
             if (taken != null) {
                 restoreRootonly();
             }
             clearDirectory(run);
         }
-        System.out.println("S5: " + ATTEMPTS + " attempts, " + attacker.count("swapped ") + " swaps won, "
-                + violations.size() + " violations");
+        long swaps = racing.stream().mapToLong(a -> a.count("swapped ")).sum();
+        System.out.println("S5: " + rounds * atOnce + " attempts, " + swaps + " swaps won, " + violations.size()
+                + " violations");
         assertNoViolations(violations);
     }
 

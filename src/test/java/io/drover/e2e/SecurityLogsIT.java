@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +37,11 @@ import org.junit.jupiter.api.Timeout;
  * FIFO race; {@code -Ddrover.it.attack.exits}, default 10 per exit race). A command that does
  * not end within {@link #DEADLINE} is a violation: on the code before the fix, {@code logs} and
  * {@code status} hung on the first FIFO the attacker won.
+ *
+ * <p>The races run their commands side by side ({@link #WAVE} at a time; the three follows at
+ * once; five exiting nodes at a time): each races the attacker on its own, as many races as one
+ * after the other, in far less time (most of a command's time is a JVM starting, or an open
+ * waiting out its bound).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SecurityLogsIT extends DroverTest {
@@ -51,6 +58,11 @@ class SecurityLogsIT extends DroverTest {
     /** A node name no other test starts: names are host-wide (issue 25, class 2). */
     private static final String NODE = "sec25logs";
     private static final Map<String, String> SMALL_HEAP = Map.of("DROVER_JAVA_OPTS", "-Xmx48m");
+    /**
+     * Commands of a FIFO race run at once. Each opens the file on its own and none ever writes the
+     * FIFO, so one stuck open frees no other: the same races as one at a time.
+     */
+    private static final int WAVE = 4;
 
     private final List<Attacker> attackers = new ArrayList<>();
     private final List<Process> commands = new ArrayList<>();
@@ -85,25 +97,18 @@ class SecurityLogsIT extends DroverTest {
         Path logfile = AttackFiles.givenToNobody(Files.writeString(log.resolve("w1.log"), "line 1\nline 2\n"));
         Attacker attacker = attack("fifo-logs", Attacker.FLIP_FIFO, log.toString(), "w1.log", "-");
         attacker.awaitLine("flipping");
-        int read = 0;
-        int notRegular = 0;
-        int stuck = 0;
-        int attempt = 0;
+        int[] read = new int[1];
+        int[] notRegular = new int[1];
+        int[] stuck = new int[1];
         List<String> violations = new ArrayList<>();
-        while (attempt < ATTEMPTS && violations.isEmpty()) {
-            attempt++;
-            Command logs = command(Map.of(), "multi", "logs", "w1", "--logfile=" + log + "/%n%I.log");
-            if (!logs.awaitExit(DEADLINE)) {
-                violations.add("attempt " + attempt + ": logs w1 did not end within " + DEADLINE.toSeconds() + " s"
-                        + " (" + logfile + " was a FIFO when it was opened)\n" + logs);
-                continue;
-            }
-            read += logs.stdout().contains("line 2") ? 1 : 0;
-            notRegular += logs.stderr().contains("not a regular file") ? 1 : 0;
-            stuck += logs.stderr().contains(OPEN_STUCK) ? 1 : 0;
-        }
-        System.out.println("FIFO swap, logs: " + attempt + " attempts, " + stuck + " opens won by the FIFO (bounded), "
-                + read + " read the log, " + notRegular + " saw a FIFO before opening");
+        int attempts = inWaves(violations, "logs w1", " (" + logfile + " was a FIFO when it was opened)",
+                () -> command(Map.of(), "multi", "logs", "w1", "--logfile=" + log + "/%n%I.log"), logs -> {
+                    read[0] += logs.stdout().contains("line 2") ? 1 : 0;
+                    notRegular[0] += logs.stderr().contains("not a regular file") ? 1 : 0;
+                    stuck[0] += logs.stderr().contains(OPEN_STUCK) ? 1 : 0;
+                });
+        System.out.println("FIFO swap, logs: " + attempts + " attempts, " + stuck[0] + " opens won by the FIFO (bounded), "
+                + read[0] + " read the log, " + notRegular[0] + " saw a FIFO before opening");
         assertNoViolations(violations);
     }
 
@@ -112,31 +117,37 @@ class SecurityLogsIT extends DroverTest {
         AttackFiles.givenToNobody(Files.writeString(log.resolve("w1.log"), "line 1\n"));
         Attacker attacker = attack("fifo-follow", Attacker.FLIP_FIFO, log.toString(), "w1.log", "tick");
         attacker.awaitLine("flipping");
-        // the old code opened the file again at every poll, 5 a second: 3 runs of 10 s are 150 races
+        // the old code opened the file again at every poll, 5 a second: 3 runs of 10 s are 150 races,
+        // run side by side (each polls on its own)
         int followed = 3;
         int stuck = 0;
-        int attempt = 0;
         List<String> violations = new ArrayList<>();
-        while (attempt < followed && violations.isEmpty()) {
-            attempt++;
-            long started = System.currentTimeMillis();
-            Command logs = command(Map.of(), "multi", "logs", "-f", "-n", "0", "w1", "--logfile=" + log + "/%n%I.log");
-            // following means still printing what is written 10 s later, after many polls
-            long until = started + 10_000;
+        long started = System.currentTimeMillis();
+        List<Command> follows = new ArrayList<>();
+        for (int i = 0; i < followed; i++) {
+            follows.add(command(Map.of(), "multi", "logs", "-f", "-n", "0", "w1", "--logfile=" + log + "/%n%I.log"));
+        }
+        // following means still printing what is written 10 s later, after many polls
+        long until = started + 10_000;
+        for (int i = 0; i < followed; i++) {
+            Command logs = follows.get(i);
+            String run = "run " + (i + 1) + ": ";
             boolean live = logs.awaitOutput(DEADLINE, () -> lastTick(logs.stdout()) >= until);
-            stuck += (int) logs.stderr().lines().filter(l -> l.contains(OPEN_STUCK)).count();
             if (!live) {
-                violations.add("attempt " + attempt + ": logs -f w1 printed no tick written after 10 s within "
-                        + DEADLINE.toSeconds() + " s; its last: " + lastTick(logs.stdout()) + ", wanted >= " + until
-                        + "\n" + logs);
-            }
-            logs.process.destroy();
-            if (!logs.awaitExit(DEADLINE)) {
-                violations.add("attempt " + attempt + ": logs -f w1 did not end within " + DEADLINE.toSeconds()
-                        + " s of SIGTERM\n" + logs);
+                violations.add(run + "logs -f w1 printed no tick written after 10 s within " + DEADLINE.toSeconds()
+                        + " s; its last: " + lastTick(logs.stdout()) + ", wanted >= " + until + "\n" + logs);
             }
         }
-        System.out.println("FIFO swap, logs -f: " + attempt + " runs of 10 s, " + stuck + " opens won by the FIFO (bounded)");
+        for (int i = 0; i < followed; i++) {
+            Command logs = follows.get(i);
+            logs.process.destroy();
+            if (!logs.awaitExit(DEADLINE)) {
+                violations.add("run " + (i + 1) + ": logs -f w1 did not end within " + DEADLINE.toSeconds()
+                        + " s of SIGTERM\n" + logs);
+            }
+            stuck += (int) logs.stderr().lines().filter(l -> l.contains(OPEN_STUCK)).count();
+        }
+        System.out.println("FIFO swap, logs -f: " + followed + " runs of 10 s at once, " + stuck + " opens won by the FIFO (bounded)");
         assertNoViolations(violations);
     }
 
@@ -145,20 +156,12 @@ class SecurityLogsIT extends DroverTest {
         AttackFiles.givenToNobody(Files.writeString(run.resolve("w1.pid"), "999999\n"));
         Attacker attacker = attack("fifo-status", Attacker.FLIP_FIFO, run.toString(), "w1.pid", "-");
         attacker.awaitLine("flipping");
-        int stuck = 0;
-        int attempt = 0;
+        int[] stuck = new int[1];
         List<String> violations = new ArrayList<>();
-        while (attempt < ATTEMPTS && violations.isEmpty()) {
-            attempt++;
-            Command status = command(Map.of(), "multi", "status", "w1", "--pidfile=" + run + "/%n.pid");
-            if (!status.awaitExit(DEADLINE)) {
-                violations.add("attempt " + attempt + ": status w1 did not end within " + DEADLINE.toSeconds() + " s\n"
-                        + status);
-                continue;
-            }
-            stuck += status.output().contains(OPEN_STUCK) ? 1 : 0;
-        }
-        System.out.println("FIFO swap, status: " + attempt + " attempts, " + stuck + " opens won by the FIFO (bounded)");
+        int attempts = inWaves(violations, "status w1", "",
+                () -> command(Map.of(), "multi", "status", "w1", "--pidfile=" + run + "/%n.pid"),
+                status -> stuck[0] += status.output().contains(OPEN_STUCK) ? 1 : 0);
+        System.out.println("FIFO swap, status: " + attempts + " attempts, " + stuck[0] + " opens won by the FIFO (bounded)");
         assertNoViolations(violations);
     }
 
@@ -229,43 +232,87 @@ class SecurityLogsIT extends DroverTest {
     }
 
     /**
-     * The moment node {@value #NODE} (run as nobody, {@code --pidfile=D/run/%n/node.pid}) has
-     * exited, nobody swaps {@code run/NODE} for a symlink to root's directory, which holds a stale
-     * {@code node.pid}: root's {@code stopwait} and {@code kill}, cleaning up after the node
-     * they saw die, must not unlink root's file.
+     * The moment a node ({@value #NODE}{@code 1} to {@code 5}, run as nobody,
+     * {@code --pidfile=D/run/%n/node.pid}) has exited, nobody swaps {@code run/NODE} for a symlink
+     * to root's directory, which holds a stale {@code node.pid}: root's {@code stopwait} and
+     * {@code kill}, cleaning up after the node they saw die, must not unlink root's file. Five
+     * nodes race at a time, started by one {@code multi start} and stopped by one command, each
+     * with an attacker of its own: the same race per node for a third of the JVMs.
      */
     @Test
     void a_pid_directory_swapped_as_the_node_exits_never_loses_a_root_file_to_stopwait_or_kill() throws IOException {
         int attempts = Integer.getInteger("drover.it.attack.exits", 10);
+        int atOnce = 5;
         String pidfile = "--pidfile=" + run + "/%n/node.pid";
         String logfile = "--logfile=" + log + "/%n%I.log";
         Path rootFile = rootonly.resolve("node.pid");
         List<String> violations = new ArrayList<>();
         for (String stop : List.of("stopwait", "kill")) {
             int swapped = 0;
-            for (int attempt = 1; attempt <= attempts; attempt++) {
-                String at = stop + " attempt " + attempt + ": ";
-                Drover.Result start = drover.multi("start", NODE, "--uid", "nobody", pidfile, logfile);
+            for (int first = 1; first <= attempts; first += atOnce) {
+                List<String> nodes = new ArrayList<>();
+                for (int n = first; n < first + atOnce && n <= attempts; n++) {
+                    nodes.add(NODE + n);
+                }
+                String at = stop + " attempts " + first + "-" + (first + nodes.size() - 1) + ": ";
+                List<String> startArgs = new ArrayList<>(nodes);
+                startArgs.addAll(List.of("--uid", "nobody", pidfile, logfile));
+                Drover.Result start = drover.multi("start", startArgs.toArray(String[]::new));
                 assertEquals(0, start.exitCode(), start::toString);
-                long pid = Long.parseLong(Files.readString(run.resolve(NODE + "/node.pid")).trim());
-                Attacker attacker = attack("exit-" + stop + attempt, Attacker.SWAP_DIRECTORY_WHEN_GONE, run.toString(),
-                        NODE, rootonly.toString(), Long.toString(pid));
-                attacker.awaitLine("waiting");
-                Drover.Result stopped = drover.multi(stop, NODE, pidfile, logfile);
-                Procs.waitUntil("the attacker to swap or miss", Procs.PATIENCE,
-                        () -> attacker.count("swapped ") + attacker.count("missed ") > 0, attacker::toString);
-                swapped += (int) attacker.count("swapped ");
+                List<Long> pids = new ArrayList<>();
+                List<Attacker> racing = new ArrayList<>();
+                for (String node : nodes) {
+                    long pid = Long.parseLong(Files.readString(run.resolve(node + "/node.pid")).trim());
+                    pids.add(pid);
+                    racing.add(attack("exit-" + stop + "-" + node, Attacker.SWAP_DIRECTORY_WHEN_GONE, run.toString(),
+                            node, rootonly.toString(), Long.toString(pid)));
+                }
+                racing.forEach(a -> a.awaitLine("waiting"));
+                List<String> stopArgs = new ArrayList<>(nodes);
+                stopArgs.addAll(List.of(pidfile, logfile));
+                Drover.Result stopped = drover.multi(stop, stopArgs.toArray(String[]::new));
+                for (Attacker attacker : racing) {
+                    Procs.waitUntil("the attacker to swap or miss", Procs.PATIENCE,
+                            () -> attacker.count("swapped ") + attacker.count("missed ") > 0, attacker::toString);
+                    swapped += (int) attacker.count("swapped ");
+                }
                 if (!Files.exists(rootFile, LinkOption.NOFOLLOW_LINKS)) {
                     violations.add(at + "root's " + rootFile + " was unlinked\n" + stopped);
                     writeSecret(rootFile);
                 }
-                Procs.waitUntilGone(pid);
+                pids.forEach(Procs::waitUntilGone);
                 clearDirectory(run);
             }
             System.out.println("pid directory swapped at exit, " + stop + ": " + attempts + " attempts, " + swapped
                     + " swaps won");
         }
         assertNoViolations(violations);
+    }
+
+    /**
+     * Runs {@link #ATTEMPTS} commands, {@link #WAVE} at a time, until one does not end within
+     * {@link #DEADLINE} (a violation, with {@code why} added); hands each that ended to
+     * {@code ended}. Returns the number of commands run.
+     */
+    private int inWaves(List<String> violations, String what, String why, Supplier<Command> next,
+            Consumer<Command> ended) {
+        int attempt = 0;
+        while (attempt < ATTEMPTS && violations.isEmpty()) {
+            List<Command> wave = new ArrayList<>();
+            while (wave.size() < WAVE && attempt + wave.size() < ATTEMPTS) {
+                wave.add(next.get());
+            }
+            for (Command c : wave) {
+                attempt++;
+                if (!c.awaitExit(DEADLINE)) {
+                    violations.add("attempt " + attempt + ": " + what + " did not end within " + DEADLINE.toSeconds()
+                            + " s" + why + "\n" + c);
+                    continue;
+                }
+                ended.accept(c);
+            }
+        }
+        return attempt;
     }
 
     // ---- helpers ----------------------------------------------------------------------------
