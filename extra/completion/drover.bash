@@ -29,7 +29,7 @@ _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -
     --health-port --health-timeout --health-address"
 _drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
 _drover_help_options="-h --help -V --version"
-_drover_multi_naming="--range-prefix --prefix --suffix --append"
+_drover_multi_naming="--range-prefix --prefix --suffix --append --after"
 _drover_multi_switches="-q --quiet --verbose --no-color --nosplash --json"
 _drover_signals="-TERM -INT -HUP -QUIT -KILL -USR1 -USR2 -9"
 _drover_levels="DEBUG INFO WARNING ERROR CRITICAL"
@@ -54,7 +54,7 @@ _drover_value() {
             ;;
         -A | --app | -n | --hostname | -c | --concurrency | -Q | --queues | --umask | --jvm-opts | \
             --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --max-interval | --stop-timeout | \
-            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append)
+            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append | --after)
             COMPREPLY=()
             ;;
         *) return 1 ;;

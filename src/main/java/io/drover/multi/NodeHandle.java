@@ -101,7 +101,22 @@ final class NodeHandle {
             }
         };
         NodeRecord recorded = node.optionsGiven() ? null : snapshot.record(node, warnUntrusted ? once : w -> { });
-        return recorded == null ? node : RecordedNodes.spec(node.index(), recorded);
+        NodeSpec launched = recorded == null ? node : RecordedNodes.spec(node.index(), recorded);
+        if (!node.after().isEmpty()) {
+            return launched.withAfter(node.after());
+        }
+        if (!node.optionsGiven()) {
+            return launched;
+        }
+        // worker options given replace the record's, but not its order: --after is about other
+        // nodes, and "restart web1 -c 4" should not start web1 before its database from now on
+        NodeRecord before = snapshot.record(node, w -> { });
+        return before == null || before.after().isEmpty() ? launched : launched.withAfter(before.after());
+    }
+
+    /** The full nodenames this node starts after: as given, else as recorded ({@link #launched()}). */
+    List<String> after() {
+        return launched().after();
     }
 
     /**

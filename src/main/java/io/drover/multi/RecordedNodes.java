@@ -26,7 +26,7 @@ public final class RecordedNodes {
     public static NodeSpec spec(int index, NodeRecord record) {
         NodeName name = NodeName.parse(record.nodename());
         return new NodeSpec(index, name.shortName(), name, record.pidfile(), record.logfile(), record.options(),
-                record.passthrough());
+                record.passthrough(), record.after());
     }
 
     /** A node's pidfile and logfile, node keys expanded. */
@@ -55,7 +55,7 @@ public final class RecordedNodes {
     /** The record of a start of {@code node}, its {@code restarts}-th, running as {@code uid}. */
     static NodeRecord record(NodeSpec node, int restarts, String lastExit, Integer uid) {
         return new NodeRecord(node.nodename().full(), node.pidfile(), node.logfile(), node.options(), node.passthrough(),
-                Instant.now(), restarts, lastExit, null, uid);
+                Instant.now(), restarts, lastExit, null, uid, node.after());
     }
 
     /**

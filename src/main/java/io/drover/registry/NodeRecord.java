@@ -20,17 +20,27 @@ import java.util.Map;
  * @param lastExit how it last ended, when drover saw it (e.g. "status 1", "signal 9"), or null
  * @param version the drover that wrote the record
  * @param uid the uid the node runs as
+ * @param after the full nodenames it was started after ({@code --after}), or empty: a restart
+ *     or stop of recorded nodes keeps their order
  */
 public record NodeRecord(String nodename, String pidfile, String logfile, Map<String, String> options,
                          List<String> passthrough, Instant started, int restarts, String lastExit, String version,
-                         Integer uid) {
+                         Integer uid, List<String> after) {
     public NodeRecord {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
         passthrough = List.copyOf(passthrough);
+        after = List.copyOf(after);
+    }
+
+    /** A record of a node started after no other. */
+    public NodeRecord(String nodename, String pidfile, String logfile, Map<String, String> options,
+                      List<String> passthrough, Instant started, int restarts, String lastExit, String version,
+                      Integer uid) {
+        this(nodename, pidfile, logfile, options, passthrough, started, restarts, lastExit, version, uid, List.of());
     }
 
     /** This record with {@code exit} as how the node last ended, to be written by this drover (version null). */
     public NodeRecord withLastExit(String exit) {
-        return new NodeRecord(nodename, pidfile, logfile, options, passthrough, started, restarts, exit, null, uid);
+        return new NodeRecord(nodename, pidfile, logfile, options, passthrough, started, restarts, exit, null, uid, after);
     }
 }

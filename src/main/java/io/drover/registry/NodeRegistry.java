@@ -111,7 +111,8 @@ public final class NodeRegistry {
             return Optional.of(new NodeRecord(nodename, p.getProperty("pidfile"), p.getProperty("logfile"),
                     options, passthrough, Instant.parse(p.getProperty("started")),
                     Integer.parseInt(p.getProperty("restarts", "0")), p.getProperty("lastExit"),
-                    p.getProperty("version"), p.getProperty("uid") == null ? null : Integer.valueOf(p.getProperty("uid"))));
+                    p.getProperty("version"), p.getProperty("uid") == null ? null : Integer.valueOf(p.getProperty("uid")),
+                    list(p, "after.")));
         } catch (RuntimeException e) {
             throw new CorruptRecordException(file, "has a field that does not parse");
         }
@@ -209,6 +210,9 @@ public final class NodeRegistry {
             p.setProperty("restarts", Integer.toString(record.restarts()));
             set(p, "lastExit", record.lastExit());
             set(p, "uid", record.uid() == null ? null : record.uid().toString());
+            for (int j = 0; j < record.after().size(); j++) {
+                p.setProperty("after." + j, record.after().get(j));
+            }
             p.setProperty("version", record.version() == null ? Install.version() : record.version());
             StringWriter text = new StringWriter();
             p.store(text, "drover node record");
