@@ -26,7 +26,7 @@ _drover_subcommands="start stop stopwait restart supervise kill status show name
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
     --jvm-opts --executable --uid --gid --detach --start-timeout --verbose"
 _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues
-    --health-port --health-timeout --health-address"
+    --health-port --health-timeout --health-address --wait-for --wait-for-timeout"
 _drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
 _drover_help_options="-h --help -V --version"
 _drover_multi_naming="--range-prefix --prefix --suffix --append --after"
@@ -54,7 +54,8 @@ _drover_value() {
             ;;
         -A | --app | -n | --hostname | -c | --concurrency | -Q | --queues | --umask | --jvm-opts | \
             --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --max-interval | --stop-timeout | \
-            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append | --after)
+            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append | --after | \
+            --wait-for | --wait-for-timeout)
             COMPREPLY=()
             ;;
         *) return 1 ;;

@@ -50,8 +50,9 @@ public final class ExitCode {
     @Means("a user or group named with --uid or --gid does not exist, or a numeric --uid without a passwd"
             + " entry is given without --gid")
     public static final int NO_USER = 67;
-    /** EX_UNAVAILABLE: a program drover needs (java) cannot be run. */
-    @Means("java cannot be run (JAVA_HOME wrong, --executable missing)")
+    /** EX_UNAVAILABLE: a program drover needs (java) cannot be run, or a node's --wait-for dependency never answered. */
+    @Means("java cannot be run (JAVA_HOME wrong, --executable missing), or a node's --wait-for dependency did not"
+            + " answer within --wait-for-timeout")
     public static final int UNAVAILABLE = 69;
     /** EX_SOFTWARE: an internal error; a bug in drover or in the application. */
     @Means("internal error, a bug in drover: the stack trace is printed")

@@ -37,7 +37,7 @@ public final class OptionTable {
             "-A", "--app", "-P", "--pool", "-Q", "--queues", "-c", "--concurrency", "-f", "--logfile",
             "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--executable", "--gid",
             "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--pidfile", "--start-timeout",
-            "--uid", "--umask", "--verbose", "--workdir");
+            "--uid", "--umask", "--verbose", "--wait-for", "--wait-for-timeout", "--workdir");
 
     /** {@code drover beat}'s options that a worker does not have: given to multi, they reach no node. */
     public static final Set<String> BEAT_ONLY = Set.of("-s", "--schedule", "--max-interval", "--no-catch-up",

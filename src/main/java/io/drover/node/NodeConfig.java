@@ -29,6 +29,7 @@ import java.util.List;
  * @param healthPort {@code --health-port}, or null to serve none
  * @param healthTimeout {@code --health-timeout}: how long {@code /live} waits for a heartbeat; null without a port
  * @param healthAddress {@code --health-address}, where the port is served, or null for loopback
+ * @param waitFor {@code --wait-for} and its timeout, or null when the node waits for nothing
  */
 public record NodeConfig(
         String app,
@@ -51,4 +52,22 @@ public record NodeConfig(
         String gid,
         Integer healthPort,
         Duration healthTimeout,
-        InetAddress healthAddress) {}
+        InetAddress healthAddress,
+        WaitFor waitFor) {
+
+    /** A node that waits for nothing before its application loads. */
+    public NodeConfig(String app, String nodename, int concurrency, String loglevel, String logfile, String pidfile,
+                      List<String> queues, String workdir, Integer umask, String classpath, boolean detach,
+                      Duration startTimeout, List<String> appArgs, List<String> argv, String executable, String jvmOpts,
+                      String uid, String gid, Integer healthPort, Duration healthTimeout, InetAddress healthAddress) {
+        this(app, nodename, concurrency, loglevel, logfile, pidfile, queues, workdir, umask, classpath, detach,
+                startTimeout, appArgs, argv, executable, jvmOpts, uid, gid, healthPort, healthTimeout, healthAddress, null);
+    }
+
+    /** These settings with {@code --wait-for}. */
+    public NodeConfig withWaitFor(WaitFor w) {
+        return new NodeConfig(app, nodename, concurrency, loglevel, logfile, pidfile, queues, workdir, umask, classpath,
+                detach, startTimeout, appArgs, argv, executable, jvmOpts, uid, gid, healthPort, healthTimeout,
+                healthAddress, w);
+    }
+}
