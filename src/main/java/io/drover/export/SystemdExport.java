@@ -41,8 +41,8 @@ public final class SystemdExport {
         for (ExportedNode node : nodes) {
             String unit = "drover@" + node.name() + ".service";
             wants.add(unit);
-            files.put(unit + ".d/" + DROP_IN, dropIn("node " + node.nodename(), "drover worker node " + node.nodename(),
-                    node.argv(), stopTimeout));
+            String drop = dropIn("node " + node.nodename(), "drover worker node " + node.nodename(), node.argv(), stopTimeout);
+            files.put(unit + ".d/" + DROP_IN, ordered(drop, ExportRules.after(node, nodes)));
         }
         if (beat != null) {
             for (String arg : beat) {
@@ -185,6 +185,24 @@ public final class SystemdExport {
             s.append("TimeoutStopSec=").append(stopTimeout).append('\n');
         }
         return s.toString();
+    }
+
+    /**
+     * {@code --after}: After= and Wants= on each dependency's unit, in [Unit]. The unit is
+     * Type=notify, so After= holds the start until the dependency said READY=1, and systemd
+     * stops in the reverse order; Wants= (not Requires=) starts the dependency with the node,
+     * but does not stop or fail the node with it, as drover's own start does not.
+     */
+    private static String ordered(String dropIn, List<ExportedNode> after) {
+        if (after.isEmpty()) {
+            return dropIn;
+        }
+        StringBuilder units = new StringBuilder();
+        after.forEach(d -> units.append(units.length() == 0 ? "" : " ").append("drover@").append(d.name()).append(".service"));
+        String lines = "# --after: started once these are ready, stopped before them\n"
+                + "After=" + units + "\nWants=" + units + "\n";
+        int at = dropIn.indexOf("PartOf=");
+        return dropIn.substring(0, at) + lines + dropIn.substring(at);
     }
 
     private static String target(List<String> wants) {
