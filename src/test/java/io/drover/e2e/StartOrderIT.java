@@ -71,6 +71,39 @@ class StartOrderIT extends DroverTest {
         }
     }
 
+    /**
+     * supervise orders the first starts: the node after (osweb1) is started once the first start
+     * of the one before (osdb1) is over, here failed, as osdb1 is ready only once osweb1 ran.
+     * Started together, osdb1 would have been ready at its first start.
+     */
+    @Test
+    void supervise_starts_a_node_after_the_first_start_of_the_node_it_is_after() throws Exception {
+        Path go = dir.resolve("go");
+        Process supervise = drover.spawn(FORCE_ROOT, "supervise", "multi", "supervise", "osdb1", "osweb1",
+                "--after:osweb1=osdb1", "--start-timeout=4", "--backoff=1", "--classpath=" + Drover.testClasses(),
+                "-A:osdb1", "io.drover.fixtures.ReadyWhenFileApp", "-A:osweb1", "io.drover.fixtures.TouchesFileApp",
+                drover.pidfileOption(), drover.logfileOption(), "--", go.toString());
+        Path out = dir.resolve("supervise.out");
+        try {
+            Procs.waitUntil("every node ready under supervise", Procs.PATIENCE,
+                    () -> read(out).contains("all nodes ready"), () -> read(out));
+            List<String> lines = Files.readAllLines(out);
+            assertBefore(lines, "osdb1@" + HOST + ": exited unasked (did not start", "osweb1@" + HOST + ": started",
+                    new Drover.Result(List.of("supervise"), 0, read(out), ""));
+        } finally {
+            supervise.destroy();
+            supervise.waitFor(Drover.COMMAND_DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
     private static void assertBefore(List<String> lines, String first, String then, Drover.Result r) {
         int a = indexOf(lines, first);
         int b = indexOf(lines, then);
