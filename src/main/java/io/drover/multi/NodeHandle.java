@@ -179,7 +179,13 @@ final class NodeHandle {
 
     /** Refuses, before anything is spawned or stopped, what would fail the node's start as it is started. */
     void checkStart() {
-        snapshot.launcher().check(LaunchSpecs.of(launched()));
+        NodeSpec launched = launched();
+        snapshot.launcher().check(LaunchSpecs.of(launched));
+        String waitFor = OptionTable.Read.WAIT_FOR.in(launched.options());
+        if (waitFor != null) {
+            // the node would refuse it as its start began; refused here, no JVM is spawned for it
+            io.drover.node.WaitFor.of(List.of(waitFor.split(",", -1)), 1);
+        }
     }
 
     /**

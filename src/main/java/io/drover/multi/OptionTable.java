@@ -81,7 +81,8 @@ public final class OptionTable {
         LOGLEVEL("--loglevel"),
         DETACH("--detach"),
         PIDFILE("--pidfile"),
-        LOGFILE("--logfile");
+        LOGFILE("--logfile"),
+        WAIT_FOR("--wait-for");
 
         /** The option's long name, as the table's lines give it. */
         public final String longName;

@@ -114,10 +114,11 @@ class WaitForIT extends DroverTest {
     }
 
     @Test
-    void a_dependency_in_neither_form_is_a_usage_error() {
-        Drover.Result r = drover.multi("start", "ow5", "--wait-for=db:5432");
+    void a_dependency_in_neither_form_is_a_usage_error_before_any_node_runs() {
+        Drover.Result r = drover.multi("start", "ow5", "--wait-for=tcp:db:5432,db:5432");
 
-        assertExit(1, r);
-        assertTrue(r.lineFor("ow5@" + HOST).contains("--wait-for=db:5432: give tcp:HOST:PORT or http://"), r::toString);
+        assertExit(64, r);
+        assertEquals("drover: --wait-for=db:5432: give tcp:HOST:PORT or http://HOST[:PORT]/PATH\n", r.stderr(), r::toString);
+        assertFalse(Files.exists(drover.logfile("ow5")), "a node was spawned");
     }
 }
