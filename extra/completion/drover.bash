@@ -26,7 +26,7 @@ _drover_subcommands="start stop stopwait restart supervise kill status show name
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
     --jvm-opts --executable --uid --gid --detach --start-timeout --verbose"
 _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues
-    --health-port --health-timeout --health-address --wait-for --wait-for-timeout"
+    --health-port --health-timeout --health-address --wait-for --wait-for-timeout --env-file"
 _drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
 _drover_help_options="-h --help -V --version"
 _drover_multi_naming="--range-prefix --prefix --suffix --append --after"
@@ -48,7 +48,7 @@ _drover_value() {
             type compopt >/dev/null 2>&1 && compopt -o filenames
             COMPREPLY=($(compgen -d -- "$2"))
             ;;
-        -f | --logfile | --pidfile | -s | --schedule | --executable | --classpath)
+        -f | --logfile | --pidfile | -s | --schedule | --executable | --classpath | --env-file)
             type compopt >/dev/null 2>&1 && compopt -o filenames
             COMPREPLY=($(compgen -f -- "$2"))
             ;;

@@ -77,6 +77,11 @@ final class WorkerCommand implements NodeCommand {
             description = "How long --wait-for waits, then the start fails (exit 69). Default: ${DEFAULT-VALUE}.")
     double waitForTimeout;
 
+    @Option(names = "--env-file", paramLabel = "PATH",
+            description = "Variables for the node (systemd EnvironmentFile= syntax; -PATH: may be missing), read by"
+                    + " multi start/restart/supervise at each start.")
+    String envFile;
+
     @Parameters(paramLabel = "ARGS", description = "Arguments after -- are passed to the application.")
     List<String> appArgs = new ArrayList<>();
 
@@ -98,6 +103,11 @@ final class WorkerCommand implements NodeCommand {
         InetAddress address = healthAddress == null ? null : address(healthAddress);
         if (address != null && healthPort == null) {
             throw new UsageException("--health-address needs --health-port");
+        }
+        // the node multi spawned has it on its command line too, already applied by its starter
+        if (envFile != null && daemon.detach && System.getenv(NodeProtocol.HANDSHAKE_FD_ENV) == null) {
+            throw new UsageException("--env-file is read by multi's start (multi start, restart, supervise):"
+                    + " give the node to multi start rather than worker --detach");
         }
         // checked before anything is made or spawned; the class is loaded only when the option is given
         io.drover.node.NodeConfig config = daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "worker"),

@@ -46,6 +46,9 @@ public final class ExitCode {
     @Means("a node record is damaged, of another format, or in a file or directory someone else can write:"
             + " the message names it")
     public static final int DATA_ERROR = 65;
+    /** EX_NOINPUT: a file the command was given does not exist. */
+    @Means("a node's --env-file does not exist (--env-file=-PATH: may be missing)")
+    public static final int NO_INPUT = 66;
     /** EX_NOUSER: a user or group named on the command line does not exist. */
     @Means("a user or group named with --uid or --gid does not exist, or a numeric --uid without a passwd"
             + " entry is given without --gid")

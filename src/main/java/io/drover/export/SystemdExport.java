@@ -42,7 +42,7 @@ public final class SystemdExport {
             String unit = "drover@" + node.name() + ".service";
             wants.add(unit);
             String drop = dropIn("node " + node.nodename(), "drover worker node " + node.nodename(), node.argv(), stopTimeout);
-            files.put(unit + ".d/" + DROP_IN, ordered(drop, ExportRules.after(node, nodes)));
+            files.put(unit + ".d/" + DROP_IN, withEnvFile(ordered(drop, ExportRules.after(node, nodes)), node));
         }
         if (beat != null) {
             for (String arg : beat) {
@@ -203,6 +203,21 @@ public final class SystemdExport {
                 + "After=" + units + "\nWants=" + units + "\n";
         int at = dropIn.indexOf("PartOf=");
         return dropIn.substring(0, at) + lines + dropIn.substring(at);
+    }
+
+    /**
+     * {@code --env-file}: systemd reads the same syntax itself ({@code EnvironmentFile=}, the
+     * optional {@code -PATH} too), as root, at each start; the node in the foreground does not
+     * read it.
+     */
+    private static String withEnvFile(String dropIn, ExportedNode node) {
+        String envFile = io.drover.multi.OptionTable.Read.ENV_FILE.in(node.spec().options());
+        if (envFile == null) {
+            return dropIn;
+        }
+        String reset = "EnvironmentFile=\n";
+        int at = dropIn.indexOf(reset) + reset.length();
+        return dropIn.substring(0, at) + "EnvironmentFile=" + escapeValue(envFile) + "\n" + dropIn.substring(at);
     }
 
     private static String target(List<String> wants) {

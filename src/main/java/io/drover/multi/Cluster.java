@@ -330,11 +330,15 @@ public final class Cluster {
         NodeSpec node = h.node();
         NodeRecord before = node.optionsGiven() ? h.record() : null;
         NodeEvent result = h.start(startTimeout, null);
+        io.drover.core.EnvFile.Changes env = null;
         if (result instanceof NodeEvent.Started) {
             // the settings it was started with: a node restarted from its record keeps its --uid
-            h.recordStart(null);
+            env = h.recordStart(null);
         }
         listener.node(node, result);
+        if (env != null && !env.none()) {
+            listener.node(node, new NodeEvent.EnvChanged(env.changed(), env.added(), env.removed()));
+        }
         if (result instanceof NodeEvent.Started && before != null) {
             // options given replace the record: say what is gone, so nothing is lost silently
             List<String> dropped = RecordedNodes.dropped(before, node);

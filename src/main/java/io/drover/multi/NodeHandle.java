@@ -1,6 +1,7 @@
 package io.drover.multi;
 
 import io.drover.core.DroverException;
+import io.drover.core.EnvFile;
 import io.drover.core.ExitCode;
 import io.drover.core.NodeProtocol;
 import io.drover.core.Signals;
@@ -18,6 +19,7 @@ import io.drover.registry.NodeRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
@@ -369,9 +371,9 @@ final class NodeHandle {
      * {@code exit} how it last ended, when the caller saw it (supervise), else what the record
      * already says.
      */
-    void recordStart(String exit) {
+    EnvFile.Changes recordStart(String exit) {
         if (startedBySupervisor) {
-            return; // the supervise that started it recorded the start
+            return null; // the supervise that started it recorded the start
         }
         try {
             NodeSpec launched = launched();
@@ -382,9 +384,15 @@ final class NodeHandle {
             String lastExit = exit != null || before == null ? exit : before.lastExit();
             Identity id = snapshot.identity(launched);
             Integer uid = id != null ? Integer.valueOf(id.uid()) : Snapshot.selfUid();
-            snapshot.write(RecordedNodes.record(launched, restarts, lastExit, uid));
+            // the env file as it is now: read again for its hashes (the start read it a moment ago)
+            String envFile = OptionTable.Read.ENV_FILE.in(launched.options());
+            Map<String, String> env = envFile == null ? null : io.drover.posix.EnvFiles.read(envFile);
+            snapshot.write(RecordedNodes.record(launched, restarts, lastExit, uid, env));
+            return before == null || before.envSalt() == null || env == null ? null
+                    : EnvFile.changes(before.envSalt(), before.envHashes(), env);
         } catch (DroverException e) {
             warn.accept(e.getMessage());
+            return null;
         }
     }
 

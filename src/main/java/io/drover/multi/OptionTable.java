@@ -35,7 +35,7 @@ public final class OptionTable {
      */
     public static final Set<String> WORKER = Set.of(
             "-A", "--app", "-P", "--pool", "-Q", "--queues", "-c", "--concurrency", "-f", "--logfile",
-            "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--executable", "--gid",
+            "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--env-file", "--executable", "--gid",
             "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--pidfile", "--start-timeout",
             "--uid", "--umask", "--verbose", "--wait-for", "--wait-for-timeout", "--workdir");
 
@@ -82,7 +82,8 @@ public final class OptionTable {
         DETACH("--detach"),
         PIDFILE("--pidfile"),
         LOGFILE("--logfile"),
-        WAIT_FOR("--wait-for");
+        WAIT_FOR("--wait-for"),
+        ENV_FILE("--env-file");
 
         /** The option's long name, as the table's lines give it. */
         public final String longName;

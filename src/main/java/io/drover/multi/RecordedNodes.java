@@ -54,8 +54,15 @@ public final class RecordedNodes {
 
     /** The record of a start of {@code node}, its {@code restarts}-th, running as {@code uid}. */
     static NodeRecord record(NodeSpec node, int restarts, String lastExit, Integer uid) {
+        return record(node, restarts, lastExit, uid, null);
+    }
+
+    /** {@link #record(NodeSpec, int, String, Integer)} with its env file's variables (null: none), hashed under a new salt. */
+    static NodeRecord record(NodeSpec node, int restarts, String lastExit, Integer uid, java.util.Map<String, String> env) {
+        String salt = env == null ? null : io.drover.core.EnvFile.newSalt();
         return new NodeRecord(node.nodename().full(), node.pidfile(), node.logfile(), node.options(), node.passthrough(),
-                Instant.now(), restarts, lastExit, null, uid, node.after());
+                Instant.now(), restarts, lastExit, null, uid, node.after(), salt,
+                env == null ? java.util.Map.of() : io.drover.core.EnvFile.hashes(salt, env));
     }
 
     /**

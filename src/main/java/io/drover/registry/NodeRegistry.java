@@ -112,10 +112,21 @@ public final class NodeRegistry {
                     options, passthrough, Instant.parse(p.getProperty("started")),
                     Integer.parseInt(p.getProperty("restarts", "0")), p.getProperty("lastExit"),
                     p.getProperty("version"), p.getProperty("uid") == null ? null : Integer.valueOf(p.getProperty("uid")),
-                    list(p, "after.")));
+                    list(p, "after."), p.getProperty("envSalt"), envHashes(p)));
         } catch (RuntimeException e) {
             throw new CorruptRecordException(file, "has a field that does not parse");
         }
+    }
+
+    /** The {@code env.NAME} hashes of a record, by name, sorted. */
+    private static Map<String, String> envHashes(Properties p) {
+        Map<String, String> h = new java.util.TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("env.")) {
+                h.put(key.substring(4), p.getProperty(key));
+            }
+        }
+        return h;
     }
 
     /** The values of {@code prefix0}, {@code prefix1}... up to the first missing one. */
@@ -213,6 +224,8 @@ public final class NodeRegistry {
             for (int j = 0; j < record.after().size(); j++) {
                 p.setProperty("after." + j, record.after().get(j));
             }
+            set(p, "envSalt", record.envSalt());
+            record.envHashes().forEach((name, hash) -> p.setProperty("env." + name, hash));
             p.setProperty("version", record.version() == null ? Install.version() : record.version());
             StringWriter text = new StringWriter();
             p.store(text, "drover node record");

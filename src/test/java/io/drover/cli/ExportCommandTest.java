@@ -165,6 +165,15 @@ class ExportCommandTest {
     }
 
     @Test
+    void the_systemd_export_has_systemd_read_the_env_file() throws IOException {
+        Path out = tmp.resolve("units");
+        Result r = run(List.of("multi", "export", "systemd", "xe1", "--env-file=-/etc/drover/%n.env", "--out=" + out));
+        assertEquals(0, r.code(), r::toString);
+        String unit = Files.readString(out.resolve("drover@xe1.service.d/50-export.conf"));
+        assertTrue(unit.contains("\nEnvironmentFile=\nEnvironmentFile=-/etc/drover/xe1.env\n"), unit);
+    }
+
+    @Test
     void the_supervisord_export_gives_a_node_after_another_a_later_priority_and_none_without_after() {
         Result r = run(List.of("multi", "export", "supervisord", "xdb", "xweb", "xapi", "--after:xweb=xdb",
                 "--after:xapi=xweb,xdb"));

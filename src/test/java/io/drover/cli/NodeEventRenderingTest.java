@@ -176,7 +176,9 @@ class NodeEventRenderingTest {
                 new NodeEvent.Stopped("status 0"),
                 new NodeEvent.RollStopped("did not start: boom"),
                 new NodeEvent.Hook("on-failure", "paging the on-call team", false),
-                new NodeEvent.Hook("on-failure", "ended (status 3)", true));
+                new NodeEvent.Hook("on-failure", "ended (status 3)", true),
+                new NodeEvent.EnvChanged(List.of("DB_URL", "TOKEN"), List.of("X"), List.of("Y")),
+                new NodeEvent.EnvChanged(List.of(), List.of("X"), List.of()));
     }
 
     /** Several events of one node, in the order a command sends them: later ones overwrite earlier ones' fields. */

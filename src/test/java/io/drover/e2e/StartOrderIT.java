@@ -36,7 +36,7 @@ class StartOrderIT extends DroverTest {
         Drover.Result r = drover.multi(FORCE_ROOT, "start", "odb1", "oweb1", "--after:oweb1=odb1", "--start-timeout=4",
                 "--classpath=" + Drover.testClasses(),
                 "-A:odb1", "io.drover.fixtures.ReadyWhenFileApp", "-A:oweb1", "io.drover.fixtures.TouchesFileApp",
-                "--", go.toString());
+                drover.pidfileOption(), drover.logfileOption(), "--", go.toString());
 
         assertExit(1, r);
         assertTrue(r.lineFor("odb1@" + HOST).contains("FAILED"), r::toString);
