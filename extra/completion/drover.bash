@@ -26,10 +26,10 @@ _drover_subcommands="start stop stopwait restart supervise kill status show name
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
     --jvm-opts --executable --uid --gid --detach --start-timeout --verbose --heap-dump-dir --heap-dump-keep"
 _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues
-    --health-port --health-timeout --health-address"
+    --health-port --health-timeout --health-address --wait-for --wait-for-timeout --env-file"
 _drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
 _drover_help_options="-h --help -V --version"
-_drover_multi_naming="--range-prefix --prefix --suffix --append"
+_drover_multi_naming="--range-prefix --prefix --suffix --append --after"
 _drover_multi_switches="-q --quiet --verbose --no-color --nosplash --json"
 _drover_signals="-TERM -INT -HUP -QUIT -KILL -USR1 -USR2 -9"
 _drover_levels="DEBUG INFO WARNING ERROR CRITICAL"
@@ -48,14 +48,14 @@ _drover_value() {
             type compopt >/dev/null 2>&1 && compopt -o filenames
             COMPREPLY=($(compgen -d -- "$2"))
             ;;
-        -f | --logfile | --pidfile | -s | --schedule | --executable | --classpath)
+        -f | --logfile | --pidfile | -s | --schedule | --executable | --classpath | --env-file)
             type compopt >/dev/null 2>&1 && compopt -o filenames
             COMPREPLY=($(compgen -f -- "$2"))
             ;;
         -A | --app | -n | --hostname | -c | --concurrency | -Q | --queues | --umask | --jvm-opts | \
             --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --max-interval | --stop-timeout | \
-            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append | \
-            --heap-dump-keep)
+            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append | --after | \
+            --heap-dump-keep | --wait-for | --wait-for-timeout)
             COMPREPLY=()
             ;;
         *) return 1 ;;

@@ -173,6 +173,16 @@ final class JsonReporter implements ClusterListener {
         }
 
         @Override
+        public Change envChanged(NodeEvent.EnvChanged e) {
+            // names only, as the terminal line: never a value
+            return m -> {
+                m.put("environment_changed", e.changed());
+                m.put("environment_added", e.added());
+                m.put("environment_removed", e.removed());
+            };
+        }
+
+        @Override
         public Change dropped(NodeEvent.Dropped dropped) {
             return m -> m.put("dropped", dropped.options());
         }

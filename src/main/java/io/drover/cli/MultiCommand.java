@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
                 + " %%i, %%I and %%%% are left for the worker (pool index, -INDEX, literal %%).",
             "Naming options (not passed to workers; empty means not given): --range-prefix=drover,"
                 + " --prefix=P (named nodes only), --suffix=S (\"\" for none), --hostname=H or -n H."
-                + " --append=WORDS ends every worker's command line. Output switches, anywhere before --:"
+                + " --append=WORDS ends every worker's command line; --after=NODE[,NODE] (set per node:"
+                + " --after:web1,web2=db) starts a node once those are ready and stops it before them."
+                + " Output switches, anywhere before --:"
                 + " --quiet/-q, --verbose, --no-color, --nosplash, --json.",
             "multi's own options, such as stopwait's --timeout or supervise's --max-restarts, reach no worker;"
                 + " a subcommand that does not read one refuses it (exit 64), naming those that do."

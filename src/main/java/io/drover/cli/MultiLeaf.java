@@ -72,7 +72,7 @@ abstract class MultiLeaf implements Callable<Integer> {
             String name = option.name();
             // --cmd is celery's: the expander refuses it, saying what replaces it
             if (OptionTable.workerTakes(name) || ArgParser.NAMING.contains(name) || name.equals(ArgParser.APPEND)
-                    || name.equals("--cmd")) {
+                    || name.equals(ArgParser.AFTER) || name.equals("--cmd")) {
                 continue;
             }
             if (OptionTable.BEAT_ONLY.contains(name)) {
@@ -89,6 +89,7 @@ abstract class MultiLeaf implements Callable<Integer> {
         known.addAll(ownOptions().keySet());
         known.addAll(ArgParser.NAMING);
         known.add(ArgParser.APPEND);
+        known.add(ArgParser.AFTER);
         known.addAll(OptionTable.WORKER);
         return known;
     }

@@ -106,6 +106,11 @@ final class StatusTable implements ClusterListener {
         }
 
         @Override
+        public Consumer<String> envChanged(NodeEvent.EnvChanged e) {
+            return nothing;
+        }
+
+        @Override
         public Consumer<String> dropped(NodeEvent.Dropped d) {
             return nothing;
         }

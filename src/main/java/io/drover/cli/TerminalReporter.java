@@ -255,6 +255,11 @@ final class TerminalReporter implements ClusterListener {
         }
 
         @Override
+        public Line envChanged(NodeEvent.EnvChanged e) {
+            return Line.of(e.words());
+        }
+
+        @Override
         public Line dropped(NodeEvent.Dropped dropped) {
             return Line.of(String.join(" ", dropped.options()) + " dropped");
         }

@@ -69,6 +69,20 @@ final class WorkerCommand implements NodeCommand {
             description = "Serve --health-port on this IP address (0.0.0.0: every interface). Default: loopback.")
     String healthAddress;
 
+    @Option(names = "--wait-for", paramLabel = "DEP", split = ",",
+            description = "Before the application loads (status: starting), wait until DEP answers:"
+                    + " tcp:HOST:PORT (a connection accepted) or http://URL (GET answered 2xx/3xx); repeatable.")
+    List<String> waitFor = new ArrayList<>();
+
+    @Option(names = "--wait-for-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long --wait-for waits, then the start fails (exit 69). Default: ${DEFAULT-VALUE}.")
+    double waitForTimeout;
+
+    @Option(names = "--env-file", paramLabel = "PATH",
+            description = "Variables for the node (systemd EnvironmentFile= syntax; -PATH: may be missing), read by"
+                    + " multi start/restart/supervise at each start.")
+    String envFile;
+
     @Parameters(paramLabel = "ARGS", description = "Arguments after -- are passed to the application.")
     List<String> appArgs = new ArrayList<>();
 
@@ -91,9 +105,19 @@ final class WorkerCommand implements NodeCommand {
         if (address != null && healthPort == null) {
             throw new UsageException("--health-address needs --health-port");
         }
-        return DaemonOptions.run(daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "worker"), nodename,
-                threads, queues, appArgs, healthPort, healthPort == null ? null
-                        : java.time.Duration.ofMillis((long) (healthTimeout * 1000)), address), "worker", Node.WORKER_APP);
+        // the node multi spawned has it on its command line too, already applied by its starter
+        if (envFile != null && daemon.detach && System.getenv(NodeProtocol.HANDSHAKE_FD_ENV) == null) {
+            throw new UsageException("--env-file is read by multi's start (multi start, restart, supervise):"
+                    + " give the node to multi start rather than worker --detach");
+        }
+        // checked before anything is made or spawned; the class is loaded only when the option is given
+        io.drover.node.NodeConfig config = daemon.config(rawArgs != null ? rawArgs : DaemonOptions.rawArgs(spec, "worker"),
+                nodename, threads, queues, appArgs, healthPort, healthPort == null ? null
+                        : java.time.Duration.ofMillis((long) (healthTimeout * 1000)), address);
+        if (!waitFor.isEmpty()) {
+            config = config.withWaitFor(io.drover.node.WaitFor.of(waitFor, waitForTimeout));
+        }
+        return DaemonOptions.run(config, "worker", Node.WORKER_APP);
     }
 
     /**

@@ -46,12 +46,16 @@ public final class ExitCode {
     @Means("a node record is damaged, of another format, or in a file or directory someone else can write:"
             + " the message names it")
     public static final int DATA_ERROR = 65;
+    /** EX_NOINPUT: a file the command was given does not exist. */
+    @Means("a node's --env-file does not exist (--env-file=-PATH: may be missing)")
+    public static final int NO_INPUT = 66;
     /** EX_NOUSER: a user or group named on the command line does not exist. */
     @Means("a user or group named with --uid or --gid does not exist, or a numeric --uid without a passwd"
             + " entry is given without --gid")
     public static final int NO_USER = 67;
-    /** EX_UNAVAILABLE: a program drover needs (java) cannot be run. */
-    @Means("java cannot be run (JAVA_HOME wrong, --executable missing)")
+    /** EX_UNAVAILABLE: a program drover needs (java) cannot be run, or a node's --wait-for dependency never answered. */
+    @Means("java cannot be run (JAVA_HOME wrong, --executable missing), or a node's --wait-for dependency did not"
+            + " answer within --wait-for-timeout")
     public static final int UNAVAILABLE = 69;
     /** EX_SOFTWARE: an internal error; a bug in drover or in the application. */
     @Means("internal error, a bug in drover: the stack trace is printed")

@@ -40,4 +40,22 @@ final class ExportRules {
             }
         }
     }
+
+    /** The exported nodes {@code node} is after ({@code --after}), in the order given; others are not exported, so left out. */
+    static List<ExportedNode> after(ExportedNode node, List<ExportedNode> nodes) {
+        List<ExportedNode> deps = new java.util.ArrayList<>();
+        for (String nodename : node.spec().after()) {
+            nodes.stream().filter(n -> n.nodename().equals(nodename)).findFirst().ifPresent(deps::add);
+        }
+        return deps;
+    }
+
+    /** 0 for a node after none of the exported nodes, else one more than its deepest dependency's (multi refused cycles). */
+    static int level(ExportedNode node, List<ExportedNode> nodes) {
+        int level = 0;
+        for (ExportedNode dep : after(node, nodes)) {
+            level = Math.max(level, level(dep, nodes) + 1);
+        }
+        return level;
+    }
 }

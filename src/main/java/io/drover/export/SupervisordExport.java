@@ -30,8 +30,14 @@ public final class SupervisordExport {
         s.append("; supervisord is the node's parent. % is written %% and other characters a shell would\n");
         s.append("; read are backslashed: every argument reaches the node as multi would pass it.\n");
         StringBuilder group = new StringBuilder();
+        boolean ordered = nodes.stream().anyMatch(n -> !ExportRules.after(n, nodes).isEmpty());
         for (ExportedNode node : nodes) {
             program(s, node.name(), "node " + node.nodename(), node.argv(), stopTimeout);
+            if (ordered) {
+                // --after as supervisord can say it: a lower priority is started first and
+                // stopped last; supervisord does not wait for the node before to be ready
+                s.append("priority=").append(PRIORITY + PRIORITY_STEP * ExportRules.level(node, nodes)).append('\n');
+            }
             group.append(group.length() == 0 ? "" : ",").append(node.name());
         }
         if (beat != null) {
@@ -42,6 +48,10 @@ public final class SupervisordExport {
         s.append("programs=").append(group).append('\n');
         return s.toString();
     }
+
+    /** The priority of a node after none (supervisord's default is 999), and the step of each level of --after. */
+    static final int PRIORITY = 500;
+    static final int PRIORITY_STEP = 10;
 
     private static void program(StringBuilder s, String name, String what, List<String> argv, Integer stopTimeout) {
         s.append('\n');

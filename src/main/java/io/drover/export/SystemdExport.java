@@ -41,9 +41,10 @@ public final class SystemdExport {
         for (ExportedNode node : nodes) {
             String unit = "drover@" + node.name() + ".service";
             wants.add(unit);
-            files.put(unit + ".d/" + DROP_IN, dropIn("node " + node.nodename(), "drover worker node " + node.nodename(),
+            String drop = dropIn("node " + node.nodename(), "drover worker node " + node.nodename(),
                     node.argv(), stopTimeout, SHOWN,
-                    sandbox(nodeDirectories(List.of(node)), dropsPrivileges(List.of(node)), node.argv())));
+                    sandbox(nodeDirectories(List.of(node)), dropsPrivileges(List.of(node)), node.argv()));
+            files.put(unit + ".d/" + DROP_IN, withEnvFile(ordered(drop, ExportRules.after(node, nodes)), node));
         }
         if (beat != null) {
             for (String arg : beat) {
@@ -282,6 +283,39 @@ public final class SystemdExport {
             s.append("SystemCallFilter=~@resources\n");
         }
         return s.toString();
+    }
+
+    /**
+     * {@code --after}: After= and Wants= on each dependency's unit, in [Unit]. The unit is
+     * Type=notify, so After= holds the start until the dependency said READY=1, and systemd
+     * stops in the reverse order; Wants= (not Requires=) starts the dependency with the node,
+     * but does not stop or fail the node with it, as drover's own start does not.
+     */
+    private static String ordered(String dropIn, List<ExportedNode> after) {
+        if (after.isEmpty()) {
+            return dropIn;
+        }
+        StringBuilder units = new StringBuilder();
+        after.forEach(d -> units.append(units.length() == 0 ? "" : " ").append("drover@").append(d.name()).append(".service"));
+        String lines = "# --after: started once these are ready, stopped before them\n"
+                + "After=" + units + "\nWants=" + units + "\n";
+        int at = dropIn.indexOf("PartOf=");
+        return dropIn.substring(0, at) + lines + dropIn.substring(at);
+    }
+
+    /**
+     * {@code --env-file}: systemd reads the same syntax itself ({@code EnvironmentFile=}, the
+     * optional {@code -PATH} too), as root, at each start; the node in the foreground does not
+     * read it.
+     */
+    private static String withEnvFile(String dropIn, ExportedNode node) {
+        String envFile = io.drover.multi.OptionTable.Read.ENV_FILE.in(node.spec().options());
+        if (envFile == null) {
+            return dropIn;
+        }
+        String reset = "EnvironmentFile=\n";
+        int at = dropIn.indexOf(reset) + reset.length();
+        return dropIn.substring(0, at) + "EnvironmentFile=" + escapeValue(envFile) + "\n" + dropIn.substring(at);
     }
 
     private static String target(List<String> wants) {

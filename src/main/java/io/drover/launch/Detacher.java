@@ -78,12 +78,13 @@ final class Detacher {
      *     null to keep the caller's
      * @param heartbeat the heartbeat interval, or null for none
      * @param namespace the node's namespace, handed to it in {@link NodeProtocol#NAMESPACE_ENV}
+     * @param envFile the variables of the node's {@code --env-file}, added to ours
      * @param up run when the node says {@code UP}: its own start-up is done, its application's
      *     begins (not run when it never says so)
      */
     static LaunchOutcome start(Posix posix, List<String> argv, String pidfile, String logfile, Integer umask,
                                String workdir, Duration timeout, Identity owner, Duration heartbeat,
-                               io.drover.core.Namespace namespace, Runnable up) {
+                               io.drover.core.Namespace namespace, Map<String, String> envFile, Runnable up) {
         long logStart = 0;
         boolean capture = owner != null;
         try {
@@ -105,6 +106,13 @@ final class Detacher {
             return new LaunchOutcome.Failed(e.exitCode(), e.getMessage());
         }
         Map<String, String> env = new HashMap<>(System.getenv());
+        // --env-file's variables, never drover's own (DROVER_*): a file cannot set the handshake's,
+        // nor DROVER_FORCE_ROOT for the node's own root check
+        envFile.forEach((k, v) -> {
+            if (!k.startsWith("DROVER_")) {
+                env.put(k, v);
+            }
+        });
         env.remove(NodeProtocol.FAKEFORK_ENV);
         env.remove(NodeProtocol.SUPERVISOR_ENV); // a node's own supervise is not the detached one
         // a detached node is not the service's main process: only its starter may notify

@@ -20,6 +20,7 @@ import java.util.List;
  * @param startTimeout how long to wait for the node's ready report; the node is killed when it
  *     runs out (the CLI turns "0, no limit" into a very long one: zero here means at once)
  * @param heartbeat the interval of the node's heartbeat on the handshake pipe (supervise), or null
+ * @param envFile the {@code --env-file} as given ({@code -PATH}: optional), read at each start, or null
  */
 public record LaunchSpec(
         NodeName nodename,
@@ -31,10 +32,17 @@ public record LaunchSpec(
         RunAs runAs,
         String app,
         Duration startTimeout,
-        Duration heartbeat) {
+        Duration heartbeat,
+        String envFile) {
 
     public LaunchSpec {
         argv = List.copyOf(argv);
+    }
+
+    /** A node without {@code --env-file}. */
+    public LaunchSpec(NodeName nodename, List<String> argv, String pidfile, String logfile, Integer umask, String workdir,
+                      RunAs runAs, String app, Duration startTimeout, Duration heartbeat) {
+        this(nodename, argv, pidfile, logfile, umask, workdir, runAs, app, startTimeout, heartbeat, null);
     }
 
     /**

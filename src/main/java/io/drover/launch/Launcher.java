@@ -11,6 +11,7 @@ import io.drover.posix.Identity;
 import io.drover.posix.Posix;
 import java.io.File;
 import java.io.IOException;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -64,7 +65,11 @@ public final class Launcher implements NodeStarter {
     @Override
     public Identity check(LaunchSpec spec) {
         checkRoot(spec);
-        return identity(spec.runAs());
+        Identity id = identity(spec.runAs());
+        if (spec.envFile() != null) {
+            io.drover.posix.EnvFiles.read(spec.envFile()); // refused before any node starts
+        }
+        return id;
     }
 
     private void checkRoot(LaunchSpec spec) {
@@ -97,8 +102,10 @@ public final class Launcher implements NodeStarter {
         String logfile = logfile(spec);
         Identity owner = identity(spec.runAs());
         String pidfile = pidfile(spec);
+        // read at each start, so a restart takes the file as it is now
+        Map<String, String> env = spec.envFile() == null ? Map.of() : io.drover.posix.EnvFiles.read(spec.envFile());
         return Detacher.start(posix.get(), spec.argv(), pidfile, logfile, spec.umask(), spec.workdir(),
-                spec.startTimeout(), owner, spec.heartbeat(), namespace(), up);
+                spec.startTimeout(), owner, spec.heartbeat(), namespace(), env, up);
     }
 
     /**

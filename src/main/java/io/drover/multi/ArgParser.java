@@ -114,6 +114,14 @@ public final class ArgParser {
     public static final String APPEND = "--append";
 
     /**
+     * {@code --after=NODE[,NODE]}: the node starts once those nodes are ready, and is stopped
+     * before them (docs/cli.md, "Start order"). About other nodes, so multi's, not a worker's;
+     * read by the expander, which resolves the names among the nodes given; set per node as any
+     * option ({@code --after:web1,web2=db}).
+     */
+    public static final String AFTER = "--after";
+
+    /**
      * multi's long options that take the next token when written without {@code =}: its own
      * valued ones, the long naming options and {@code --append}.
      */
@@ -128,6 +136,7 @@ public final class ArgParser {
         }
         NAMING.stream().filter(o -> o.startsWith("--")).forEach(all::add);
         all.add(APPEND);
+        all.add(AFTER);
         return Set.copyOf(all);
     }
 

@@ -102,13 +102,13 @@ public final class Cluster {
         starting.forEach(h -> pending.add(h.node()));
         Thread report = Waits.reportStillStarting(listener, pending);
         try {
-            return FanOut.exitStatus(FanOut.events(starting, h -> {
+            return FanOut.exitStatus(inOrder(starting, h -> {
                 try {
                     return startOne(h, startTimeout);
                 } finally {
                     pending.remove(h.node());
                 }
-            }));
+            }, h -> pending.remove(h.node())));
         } finally {
             report.interrupt();
             try {
@@ -175,7 +175,12 @@ public final class Cluster {
     /** Sends {@code signal} to every running node and returns without waiting. */
     public int stop(Snapshot snapshot, List<NodeSpec> nodes, int signal) {
         listener.phase("Stopping nodes", nodes);
-        return FanOut.exitStatus(signalAll(trusted(snapshot, handles(snapshot, nodes), false), signal).failures);
+        List<NodeEvent> failures = new ArrayList<>();
+        // dependents first; stop does not wait, so only the signals are in order (stopwait waits)
+        for (List<NodeHandle> level : stopLevels(trusted(snapshot, handles(snapshot, nodes), false))) {
+            failures.addAll(signalAll(level, signal).failures);
+        }
+        return FanOut.exitStatus(failures);
     }
 
     /**
@@ -188,16 +193,29 @@ public final class Cluster {
      */
     public int stopwait(Snapshot snapshot, List<NodeSpec> nodes, int signal, Duration timeout, boolean killAfter) {
         listener.phase("Stopping nodes", nodes);
-        Signalled signalled = signalAll(trusted(snapshot, handles(snapshot, nodes), false), signal);
-        return Math.max(FanOut.exitStatus(signalled.failures),
-                Waits.awaitDown(listener, signalled.pids, timeout, signal, killAfter));
+        int code = ExitCode.OK;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // dependents first, each level down before the nodes it is after are signalled; the
+        // timeout is for the whole command, as without --after
+        for (List<NodeHandle> level : stopLevels(trusted(snapshot, handles(snapshot, nodes), false))) {
+            Signalled signalled = signalAll(level, signal);
+            Duration left = timeout.isZero() ? timeout : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            code = Math.max(code, Math.max(FanOut.exitStatus(signalled.failures),
+                    Waits.awaitDown(listener, signalled.pids, left, signal, killAfter)));
+        }
+        return code;
     }
 
     /** SIGKILL to every running node, then waits for them to be gone and removes their pidfiles. */
     public int kill(Snapshot snapshot, List<NodeSpec> nodes) {
         listener.phase("Killing nodes", nodes);
-        Signalled signalled = signalAll(trusted(snapshot, handles(snapshot, nodes), false), Signals.KILL);
-        return Math.max(FanOut.exitStatus(signalled.failures), Waits.awaitDown(listener, signalled.pids, KILL_WAIT, Signals.KILL));
+        int code = ExitCode.OK;
+        for (List<NodeHandle> level : stopLevels(trusted(snapshot, handles(snapshot, nodes), false))) {
+            Signalled signalled = signalAll(level, Signals.KILL);
+            code = Math.max(code, Math.max(FanOut.exitStatus(signalled.failures),
+                    Waits.awaitDown(listener, signalled.pids, KILL_WAIT, Signals.KILL)));
+        }
+        return code;
     }
 
     /**
@@ -208,8 +226,23 @@ public final class Cluster {
     public int restart(Snapshot snapshot, List<NodeSpec> nodes, int signal, Duration timeout, Duration startTimeout) {
         List<NodeHandle> handles = checked(snapshot, nodes);
         listener.phase("Restarting nodes", nodes);
-        return FanOut.exitStatus(FanOut.events(trusted(snapshot, handles, false),
-                h -> restartOne(h, signal, timeout, startTimeout)));
+        handles = trusted(snapshot, handles, false);
+        if (!ordered(handles)) {
+            return FanOut.exitStatus(FanOut.events(handles, h -> restartOne(h, signal, timeout, startTimeout)));
+        }
+        // in order: every node stopped, dependents first, then started, dependencies first
+        Map<NodeHandle, NodeEvent> notStopped = new java.util.concurrent.ConcurrentHashMap<>();
+        for (List<NodeHandle> level : stopLevels(handles)) {
+            FanOut.events(level, h -> {
+                NodeEvent failed = stopToRestart(h, signal, timeout);
+                if (failed != null) {
+                    notStopped.put(h, failed);
+                }
+                return failed != null ? failed : new NodeEvent.NotRunning(); // a result FanOut can hold, not reported
+            });
+        }
+        return FanOut.exitStatus(inOrder(handles,
+                h -> notStopped.containsKey(h) ? notStopped.get(h) : startOne(h, startTimeout), h -> { }));
     }
 
     /**
@@ -241,6 +274,10 @@ public final class Cluster {
         List<NodeHandle> handles = checked(snapshot, nodes);
         listener.phase("Restarting nodes, " + batch + " at a time", nodes);
         handles = trusted(snapshot, handles, false);
+        if (ordered(handles)) {
+            // a roll goes in start order: a node comes back after the nodes it is after
+            handles = StartOrder.ordered(handles, Cluster::full, NodeHandle::after);
+        }
         for (int i = 0; i < handles.size(); i += batch) {
             List<NodeHandle> group = handles.subList(i, Math.min(handles.size(), i + batch));
             int code = FanOut.exitStatus(FanOut.events(group, h -> restartOne(h, signal, timeout, startTimeout)));
@@ -295,11 +332,15 @@ public final class Cluster {
         NodeSpec node = h.node();
         NodeRecord before = node.optionsGiven() ? h.record() : null;
         NodeEvent result = h.start(startTimeout, null);
+        io.drover.core.EnvFile.Changes env = null;
         if (result instanceof NodeEvent.Started) {
             // the settings it was started with: a node restarted from its record keeps its --uid
-            h.recordStart(null);
+            env = h.recordStart(null);
         }
         listener.node(node, result);
+        if (env != null && !env.none()) {
+            listener.node(node, new NodeEvent.EnvChanged(env.changed(), env.added(), env.removed()));
+        }
         if (result instanceof NodeEvent.Started && before != null) {
             // options given replace the record: say what is gone, so nothing is lost silently
             List<String> dropped = RecordedNodes.dropped(before, node);
@@ -311,6 +352,12 @@ public final class Cluster {
     }
 
     private NodeEvent restartOne(NodeHandle h, int signal, Duration timeout, Duration startTimeout) {
+        NodeEvent failed = stopToRestart(h, signal, timeout);
+        return failed != null ? failed : startOne(h, startTimeout);
+    }
+
+    /** The first half of a restart: the node stopped and its end noted; null when it is down, else why not. */
+    private NodeEvent stopToRestart(NodeHandle h, int signal, Duration timeout) {
         NodeSpec node = h.node();
         // how it will be started, read before it is stopped: a record not trusted is named first
         h.launched(true);
@@ -335,7 +382,66 @@ public final class Cluster {
             h.noteExit(running.pid(), signal);
             listener.node(node, new NodeEvent.Down(running.pid()));
         }
-        return startOne(h, startTimeout);
+        return null;
+    }
+
+    /** Said of a node not started because a node it is after did not start (its nodename). */
+    public static final String NOT_STARTED = "not started: %s did not start";
+
+    private static String full(NodeHandle h) {
+        return h.node().nodename().full();
+    }
+
+    /** Whether a node of these is after another of them ({@code --after}, given or recorded). */
+    private static boolean ordered(List<NodeHandle> handles) {
+        return StartOrder.any(handles, Cluster::full, NodeHandle::after);
+    }
+
+    /** The nodes by level, last level first: how stop, stopwait, kill and restart stop them. */
+    private static List<List<NodeHandle>> stopLevels(List<NodeHandle> handles) {
+        if (!ordered(handles)) {
+            return List.of(handles);
+        }
+        List<List<NodeHandle>> levels = new ArrayList<>(StartOrder.levels(handles, Cluster::full, NodeHandle::after));
+        Collections.reverse(levels);
+        return levels;
+    }
+
+    /**
+     * Runs {@code task} for each node, in parallel as {@link FanOut#events} does, but a node
+     * that is after others ({@code --after}) only once their tasks came back with anything but a
+     * failure: those nodes are ready. A node whose dependency failed is not started: it is
+     * reported {@link #NOT_STARTED} (and {@code skipped} run for it), a failure in turn for its
+     * own dependents. The tasks are handed to the pool in start order, and the pool runs them
+     * first come first served, so a task that waits only ever waits for one that already runs:
+     * a cluster larger than the pool cannot deadlock.
+     */
+    private List<NodeEvent> inOrder(List<NodeHandle> handles, java.util.function.Function<NodeHandle, NodeEvent> task,
+                                    java.util.function.Consumer<NodeHandle> skipped) {
+        if (!ordered(handles)) {
+            return FanOut.events(handles, task);
+        }
+        Map<String, List<String>> deps = StartOrder.dependencies(handles, Cluster::full, NodeHandle::after);
+        Map<String, java.util.concurrent.CompletableFuture<Boolean>> ready = new java.util.HashMap<>();
+        handles.forEach(h -> ready.put(full(h), new java.util.concurrent.CompletableFuture<>()));
+        return FanOut.events(StartOrder.ordered(handles, Cluster::full, NodeHandle::after), h -> {
+            boolean ok = false;
+            try {
+                for (String dep : deps.get(full(h))) {
+                    if (!ready.get(dep).join()) {
+                        NodeEvent notStarted = new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(NOT_STARTED, dep));
+                        skipped.accept(h);
+                        listener.node(h.node(), notStarted);
+                        return notStarted;
+                    }
+                }
+                NodeEvent result = task.apply(h);
+                ok = !(result instanceof NodeEvent.Failed);
+                return result;
+            } finally {
+                ready.get(full(h)).complete(ok);
+            }
+        });
     }
 
     /**

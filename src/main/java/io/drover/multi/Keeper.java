@@ -94,8 +94,42 @@ final class Keeper {
         return spec;
     }
 
+    /**
+     * {@code --after}: the first starts of the nodes this one is after, which its own first start
+     * waits for (ready or failed: as systemd's After=, it orders, it does not require); a restart
+     * does not wait. Set before the keeper's thread starts.
+     */
+    private volatile CompletableFuture<?> after = CompletableFuture.completedFuture(null);
+
+    void startAfter(CompletableFuture<?> firstStarts) {
+        after = firstStarts;
+    }
+
+    /** Waits for {@link #after}; false when supervise ended meanwhile. */
+    private boolean awaitAfter() {
+        while (!after.isDone()) {
+            synchronized (this) {
+                if (retired) {
+                    return false;
+                }
+            }
+            try {
+                after.get(200, java.util.concurrent.TimeUnit.MILLISECONDS); // and look at retired again
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // not done yet, or done: the loop says which
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The keeper's thread: start, wait for the end, and again, until the table says it is over. */
     void keep() {
+        if (!awaitAfter()) {
+            return;
+        }
         while (awaitStart()) {
             CompletableFuture<String> running = started(start());
             if (running != null) {

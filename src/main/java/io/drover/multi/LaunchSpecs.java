@@ -16,7 +16,8 @@ final class LaunchSpecs {
     static LaunchSpec of(NodeSpec node, Duration startTimeout, Duration heartbeat) {
         NodeSettings s = node.settings();
         return new LaunchSpec(node.nodename(), node.argv(), node.pidfile(), node.logfile(),
-                s.umask() == null ? null : Umask.parse(s.umask()), s.workdir(), s.runAs(), s.app(), startTimeout, heartbeat);
+                s.umask() == null ? null : Umask.parse(s.umask()), s.workdir(), s.runAs(), s.app(), startTimeout, heartbeat,
+                OptionTable.Read.ENV_FILE.in(node.options()));
     }
 
     /**

@@ -41,6 +41,8 @@ public sealed interface NodeEvent {
 
         R dropped(Dropped event);
 
+        R envChanged(EnvChanged event);
+
         R forgotten(Forgotten event);
 
         R adopted(Adopted event);
@@ -241,6 +243,38 @@ public sealed interface NodeEvent {
                 case "no_answer" -> "no answer";
                 default -> state + next;
             };
+        }
+    }
+
+    /**
+     * {@code start}/{@code restart}: the variables of the node's {@code --env-file} that changed
+     * since its last start, by name only (never a value), each list sorted.
+     */
+    record EnvChanged(java.util.List<String> changed, java.util.List<String> added, java.util.List<String> removed)
+            implements NodeEvent {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.envChanged(this);
+        }
+
+        /** {@code environment changed: A, B (added: X; removed: Y)}. */
+        public String words() {
+            StringBuilder s = new StringBuilder("environment changed");
+            if (!changed.isEmpty()) {
+                s.append(": ").append(String.join(", ", changed));
+            }
+            java.util.List<String> more = new java.util.ArrayList<>();
+            if (!added.isEmpty()) {
+                more.add("added: " + String.join(", ", added));
+            }
+            if (!removed.isEmpty()) {
+                more.add("removed: " + String.join(", ", removed));
+            }
+            if (!more.isEmpty()) {
+                s.append(changed.isEmpty() ? ": " : " ").append(changed.isEmpty() ? String.join("; ", more)
+                        : "(" + String.join("; ", more) + ")");
+            }
+            return s.toString();
         }
     }
 

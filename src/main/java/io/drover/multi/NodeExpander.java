@@ -93,7 +93,7 @@ public final class NodeExpander {
             nodes.add(node(i + 1, names.get(i), nodenames.get(i), parsed, matcher, host, overridden, recorded));
         }
         overridden.forEach((pair, nodesHit) -> warnings.accept(overrideWarning(pair.get(0), pair.get(1), nodesHit)));
-        return List.copyOf(nodes);
+        return StartOrder.resolved(nodes, counted, host.hostname());
     }
 
     private static NodeSpec node(int index, String name, NodeName nodename, ParsedArgs parsed,
@@ -133,11 +133,15 @@ public final class NodeExpander {
         if (merged.containsKey(ArgParser.APPEND)) {
             tail.addAll(appended(merged.remove(ArgParser.APPEND), nodename));
         }
+        // the names are resolved once every node is known (StartOrder.resolved)
+        boolean hasAfter = merged.containsKey(ArgParser.AFTER);
+        String after = merged.remove(ArgParser.AFTER);
 
         Map<String, String> options = new LinkedHashMap<>();
         merged.forEach((opt, value) -> options.put(opt,
                 value == null ? null : Templates.expandForNode(value, nodename, "option " + written.get(opt))));
-        return new NodeSpec(index, name, nodename, files.pidfile(), files.logfile(), options, tail);
+        return new NodeSpec(index, name, nodename, files.pidfile(), files.logfile(), options, tail,
+                !hasAfter ? List.of() : List.of(after == null ? "" : after));
     }
 
     private static String expandFile(String template, NodeName nodename, String option) {

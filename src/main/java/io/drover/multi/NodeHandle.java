@@ -1,6 +1,7 @@
 package io.drover.multi;
 
 import io.drover.core.DroverException;
+import io.drover.core.EnvFile;
 import io.drover.core.ExitCode;
 import io.drover.core.NodeProtocol;
 import io.drover.core.Signals;
@@ -18,6 +19,7 @@ import io.drover.registry.NodeRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
@@ -103,7 +105,22 @@ final class NodeHandle {
             }
         };
         NodeRecord recorded = node.optionsGiven() ? null : snapshot.record(node, warnUntrusted ? once : w -> { });
-        return recorded == null ? node : RecordedNodes.spec(node.index(), recorded);
+        NodeSpec launched = recorded == null ? node : RecordedNodes.spec(node.index(), recorded);
+        if (!node.after().isEmpty()) {
+            return launched.withAfter(node.after());
+        }
+        if (!node.optionsGiven()) {
+            return launched;
+        }
+        // worker options given replace the record's, but not its order: --after is about other
+        // nodes, and "restart web1 -c 4" should not start web1 before its database from now on
+        NodeRecord before = snapshot.record(node, w -> { });
+        return before == null || before.after().isEmpty() ? launched : launched.withAfter(before.after());
+    }
+
+    /** The full nodenames this node starts after: as given, else as recorded ({@link #launched()}). */
+    List<String> after() {
+        return launched().after();
     }
 
     /**
@@ -166,7 +183,13 @@ final class NodeHandle {
 
     /** Refuses, before anything is spawned or stopped, what would fail the node's start as it is started. */
     void checkStart() {
-        snapshot.launcher().check(LaunchSpecs.of(launched()));
+        NodeSpec launched = launched();
+        snapshot.launcher().check(LaunchSpecs.of(launched));
+        String waitFor = OptionTable.Read.WAIT_FOR.in(launched.options());
+        if (waitFor != null) {
+            // the node would refuse it as its start began; refused here, no JVM is spawned for it
+            io.drover.node.WaitFor.of(List.of(waitFor.split(",", -1)), 1);
+        }
     }
 
     /**
@@ -350,9 +373,9 @@ final class NodeHandle {
      * {@code exit} how it last ended, when the caller saw it (supervise), else what the record
      * already says.
      */
-    void recordStart(String exit) {
+    EnvFile.Changes recordStart(String exit) {
         if (startedBySupervisor) {
-            return; // the supervise that started it recorded the start
+            return null; // the supervise that started it recorded the start
         }
         try {
             NodeSpec launched = launched();
@@ -363,9 +386,15 @@ final class NodeHandle {
             String lastExit = exit != null || before == null ? exit : before.lastExit();
             Identity id = snapshot.identity(launched);
             Integer uid = id != null ? Integer.valueOf(id.uid()) : Snapshot.selfUid();
-            snapshot.write(RecordedNodes.record(launched, restarts, lastExit, uid));
+            // the env file as it is now: read again for its hashes (the start read it a moment ago)
+            String envFile = OptionTable.Read.ENV_FILE.in(launched.options());
+            Map<String, String> env = envFile == null ? null : io.drover.posix.EnvFiles.read(envFile);
+            snapshot.write(RecordedNodes.record(launched, restarts, lastExit, uid, env));
+            return before == null || before.envSalt() == null || env == null ? null
+                    : EnvFile.changes(before.envSalt(), before.envHashes(), env);
         } catch (DroverException e) {
             warn.accept(e.getMessage());
+            return null;
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param logfile the logfile path, node keys expanded
  * @param options the remaining worker options in order, values expanded; a null value is a flag
  * @param passthrough {@code --} and what followed it, or empty
+ * @param after the full nodenames of the nodes it starts after ({@code --after}), in the order
+ *     given; not a worker option, so never on its command line
  * @param settings what drover reads of the options itself: always made from {@code options} here
  *     (whatever is passed), so the two cannot disagree
  */
@@ -32,17 +34,29 @@ public record NodeSpec(
         String logfile,
         Map<String, String> options,
         List<String> passthrough,
+        List<String> after,
         NodeSettings settings) {
 
     public NodeSpec {
         options = Collections.unmodifiableMap(options);
         passthrough = List.copyOf(passthrough);
+        after = List.copyOf(after);
         settings = NodeSettings.of(options);
     }
 
     public NodeSpec(int index, String name, NodeName nodename, String pidfile, String logfile,
                     Map<String, String> options, List<String> passthrough) {
-        this(index, name, nodename, pidfile, logfile, options, passthrough, null);
+        this(index, name, nodename, pidfile, logfile, options, passthrough, List.of(), null);
+    }
+
+    public NodeSpec(int index, String name, NodeName nodename, String pidfile, String logfile,
+                    Map<String, String> options, List<String> passthrough, List<String> after) {
+        this(index, name, nodename, pidfile, logfile, options, passthrough, after, null);
+    }
+
+    /** This node starting after {@code nodenames} instead. */
+    NodeSpec withAfter(List<String> nodenames) {
+        return new NodeSpec(index, name, nodename, pidfile, logfile, options, passthrough, nodenames);
     }
 
     /**

@@ -35,9 +35,9 @@ public final class OptionTable {
      */
     public static final Set<String> WORKER = Set.of(
             "-A", "--app", "-P", "--pool", "-Q", "--queues", "-c", "--concurrency", "-f", "--logfile",
-            "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--executable", "--gid",
+            "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--env-file", "--executable", "--gid",
             "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--pidfile", "--start-timeout",
-            "--uid", "--umask", "--verbose", "--workdir",
+            "--uid", "--umask", "--verbose", "--wait-for", "--wait-for-timeout", "--workdir",
             "--heap-dump-dir", "--heap-dump-keep");
 
     /** {@code drover beat}'s options that a worker does not have: given to multi, they reach no node. */
@@ -83,7 +83,10 @@ public final class OptionTable {
         DETACH("--detach"),
         PIDFILE("--pidfile"),
         LOGFILE("--logfile"),
-        HEAP_DUMP_DIR("--heap-dump-dir");
+        HEAP_DUMP_DIR("--heap-dump-dir"),
+
+        WAIT_FOR("--wait-for"),
+        ENV_FILE("--env-file");
 
         /** The option's long name, as the table's lines give it. */
         public final String longName;

@@ -26,7 +26,7 @@ public final class RecordedNodes {
     public static NodeSpec spec(int index, NodeRecord record) {
         NodeName name = NodeName.parse(record.nodename());
         return new NodeSpec(index, name.shortName(), name, record.pidfile(), record.logfile(), record.options(),
-                record.passthrough());
+                record.passthrough(), record.after());
     }
 
     /** A node's pidfile and logfile, node keys expanded. */
@@ -54,8 +54,15 @@ public final class RecordedNodes {
 
     /** The record of a start of {@code node}, its {@code restarts}-th, running as {@code uid}. */
     static NodeRecord record(NodeSpec node, int restarts, String lastExit, Integer uid) {
+        return record(node, restarts, lastExit, uid, null);
+    }
+
+    /** {@link #record(NodeSpec, int, String, Integer)} with its env file's variables (null: none), hashed under a new salt. */
+    static NodeRecord record(NodeSpec node, int restarts, String lastExit, Integer uid, java.util.Map<String, String> env) {
+        String salt = env == null ? null : io.drover.core.EnvFile.newSalt();
         return new NodeRecord(node.nodename().full(), node.pidfile(), node.logfile(), node.options(), node.passthrough(),
-                Instant.now(), restarts, lastExit, null, uid);
+                Instant.now(), restarts, lastExit, null, uid, node.after(), salt,
+                env == null ? java.util.Map.of() : io.drover.core.EnvFile.hashes(salt, env));
     }
 
     /**

@@ -188,6 +188,15 @@ public final class Supervisor {
             keepers.add(k);
             threads.add(keeperThread(k));
         }
+        // --after: a node's first start waits for the first starts of the nodes it is after
+        for (Keeper k : keepers) {
+            List<String> after = k.spec().after();
+            CompletableFuture<?>[] firsts = keepers.stream().filter(d -> after.contains(d.spec().nodename().full()))
+                    .map(Keeper::firstStart).toArray(CompletableFuture<?>[]::new);
+            if (firsts.length > 0) {
+                k.startAfter(CompletableFuture.allOf(firsts));
+            }
+        }
     }
 
     private Keeper newKeeper(NodeSpec node) {

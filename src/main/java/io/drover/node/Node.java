@@ -178,6 +178,10 @@ public final class Node {
                 // is the application's start-up, which may wait on anything (issue 27, item 2).
                 handshake.up();
             }
+            if (cfg.waitFor() != null && !awaitDependencies(deadline)) {
+                log.info("{} stopped while it waited for --wait-for", nodename);
+                return ExitCode.OK;
+            }
             Class<?> appClass = null;
             if (cfg.app() != null) {
                 appClass = loadApp(deadline);
@@ -264,6 +268,29 @@ public final class Node {
         // threads the loop starts take this one's class loader, as the loader thread's was set
         Thread.currentThread().setContextClassLoader(loader.getContextClassLoader());
         return (Class<?>) done;
+    }
+
+    /**
+     * {@code --wait-for}: after {@code UP} (the node holds no start slot while its dependency is
+     * away) and before the application's class, under the start deadline; a TERM or INT meanwhile
+     * ends the wait at once, as it ends the wait for the class ({@link #loading} is completed by
+     * the signal, and the pause between tries is a wait on it).
+     *
+     * @return false when TERM or INT came first
+     */
+    private boolean awaitDependencies(Deadline deadline) {
+        return cfg.waitFor().await(pauseMillis -> {
+            try {
+                return loading.get(pauseMillis, TimeUnit.MILLISECONDS) instanceof NodeState.Event;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            } catch (ExecutionException e) {
+                return false; // not possible before the class loads: only a signal completes it
+            }
+        }, deadline == null ? null : deadline::left, deadline == null ? null : deadline::passed, log);
     }
 
     /** A signal: to the loop, and to a wait for the application's class that it ends. */

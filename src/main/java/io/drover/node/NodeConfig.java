@@ -31,6 +31,7 @@ import java.util.List;
  * @param healthAddress {@code --health-address}, where the port is served, or null for loopback
  * @param heapDumpDir {@code --heap-dump-dir} as given (a template; empty or {@code none}: off), or null for the default
  * @param heapDumpKeep {@code --heap-dump-keep}: how many heap dumps the node keeps at its start
+ * @param waitFor {@code --wait-for} and its timeout, or null when the node waits for nothing
  */
 public record NodeConfig(
         String app,
@@ -55,4 +56,24 @@ public record NodeConfig(
         Duration healthTimeout,
         InetAddress healthAddress,
         String heapDumpDir,
-        int heapDumpKeep) {}
+        int heapDumpKeep,
+        WaitFor waitFor) {
+
+    /** A node that waits for nothing before its application loads. */
+    public NodeConfig(String app, String nodename, int concurrency, String loglevel, String logfile, String pidfile,
+                      List<String> queues, String workdir, Integer umask, String classpath, boolean detach,
+                      Duration startTimeout, List<String> appArgs, List<String> argv, String executable, String jvmOpts,
+                      String uid, String gid, Integer healthPort, Duration healthTimeout, InetAddress healthAddress,
+                      String heapDumpDir, int heapDumpKeep) {
+        this(app, nodename, concurrency, loglevel, logfile, pidfile, queues, workdir, umask, classpath, detach,
+                startTimeout, appArgs, argv, executable, jvmOpts, uid, gid, healthPort, healthTimeout, healthAddress,
+                heapDumpDir, heapDumpKeep, null);
+    }
+
+    /** These settings with {@code --wait-for}. */
+    public NodeConfig withWaitFor(WaitFor w) {
+        return new NodeConfig(app, nodename, concurrency, loglevel, logfile, pidfile, queues, workdir, umask, classpath,
+                detach, startTimeout, appArgs, argv, executable, jvmOpts, uid, gid, healthPort, healthTimeout,
+                healthAddress, heapDumpDir, heapDumpKeep, w);
+    }
+}

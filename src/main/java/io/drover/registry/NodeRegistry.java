@@ -111,10 +111,22 @@ public final class NodeRegistry {
             return Optional.of(new NodeRecord(nodename, p.getProperty("pidfile"), p.getProperty("logfile"),
                     options, passthrough, Instant.parse(p.getProperty("started")),
                     Integer.parseInt(p.getProperty("restarts", "0")), p.getProperty("lastExit"),
-                    p.getProperty("version"), p.getProperty("uid") == null ? null : Integer.valueOf(p.getProperty("uid"))));
+                    p.getProperty("version"), p.getProperty("uid") == null ? null : Integer.valueOf(p.getProperty("uid")),
+                    list(p, "after."), p.getProperty("envSalt"), envHashes(p)));
         } catch (RuntimeException e) {
             throw new CorruptRecordException(file, "has a field that does not parse");
         }
+    }
+
+    /** The {@code env.NAME} hashes of a record, by name, sorted. */
+    private static Map<String, String> envHashes(Properties p) {
+        Map<String, String> h = new java.util.TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("env.")) {
+                h.put(key.substring(4), p.getProperty(key));
+            }
+        }
+        return h;
     }
 
     /** The values of {@code prefix0}, {@code prefix1}... up to the first missing one. */
@@ -209,6 +221,11 @@ public final class NodeRegistry {
             p.setProperty("restarts", Integer.toString(record.restarts()));
             set(p, "lastExit", record.lastExit());
             set(p, "uid", record.uid() == null ? null : record.uid().toString());
+            for (int j = 0; j < record.after().size(); j++) {
+                p.setProperty("after." + j, record.after().get(j));
+            }
+            set(p, "envSalt", record.envSalt());
+            record.envHashes().forEach((name, hash) -> p.setProperty("env." + name, hash));
             p.setProperty("version", record.version() == null ? Install.version() : record.version());
             StringWriter text = new StringWriter();
             p.store(text, "drover node record");

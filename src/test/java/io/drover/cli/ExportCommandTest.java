@@ -154,4 +154,33 @@ class ExportCommandTest {
         assertEquals(73, r.code(), r::toString);
         assertTrue(r.err().endsWith(": No such file or directory\n"), r.err());
     }
+
+    @Test
+    void the_systemd_export_orders_a_node_after_its_dependency_s_unit() throws IOException {
+        Path out = tmp.resolve("units");
+        Result r = run(List.of("multi", "export", "systemd", "xdb", "xweb", "--after:xweb=xdb", "--out=" + out));
+        assertEquals(0, r.code(), r::toString);
+        String web = Files.readString(out.resolve("drover@xweb.service.d/50-export.conf"));
+        assertTrue(web.contains("\nAfter=drover@xdb.service\nWants=drover@xdb.service\nPartOf="), web);
+        assertFalse(Files.readString(out.resolve("drover@xdb.service.d/50-export.conf")).contains("After="));
+    }
+
+    @Test
+    void the_systemd_export_has_systemd_read_the_env_file() throws IOException {
+        Path out = tmp.resolve("units");
+        Result r = run(List.of("multi", "export", "systemd", "xe1", "--env-file=-/etc/drover/%n.env", "--out=" + out));
+        assertEquals(0, r.code(), r::toString);
+        String unit = Files.readString(out.resolve("drover@xe1.service.d/50-export.conf"));
+        assertTrue(unit.contains("\nEnvironmentFile=\nEnvironmentFile=-/etc/drover/xe1.env\n"), unit);
+    }
+
+    @Test
+    void the_supervisord_export_gives_a_node_after_another_a_later_priority_and_none_without_after() {
+        Result r = run(List.of("multi", "export", "supervisord", "xdb", "xweb", "xapi", "--after:xweb=xdb",
+                "--after:xapi=xweb,xdb"));
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(List.of("priority=500", "priority=510", "priority=520"),
+                r.out().lines().filter(l -> l.startsWith("priority=")).toList(), r.out());
+        assertFalse(run(List.of("multi", "export", "supervisord", "xdb", "xweb")).out().contains("priority="));
+    }
 }

@@ -179,7 +179,10 @@ class NodeEventRenderingTest {
                 new NodeEvent.Hook("on-failure", "ended (status 3)", true),
                 new NodeEvent.Killing(119, "hung", "thread dump in /var/log/drover/w1.log at 20481 (2026-12-07T06:30:01Z)"),
                 new NodeEvent.Status(NodeEvent.State.RUNNING, 120, Duration.ofSeconds(9), "/run/w1.pid", null, 52_428_800L, 1.0,
-                        3, "out of memory, heap dump /var/log/drover/heapdump/w1/java_pid119.hprof", null));
+                        3, "out of memory, heap dump /var/log/drover/heapdump/w1/java_pid119.hprof", null),
+
+                new NodeEvent.EnvChanged(List.of("DB_URL", "TOKEN"), List.of("X"), List.of("Y")),
+                new NodeEvent.EnvChanged(List.of(), List.of("X"), List.of()));
     }
 
     /** Several events of one node, in the order a command sends them: later ones overwrite earlier ones' fields. */
