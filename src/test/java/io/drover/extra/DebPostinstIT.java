@@ -15,24 +15,37 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The package's postinst (src/deb/control/postinst) run as dpkg runs it, as root, on a machine
  * where a drover user exists already, without installing anything: it runs in a private mount
- * namespace where /etc and /var/lib are overlays of this machine's (the users it makes and the
- * directories it makes land in the test's directory), /var/log, /run and /usr/lib/drover are
- * empty. DebPackageIT cannot say this: it refuses to run where a drover user exists.
+ * namespace where /etc, /var/lib and /usr/lib are overlays of this machine's (the users and
+ * directories it makes land in the test's directory; /usr/lib has no drover in it), /var/log and
+ * /run are empty. DebPackageIT cannot say this: it refuses to run where a drover user exists, and
+ * runs under no systemd.
  */
 class DebPostinstIT {
     /** Prints the postinst's exit and what it left: /var/lib/drover's owner and mode, or "absent". */
     static final String SCENARIO = """
             set -e
             t=$1; postinst=$2; kind=$3
-            for d in etc lib; do mkdir -p "$t/$d-upper" "$t/$d-work"; done
+            for d in etc lib usr; do mkdir -p "$t/$d-upper" "$t/$d-work"; done
             mount -t overlay drover-etc -o lowerdir=/etc,upperdir="$t/etc-upper",workdir="$t/etc-work" /etc
             mount -t overlay drover-lib -o lowerdir=/var/lib,upperdir="$t/lib-upper",workdir="$t/lib-work" /var/lib
             mount -t tmpfs drover-log /var/log
             mount -t tmpfs drover-run /run
-            if [ -d /usr/lib/drover ]; then mount -t tmpfs drover-usr /usr/lib/drover; fi
+            mount -t overlay drover-usr -o lowerdir=/usr/lib,upperdir="$t/usr-upper",workdir="$t/usr-work" /usr/lib
+            rm -rf /usr/lib/drover
             case $kind in
                 login) useradd --no-create-home --shell /bin/sh --user-group drover ;;
                 system) useradd --system --no-create-home --shell /usr/sbin/nologin --user-group drover ;;
+                upgrade)
+                    # an upgrade under systemd: what postinst runs, in its order, is written to $t/order
+                    useradd --system --no-create-home --shell /usr/sbin/nologin --user-group drover
+                    mkdir -p /run/systemd/system /usr/lib/drover/bin "$t/stub"
+                    printf '#!/bin/sh\necho "systemctl $*" >> "%s/order"\n' "$t" > "$t/stub/systemctl"
+                    printf '#!/bin/sh\necho drover-cds >> "%s/order"\n' "$t" > /usr/lib/drover/bin/drover-cds
+                    chmod 755 "$t/stub/systemctl" /usr/lib/drover/bin/drover-cds
+                    PATH=$t/stub:$PATH sh "$postinst" configure 0.0.9
+                    cat "$t/order"
+                    exit 0
+                    ;;
             esac
             for run in 1 2; do
                 if sh "$postinst" configure >/dev/null; then rc=0; else rc=$?; fi
@@ -66,6 +79,21 @@ class DebPostinstIT {
         assertNotEquals("postinst=0", lines.get(0), r::toString);
         assertEquals("absent", lines.get(1), r::toString);
         assertTrue(r.err().contains("not a system user"), r::toString);
+    }
+
+    /**
+     * An upgrade replaced the jars, and prerm removed the class-data archives made for the old
+     * ones: the new archives are built before the running units restart onto the new jars, or
+     * those nodes start without any (slower, and each says so in the journal) and stay so until
+     * their next restart. Here systemctl and drover-cds only say they ran.
+     */
+    @Test
+    void anUpgradeBuildsTheArchivesBeforeItRestartsTheUnits() {
+        Sandbox.Result r = postinst("upgrade");
+        List<String> order = r.out().lines().toList();
+        assertEquals("drover-cds", order.stream().filter(l -> l.equals("drover-cds") || l.startsWith("systemctl try-restart"))
+                .findFirst().orElse(""), r::toString);
+        assertTrue(order.stream().anyMatch(l -> l.startsWith("systemctl try-restart")), r::toString);
     }
 
     /** A reinstall (the drover system user is there): postinst succeeds, twice, and makes its home its user's. */
