@@ -35,6 +35,19 @@ class DebPostinstIT {
             case $kind in
                 login) useradd --no-create-home --shell /bin/sh --user-group drover ;;
                 system) useradd --system --no-create-home --shell /usr/sbin/nologin --user-group drover ;;
+                purge)
+                    # the admin enabled droverd on a machine without systemd (update-rc.d droverd
+                    # defaults); dpkg removed the init scripts, then runs postrm purge
+                    useradd --system --no-create-home --shell /usr/sbin/nologin --user-group drover
+                    sh "$postinst" configure >/dev/null 2>&1
+                    cp "$(dirname "$postinst")/../../../extra/generic-init.d/droverd" /etc/init.d/droverd
+                    update-rc.d droverd defaults >/dev/null 2>&1
+                    ls /etc/rc2.d | grep droverd
+                    rm /etc/init.d/droverd
+                    if sh "$(dirname "$postinst")/postrm" purge; then echo "postrm=0"; else echo "postrm=$?"; fi
+                    ls /etc/rc2.d | grep droverd || echo "no rc links"
+                    exit 0
+                    ;;
                 upgrade)
                     # an upgrade under systemd: what postinst runs, in its order, is written to $t/order
                     useradd --system --no-create-home --shell /usr/sbin/nologin --user-group drover
@@ -94,6 +107,19 @@ class DebPostinstIT {
         assertEquals("drover-cds", order.stream().filter(l -> l.equals("drover-cds") || l.startsWith("systemctl try-restart"))
                 .findFirst().orElse(""), r::toString);
         assertTrue(order.stream().anyMatch(l -> l.startsWith("systemctl try-restart")), r::toString);
+    }
+
+    /**
+     * dpkg -P after the admin enabled the init script (update-rc.d droverd defaults): postrm
+     * removes the links in /etc/rc?.d as debhelper's packages do, or every boot runs a link to a
+     * script that is gone (and insserv warns of it at every other package's install).
+     */
+    @Test
+    void aPurgeRemovesTheInitScriptsLinks() {
+        Sandbox.Result r = postinst("purge");
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.size() == 3 && lines.get(0).matches("S\\d\\ddroverd"), r::toString);
+        assertEquals(List.of("postrm=0", "no rc links"), lines.subList(1, 3), r::toString);
     }
 
     /** A reinstall (the drover system user is there): postinst succeeds, twice, and makes its home its user's. */
