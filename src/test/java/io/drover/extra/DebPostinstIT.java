@@ -32,18 +32,21 @@ class DebPostinstIT {
             mount -t tmpfs drover-run /run
             mount -t overlay drover-usr -o lowerdir=/usr/lib,upperdir="$t/usr-upper",workdir="$t/usr-work" /usr/lib
             rm -rf /usr/lib/drover
+            # what dpkg unpacked before postinst runs: the init scripts it registers
+            cp "$(dirname "$postinst")/../../../extra/generic-init.d/droverd" \\
+                "$(dirname "$postinst")/../../../extra/generic-init.d/droverbeat" /etc/init.d/
             case $kind in
                 login) useradd --no-create-home --shell /bin/sh --user-group drover ;;
                 system) useradd --system --no-create-home --shell /usr/sbin/nologin --user-group drover ;;
                 purge)
-                    # the admin enabled droverd on a machine without systemd (update-rc.d droverd
-                    # defaults); dpkg removed the init scripts, then runs postrm purge
+                    # the package's init scripts in place, the admin enabled droverd on a machine
+                    # without systemd; dpkg removed the init scripts, then runs postrm purge
                     useradd --system --no-create-home --shell /usr/sbin/nologin --user-group drover
                     sh "$postinst" configure >/dev/null 2>&1
-                    cp "$(dirname "$postinst")/../../../extra/generic-init.d/droverd" /etc/init.d/droverd
-                    update-rc.d droverd defaults >/dev/null 2>&1
+                    ls /etc/rc2.d | grep drover || echo "no rc links"
+                    update-rc.d droverd enable >/dev/null 2>&1
                     ls /etc/rc2.d | grep droverd
-                    rm /etc/init.d/droverd
+                    rm /etc/init.d/droverd /etc/init.d/droverbeat
                     if sh "$(dirname "$postinst")/postrm" purge; then echo "postrm=0"; else echo "postrm=$?"; fi
                     ls /etc/rc2.d | grep droverd || echo "no rc links"
                     exit 0
@@ -110,16 +113,19 @@ class DebPostinstIT {
     }
 
     /**
-     * dpkg -P after the admin enabled the init script (update-rc.d droverd defaults): postrm
-     * removes the links in /etc/rc?.d as debhelper's packages do, or every boot runs a link to a
-     * script that is gone (and insserv warns of it at every other package's install).
+     * The init scripts are registered disabled (no S link: nothing starts at boot); dpkg -P after
+     * the admin enabled one (update-rc.d droverd enable): postrm removes the links in /etc/rc?.d
+     * as debhelper's packages do, or every boot runs a link to a script that is gone (and insserv
+     * warns of it at every other package's install).
      */
     @Test
     void aPurgeRemovesTheInitScriptsLinks() {
         Sandbox.Result r = postinst("purge");
         List<String> lines = r.out().lines().toList();
-        assertTrue(lines.size() == 3 && lines.get(0).matches("S\\d\\ddroverd"), r::toString);
-        assertEquals(List.of("postrm=0", "no rc links"), lines.subList(1, 3), r::toString);
+        // installed disabled: K links only, so nothing starts at boot
+        assertEquals(List.of("K01droverbeat", "K01droverd"), lines.subList(0, 2), r::toString);
+        assertTrue(lines.size() == 5 && lines.get(2).matches("S\\d\\ddroverd"), r::toString);
+        assertEquals(List.of("postrm=0", "no rc links"), lines.subList(3, 5), r::toString);
     }
 
     /** A reinstall (the drover system user is there): postinst succeeds, twice, and makes its home its user's. */
