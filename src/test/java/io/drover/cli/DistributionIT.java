@@ -196,6 +196,35 @@ class DistributionIT {
         }
     }
 
+    /**
+     * The archives root builds (the Debian package's postinst, or an admin running drover-cds by
+     * hand for /opt/drover) are read by every user's drover: root's umask 077 must not make them
+     * root's alone, or every user's command starts slower, silently (bin/drover skips an archive
+     * it cannot read, and says nothing since one is there).
+     */
+    @Test
+    void archives_root_builds_under_umask_077_are_read_by_every_user() throws Exception {
+        assumeTrue(Host.isEffectiveRoot(), "needs root, to build as root and read as nobody");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path home = unpack();
+        Result built = run(tmp, List.of("sh", "-c", "umask 077; exec \"$0\"", home.resolve("bin/drover-cds").toString()));
+        assertEquals(0, built.code(), built::toString);
+        for (String file : List.of("lib/cli.jsa", "lib/node.jsa", "lib/cds.java")) {
+            Result read = run(tmp, List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    "test", "-r", home.resolve(file).toString()));
+            assertEquals(0, read.code(), () -> "nobody cannot read " + file + ": "
+                    + PosixFilePermissions.toString(permissions(home.resolve(file))));
+        }
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(Path file) {
+        try {
+            return Files.getPosixFilePermissions(file);
+        } catch (IOException e) {
+            return java.util.Set.of();
+        }
+    }
+
     @Test
     void a_user_who_cannot_write_the_installation_is_told_it_runs_slower_and_how_to_fix_it() throws Exception {
         assumeTrue(Host.isEffectiveRoot(), "needs root, to run as nobody an installation root unpacked");

@@ -263,8 +263,9 @@ class DebPackageIT {
         }
         // the units' settings name the package's launcher, not the tarball's /usr/local/bin/drover
         assertTrue(Files.readAllLines(Path.of("/etc/conf.d/drover")).contains("DROVER_BIN=\"/usr/bin/drover\""));
+        // the init scripts are registered disabled: stop (K) links only, no start (S) link
         Sandbox.Result enabled = box.run(List.of("sh", "-c",
-                "ls -d /etc/systemd/system/*.wants/*drover* /etc/rc?.d/*drover* 2>/dev/null"), Map.of(), false);
+                "ls -d /etc/systemd/system/*.wants/*drover* /etc/rc?.d/S*drover* 2>/dev/null"), Map.of(), false);
         assertEquals("", enabled.out(), "nothing is enabled on install");
     }
 
