@@ -36,7 +36,8 @@ public final class OptionTable {
     public static final Set<String> WORKER = Set.of(
             "-A", "--app", "-P", "--pool", "-Q", "--queues", "-c", "--concurrency", "-f", "--logfile",
             "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--executable", "--gid",
-            "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--pidfile", "--start-timeout",
+            "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--log-format", "--log-keep",
+            "--log-max-size", "--log-rotate", "--pidfile", "--start-timeout",
             "--uid", "--umask", "--verbose", "--workdir");
 
     /** {@code drover beat}'s options that a worker does not have: given to multi, they reach no node. */

@@ -143,7 +143,7 @@ public final class Node {
             }
             // Spawned, the node's stdout already is its logfile, opened by its spawner, or by
             // the node itself after the drop: logging goes there, the path is not looked up again.
-            log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null);
+            log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null, cfg.logging(), nodename.full());
             // Handlers before the pidfile: once the pidfile is visible anyone may signal the
             // node, and a HUP or TERM meeting the JVM's default handling would kill it.
             SignalHooks.handle("TERM", () -> signal(NodeState.Event.TERM));

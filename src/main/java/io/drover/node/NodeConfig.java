@@ -29,6 +29,7 @@ import java.util.List;
  * @param healthPort {@code --health-port}, or null to serve none
  * @param healthTimeout {@code --health-timeout}: how long {@code /live} waits for a heartbeat; null without a port
  * @param healthAddress {@code --health-address}, where the port is served, or null for loopback
+ * @param logging {@code --log-format}, {@code --log-max-size}, {@code --log-keep}, {@code --log-rotate}
  */
 public record NodeConfig(
         String app,
@@ -51,4 +52,5 @@ public record NodeConfig(
         String gid,
         Integer healthPort,
         Duration healthTimeout,
-        InetAddress healthAddress) {}
+        InetAddress healthAddress,
+        LogOptions logging) {}
