@@ -82,7 +82,9 @@ public final class OptionTable {
         LOGLEVEL("--loglevel"),
         DETACH("--detach"),
         PIDFILE("--pidfile"),
-        LOGFILE("--logfile");
+        LOGFILE("--logfile"),
+        LOG_MAX_SIZE("--log-max-size"),
+        LOG_ROTATE("--log-rotate");
 
         /** The option's long name, as the table's lines give it. */
         public final String longName;
