@@ -109,7 +109,9 @@ final class LogSetup {
                         return Inherited.sized(FileDescriptor.out);
                     }
                     : () -> opened(path);
-            appender = new RollingLog(path, options, first, reopen);
+            // through a method typed by the superclass: assigning a RollingLog here would make
+            // the verifier load it, and GZIPOutputStream with it, in every node
+            appender = RollingLog.of(path, options, first, reopen);
         } else {
             // An appender on a descriptor opened here, not logback's FileAppender, which opens
             // its file by name and would follow a symbolic link planted there. Without a

@@ -58,6 +58,12 @@ final class RollingLog extends OutputStreamAppender<ILoggingEvent> {
         setOutputStream(first.stream());
     }
 
+    /** A rolling appender on {@code first}, which is {@code file} opened. */
+    static OutputStreamAppender<ILoggingEvent> of(Path file, LogOptions options, LogSetup.Sized first,
+                                                  Supplier<LogSetup.Sized> reopen) {
+        return new RollingLog(file, options, first, reopen);
+    }
+
     @Override
     protected void subAppend(ILoggingEvent event) {
         if ((options.maxSize() > 0 && size >= options.maxSize()) || (options.daily() && event.getTimeStamp() >= dayEnds)) {
