@@ -61,7 +61,7 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
         b.append('"');
     }
 
-    /** JSON's string escapes (RFC 8259): quote, backslash and every control character. */
+    /** JSON's string escapes (RFC 8259): quote, backslash, every control character and the Unicode line separators. */
     static void escape(StringBuilder b, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -72,7 +72,9 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) {
+                    // U+2028 and U+2029 too: valid in JSON, but a line break to JavaScript and
+                    // to tools that split lines as Unicode does
+                    if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);
