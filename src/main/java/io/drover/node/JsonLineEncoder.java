@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
+import io.drover.core.Printable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -56,31 +57,7 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
     /** {@code ,"name":"value"}. */
     private static void field(StringBuilder b, String name, String value) {
-        b.append(",\"").append(name).append("\":\"");
-        escape(b, value == null ? "" : value);
-        b.append('"');
-    }
-
-    /** JSON's string escapes (RFC 8259): quote, backslash, every control character and the Unicode line separators. */
-    static void escape(StringBuilder b, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    // U+2028 and U+2029 too: valid in JSON, but a line break to JavaScript and
-                    // to tools that split lines as Unicode does
-                    if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
+        b.append(",\"").append(name).append("\":");
+        Printable.json(b, value == null ? "" : value);
     }
 }

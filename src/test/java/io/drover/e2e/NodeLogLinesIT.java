@@ -180,15 +180,10 @@ class NodeLogLinesIT extends DroverTest {
     }
 
     private static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return LogRotationIT.read(p);
     }
 
     private static String tail(Path p) {
-        String s = read(p);
-        return "logs -f printed (the end): " + s.substring(Math.max(0, s.length() - 2000));
+        return LogRotationIT.tail(p);
     }
 }
