@@ -76,6 +76,17 @@ final class LogSetup {
         if (path != null) {
             first = onStdout ? Inherited.sized(FileDescriptor.out) : opened(path);
         }
+        String unrotatable = options.rotates() ? RollingLog.notRotatable(path) : null;
+        if (unrotatable != null) {
+            if (!onStdout) {
+                try {
+                    first.stream().close();
+                } catch (IOException e) {
+                    // nothing written
+                }
+            }
+            throw new UsageException(unrotatable);
+        }
         if (System.getProperty("logback.configurationFile") != null) {
             if (first != null && !onStdout) {
                 // the user's configuration writes where it says; this open only checked the file

@@ -107,6 +107,10 @@ final class RollingLog extends OutputStreamAppender<ILoggingEvent> {
                     Files.move(from, numbered(i + 1, ".gz"), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                // never rename a device (/dev/null) or what else came to be at the name
+                throw new IOException(file + " is not a regular file");
+            }
             Files.move(file, first, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // not rotated: the node goes on writing the file it has, and says why once a size
@@ -210,6 +214,15 @@ final class RollingLog extends OutputStreamAppender<ILoggingEvent> {
         } catch (IOException e) {
             return dir + ": " + e.getMessage();
         }
+    }
+
+    /**
+     * Why the logfile cannot be rotated whoever runs the node, or null: only a regular file is
+     * renamed, never a device such as {@code /dev/null} (root would move it out of {@code /dev}).
+     */
+    static String notRotatable(Path file) {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? null
+                : "--log-max-size and --log-rotate rotate a regular file; " + file + " is not one";
     }
 
     /** The exception for {@link #rootRefusal}'s answer. */

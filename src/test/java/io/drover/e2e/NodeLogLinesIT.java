@@ -142,6 +142,19 @@ class NodeLogLinesIT extends DroverTest {
         assertEquals(0, r.exitCode(), r::toString);
     }
 
+    /**
+     * Root's node told to rotate {@code /dev/null} would rename the device out of {@code /dev}: it
+     * does not start, and says why. Before the change the option was unknown (64, another line).
+     */
+    @Test
+    void a_device_is_never_rotated() throws IOException {
+        Drover.Result r = drover.multi("start", "r30lg4", "--logfile=/dev/null", "--log-max-size=1K");
+        assertEquals(64, r.exitCode(), r::toString);
+        assertTrue(r.output().contains("--log-max-size and --log-rotate rotate a regular file; /dev/null is not one"), r::toString);
+        assertTrue(Files.readAttributes(Path.of("/dev/null"), java.nio.file.attribute.PosixFileAttributes.class).isOther());
+        assertFalse(Files.exists(Path.of("/dev/null.1")));
+    }
+
     private List<String> rotated(String node) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(node + ".log."))
