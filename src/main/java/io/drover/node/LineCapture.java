@@ -40,16 +40,40 @@ final class LineCapture extends OutputStream {
      * Points {@code System.out} and {@code System.err} at the logger; a line left without its
      * newline is logged when the JVM exits.
      */
-    static void install() {
+    static synchronized void install() {
         Charset charset = Charset.defaultCharset();
-        LineCapture out = new LineCapture("stdout", System.out, charset);
-        LineCapture err = new LineCapture("stderr", System.err, charset);
+        PrintStream realOut = System.out;
+        PrintStream realErr = System.err;
+        LineCapture out = new LineCapture("stdout", realOut, charset);
+        LineCapture err = new LineCapture("stderr", realErr, charset);
         System.setOut(new PrintStream(out, true, charset));
         System.setErr(new PrintStream(err, true, charset));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable restore = () -> {
             out.close();
             err.close();
-        }, "drover-output-flush"));
+        };
+        // an application that calls System.exit itself: its last partial line still logged
+        Runtime.getRuntime().addShutdownHook(new Thread(restore, "drover-output-flush"));
+        uninstall = () -> {
+            restore.run();
+            System.setOut(realOut);
+            System.setErr(realErr);
+        };
+    }
+
+    /** Undoes {@link #install}, or null when nothing is installed. */
+    private static Runnable uninstall;
+
+    /**
+     * Logs the lines not yet ended and gives {@code System.out} and {@code System.err} back, once
+     * the node is done: drover's own messages after it (a failed start's line, printed by the
+     * command) reach the terminal or the log as they always did, not as log events.
+     */
+    static synchronized void uninstall() {
+        if (uninstall != null) {
+            uninstall.run();
+            uninstall = null;
+        }
     }
 
     @Override

@@ -199,6 +199,7 @@ public final class Node {
             }
             throw e;
         } finally {
+            LineCapture.uninstall();
             if (pidfile != null) {
                 pidfile.close();
             }
