@@ -24,7 +24,8 @@
 
 _drover_subcommands="start stop stopwait restart supervise kill status show names expand get dryrun forget logs export help"
 _drover_daemon_options="-A --app -l --loglevel -f --logfile --pidfile --workdir --umask --classpath
-    --jvm-opts --executable --uid --gid --detach --start-timeout --verbose --heap-dump-dir --heap-dump-keep"
+    --jvm-opts --executable --uid --gid --detach --start-timeout --verbose --heap-dump-dir --heap-dump-keep
+    --log-format --log-max-size --log-keep --log-rotate"
 _drover_worker_options="$_drover_daemon_options -n --hostname -c --concurrency -P --pool -Q --queues
     --health-port --health-timeout --health-address --wait-for --wait-for-timeout --env-file"
 _drover_beat_options="$_drover_daemon_options -s --schedule --max-interval --no-catch-up --stop-timeout"
@@ -42,6 +43,8 @@ _drover_value() {
     case $1 in
         -l | --loglevel) COMPREPLY=($(compgen -W "$_drover_levels" -- "$2")) ;;
         -P | --pool) COMPREPLY=($(compgen -W "threads solo" -- "$2")) ;;
+        --log-format) COMPREPLY=($(compgen -W "text json" -- "$2")) ;;
+        --log-rotate) COMPREPLY=($(compgen -W "daily size daily,size" -- "$2")) ;;
         --uid) COMPREPLY=($(compgen -u -- "$2")) ;;
         --gid) COMPREPLY=($(compgen -g -- "$2")) ;;
         --workdir | --out | --heap-dump-dir)
@@ -54,7 +57,7 @@ _drover_value() {
             ;;
         -A | --app | -n | --hostname | -c | --concurrency | -Q | --queues | --umask | --jvm-opts | \
             --start-timeout | --timeout | --range-prefix | --prefix | --suffix | --max-interval | --stop-timeout | \
-            --health-port | --health-timeout | --health-address | --image | --namespace | --max-memory | --append | --after | \
+            --health-port | --health-timeout | --health-address | --log-max-size | --log-keep | --image | --namespace | --max-memory | --append | --after | \
             --heap-dump-keep | --wait-for | --wait-for-timeout)
             COMPREPLY=()
             ;;

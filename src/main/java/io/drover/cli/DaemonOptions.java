@@ -13,6 +13,7 @@ import io.drover.launch.LaunchSpec;
 import io.drover.launch.Launcher;
 import io.drover.launch.NodeLaunch;
 import io.drover.node.Handshake;
+import io.drover.node.LogOptions;
 import io.drover.node.Node;
 import io.drover.node.NodeConfig;
 import io.drover.posix.Posix;
@@ -40,6 +41,22 @@ final class DaemonOptions {
     @Option(names = {"-f", "--logfile"}, paramLabel = "PATH",
             description = "Log file (%%n %%h %%d %%p %%i %%I %%%% expanded). Default: stderr.")
     String logfile;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text (celery's lines) or json (one JSON object a line). Default: text.")
+    String logFormat;
+
+    @Option(names = "--log-max-size", paramLabel = "SIZE",
+            description = "Rotate the logfile in the node when it reaches SIZE (10K, 100M, 1G); old files are gzip'ed.")
+    String logMaxSize;
+
+    @Option(names = "--log-keep", paramLabel = "N",
+            description = "Rotated logfiles kept (LOG.1.gz ... LOG.N.gz). Default: 7.")
+    Integer logKeep;
+
+    @Option(names = "--log-rotate", paramLabel = "WHEN",
+            description = "daily: rotate the logfile at midnight too (daily,size with --log-max-size).")
+    String logRotate;
 
     @Option(names = "--pidfile", paramLabel = "PATH", description = "Pidfile, created exclusively and locked. Default: none.")
     String pidfile;
@@ -95,10 +112,14 @@ final class DaemonOptions {
         String full = fullNodename(nodename, Host.current().hostname());
         Duration timeout = Seconds.startTimeout(Seconds.of("--start-timeout", startTimeout, String.valueOf(startTimeout)));
         Integer mask = umask == null ? null : Umask.parse(umask);
+        LogOptions logging = LogOptions.of(logFormat, logMaxSize, logKeep, logRotate);
+        if (logging.rotates() && logfile == null) {
+            throw new UsageException("--log-max-size and --log-rotate need --logfile");
+        }
         return new NodeConfig(app, full, concurrency, loglevel, logfile, pidfile, List.copyOf(queues), workdir, mask,
                 classpath, detach, timeout, List.copyOf(appArgs),
                 List.copyOf(rawArgs), executable, jvmOpts, uid, gid, healthPort, healthTimeout, healthAddress, heapDumpDir,
-                heapDumpKeep == null ? HeapDumps.DEFAULT_KEEP : HeapDumps.keep(heapDumpKeep));
+                heapDumpKeep == null ? HeapDumps.DEFAULT_KEEP : HeapDumps.keep(heapDumpKeep), logging);
     }
 
     /**

@@ -52,28 +52,8 @@ final class Json {
         }
     }
 
+    /** The one JSON string escaper, {@link Printable#json}: drover's --json and a node's JSON log lines. */
     private static void string(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    // JSON must escape U+0000-U+001F; DEL, the C1 controls and the bidi
-                    // formatting characters are escaped too, so --json on a terminal is as
-                    // harmless as the text output and still decodes to the exact string
-                    if (Printable.escaped(c)) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        Printable.json(out, s);
     }
 }

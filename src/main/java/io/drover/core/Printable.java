@@ -46,6 +46,34 @@ public final class Printable {
         return escape(text, true, true);
     }
 
+    /**
+     * {@code s} as a JSON string, quotes included: JSON's escapes (RFC 8259), and every character
+     * {@link #escaped} names as {@code \\uXXXX} too, so a JSON line on a terminal is as harmless as
+     * text and still decodes to the exact string; U+2028 and U+2029 as well, line breaks to
+     * JavaScript and to tools that split lines as Unicode does.
+     */
+    public static void json(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (escaped(c) || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
     /** Whether a terminal acts on {@code c} rather than showing it: what {@link #of} escapes. */
     public static boolean escaped(char c) {
         return c < 0x20 || c >= 0x7f && c <= 0x9f || bidi(c);

@@ -140,6 +140,12 @@ public final class KubernetesExport {
             if (TO_POD.stream().anyMatch(o -> o.named(name))) {
                 continue;
             }
+            if ((OptionTable.Read.LOG_MAX_SIZE.named(name) || OptionTable.Read.LOG_ROTATE.named(name))
+                    && OptionTable.Read.LOGFILE.in(node.options()) == null) {
+                // a pod's node logs to its stdout, which the kubelet rotates; the node would refuse it
+                throw new UsageException("node " + node.nodename().full() + ": " + name + " rotates a --logfile, and a pod's node"
+                        + " logs to stdout, which the kubelet rotates (containerLogMaxSize, containerLogMaxFiles)");
+            }
             if (OptionTable.Read.HEALTH_PORT.named(name)) {
                 port = port(node, value);
             }

@@ -36,7 +36,8 @@ public final class OptionTable {
     public static final Set<String> WORKER = Set.of(
             "-A", "--app", "-P", "--pool", "-Q", "--queues", "-c", "--concurrency", "-f", "--logfile",
             "-l", "--loglevel", "-n", "--hostname", "--classpath", "--detach", "--env-file", "--executable", "--gid",
-            "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--pidfile", "--start-timeout",
+            "--health-address", "--health-port", "--health-timeout", "--jvm-opts", "--log-format", "--log-keep",
+            "--log-max-size", "--log-rotate", "--pidfile", "--start-timeout",
             "--uid", "--umask", "--verbose", "--wait-for", "--wait-for-timeout", "--workdir",
             "--heap-dump-dir", "--heap-dump-keep");
 
@@ -86,7 +87,10 @@ public final class OptionTable {
         HEAP_DUMP_DIR("--heap-dump-dir"),
 
         WAIT_FOR("--wait-for"),
-        ENV_FILE("--env-file");
+        ENV_FILE("--env-file"),
+
+        LOG_MAX_SIZE("--log-max-size"),
+        LOG_ROTATE("--log-rotate");
 
         /** The option's long name, as the table's lines give it. */
         public final String longName;

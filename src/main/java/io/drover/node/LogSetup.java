@@ -4,8 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.LogfileRefusal;
@@ -22,12 +22,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures logback for a node from {@code --logfile} and {@code --loglevel}, in celery's line
- * format. A user's own configuration ({@code -Dlogback.configurationFile}) wins untouched.
+ * Configures logback for a node from {@code --logfile}, {@code --loglevel} and the
+ * {@link LogOptions}, in celery's line format or JSON, and captures what the application writes
+ * to {@code System.out} and {@code System.err} into it ({@link LineCapture}). A user's own
+ * configuration ({@code -Dlogback.configurationFile}) wins untouched, and then {@code System.out}
+ * and {@code System.err} are left as they are.
  */
 final class LogSetup {
     private LogSetup() {}
@@ -52,47 +56,98 @@ final class LogSetup {
      * @param onStdout whether this process's stdout already is {@code logfile}: a node its
      *     spawner started, which opened the logfile for it (or which pointed its own stdout at it
      *     after dropping privileges), so the node does not look the path up again
-     * @throws DroverException exit 73 if the logfile cannot be opened
+     * @param options the line format and the rotation
+     * @param nodename the node's full name, for the JSON lines
+     * @throws DroverException exit 73 if the logfile cannot be opened, 77 if root may not rotate it
      */
-    static Logger configure(String logfile, Level level, boolean onStdout) {
-        OutputStream stream = null;
-        if (logfile != null) {
-            stream = onStdout ? new Inherited(FileDescriptor.out) : open(Path.of(logfile));
+    static Logger configure(String logfile, Level level, boolean onStdout, LogOptions options, String nodename) {
+        Path path = logfile == null ? null : Path.of(logfile);
+        if (options.rotates() && (path == null || INHERITED.containsKey(logfile))) {
+            throw new UsageException("--log-max-size and --log-rotate need --logfile naming a file, got "
+                    + (logfile == null ? "none (stderr)" : logfile));
         }
-        if (System.getProperty("logback.configurationFile") == null) {
-            LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-            ctx.reset();
-            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-            encoder.setContext(ctx);
-            encoder.setPattern(PATTERN);
-            encoder.start();
-            OutputStreamAppender<ILoggingEvent> appender;
-            if (stream != null) {
-                // An appender on the descriptor opened here, not logback's FileAppender, which
-                // opens its file by name and would follow a symbolic link planted there.
-                appender = new OutputStreamAppender<>();
-                appender.setOutputStream(stream);
-            } else {
-                ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-                console.setTarget("System.err");
-                appender = console;
-            }
-            appender.setContext(ctx);
-            appender.setName("node");
-            appender.setEncoder(encoder);
-            appender.start();
-            ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-            root.setLevel(level);
-            root.addAppender(appender);
-        } else if (stream != null && !onStdout) {
-            // the user's configuration writes where it says; this open only checked the file
-            try {
-                stream.close();
-            } catch (IOException e) {
-                // nothing written
+        if (options.rotates() && Host.isEffectiveRoot()) {
+            String why = RollingLog.rootRefusal(path);
+            if (why != null) {
+                throw RollingLog.refused(path, why);
             }
         }
+        Sized first = null;
+        if (path != null) {
+            first = onStdout ? Inherited.sized(FileDescriptor.out) : opened(path);
+        }
+        String unrotatable = options.rotates() ? RollingLog.notRotatable(path) : null;
+        if (unrotatable != null) {
+            if (!onStdout) {
+                try {
+                    first.stream().close();
+                } catch (IOException e) {
+                    // nothing written
+                }
+            }
+            throw new UsageException(unrotatable);
+        }
+        if (System.getProperty("logback.configurationFile") != null) {
+            if (first != null && !onStdout) {
+                // the user's configuration writes where it says; this open only checked the file
+                try {
+                    first.stream().close();
+                } catch (IOException e) {
+                    // nothing written
+                }
+            }
+            // and System.out stays what it was: the node's stdout, its logfile when spawned
+            return LoggerFactory.getLogger("drover");
+        }
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        Encoder<ILoggingEvent> encoder;
+        if (options.json()) {
+            encoder = new JsonLineEncoder(nodename);
+        } else {
+            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+            pattern.setContext(ctx);
+            pattern.setPattern(PATTERN);
+            encoder = pattern;
+        }
+        encoder.setContext(ctx);
+        encoder.start();
+        OutputStreamAppender<ILoggingEvent> appender;
+        if (options.rotates()) {
+            Supplier<Sized> reopen = onStdout
+                    ? () -> {
+                        RollingLog.pointOutputAt(path);
+                        return Inherited.sized(FileDescriptor.out);
+                    }
+                    : () -> opened(path);
+            // through a method typed by the superclass: assigning a RollingLog here would make
+            // the verifier load it, and GZIPOutputStream with it, in every node
+            appender = RollingLog.of(path, options, first, reopen);
+        } else {
+            // An appender on a descriptor opened here, not logback's FileAppender, which opens
+            // its file by name and would follow a symbolic link planted there. Without a
+            // logfile, the real descriptor 2, not System.err: that is captured below, and
+            // logback's ConsoleAppender writing to it would log its own lines again.
+            appender = new OutputStreamAppender<>();
+            appender.setOutputStream(first != null ? first.stream() : new Inherited(FileDescriptor.err));
+        }
+        appender.setContext(ctx);
+        appender.setName("node");
+        appender.setEncoder(encoder);
+        appender.start();
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(level);
+        root.addAppender(appender);
+        LineCapture.install();
         return LoggerFactory.getLogger("drover");
+    }
+
+    /** A stream to the logfile and how many bytes the file held when it was opened. */
+    record Sized(OutputStream stream, long size) {}
+
+    private static Sized opened(Path path) {
+        OutputStream out = open(path);
+        return new Sized(out, RollingLog.sizeOf(path));
     }
 
     /**
@@ -142,6 +197,18 @@ final class LogSetup {
 
         Inherited(FileDescriptor fd) {
             out = new FileOutputStream(fd);
+        }
+
+        /** The descriptor and the size of the file it is ({@code fstat}; 0 for a pipe or a terminal). */
+        static Sized sized(FileDescriptor fd) {
+            Inherited in = new Inherited(fd);
+            long size;
+            try {
+                size = in.out.getChannel().size();
+            } catch (IOException e) {
+                size = 0;
+            }
+            return new Sized(in, size);
         }
 
         @Override

@@ -150,7 +150,7 @@ public final class Node {
             }
             // Spawned, the node's stdout already is its logfile, opened by its spawner, or by
             // the node itself after the drop: logging goes there, the path is not looked up again.
-            log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null);
+            log = LogSetup.configure(logfile, LogSetup.level(cfg.loglevel()), handshake != null, cfg.logging(), nodename.full());
             if (heapDumps != null) {
                 // its spawner made the directory as it made the logfile's (root's walk): here as
                 // the node's user, after the drop, it is closed to others and pruned
@@ -220,6 +220,7 @@ public final class Node {
             }
             throw e;
         } finally {
+            LineCapture.uninstall();
             if (pidfile != null) {
                 pidfile.close();
             }

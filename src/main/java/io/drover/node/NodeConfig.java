@@ -32,6 +32,7 @@ import java.util.List;
  * @param heapDumpDir {@code --heap-dump-dir} as given (a template; empty or {@code none}: off), or null for the default
  * @param heapDumpKeep {@code --heap-dump-keep}: how many heap dumps the node keeps at its start
  * @param waitFor {@code --wait-for} and its timeout, or null when the node waits for nothing
+ * @param logging {@code --log-format}, {@code --log-max-size}, {@code --log-keep}, {@code --log-rotate}
  */
 public record NodeConfig(
         String app,
@@ -57,6 +58,7 @@ public record NodeConfig(
         InetAddress healthAddress,
         String heapDumpDir,
         int heapDumpKeep,
+        LogOptions logging,
         WaitFor waitFor) {
 
     /** A node that waits for nothing before its application loads. */
@@ -64,16 +66,16 @@ public record NodeConfig(
                       List<String> queues, String workdir, Integer umask, String classpath, boolean detach,
                       Duration startTimeout, List<String> appArgs, List<String> argv, String executable, String jvmOpts,
                       String uid, String gid, Integer healthPort, Duration healthTimeout, InetAddress healthAddress,
-                      String heapDumpDir, int heapDumpKeep) {
+                      String heapDumpDir, int heapDumpKeep, LogOptions logging) {
         this(app, nodename, concurrency, loglevel, logfile, pidfile, queues, workdir, umask, classpath, detach,
                 startTimeout, appArgs, argv, executable, jvmOpts, uid, gid, healthPort, healthTimeout, healthAddress,
-                heapDumpDir, heapDumpKeep, null);
+                heapDumpDir, heapDumpKeep, logging, null);
     }
 
     /** These settings with {@code --wait-for}. */
     public NodeConfig withWaitFor(WaitFor w) {
         return new NodeConfig(app, nodename, concurrency, loglevel, logfile, pidfile, queues, workdir, umask, classpath,
                 detach, startTimeout, appArgs, argv, executable, jvmOpts, uid, gid, healthPort, healthTimeout,
-                healthAddress, heapDumpDir, heapDumpKeep, w);
+                healthAddress, heapDumpDir, heapDumpKeep, logging, w);
     }
 }

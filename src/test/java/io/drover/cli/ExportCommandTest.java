@@ -47,6 +47,8 @@ class ExportCommandTest {
                 Arguments.of("kubernetes", List.of("w1"), "needs --image"),
                 Arguments.of("kubernetes", List.of("w1", "--image=r/d:1", "--namespace=Bad_NS"), "not a DNS label"),
                 Arguments.of("kubernetes", List.of("w1", "--image=r/d:1", "--max-memory=lots"), "not a Kubernetes quantity"),
+                Arguments.of("kubernetes", List.of("w1", "--image=r/d:1", "--log-max-size=10M"),
+                        "--log-max-size rotates a --logfile, and a pod's node logs to stdout, which the kubelet rotates"),
                 Arguments.of("systemd", List.of("foo@a", "foo@b"), "share the short name 'foo'"),
                 Arguments.of("systemd", List.of("w1", "w2", "-A:w2", "a.B", "w3", "--", "two\nlines"), "line break"),
                 Arguments.of("systemd", List.of("w1", "--image=r/d:1"), "--image is for the kubernetes export"),

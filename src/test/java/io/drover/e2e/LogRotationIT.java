@@ -168,7 +168,8 @@ class LogRotationIT extends DroverTest {
         return problems;
     }
 
-    private static String read(Path p) {
+    /** A file's text, or "" while it is not there (also NodeLogLinesIT's). */
+    static String read(Path p) {
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -176,7 +177,8 @@ class LogRotationIT extends DroverTest {
         }
     }
 
-    private static String tail(Path p) {
+    /** The end of what {@code logs -f} printed into {@code p}, for a failure's message. */
+    static String tail(Path p) {
         String s = read(p);
         return "logs -f printed (the end): " + s.substring(Math.max(0, s.length() - 2000));
     }

@@ -136,6 +136,30 @@ class SecurityFilesIT extends DroverTest {
     }
 
     /** A node run in the foreground as root (by hand, systemd, supervisord) opens its logfile itself. */
+    /**
+     * Issue 30: a node's own rotation renames and creates files by name beside its logfile. In a
+     * sticky directory nobody can put a link at every name it would use; logback's compressor
+     * writes the {@code .gz} through such a link. A root node asked to rotate there does not
+     * start (77), and nothing reaches the secret.
+     */
+    @Test
+    void a_root_node_rotating_in_a_sticky_directory_is_refused_and_a_planted_link_reaches_no_root_file() {
+        unprotectSymlinks();
+        for (String suffix : List.of(".1", ".1.gz", ".1.gz.tmp", ".2.gz")) {
+            nobody("rotation" + suffix, Attacker.SYMLINK, shared.resolve("files8r.log" + suffix).toString(), secret.toString());
+        }
+
+        Drover.Result start = drover.multi("start", "files8r", "--pidfile=" + rootrun + "/%n.pid",
+                "--logfile=" + shared + "/%n.log", "--log-max-size=1K", "--log-keep=2", "-l", "DEBUG");
+
+        assertSecretUnchanged("after start files8r as root with --log-max-size\n" + start);
+        assertEquals(77, start.exitCode(), start::toString);
+        assertTrue(start.output().contains("cannot rotate " + shared + "/files8r.log as root"), start::toString);
+        Set<Long> left = Procs.pidsWithCmdlineContaining("-n files8r@");
+        left.retainAll(drover.processes());
+        assertEquals(Set.of(), left, () -> "a refused start left files8r running\n" + start);
+    }
+
     @Test
     void a_root_node_in_the_foreground_refuses_a_symlink_at_its_logfile() {
         unprotectSymlinks();
