@@ -35,8 +35,8 @@ import org.junit.jupiter.api.parallel.Isolated;
  * conffiles alone, dpkg -P nothing at all. One install for the class (the tests before the last
  * look at it), and the machine is left as it was found, also when a test fails: @AfterAll purges
  * and removes the users the test made. It refuses to run (skips) where a drover package, a
- * /usr/bin/drover, a drover user or something in its directories is there already: it would
- * remove them.
+ * /usr/bin/drover or a drover user is there already: it would remove them. Its directories,
+ * when they hold files, are moved aside for the test and put back.
  */
 @Isolated // installs into the host: /usr/bin/drover, a system user, /var/lib/drover are everyone's
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,6 +57,8 @@ class DebPackageIT {
     static boolean installTried;
     /** The package's directories that were there, empty, before it: made again as they were. */
     static final Map<Path, PosixFileAttributes> emptyBefore = new java.util.LinkedHashMap<>();
+    /** Root's default directories that held files before the install, and where they are kept meanwhile. */
+    static final Map<Path, Path> setAside = new java.util.LinkedHashMap<>();
 
     @BeforeAll
     static void install() throws IOException {
@@ -78,15 +80,28 @@ class DebPackageIT {
         refuseUnless(box.run(List.of("getent", "passwd", "drover"), Map.of(), false).code() != 0,
                 "a drover user exists: the package would adopt it and the clean-up remove it");
         // They are root's default places too (/run/drover, /var/log/drover): a test that ran
-        // nodes there may leave them empty, which a purge may remove and the clean-up makes again
+        // nodes there may leave them empty, which a purge may remove and the clean-up makes again.
+        // One that holds files (another test's leftovers, an operator's nodes of a root drover)
+        // is moved aside whole and put back after the purge: the class runs alone (@Isolated), so
+        // no test uses it meanwhile, and skipping would leave the package untested in CI.
         for (String dir : OWNED_DIRS) {
             Path path = Path.of(dir);
             if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                refuseUnless(Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS), dir + " is not a directory: not touching it");
+                boolean empty;
                 try (Stream<Path> entries = Files.list(path)) {
-                    refuseUnless(Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && entries.findAny().isEmpty(),
-                            dir + " exists and is not empty: a purge would remove what is in it");
+                    empty = entries.findAny().isEmpty();
                 }
-                emptyBefore.put(path, Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+                if (empty) {
+                    emptyBefore.put(path, Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+                } else {
+                    Path aside = Path.of(dir + ".debit-aside");
+                    refuseUnless(!Files.exists(aside, LinkOption.NOFOLLOW_LINKS),
+                            dir + " is not empty and " + aside + " (where it would be kept meanwhile) exists");
+                    Files.move(path, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    setAside.put(path, aside);
+                    System.out.println("DebPackageIT: " + dir + " held files: kept in " + aside + " until the purge");
+                }
             }
         }
         Sandbox.requireProgram("lintian", "lintian");
@@ -161,6 +176,13 @@ class DebPackageIT {
                 Files.getFileAttributeView(dir.getKey(), java.nio.file.attribute.PosixFileAttributeView.class,
                         LinkOption.NOFOLLOW_LINKS).setGroup(was.group());
                 Files.setPosixFilePermissions(dir.getKey(), was.permissions());
+            }
+            for (Map.Entry<Path, Path> dir : setAside.entrySet()) {
+                // the purge removed the package's; an empty one made since goes, the old one comes back
+                if (Files.isDirectory(dir.getKey(), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(dir.getKey());
+                }
+                Files.move(dir.getValue(), dir.getKey(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
