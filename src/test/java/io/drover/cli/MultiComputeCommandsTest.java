@@ -84,6 +84,10 @@ class MultiComputeCommandsTest {
         List<String> argv = new ArrayList<>();
         argv.add(Install.java());
         argv.addAll(NodeLaunch.DEFAULT_JVM_OPTIONS);
+        // a heap dump on OutOfMemoryError, by default into heapdump/NAME beside the logfile
+        String logDir = HOST.defaultLogfile().substring(0, HOST.defaultLogfile().lastIndexOf('/'));
+        argv.add("-XX:+HeapDumpOnOutOfMemoryError");
+        argv.add("-XX:HeapDumpPath=" + logDir + "/heapdump/" + shortName);
         argv.add("-cp");
         argv.add(Install.classpath());
         argv.add("io.drover.cli.Main");
