@@ -31,6 +31,7 @@ public final class SlowestFirst implements ClassOrderer {
             "io.drover.extra.GoldenOutputIT",
             "io.drover.cli.DistributionIT",
             "io.drover.extra.SupervisordIT",
+            "io.drover.extra.SystemdUnitsIT",
             "io.drover.e2e.HangingStartIT",
             "io.drover.cli.NodeRegistryIT",
             "io.drover.e2e.SupervisorChannelIT",
@@ -44,6 +45,7 @@ public final class SlowestFirst implements ClassOrderer {
             "io.drover.e2e.HealthPortIT",
             "io.drover.e2e.SecurityIdentityIT",
             "io.drover.e2e.MetricsIT",
+            "io.drover.e2e.ReliabilityIT",
             "io.drover.extra.SystemdExportIT",
             "io.drover.extra.SupervisordExportIT");
 
