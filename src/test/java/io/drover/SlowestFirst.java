@@ -29,14 +29,25 @@ public final class SlowestFirst implements ClassOrderer {
             "io.drover.e2e.LifecycleIT",
             "io.drover.e2e.SuperviseIT",
             "io.drover.extra.GoldenOutputIT",
+            "io.drover.cli.DistributionIT",
+            "io.drover.extra.SupervisordIT",
+            "io.drover.extra.SystemdUnitsIT",
             "io.drover.e2e.HangingStartIT",
             "io.drover.cli.NodeRegistryIT",
             "io.drover.e2e.SupervisorChannelIT",
             "io.drover.e2e.BeatIT",
+            "io.drover.cli.LauncherIT",
             "io.drover.e2e.RollingRestartIT",
             "io.drover.e2e.NewcomerIT",
             "io.drover.e2e.DetachedSupervisorIT",
-            "io.drover.e2e.OptionMeaningIT");
+            "io.drover.e2e.OptionMeaningIT",
+            "io.drover.e2e.ForensicsIT",
+            "io.drover.e2e.HealthPortIT",
+            "io.drover.e2e.SecurityIdentityIT",
+            "io.drover.e2e.MetricsIT",
+            "io.drover.e2e.ReliabilityIT",
+            "io.drover.extra.SystemdExportIT",
+            "io.drover.extra.SupervisordExportIT");
 
     @Override
     public void orderClasses(ClassOrdererContext context) {

@@ -18,13 +18,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The tarball as a user gets it: unpacked into an empty directory, where its first command has
  * no class-data archives (they hold the installation's paths, so the tarball cannot carry them).
+ *
+ * <p>It runs beside other classes: every installation is unpacked into the test's temp dir,
+ * drover-cds's training nodes ({@code cds}, run by hand, and {@code drovercds<pid>-1}) are
+ * names no test uses, with their files in drover-cds's own temp dir and registry, the Java 25
+ * node is {@code distaot1} in its own registry, and the process-table check looks only for this
+ * installation's paths.
  */
-@Isolated // unpacks and runs whole distributions
 class DistributionIT {
     static Path tarball;
     static String version;

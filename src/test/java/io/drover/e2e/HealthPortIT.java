@@ -24,15 +24,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code drover worker --health-port}: {@code /ready} is 503 until the application is ready and
  * 200 after; {@code /live} fails once the application holds its heartbeat back for longer than
  * {@code --health-timeout}, and answers 200 again once it beats. The node runs in the foreground,
  * as a container runs it.
+ *
+ * <p>It runs beside other classes: a node run by hand holds its name in every namespace, so
+ * this one is {@code hpw1}, a name no other test uses, and every port is a free one.
  */
-@Isolated // runs a node by hand, which holds its name in every namespace
 class HealthPortIT extends DroverTest {
     private static final Map<String, String> FORCE_ROOT = Map.of("DROVER_FORCE_ROOT", "1");
 
@@ -69,33 +70,33 @@ class HealthPortIT extends DroverTest {
         int port = freePort();
         Path go = dir.resolve("go");
         Path hold = dir.resolve("hold");
-        Process node = drover.spawn(FORCE_ROOT, "w1", "worker", "-n", "w1@%h", "-A", HeartbeatHeldApp.class.getName(),
-                "--classpath=" + Drover.testClasses(), "--pidfile=" + drover.pidfile("w1"), "--logfile=" + drover.logfile("w1"),
+        Process node = drover.spawn(FORCE_ROOT, "hpw1", "worker", "-n", "hpw1@%h", "-A", HeartbeatHeldApp.class.getName(),
+                "--classpath=" + Drover.testClasses(), "--pidfile=" + drover.pidfile("hpw1"), "--logfile=" + drover.logfile("hpw1"),
                 "--health-port=" + port, "--health-timeout=1", "--", go.toString(), hold.toString());
         Procs.waitUntil("the node to answer on its health port", Procs.PATIENCE, () -> status(port, "/ready") != -1,
-                () -> drover.log("w1"));
+                () -> drover.log("hpw1"));
         Procs.waitUntil("the application to wait for its signal file", Procs.PATIENCE,
-                () -> drover.log("w1").contains("ready once"), () -> drover.log("w1"));
-        assertEquals(503, status(port, "/ready"), drover.log("w1"));
+                () -> drover.log("hpw1").contains("ready once"), () -> drover.log("hpw1"));
+        assertEquals(503, status(port, "/ready"), drover.log("hpw1"));
         assertEquals(200, status(port, "/live"), "alive while starting: the heartbeat beats");
 
         Files.writeString(go, "go\n");
-        Procs.waitUntil("/ready to be 200", Procs.PATIENCE, () -> status(port, "/ready") == 200, () -> drover.log("w1"));
+        Procs.waitUntil("/ready to be 200", Procs.PATIENCE, () -> status(port, "/ready") == 200, () -> drover.log("hpw1"));
         assertEquals(200, status(port, "/live"));
         assertEquals(404, status(port, "/nothing"));
 
         Files.writeString(hold, "hold\n");
         Procs.waitUntil("/live to fail while the heartbeat is held back", Procs.PATIENCE,
-                () -> status(port, "/live") == 503, () -> drover.log("w1"));
+                () -> status(port, "/live") == 503, () -> drover.log("hpw1"));
         assertEquals(200, status(port, "/ready"), "held back, yet still ready: liveness is its own question");
         Files.delete(hold);
         Procs.waitUntil("/live to be 200 again once the heartbeat beats", Procs.PATIENCE,
-                () -> status(port, "/live") == 200, () -> drover.log("w1"));
+                () -> status(port, "/live") == 200, () -> drover.log("hpw1"));
 
         Procs.signal(node.pid(), "TERM");
-        Procs.waitUntil("the node to stop", Procs.PATIENCE, () -> !node.isAlive(), () -> drover.log("w1"));
-        assertEquals(0, node.exitValue(), drover.log("w1"));
-        assertTrue(drover.log("w1").contains("warm shutdown"), drover.log("w1"));
+        Procs.waitUntil("the node to stop", Procs.PATIENCE, () -> !node.isAlive(), () -> drover.log("hpw1"));
+        assertEquals(0, node.exitValue(), drover.log("hpw1"));
+        assertTrue(drover.log("hpw1").contains("warm shutdown"), drover.log("hpw1"));
     }
 
     @Test

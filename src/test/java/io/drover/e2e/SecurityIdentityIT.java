@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Issue 25, class 2: which processes name a node. Another process's command line is untrusted
@@ -25,9 +24,13 @@ import org.junit.jupiter.api.parallel.Isolated;
  *
  * <p>The attackers are real processes of {@code nobody} and of a second local user (uid 4242,
  * no passwd entry) run by {@code setpriv} ({@link Attacker#startAs}); drover runs as root.
+ *
+ * <p>It runs beside other classes: its node run by hand (which holds its name in every
+ * namespace) and all its nodes are named {@code id...}, names no other test uses, in its own
+ * registries and directories; its decoys' bad name must be skipped by every drover on the host,
+ * so another class's start meeting one checks the same fix.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-@Isolated // runs a node by hand, which holds its name in every namespace
 class SecurityIdentityIT extends AttackTest {
     /** What any local user can run: a command line that looks like a node's, with a name that does not parse. */
     private static final String[] BAD_NODE_LINE = {"io.drover.cli.Main", "worker", "-n", "%z"};

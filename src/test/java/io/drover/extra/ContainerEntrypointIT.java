@@ -14,13 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * extra/container/entrypoint as a container runs it: PID 1 of its own PID namespace
  * ({@code unshare --pid --fork}), the nodes under multi supervise, TERM a warm stop of all.
+ *
+ * <p>It runs beside other classes: its nodes {@code ct1}, {@code ct2} are names no other test
+ * runs, in a PID namespace of their own, with their registry, pidfiles and logs in its temp dir.
  */
-@Isolated // runs nodes by hand as a container would
 class ContainerEntrypointIT {
     @TempDir
     Path tmp;

@@ -14,13 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * extra/logrotate.d/drover against a running node: copytruncate is right only because every
  * writer of a node's logfile appends (O_APPEND), so this checks that first, then rotates.
+ *
+ * <p>It runs beside other classes: its node is {@code lrw1}, a name no other test uses, in its
+ * own registry, with its pidfile, logs and logrotate state in the temp dir.
  */
-@Isolated // runs logrotate against a node started by hand
 class LogrotateIT {
     /** O_APPEND in /proc/PID/fdinfo's octal flags (Linux, every architecture drover runs on). */
     static final int O_APPEND = 02000;
@@ -66,10 +67,10 @@ class LogrotateIT {
     void after_logrotate_copytruncate_a_running_node_goes_on_logging_into_the_emptied_file() throws IOException {
         Path logrotate = Sandbox.requireProgram("logrotate", "logrotate");
         Path drover = Sandbox.dist().resolve("bin/drover");
-        Path log = tmp.resolve("log/w1.log");
-        box.ok(drover.toString(), "multi", "start", "w1", "-c", "2", "--pidfile=" + tmp + "/run/%n.pid",
-                "--logfile=" + tmp + "/log/%n%I.log");
-        long pid = Sandbox.awaitPidfile(tmp.resolve("run/w1.pid"), null, () -> Sandbox.read(log));
+        Path log = tmp.resolve("log/lrw1.log");
+        box.ok("env", "DROVER_STATE_DIR=" + tmp.resolve("state"), drover.toString(), "multi", "start", "lrw1", "-c", "2",
+                "--pidfile=" + tmp + "/run/%n.pid", "--logfile=" + tmp + "/log/%n%I.log");
+        long pid = Sandbox.awaitPidfile(tmp.resolve("run/lrw1.pid"), null, () -> Sandbox.read(log));
 
         // The premise of copytruncate: every descriptor on the log appends. A spawned node's
         // logback writes through its stdout, which its spawner opened on the log (issue 25,
@@ -93,8 +94,8 @@ class LogrotateIT {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("copying " + log) || r.out().contains("copying " + log), r.toString());
 
-        Path rotated = tmp.resolve("log/w1.log.1");
-        assertTrue(Files.exists(rotated), "delaycompress: the first rotation is w1.log.1:\n" + r);
+        Path rotated = tmp.resolve("log/lrw1.log.1");
+        assertTrue(Files.exists(rotated), "delaycompress: the first rotation is lrw1.log.1:\n" + r);
         assertTrue(Files.readString(rotated).contains("job 3 started"), "the rotated copy has the old lines");
         String next = Sandbox.await("new lines in the truncated " + log, () -> {
             String text = Sandbox.read(log);
@@ -106,7 +107,8 @@ class LogrotateIT {
         }
         assertTrue(next.startsWith("["), "the truncated log starts with a whole log line:\n" + next);
 
-        box.ok(drover.toString(), "multi", "stopwait", "w1", "--pidfile=" + tmp + "/run/%n.pid");
+        box.ok("env", "DROVER_STATE_DIR=" + tmp.resolve("state"), drover.toString(), "multi", "stopwait", "lrw1",
+                "--pidfile=" + tmp + "/run/%n.pid");
         assertTrue(Sandbox.read(log).contains("warm shutdown"), "the node logged its shutdown into the new file");
     }
 }

@@ -23,14 +23,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code drover multi export supervisord}, run by a real supervisord of our own: each program is
  * the node with the argv {@code multi show} prints (less --detach), supervisord its parent, and
  * {@code supervisorctl stop drover:*} a warm shutdown of every node.
+ *
+ * <p>It runs beside other classes: its supervisord's config, socket, pidfile and log and the
+ * nodes' pidfiles and logs are in its temp dir, and its nodes, run by hand, are {@code image}
+ * and {@code video}, names no other test runs.
  */
-@Isolated // runs supervisord
 class SupervisordExportIT {
     static final Pattern STATUS = Pattern.compile("^drover:(\\S+)\\s+(\\S+)\\s*(?:pid (\\d+),)?.*$", Pattern.MULTILINE);
 

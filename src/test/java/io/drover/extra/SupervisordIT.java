@@ -20,14 +20,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * extra/supervisord as shipped, run by a real supervisord of our own (its own config, socket and
  * pidfile in the temp dir: the Debian package's supervisord service, if any, plays no part). The
  * programs run as nobody, as the shipped files run them as drover.
+ *
+ * <p>It runs beside other classes: every path the shipped files name is rewritten into the temp
+ * dir, and its nodes, which supervisord runs by hand and so hold their names in every namespace,
+ * are {@code droverd} and {@code sup1}, {@code sup2}: names only isolated classes (the init
+ * scripts', systemd's, the Debian package's) also use. Its beat, like BeatIT's, is kept apart by
+ * its pidfile.
  */
-@Isolated // runs supervisord and nodes started by hand, which hold their names in every namespace
 class SupervisordIT {
     static final String NOBODY = "nobody";
     static final int NOBODY_ID = 65534;

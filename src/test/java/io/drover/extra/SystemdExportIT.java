@@ -22,15 +22,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code drover multi export systemd}, run by the built launcher: its files pass systemd-analyze
  * verify without a word, and a real private systemd runs three exported nodes with distinct
  * options, each with exactly the argv {@code multi show} prints (less --detach), active only
  * once ready, all stopped warm by {@code systemctl stop drover.target}.
+ *
+ * <p>It runs beside other classes: each private systemd has its own mount namespace, journal
+ * and cgroup (PrivateSystemd), every path of the units is in the temp dir, and the nodes systemd
+ * runs by hand, which hold their names in every namespace, are {@code sxn1..3} and
+ * {@code sxs1, sxs2}, not the {@code drover1..} other tests start.
  */
-@Isolated // runs a private systemd
 class SystemdExportIT {
     static Path dist;
     static String host;
@@ -75,7 +78,7 @@ class SystemdExportIT {
      * it runs its demo schedule.
      */
     List<String> nodes(Path go) {
-        return List.of("3", "-A:1-3", "io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.testClasses(),
+        return List.of("3", "--range-prefix=sxn", "-A:1-3", "io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.testClasses(),
                 "--pidfile=" + tmp + "/run/%n.pid", "--logfile=" + tmp + "/log/%n%I.log",
                 "-c", "2", "-c:1", "3", "-Q:2", "slow,%n", "--jvm-opts:3=-Dexport.test=$HOME%%p",
                 "--", go.toString());
@@ -102,13 +105,13 @@ class SystemdExportIT {
         assertTrue(r.out().contains("install: cp -R " + out + "/. /etc/systemd/system/ && systemctl daemon-reload"), r.out());
         assertTrue(r.out().contains("start:   systemctl enable --now drover.target"), r.out());
         Map<String, String> files = exported(out);
-        assertEquals(List.of("drover.target", "drover@.service", "drover@drover1.service.d/50-export.conf",
-                "drover@drover2.service.d/50-export.conf", "drover@drover3.service.d/50-export.conf",
+        assertEquals(List.of("drover.target", "drover@.service", "drover@sxn1.service.d/50-export.conf",
+                "drover@sxn2.service.d/50-export.conf", "drover@sxn3.service.d/50-export.conf",
                 "droverbeat.service", "droverbeat.service.d/50-export.conf"), files.keySet().stream().sorted().toList());
-        assertTrue(files.get("drover@drover1.service.d/50-export.conf").contains("TimeoutStopSec=45"));
+        assertTrue(files.get("drover@sxn1.service.d/50-export.conf").contains("TimeoutStopSec=45"));
 
-        Sandbox.Result v = box.run(List.of("systemd-analyze", "verify", out.resolve("drover@drover1.service").toString(),
-                out.resolve("drover@drover2.service").toString(), out.resolve("drover@drover3.service").toString(),
+        Sandbox.Result v = box.run(List.of("systemd-analyze", "verify", out.resolve("drover@sxn1.service").toString(),
+                out.resolve("drover@sxn2.service").toString(), out.resolve("drover@sxn3.service").toString(),
                 out.resolve("droverbeat.service").toString(), out.resolve("drover.target").toString()), Map.of(), false);
         assertEquals(0, v.code(), v.toString());
         assertEquals("", v.out(), v.toString());
@@ -160,9 +163,9 @@ class SystemdExportIT {
             assertTrue(argv.remove("--detach"), argv::toString);
             expected.put(String.valueOf(node.get("name")), argv);
         }
-        assertTrue(expected.get("drover1").containsAll(List.of("-c", "3")), expected::toString);
-        assertTrue(expected.get("drover2").contains("slow,drover2"), expected::toString);
-        assertTrue(expected.get("drover3").contains("-Dexport.test=$HOME%%p"), expected::toString);
+        assertTrue(expected.get("sxn1").containsAll(List.of("-c", "3")), expected::toString);
+        assertTrue(expected.get("sxn2").contains("slow,sxn2"), expected::toString);
+        assertTrue(expected.get("sxn3").contains("-Dexport.test=$HOME%%p"), expected::toString);
 
         // The user manager cannot switch users, and the fixture is an application run as root.
         // The drover user's home, writable in the sandbox, is the test's lib; the nodes' own

@@ -24,14 +24,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * extra/systemd as shipped in the distribution: the units pass systemd-analyze verify, the
  * EnvironmentFile documents every variable the units use, the tmpfiles.d file makes its
  * directories, and a real private systemd starts, reloads and stops each unit.
+ *
+ * <p>It runs beside other classes: each private systemd has its own mount namespace, journal
+ * and cgroup (PrivateSystemd), the units' paths and registry are in the temp dir, and the nodes
+ * (run by hand under drover@, so holding their names in every namespace) are {@code unw1},
+ * {@code unw2}, {@code uns1}, {@code uns2}: not the w1, s1 other tests start.
  */
-@Isolated // runs a private systemd and nodes started by hand
 class SystemdUnitsIT {
     static final List<String> UNITS = List.of("drover.service", "drover@.service", "droverbeat.service",
             "drover-supervise.service");
@@ -85,7 +88,7 @@ class SystemdUnitsIT {
             args.add(extra.resolve(unit).toString());
         }
         // A template is verified through an instance; systemd-analyze finds drover@.service next to it.
-        args.add(extra.resolve("drover@w1.service").toString());
+        args.add(extra.resolve("drover@unw1.service").toString());
         Sandbox.Result r = box.run(args, Map.of(), false);
         assertEquals(0, r.code(), r.toString());
         // verify exits 0 on some errors (an unknown Type= is "ignored"): no line about our units.
@@ -98,7 +101,7 @@ class SystemdUnitsIT {
         Path dir = Files.createDirectories(tmp.resolve("rendered"));
         renderedUnits().forEach((name, text) -> Sandbox.write(dir.resolve(name), text));
         Sandbox.Result r = box.run(List.of("systemd-analyze", "verify", dir.resolve("drover.service").toString(),
-                dir.resolve("drover@w1.service").toString(), dir.resolve("droverbeat.service").toString(),
+                dir.resolve("drover@unw1.service").toString(), dir.resolve("droverbeat.service").toString(),
                 dir.resolve("drover-supervise.service").toString()), Map.of(), false);
         assertEquals(0, r.code(), r.toString());
         assertFalse(r.err().contains("drover"), r.toString());
@@ -283,23 +286,23 @@ class SystemdUnitsIT {
     @Test
     void drover_service_starts_the_nodes_of_drover_conf_reloads_them_with_new_pids_and_stops_them_warm() throws IOException {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
-        bootWith("w1 w2");
+        bootWith("unw1 unw2");
 
         systemd.ok("start", "drover.service");
         assertActive("drover.service");
-        long w1 = Sandbox.awaitPidfile(pidfile("w1"), null, () -> detail("drover.service"));
-        long w2 = Sandbox.awaitPidfile(pidfile("w2"), null, () -> detail("drover.service"));
+        long w1 = Sandbox.awaitPidfile(pidfile("unw1"), null, () -> detail("drover.service"));
+        long w2 = Sandbox.awaitPidfile(pidfile("unw2"), null, () -> detail("drover.service"));
         // Our decision (see the unit): several nodes, so no MainPID; systemd tracks the cgroup.
         assertEquals("0", systemd.show("drover.service", "MainPID"), () -> detail("drover.service"));
         assertInUnitCgroup(w1, "drover.service");
         assertInUnitCgroup(w2, "drover.service");
-        assertTrue(Sandbox.cmdline(w1).contains("-n w1@" + host), Sandbox.cmdline(w1));
+        assertTrue(Sandbox.cmdline(w1).contains("-n unw1@" + host), Sandbox.cmdline(w1));
 
         systemd.ok("reload", "drover.service");
-        long w1b = Sandbox.awaitPidfile(pidfile("w1"), w1, () -> detail("drover.service"));
-        long w2b = Sandbox.awaitPidfile(pidfile("w2"), w2, () -> detail("drover.service"));
-        assertWarmShutdownLogged("w1", w1);
-        assertWarmShutdownLogged("w2", w2);
+        long w1b = Sandbox.awaitPidfile(pidfile("unw1"), w1, () -> detail("drover.service"));
+        long w2b = Sandbox.awaitPidfile(pidfile("unw2"), w2, () -> detail("drover.service"));
+        assertWarmShutdownLogged("unw1", w1);
+        assertWarmShutdownLogged("unw2", w2);
         assertActive("drover.service");
         assertEquals("0", systemd.show("drover.service", "MainPID"));
         assertInUnitCgroup(w1b, "drover.service");
@@ -307,8 +310,8 @@ class SystemdUnitsIT {
 
         systemd.ok("stop", "drover.service");
         assertStoppedCleanly("drover.service");
-        assertWarmShutdown("w1", w1b);
-        assertWarmShutdown("w2", w2b);
+        assertWarmShutdown("unw1", w1b);
+        assertWarmShutdown("unw2", w2b);
     }
 
     void assertWarmShutdownLogged(String name, long pid) {
@@ -320,22 +323,22 @@ class SystemdUnitsIT {
     @Test
     void drover_service_starts_again_when_its_last_node_is_gone() throws IOException {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
-        bootWith("w1");
+        bootWith("unw1");
         systemd.ok("start", "drover.service");
-        long w1 = Sandbox.awaitPidfile(pidfile("w1"), null, () -> detail("drover.service"));
+        long w1 = Sandbox.awaitPidfile(pidfile("unw1"), null, () -> detail("drover.service"));
         // GuessMainPID=no: not even a single node is taken for the main process.
         assertEquals("0", systemd.show("drover.service", "MainPID"), () -> detail("drover.service"));
 
         Sandbox.kill9(w1);
         // The cgroup empties, the service stops (ExecStop finds nothing to stop), Restart=always starts it.
-        long again = Sandbox.awaitPidfile(pidfile("w1"), w1, () -> detail("drover.service"));
+        long again = Sandbox.awaitPidfile(pidfile("unw1"), w1, () -> detail("drover.service"));
         assertInUnitCgroup(again, "drover.service");
         Sandbox.await("drover.service to be running again", () -> "running".equals(systemd.show("drover.service", "SubState")),
                 () -> detail("drover.service"));
         assertEquals("1", systemd.show("drover.service", "NRestarts"), () -> detail("drover.service"));
 
         systemd.ok("stop", "drover.service");
-        assertWarmShutdown("w1", again);
+        assertWarmShutdown("unw1", again);
     }
 
     @Test
@@ -344,36 +347,36 @@ class SystemdUnitsIT {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         bootWith("unused");
 
-        systemd.ok("start", "drover@w1.service");
-        assertActive("drover@w1.service");
-        long pid = Sandbox.awaitPidfile(pidfile("w1"), null, () -> detail("drover@w1.service"));
-        assertEquals(String.valueOf(pid), systemd.show("drover@w1.service", "MainPID"), () -> detail("drover@w1.service"));
-        assertTrue(Sandbox.cmdline(pid).contains("worker -n w1@" + host), Sandbox.cmdline(pid));
-        Sandbox.await("w1 to be ready", () -> logSince("w1", pid).contains("w1@" + host + " ready"), () -> log("w1"));
+        systemd.ok("start", "drover@unw1.service");
+        assertActive("drover@unw1.service");
+        long pid = Sandbox.awaitPidfile(pidfile("unw1"), null, () -> detail("drover@unw1.service"));
+        assertEquals(String.valueOf(pid), systemd.show("drover@unw1.service", "MainPID"), () -> detail("drover@unw1.service"));
+        assertTrue(Sandbox.cmdline(pid).contains("worker -n unw1@" + host), Sandbox.cmdline(pid));
+        Sandbox.await("unw1 to be ready", () -> logSince("unw1", pid).contains("unw1@" + host + " ready"), () -> log("unw1"));
 
-        systemd.ok("reload", "drover@w1.service");
-        Sandbox.await("w1 to restart in place", () -> logSince("w1", pid).contains("restarted in place (pid " + pid + " unchanged)"),
-                () -> detail("drover@w1.service"));
-        assertEquals(String.valueOf(pid), systemd.show("drover@w1.service", "MainPID"));
-        assertEquals(pid, Sandbox.pidIn(pidfile("w1")));
+        systemd.ok("reload", "drover@unw1.service");
+        Sandbox.await("unw1 to restart in place", () -> logSince("unw1", pid).contains("restarted in place (pid " + pid + " unchanged)"),
+                () -> detail("drover@unw1.service"));
+        assertEquals(String.valueOf(pid), systemd.show("drover@unw1.service", "MainPID"));
+        assertEquals(pid, Sandbox.pidIn(pidfile("unw1")));
 
         Sandbox.kill9(pid);
-        long restarted = Sandbox.awaitPidfile(pidfile("w1"), pid, () -> detail("drover@w1.service"));
+        long restarted = Sandbox.awaitPidfile(pidfile("unw1"), pid, () -> detail("drover@unw1.service"));
         Sandbox.await("MainPID to be the restarted node " + restarted,
-                () -> String.valueOf(restarted).equals(systemd.show("drover@w1.service", "MainPID")),
-                () -> detail("drover@w1.service"));
+                () -> String.valueOf(restarted).equals(systemd.show("drover@unw1.service", "MainPID")),
+                () -> detail("drover@unw1.service"));
         // Its pidfile comes before its signal handlers: TERM is a warm shutdown once it is ready.
-        Sandbox.await("the restarted w1 to be ready", () -> logSince("w1", restarted).contains("w1@" + host + " ready"),
-                () -> log("w1"));
+        Sandbox.await("the restarted unw1 to be ready", () -> logSince("unw1", restarted).contains("unw1@" + host + " ready"),
+                () -> log("unw1"));
         // Type=notify: active once the node said READY=1
-        Sandbox.await("drover@w1 to be active again", () -> "active".equals(systemd.show("drover@w1.service", "ActiveState")),
-                () -> detail("drover@w1.service"));
-        assertActive("drover@w1.service");
+        Sandbox.await("drover@unw1 to be active again", () -> "active".equals(systemd.show("drover@unw1.service", "ActiveState")),
+                () -> detail("drover@unw1.service"));
+        assertActive("drover@unw1.service");
 
-        systemd.ok("stop", "drover@w1.service");
-        assertStoppedCleanly("drover@w1.service");
-        assertEquals("0", systemd.show("drover@w1.service", "ExecMainStatus"), "a warm shutdown exits 0");
-        assertWarmShutdown("w1", restarted);
+        systemd.ok("stop", "drover@unw1.service");
+        assertStoppedCleanly("drover@unw1.service");
+        assertEquals("0", systemd.show("drover@unw1.service", "ExecMainStatus"), "a warm shutdown exits 0");
+        assertWarmShutdown("unw1", restarted);
     }
 
     @Test
@@ -413,20 +416,20 @@ class SystemdUnitsIT {
         Path go = tmp.resolve("go");
         bootWithApp("io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.testClasses() + " -- " + go);
 
-        systemd.ok("start", "--no-block", "drover@w1.service");
-        long pid = Sandbox.awaitPidfile(pidfile("w1"), null, () -> detail("drover@w1.service"));
-        Sandbox.await("w1 to wait for its signal file", () -> logSince("w1", pid).contains("ready once"), () -> log("w1"));
-        assertEquals("activating", systemd.show("drover@w1.service", "ActiveState"), () -> detail("drover@w1.service"));
+        systemd.ok("start", "--no-block", "drover@unw1.service");
+        long pid = Sandbox.awaitPidfile(pidfile("unw1"), null, () -> detail("drover@unw1.service"));
+        Sandbox.await("unw1 to wait for its signal file", () -> logSince("unw1", pid).contains("ready once"), () -> log("unw1"));
+        assertEquals("activating", systemd.show("drover@unw1.service", "ActiveState"), () -> detail("drover@unw1.service"));
 
         Sandbox.write(go, "go\n");
-        Sandbox.await("drover@w1 to become active", () -> "active".equals(systemd.show("drover@w1.service", "ActiveState")),
-                () -> detail("drover@w1.service"));
-        assertEquals(String.valueOf(pid), systemd.show("drover@w1.service", "MainPID"));
-        assertTrue(systemd.show("drover@w1.service", "StatusText").contains("ready"), () -> detail("drover@w1.service"));
+        Sandbox.await("drover@unw1 to become active", () -> "active".equals(systemd.show("drover@unw1.service", "ActiveState")),
+                () -> detail("drover@unw1.service"));
+        assertEquals(String.valueOf(pid), systemd.show("drover@unw1.service", "MainPID"));
+        assertTrue(systemd.show("drover@unw1.service", "StatusText").contains("ready"), () -> detail("drover@unw1.service"));
 
-        systemd.ok("stop", "drover@w1.service");
-        assertStoppedCleanly("drover@w1.service");
-        assertWarmShutdown("w1", pid);
+        systemd.ok("stop", "drover@unw1.service");
+        assertStoppedCleanly("drover@unw1.service");
+        assertWarmShutdown("unw1", pid);
     }
 
     @Test
@@ -434,13 +437,13 @@ class SystemdUnitsIT {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         bootWithApp("io.drover.fixtures.ThrowsAfterOneSecondApp", "--classpath=" + Sandbox.testClasses());
 
-        Sandbox.Result start = systemd.systemctl("start", "drover@w1.service");
-        assertNotEquals(0, start.code(), () -> detail("drover@w1.service"));
+        Sandbox.Result start = systemd.systemctl("start", "drover@unw1.service");
+        assertNotEquals(0, start.code(), () -> detail("drover@unw1.service"));
         // the start job itself failed: the unit never became active, its node exited 1
-        assertTrue(systemd.journal().contains("drover@w1.service: Main process exited, code=exited, status=1/FAILURE"),
-                () -> detail("drover@w1.service"));
-        assertTrue(systemd.journal().contains("Failed to start"), () -> detail("drover@w1.service"));
-        systemd.systemctl("stop", "drover@w1.service");
+        assertTrue(systemd.journal().contains("drover@unw1.service: Main process exited, code=exited, status=1/FAILURE"),
+                () -> detail("drover@unw1.service"));
+        assertTrue(systemd.journal().contains("Failed to start"), () -> detail("drover@unw1.service"));
+        systemd.systemctl("stop", "drover@unw1.service");
     }
 
     @Test
@@ -448,19 +451,19 @@ class SystemdUnitsIT {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         bootWithApp("", "");
 
-        systemd.ok("start", "drover@w1.service");
-        long pid = Sandbox.awaitPidfile(pidfile("w1"), null, () -> detail("drover@w1.service"));
-        assertEquals("3s", systemd.show("drover@w1.service", "WatchdogUSec"), () -> detail("drover@w1.service"));
+        systemd.ok("start", "drover@unw1.service");
+        long pid = Sandbox.awaitPidfile(pidfile("unw1"), null, () -> detail("drover@unw1.service"));
+        assertEquals("3s", systemd.show("drover@unw1.service", "WatchdogUSec"), () -> detail("drover@unw1.service"));
         Sandbox.signal(pid, "STOP");
         try {
             Sandbox.await("systemd to notice the watchdog timeout", () -> systemd.journal().contains("Watchdog timeout"),
-                    () -> detail("drover@w1.service"));
+                    () -> detail("drover@unw1.service"));
         } finally {
             Sandbox.kill9(pid);
         }
-        Sandbox.await("systemd to start w1 again", () -> !"0".equals(systemd.show("drover@w1.service", "NRestarts")),
-                () -> detail("drover@w1.service"));
-        systemd.systemctl("stop", "drover@w1.service");
+        Sandbox.await("systemd to start unw1 again", () -> !"0".equals(systemd.show("drover@unw1.service", "NRestarts")),
+                () -> detail("drover@unw1.service"));
+        systemd.systemctl("stop", "drover@unw1.service");
     }
 
     // ---- drover-supervise.service: multi supervise as the unit's main process
@@ -472,14 +475,14 @@ class SystemdUnitsIT {
             throws IOException {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         Path go = tmp.resolve("go");
-        bootWith("s1 s2", Render.map("DROVER_APP", "io.drover.fixtures.ReadyWhenFileApp",
+        bootWith("uns1 uns2", Render.map("DROVER_APP", "io.drover.fixtures.ReadyWhenFileApp",
                 "DROVERD_OPTS", "--classpath=" + Sandbox.testClasses() + " -- " + go), "DROVER_FORCE_ROOT=1\n");
 
         systemd.ok("start", "--no-block", SUPERVISE);
-        long s1 = Sandbox.awaitPidfile(pidfile("s1"), null, () -> detail(SUPERVISE));
-        long s2 = Sandbox.awaitPidfile(pidfile("s2"), null, () -> detail(SUPERVISE));
-        Sandbox.await("both nodes waiting for their signal file", () -> logSince("s1", s1).contains("ready once")
-                && logSince("s2", s2).contains("ready once"), () -> detail(SUPERVISE));
+        long s1 = Sandbox.awaitPidfile(pidfile("uns1"), null, () -> detail(SUPERVISE));
+        long s2 = Sandbox.awaitPidfile(pidfile("uns2"), null, () -> detail(SUPERVISE));
+        Sandbox.await("both nodes waiting for their signal file", () -> logSince("uns1", s1).contains("ready once")
+                && logSince("uns2", s2).contains("ready once"), () -> detail(SUPERVISE));
         assertEquals("activating", systemd.show(SUPERVISE, "ActiveState"), () -> detail(SUPERVISE));
 
         Sandbox.write(go, "go\n");
@@ -493,14 +496,14 @@ class SystemdUnitsIT {
 
         systemd.ok("stop", SUPERVISE);
         assertStoppedCleanly(SUPERVISE);
-        assertWarmShutdown("s1", s1);
-        assertWarmShutdown("s2", s2);
+        assertWarmShutdown("uns1", s1);
+        assertWarmShutdown("uns2", s2);
     }
 
     @Test
     void drover_supervise_whose_nodes_all_throw_in_start_gives_up_and_leaves_the_unit_failed() throws IOException {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
-        bootWith("s1", Render.map("DROVER_APP", "io.drover.fixtures.ThrowsAfterOneSecondApp",
+        bootWith("uns1", Render.map("DROVER_APP", "io.drover.fixtures.ThrowsAfterOneSecondApp",
                 "DROVERD_OPTS", "--classpath=" + Sandbox.testClasses(),
                 "DROVERD_SUPERVISE_OPTS", "--max-restarts=1 --backoff=0.1 --give-up-for=0"), "DROVER_FORCE_ROOT=1\n");
 
@@ -515,7 +518,7 @@ class SystemdUnitsIT {
     @Test
     void drover_supervise_that_stops_answering_is_noticed_by_the_watchdog() throws IOException {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
-        bootWith("s1", Map.of(), "\n");
+        bootWith("uns1", Map.of(), "\n");
 
         systemd.ok("start", SUPERVISE);
         long main = Long.parseLong(systemd.show(SUPERVISE, "MainPID"));
