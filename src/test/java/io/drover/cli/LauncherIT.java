@@ -276,6 +276,9 @@ class LauncherIT {
                 : List.of();
         List<String> jvm = new ArrayList<>(List.of(javaHome + "/bin/java", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:CompileThresholdScaling=10"));
+        // a heap dump on OutOfMemoryError into heapdump/NAME beside the logfile
+        jvm.addAll(List.of("-XX:+HeapDumpOnOutOfMemoryError",
+                "-XX:HeapDumpPath=" + log.substring(0, log.lastIndexOf('/')) + "/heapdump/drover1"));
         jvm.addAll(cds);
         jvm.add("-Djffi.boot.library.path=" + dist + "/lib/jni");
         jvm.addAll(List.of("-cp", dist + "/lib/*"));

@@ -55,7 +55,7 @@ class KubernetesPodIT {
         assumeTrue(Sandbox.isRoot(), "a mount namespace and a switch of user need root");
         // the sandbox kills the pod's node if the test fails before it stopped
         try (Sandbox box = new Sandbox(tmp)) {
-            Path dist = Sandbox.dist();
+            Path dist = Sandbox.unitDist();
             int port = freePort();
             Sandbox.Result r = box.run(List.of(dist.resolve("bin/drover").toString(), "multi", "export", "kubernetes", "1",
                     "--range-prefix=kpx", "--health-port=" + port, "--image=reg.example/drover:1"),

@@ -53,6 +53,71 @@ final class Sandbox implements AutoCloseable {
         return dist;
     }
 
+    /**
+     * Where a unit's or a pod's sandbox does not see the host's files: PrivateTmp= gives the unit a
+     * /tmp and /var/tmp of its own, ProtectHome= hides the homes, and KubernetesPodIT mounts a
+     * tmpfs at /tmp. A checkout under one of them (a CI clone in /tmp, a developer's in /home)
+     * would leave the units nothing to run.
+     */
+    private static final List<String> HIDDEN_FROM_UNITS = List.of("/tmp/", "/var/tmp/", "/home/", "/root/", "/run/user/");
+
+    static boolean hiddenFromUnits(Path path) {
+        String p = path.toAbsolutePath().normalize() + "/";
+        return HIDDEN_FROM_UNITS.stream().anyMatch(p::startsWith);
+    }
+
+    private static Path unitsBase;
+    private static Path unitDist;
+
+    /**
+     * A directory for what a test's units and pods must see: target/it-units, or, where the
+     * checkout is hidden from them, a directory of root's in /var/lib, removed when the tests end.
+     */
+    static synchronized Path unitsBase() throws IOException {
+        if (unitsBase == null) {
+            Path target = dist().getParent();
+            if (hiddenFromUnits(target)) {
+                Path base = Files.createTempDirectory(Path.of("/var/lib"), "drover-it-");
+                Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        new ProcessBuilder("rm", "-rf", "--one-file-system", base.toString()).inheritIO().start().waitFor();
+                    } catch (IOException | InterruptedException e) {
+                        // a directory left in /var/lib: nothing a later run depends on
+                    }
+                }, "it-units-cleanup"));
+                unitsBase = base;
+            } else {
+                unitsBase = Files.createDirectories(target.resolve("it-units"));
+            }
+        }
+        return unitsBase;
+    }
+
+    /**
+     * The distribution as the units and pods of a test run it: {@link #dist} itself, or, where the
+     * checkout is hidden from them, a copy of it (modes kept) in {@link #unitsBase}.
+     */
+    static synchronized Path unitDist() throws IOException {
+        Path dist = dist();
+        if (!hiddenFromUnits(dist)) {
+            return dist;
+        }
+        if (unitDist == null) {
+            Path copy = unitsBase().resolve("drover");
+            try {
+                Process cp = new ProcessBuilder("cp", "-a", dist.toString(), copy.toString()).inheritIO().start();
+                assertTrue(cp.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS) && cp.exitValue() == 0,
+                        "cp -a " + dist + " " + copy);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            unitDist = copy;
+        }
+        return unitDist;
+    }
+
     static String javaHome() {
         return Path.of(System.getProperty("java.home")).toAbsolutePath().toString();
     }

@@ -46,7 +46,7 @@ class SystemdExportIT {
 
     @BeforeAll
     static void findTheDistribution() throws IOException {
-        dist = Sandbox.dist();
+        dist = Sandbox.unitDist();
         host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
     }
 

@@ -54,7 +54,7 @@ class SystemdUnitsIT {
 
     @BeforeAll
     static void findTheDistribution() throws IOException {
-        dist = Sandbox.dist();
+        dist = Sandbox.unitDist();
         extra = dist.resolve("extra/systemd");
         host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
     }
