@@ -71,13 +71,14 @@ final class Sandbox implements AutoCloseable {
 
     /**
      * A directory for what a test's units and pods must see: target/it-units, or, where the
-     * checkout is hidden from them, a directory of root's in /var/lib, removed when the tests end.
+     * checkout is hidden from them, a directory of root's in /opt, removed when the tests end.
      */
     static synchronized Path unitsBase() throws IOException {
         if (unitsBase == null) {
             Path target = dist().getParent();
             if (hiddenFromUnits(target)) {
-                Path base = Files.createTempDirectory(Path.of("/var/lib"), "drover-it-");
+                // not /var/lib: KubernetesPodIT's pod mounts a tmpfs there when /var/lib/drover is missing
+                Path base = Files.createTempDirectory(Path.of(Files.isDirectory(Path.of("/opt")) ? "/opt" : "/"), "drover-it-");
                 Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
@@ -104,18 +105,39 @@ final class Sandbox implements AutoCloseable {
             return dist;
         }
         if (unitDist == null) {
-            Path copy = unitsBase().resolve("drover");
-            try {
-                Process cp = new ProcessBuilder("cp", "-a", dist.toString(), copy.toString()).inheritIO().start();
-                assertTrue(cp.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS) && cp.exitValue() == 0,
-                        "cp -a " + dist + " " + copy);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            unitDist = copy;
+            unitDist = copyForUnits(dist, "drover");
         }
         return unitDist;
+    }
+
+    private static String unitTestClasses;
+
+    /** target/test-classes (the fixture applications) as the units see it: {@link #unitDist}'s rule. */
+    static synchronized String unitTestClasses() {
+        Path classes = Path.of(testClasses());
+        if (!hiddenFromUnits(classes)) {
+            return classes.toString();
+        }
+        if (unitTestClasses == null) {
+            try {
+                unitTestClasses = copyForUnits(classes, "test-classes").toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return unitTestClasses;
+    }
+
+    private static Path copyForUnits(Path from, String name) throws IOException {
+        Path copy = unitsBase().resolve(name);
+        try {
+            Process cp = new ProcessBuilder("cp", "-a", from.toString(), copy.toString()).inheritIO().start();
+            assertTrue(cp.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS) && cp.exitValue() == 0, "cp -a " + from + " " + copy);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return copy;
     }
 
     static String javaHome() {

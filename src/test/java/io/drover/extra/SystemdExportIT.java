@@ -78,7 +78,7 @@ class SystemdExportIT {
      * it runs its demo schedule.
      */
     List<String> nodes(Path go) {
-        return List.of("3", "--range-prefix=sxn", "-A:1-3", "io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.testClasses(),
+        return List.of("3", "--range-prefix=sxn", "-A:1-3", "io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.unitTestClasses(),
                 "--pidfile=" + tmp + "/run/%n.pid", "--logfile=" + tmp + "/log/%n%I.log",
                 "-c", "2", "-c:1", "3", "-Q:2", "slow,%n", "--jvm-opts:3=-Dexport.test=$HOME%%p",
                 "--", go.toString());
@@ -132,7 +132,7 @@ class SystemdExportIT {
         StringBuilder s = new StringBuilder(systemd.systemctl("status", unit).out());
         s.append("\n--- journal\n").append(systemd.journal());
         try (Stream<Path> logs = Files.list(tmp.resolve("log"))) {
-            for (Path log : logs.sorted().toList()) {
+            for (Path log : logs.filter(Files::isRegularFile).sorted().toList()) { // not the heap dump directory
                 s.append("\n--- ").append(log.getFileName()).append('\n').append(Sandbox.read(log));
             }
         } catch (IOException e) {
@@ -205,7 +205,7 @@ class SystemdExportIT {
         // beat, with the options all nodes share, runs its schedule
         long beat = Sandbox.awaitPidfile(tmp.resolve("run/beat.pid"), null, () -> detail("droverbeat.service"));
         assertEquals(String.valueOf(beat), systemd.show("droverbeat.service", "MainPID"), () -> detail("droverbeat.service"));
-        assertTrue(argv(beat).contains("--classpath=" + Sandbox.testClasses()), argv(beat)::toString);
+        assertTrue(argv(beat).contains("--classpath=" + Sandbox.unitTestClasses()), argv(beat)::toString);
         Sandbox.await("beat to run a job", () -> Sandbox.read(tmp.resolve("log/beat.log")).contains("tick: demo.tick ran"),
                 () -> detail("droverbeat.service"));
 

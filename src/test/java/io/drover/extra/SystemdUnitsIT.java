@@ -230,7 +230,7 @@ class SystemdUnitsIT {
         StringBuilder s = new StringBuilder(systemd.systemctl("status", unit).out());
         s.append("\n--- journal\n").append(systemd.journal());
         try (var logs = Files.list(tmp.resolve("log"))) {
-            for (Path log : logs.toList()) {
+            for (Path log : logs.filter(Files::isRegularFile).toList()) { // not the heap dump directory
                 s.append("\n--- ").append(log).append('\n').append(Sandbox.read(log));
             }
         } catch (IOException e) {
@@ -414,7 +414,7 @@ class SystemdUnitsIT {
     void drover_at_w1_is_activating_until_its_application_reports_ready_and_active_after() throws IOException {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         Path go = tmp.resolve("go");
-        bootWithApp("io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.testClasses() + " -- " + go);
+        bootWithApp("io.drover.fixtures.ReadyWhenFileApp", "--classpath=" + Sandbox.unitTestClasses() + " -- " + go);
 
         systemd.ok("start", "--no-block", "drover@unw1.service");
         long pid = Sandbox.awaitPidfile(pidfile("unw1"), null, () -> detail("drover@unw1.service"));
@@ -435,7 +435,7 @@ class SystemdUnitsIT {
     @Test
     void drover_at_w1_whose_application_throws_in_start_leaves_the_unit_failed() throws IOException {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
-        bootWithApp("io.drover.fixtures.ThrowsAfterOneSecondApp", "--classpath=" + Sandbox.testClasses());
+        bootWithApp("io.drover.fixtures.ThrowsAfterOneSecondApp", "--classpath=" + Sandbox.unitTestClasses());
 
         Sandbox.Result start = systemd.systemctl("start", "drover@unw1.service");
         assertNotEquals(0, start.code(), () -> detail("drover@unw1.service"));
@@ -476,7 +476,7 @@ class SystemdUnitsIT {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         Path go = tmp.resolve("go");
         bootWith("uns1 uns2", Render.map("DROVER_APP", "io.drover.fixtures.ReadyWhenFileApp",
-                "DROVERD_OPTS", "--classpath=" + Sandbox.testClasses() + " -- " + go), "DROVER_FORCE_ROOT=1\n");
+                "DROVERD_OPTS", "--classpath=" + Sandbox.unitTestClasses() + " -- " + go), "DROVER_FORCE_ROOT=1\n");
 
         systemd.ok("start", "--no-block", SUPERVISE);
         long s1 = Sandbox.awaitPidfile(pidfile("uns1"), null, () -> detail(SUPERVISE));
@@ -504,7 +504,7 @@ class SystemdUnitsIT {
     void drover_supervise_whose_nodes_all_throw_in_start_gives_up_and_leaves_the_unit_failed() throws IOException {
         assumeTrue(Sandbox.isRoot(), "a private systemd needs root (mount namespace, cgroups)");
         bootWith("uns1", Render.map("DROVER_APP", "io.drover.fixtures.ThrowsAfterOneSecondApp",
-                "DROVERD_OPTS", "--classpath=" + Sandbox.testClasses(),
+                "DROVERD_OPTS", "--classpath=" + Sandbox.unitTestClasses(),
                 "DROVERD_SUPERVISE_OPTS", "--max-restarts=1 --backoff=0.1 --give-up-for=0"), "DROVER_FORCE_ROOT=1\n");
 
         Sandbox.Result start = systemd.systemctl("start", SUPERVISE);
