@@ -189,8 +189,11 @@ final class Detacher {
             return new LaunchOutcome.Failed(ExitCode.TEMPFAIL, "did not report ready within " + timeout.toSeconds()
                     + " s (--start-timeout); killed pid " + pid + tail);
         }
+        // out of heap in its start-up: the dump it left is named, as supervise and status name it
+        String oom = status != null && status == HeapDumps.EXIT_STATUS ? HeapDumpFiles.dumped(HeapDumps.dirIn(argv), pid) : null;
         return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, "exited"
-                + (status == null ? "" : " with status " + status) + " before it was ready" + tail);
+                + (status == null ? "" : " with status " + status) + " before it was ready"
+                + (oom == null ? "" : " (" + oom + ")") + tail);
     }
 
     /** A new handshake key: {@value NodeProtocol#KEY_LENGTH} hex digits from the kernel's random pool. */

@@ -63,6 +63,19 @@ class HeapDumpIT extends DroverTest {
         assertTrue(Files.exists(Path.of(last)), "the newest dump named survives the restart: " + kept + ", " + last);
     }
 
+    /** A node out of heap in its start-up: start's failure names the dump, as supervise's line does. */
+    @Test
+    void a_node_out_of_heap_before_it_is_ready_fails_its_start_naming_its_heap_dump() throws Exception {
+        Drover.Result r = drover.multi(FORCE_ROOT, "start", "1", "--range-prefix=fxq", drover.pidfileOption(),
+                drover.logfileOption(), "-A", "io.drover.fixtures.OutOfMemoryInStartApp", "--classpath=" + Drover.testClasses(),
+                "--jvm-opts=-Xmx24m");
+        Path heapDumps = dir.resolve("heapdump/fxq1");
+        Matcher m = Pattern.compile("exited with status 3 before it was ready \\(out of memory, heap dump ("
+                + Pattern.quote(heapDumps.toString()) + "/java_pid\\d+\\.hprof)\\)").matcher(r.output());
+        assertTrue(r.exitCode() != 0 && m.find(), r::toString);
+        assertTrue(Files.isRegularFile(Path.of(m.group(1))), m.group(1));
+    }
+
     private static List<Path> dumps(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".hprof")).sorted().toList();
