@@ -1,5 +1,6 @@
 package io.drover.multi;
 
+import io.drover.core.UsageException;
 import io.drover.core.DroverException;
 import io.drover.core.ExitCode;
 import io.drover.core.Host;
@@ -26,6 +27,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -638,14 +640,20 @@ public final class Supervisor {
         }
         for (Keeper k : keepers) {
             k.retire();
-            k.stop(signal);
         }
         long deadline = System.nanoTime() + options.stopTimeout().toNanos();
         List<String> killed = new ArrayList<>();
-        for (Keeper k : keepers) {
-            Duration left = options.stopTimeout().isZero() ? null : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-            if (!k.awaitEnd(left) && k.kill(true)) {
-                killed.add(k.spec().nodename().full());
+        // --after: the nodes others are after go last, each level once the one before it is down
+        // (or killed); the --timeout is for the whole stop, as for stopwait
+        for (List<Keeper> level : stopLevels()) {
+            for (Keeper k : level) {
+                k.stop(signal);
+            }
+            for (Keeper k : level) {
+                Duration left = options.stopTimeout().isZero() ? null : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+                if (!k.awaitEnd(left) && k.kill(true)) {
+                    killed.add(k.spec().nodename().full());
+                }
             }
         }
         // the node's end, its pidfile's cleanup and its record's last word, none of which waits
@@ -664,6 +672,23 @@ public final class Supervisor {
         }
         listener.cluster(new ClusterEvent.AllStopped());
         return ExitCode.OK;
+    }
+
+    /** The keepers in stop order: one level without --after, else dependents before what they are after. */
+    private List<List<Keeper>> stopLevels() {
+        List<Keeper> all = List.copyOf(keepers);
+        Function<Keeper, String> name = k -> k.spec().nodename().full();
+        Function<Keeper, List<String>> after = k -> k.spec().after();
+        if (!StartOrder.any(all, name, after)) {
+            return List.of(all);
+        }
+        try {
+            List<List<Keeper>> levels = new ArrayList<>(StartOrder.levels(all, name, after));
+            java.util.Collections.reverse(levels);
+            return levels;
+        } catch (UsageException e) {
+            return List.of(all); // nodes added since with a cycle among them: stopped together
+        }
     }
 
     /** HUP: the rolling restart runs beside the main loop, so a TERM meanwhile is heard. */

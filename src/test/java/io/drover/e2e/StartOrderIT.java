@@ -96,6 +96,29 @@ class StartOrderIT extends DroverTest {
         }
     }
 
+    /**
+     * supervise's own stop goes in reverse order: the node after another (osww1, whose warm stop
+     * never ends) is stopped, here killed at --timeout, before the node it is after (oswd1) is
+     * signalled. Stopped together, oswd1 was down at once, seconds before osww1's kill.
+     */
+    @Test
+    void supervise_stops_a_node_before_the_node_it_is_after() throws Exception {
+        Process supervise = drover.spawn(FORCE_ROOT, "supervise-stop", "multi", "supervise", "oswd1", "osww1",
+                "--after:osww1=oswd1", "--timeout=2", "--classpath=" + Drover.testClasses(),
+                "-A:osww1", "io.drover.fixtures.IgnoresTermApp", drover.pidfileOption(), drover.logfileOption());
+        Path out = dir.resolve("supervise-stop.out");
+        try {
+            Procs.waitUntil("every node ready under supervise", Procs.PATIENCE,
+                    () -> read(out).contains("all nodes ready"), () -> read(out));
+        } finally {
+            supervise.destroy();
+            supervise.waitFor(Drover.COMMAND_DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        }
+        List<String> lines = Files.readAllLines(out);
+        assertBefore(lines, "osww1@" + HOST + ": killing", "oswd1@" + HOST + ": stopped",
+                new Drover.Result(List.of("supervise"), 0, read(out), ""));
+    }
+
     private static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";
