@@ -267,7 +267,9 @@ final class NodeHandle {
      */
     private NodeEvent.Failed taken(NodeSpec launched) {
         Long lost = lostPidfile();
-        if (lost != null) {
+        if (lost != null && !(inspect() instanceof PidfileState.Running now && now.pid() == lost)) {
+            // (a node whose start was under way when its pidfile was looked at holds it by now:
+            // not lost; the start goes on and meets its lock, "already running")
             return new NodeEvent.Failed(ExitCode.NODE_FAILED, String.format(Cluster.PIDFILE_LOST, lost, node.pidfile()));
         }
         NodeProcesses.Running other = elsewhere(snapshot.identity(launched));
