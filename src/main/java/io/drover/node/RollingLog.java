@@ -46,6 +46,14 @@ final class RollingLog extends OutputStreamAppender<ILoggingEvent> {
     private volatile long size;
     /** When the day of the file being written ends, for {@code daily}. */
     private volatile long dayEnds;
+    /**
+     * When the file's own size is read next ({@link System#nanoTime}): what the JVM writes to
+     * descriptors 1 and 2 itself (a thread dump, {@code -Xlog}, a native library) passes no
+     * appender, so {@link #size} alone would let it grow the file past {@code --log-max-size}
+     * without end. Read at most once a {@link #RESYNC_NANOS}, the first event included.
+     */
+    private volatile long nextSizeRead = System.nanoTime();
+    private static final long RESYNC_NANOS = 1_000_000_000L;
     /** The gzip of the last rotated file, still running; null when none. */
     private Thread compressing;
 
@@ -66,6 +74,10 @@ final class RollingLog extends OutputStreamAppender<ILoggingEvent> {
 
     @Override
     protected void subAppend(ILoggingEvent event) {
+        if (options.maxSize() > 0 && size < options.maxSize() && System.nanoTime() - nextSizeRead >= 0) {
+            nextSizeRead = System.nanoTime() + RESYNC_NANOS;
+            size = Math.max(size, sizeOf(file));
+        }
         if ((options.maxSize() > 0 && size >= options.maxSize()) || (options.daily() && event.getTimeStamp() >= dayEnds)) {
             streamWriteLock.lock();
             try {

@@ -113,6 +113,49 @@ public record WaitFor(List<String> targets, Duration timeout) {
         return true;
     }
 
+    /** Closes an HTTP try's connection once the try has taken {@link #TRY_MILLIS}, unless it was answered first. */
+    private static final class Cut extends Thread {
+        static final String WHY = "no whole answer within " + TRY_MILLIS / 1000 + " s";
+        private final HttpURLConnection connection;
+        /** Null while the try runs; then whether it ended before the cut. */
+        private Boolean answered;
+
+        Cut(HttpURLConnection connection) {
+            super("drover-wait-for-cut");
+            this.connection = connection;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(TRY_MILLIS);
+            } catch (InterruptedException e) {
+                return; // answered in time
+            }
+            synchronized (this) {
+                if (answered != null) {
+                    return;
+                }
+                answered = false;
+            }
+            try {
+                connection.disconnect(); // the blocked read fails at once: the socket is closed
+            } catch (RuntimeException e) {
+                // the try's thread may be tearing the connection down too: it is cut either way
+            }
+        }
+
+        /** Ends the watch: whether the try ended before it was cut. */
+        synchronized boolean answered() {
+            if (answered == null) {
+                answered = true;
+                interrupt();
+            }
+            return answered;
+        }
+    }
+
     private static String seconds(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? Long.toString(ms / 1000) : Double.toString(ms / 1000.0);
@@ -133,14 +176,25 @@ public record WaitFor(List<String> targets, Duration timeout) {
                 return null;
             }
             HttpURLConnection c = (HttpURLConnection) new URI(target).toURL().openConnection();
+            // the read timeout is per read: a dependency that trickles its answer a byte at a time
+            // would hold the try (and the node, deaf to TERM, past --wait-for-timeout) for ever, so
+            // the whole try is cut at its limit by closing the connection under it
+            Cut cut = new Cut(c);
             try {
                 c.setInstanceFollowRedirects(false);
                 c.setConnectTimeout(TRY_MILLIS);
                 c.setReadTimeout(TRY_MILLIS);
                 c.setUseCaches(false);
+                cut.start();
                 int code = c.getResponseCode();
-                return code >= 200 && code < 400 ? null : "answered HTTP " + code;
+                return cut.answered() ? (code >= 200 && code < 400 ? null : "answered HTTP " + code) : Cut.WHY;
+            } catch (IOException | RuntimeException e) {
+                if (!cut.answered()) {
+                    return Cut.WHY;
+                }
+                throw e;
             } finally {
+                cut.answered();
                 c.disconnect();
             }
         } catch (java.net.ConnectException e) {

@@ -78,6 +78,16 @@ class RollingLogTest {
     }
 
     @Test
+    void what_the_jvm_writes_to_the_file_itself_counts_toward_the_size() throws IOException {
+        Path log = start(new LogOptions(false, 1024, false, 2));
+        // a thread dump, -Xlog: written to descriptor 1, past the appender
+        Files.write(log, new byte[4096], java.nio.file.StandardOpenOption.APPEND);
+        line(System.currentTimeMillis());
+        appender.stop(); // waits for the gzip
+        assertEquals(List.of("n.log", "n.log.1.gz"), files(), "the file past 1K rotated at the next line");
+    }
+
+    @Test
     void daily_rotates_at_the_first_line_after_midnight_whatever_the_size() {
         Path log = start(new LogOptions(false, 0, true, 3));
         line(System.currentTimeMillis());
