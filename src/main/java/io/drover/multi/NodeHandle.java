@@ -481,6 +481,11 @@ final class NodeHandle {
         }
     }
 
+    /** Whether {@code pid} is still this node, by its pidfile's lock (or, its pidfile lost, as {@link #lostPidfile} finds it). */
+    boolean stillIs(long pid) {
+        return inspectOrFind() instanceof PidfileState.Running now && now.pid() == pid;
+    }
+
     /**
      * Asks the node's process {@code pid}, which the caller verified to be this node, for a
      * thread dump and waits for it ({@link ThreadDump}): where it is, or why there is none, in words.

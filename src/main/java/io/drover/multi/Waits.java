@@ -79,7 +79,9 @@ final class Waits {
             java.util.concurrent.CompletableFuture<String> dump = new java.util.concurrent.CompletableFuture<>();
             Thread t = new Thread(() -> {
                 try {
-                    dump.complete(h.threadDump(pids.get(h)));
+                    // the pid was checked when the stop began, up to --timeout ago: it must
+                    // still be this node's, or it ended on its own and its pid may be another's
+                    dump.complete(h.stillIs(pids.get(h)) ? h.threadDump(pids.get(h)) : null);
                 } catch (RuntimeException e) {
                     dump.complete("no thread dump: " + e.getMessage());
                 }
@@ -94,6 +96,10 @@ final class Waits {
             NodeHandle h = e.getKey();
             long pid = pids.get(h);
             String dump = e.getValue().join();
+            if (dump == null || !h.stillIs(pid)) {
+                killed.put(h, pid); // ended meanwhile: nothing to kill, waited for as the others
+                continue;
+            }
             listener.node(h.node(), new NodeEvent.Killing(pid, Keeper.TIMED_OUT, dump));
             h.killedFor("killed: " + Keeper.TIMED_OUT + ", " + dump);
             // a supervised node's KILL goes through its supervise, which keeps it down as asked
