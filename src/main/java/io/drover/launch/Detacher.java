@@ -87,10 +87,11 @@ final class Detacher {
                                io.drover.core.Namespace namespace, Map<String, String> envFile, Runnable up) {
         long logStart = 0;
         boolean capture = owner != null;
+        // the heap dump directory its command line names: made here, looked in after a failed start
+        String heapDumps = HeapDumps.dirIn(argv);
         try {
-            // the heap dump directory its command line names too: HotSpot does not make it, and
-            // the node, run as root or as a user in a directory only root can write, could not
-            String heapDumps = HeapDumps.dirIn(argv);
+            // made here too: HotSpot does not make it, and the node, run as root or as a user in
+            // a directory only root can write, could not
             for (String file : new String[] {pidfile, logfile, heapDumps == null ? null : HeapDumps.fileIn(heapDumps)}) {
                 if (file != null) {
                     posix.prepareDirectory(Path.of(file), owner);
@@ -190,7 +191,7 @@ final class Detacher {
                     + " s (--start-timeout); killed pid " + pid + tail);
         }
         // out of heap in its start-up: the dump it left is named, as supervise and status name it
-        String oom = status != null && status == HeapDumps.EXIT_STATUS ? HeapDumpFiles.dumped(HeapDumps.dirIn(argv), pid) : null;
+        String oom = status != null && status == HeapDumps.EXIT_STATUS ? HeapDumpFiles.dumped(heapDumps, pid) : null;
         return new LaunchOutcome.Failed(ExitCode.NODE_FAILED, "exited"
                 + (status == null ? "" : " with status " + status) + " before it was ready"
                 + (oom == null ? "" : " (" + oom + ")") + tail);
