@@ -1153,7 +1153,7 @@ flood_cell() {
 suite_cell() {
     stats suite
     if ((S_N == 0)); then ROW_CELL=$SUITE_STATE; return; fi
-    ROW_CELL="$(printf '%.1f min' "$(awk -v s="$S_MED" 'BEGIN { print s / 60 }')"), $SUITE_STATE: $(awk -v s="$S_MED" 'BEGIN { printf "%s", (s <= 600 ? "met" : "MISSED") }')"
+    ROW_CELL="$(awk -v s="$S_MED" 'BEGIN { printf "%.1f min (%.0f s)", s / 60, s }'), $SUITE_STATE: $(awk -v s="$S_MED" 'BEGIN { printf "%s", (s <= 600 ? "met" : "MISSED") }')"
     [[ $SUITE_STATE == passed* ]] || ROW_CELL="${ROW_CELL%: *}: MISSED"
 }
 pss_cell() {
