@@ -720,11 +720,11 @@ react_round() {
 }
 
 # supervise_section LABEL: on that JDK,
-# 1. START1_ROUNDS times `multi start 1` of the idle app (prefix so) until ready (it returns
+# 1. START1_ROUNDS times `multi start 1` of the idle app (prefix bso) until ready (it returns
 #    then), timed, and its stopwait: the reference of a node's death to ready again;
-# 2. a detached supervisor, `multi supervise 10 --detach` (prefix sd; a node registry of its own
+# 2. a detached supervisor, `multi supervise 10 --detach` (prefix bsd; a node registry of its own
 #    under the run's, so that no other supervisor is handed its nodes; its lines go to
-#    --supervisor-log), and a foreground `multi supervise 10` (prefix sf), both of the idle app
+#    --supervisor-log), and a foreground `multi supervise 10` (prefix bsf), both of the idle app
 #    with --heartbeat=5 --max-memory=1G (what a production supervisor watches; neither changes
 #    the backoff) and the default backoff settings;
 # 3. both idle for SUPERVISE_IDLE s: each supervisor's own CPU over the window (utime + stime of
@@ -741,22 +741,22 @@ supervise_section() {
     ARGS=(-A IdleApp "--classpath=$WORK/app" -c "$CONC" -l INFO "--pidfile=$dir/%n.pid" "--logfile=$dir/%n%I.log")
     for ((r = 1; r <= START1_ROUNDS; r++)); do
         now_us; t0=$NOW_US
-        run dj "$l" multi start 1 --range-prefix=so "${ARGS[@]}" || die "drover multi start 1 ($l) failed"
+        run dj "$l" multi start 1 --range-prefix=bso "${ARGS[@]}" || die "drover multi start 1 ($l) failed"
         now_us; record_us "start1_$l" $((NOW_US - t0))
-        run dj "$l" multi stopwait 1 --range-prefix=so "${ARGS[@]}" || die "drover multi stopwait 1 ($l) failed"
+        run dj "$l" multi stopwait 1 --range-prefix=bso "${ARGS[@]}" || die "drover multi stopwait 1 ($l) failed"
         check_gone "drover multi stopwait 1 ($l)"
     done
     ((SUPERVISE_IDLE > 0 || REACT_ROUNDS > 0)) || return 0
 
     sargs=("$NODES" "${ARGS[@]}" --heartbeat=5 --max-memory=1G)
     run env "${jh[@]}" DROVER_STATE_DIR="$dir/state-detached" "$DROVER" multi supervise "${sargs[@]}" \
-        --range-prefix=sd --detach "--supervisor-log=$dir/detached.log" \
+        --range-prefix=bsd --detach "--supervisor-log=$dir/detached.log" \
         || die "drover multi supervise --detach ($l) failed"
     ready_line=$(grep -o 'Supervised by pid [0-9]*' "$WORK/last.out") || die "multi supervise --detach ($l) named no supervisor pid"
     dpid=${ready_line##* }
     (
         if [[ -n ${JDK_HOME[$l]} ]]; then export JAVA_HOME=${JDK_HOME[$l]}; fi
-        exec "$DROVER" multi supervise "${sargs[@]}" --range-prefix=sf
+        exec "$DROVER" multi supervise "${sargs[@]}" --range-prefix=bsf
     ) > "$dir/foreground.out" 2>&1 &
     fg=$!
     deadline=$(( ${EPOCHREALTIME/./} + 120000000 ))
@@ -786,8 +786,8 @@ supervise_section() {
 
     for ((r = 1; r <= REACT_ROUNDS; r++)); do
         i=$(( (r - 1) % NODES + 1 ))
-        react_round "react_fg_$l" "$dir/foreground.out" "$dir" sf "$i"
-        react_round "react_det_$l" "$dir/detached.log" "$dir" sd "$i"
+        react_round "react_fg_$l" "$dir/foreground.out" "$dir" bsf "$i"
+        react_round "react_det_$l" "$dir/detached.log" "$dir" bsd "$i"
     done
 
     kill -TERM "$fg" "$dpid"
@@ -809,8 +809,8 @@ free_port() {
     die "found no free port in 20000-29999"
 }
 
-# metrics_cost LABEL: two idle nodes of the idle app started side by side, mw1 with --health-port
-# and mn1 without; one warm-up GET /metrics (the first scrape loads the page's code once: not
+# metrics_cost LABEL: two idle nodes of the idle app started side by side, bmw1 with --health-port
+# and bmn1 without; one warm-up GET /metrics (the first scrape loads the page's code once: not
 # what a scrape a second costs); then for METRICS_S s a GET every second (paced against the
 # clock, curl's own CPU not counted: it is the scraper's), and each node's CPU (utime + stime)
 # over that window. Recorded: the difference as % of one core, and each node's.
@@ -819,11 +819,11 @@ metrics_cost() {
     mkdir -p "$dir"
     ARGS=(-A IdleApp "--classpath=$WORK/app" -c "$CONC" -l INFO "--pidfile=$dir/%n.pid" "--logfile=$dir/%n%I.log")
     free_port
-    run dj "$l" multi start 1 --range-prefix=mw "--health-port=$PORT" "${ARGS[@]}" || die "drover multi start 1 --health-port ($l) failed"
-    run dj "$l" multi start 1 --range-prefix=mn "${ARGS[@]}" || die "drover multi start 1 ($l) failed"
-    read_pid "$dir" mw 1; wpid=$PID
-    read_pid "$dir" mn 1; npid=$PID
-    run curl -sf -o /dev/null "http://127.0.0.1:$PORT/metrics" || die "GET /metrics of mw1 ($l) failed"
+    run dj "$l" multi start 1 --range-prefix=bmw "--health-port=$PORT" "${ARGS[@]}" || die "drover multi start 1 --health-port ($l) failed"
+    run dj "$l" multi start 1 --range-prefix=bmn "${ARGS[@]}" || die "drover multi start 1 ($l) failed"
+    read_pid "$dir" bmw 1; wpid=$PID
+    read_pid "$dir" bmn 1; npid=$PID
+    run curl -sf -o /dev/null "http://127.0.0.1:$PORT/metrics" || die "GET /metrics of bmw1 ($l) failed"
     nap 1
     proc_cpu "$wpid"; w0=$TICKS
     proc_cpu "$npid"; n0=$TICKS
@@ -840,14 +840,14 @@ metrics_cost() {
     record "metrics_${l}_delta" "$(awk -v a=$((w1 - w0)) -v b=$((n1 - n0)) -v hz="$CLK_TCK" -v us="$elapsed" 'BEGIN { printf "%.3f", 100 * (a - b) / hz / (us / 1e6) }')"
     record "metrics_${l}_with" "$(awk -v a=$((w1 - w0)) -v hz="$CLK_TCK" -v us="$elapsed" 'BEGIN { printf "%.3f", 100 * a / hz / (us / 1e6) }')"
     record "metrics_${l}_without" "$(awk -v b=$((n1 - n0)) -v hz="$CLK_TCK" -v us="$elapsed" 'BEGIN { printf "%.3f", 100 * b / hz / (us / 1e6) }')"
-    run dj "$l" multi stopwait 1 --range-prefix=mw "${ARGS[@]}" || die "drover multi stopwait ($l) failed"
-    run dj "$l" multi stopwait 1 --range-prefix=mn "${ARGS[@]}" || die "drover multi stopwait ($l) failed"
+    run dj "$l" multi stopwait 1 --range-prefix=bmw "${ARGS[@]}" || die "drover multi stopwait ($l) failed"
+    run dj "$l" multi stopwait 1 --range-prefix=bmn "${ARGS[@]}" || die "drover multi stopwait ($l) failed"
     check_gone "the /metrics nodes ($l)"
 }
 
 # ---- log capture (issue 32, row 11) ------------------------------------------------------------
 
-# log_flood LABEL: `multi start 1` of LogFlood (prefix lf), which once told to (a file) writes
+# log_flood LABEL: `multi start 1` of LogFlood (prefix blf), which once told to (a file) writes
 # FLOOD_LINES numbered lines to System.out at FLOOD_RATE a second; the node's CPU (utime + stime)
 # from the go to its last line in the logfile; then the logfile's "stdout: flood N" lines must be
 # exactly 1..FLOOD_LINES, in order. Recorded: lines found in order, lines lost or out of place,
@@ -856,11 +856,11 @@ log_flood() {
     local l=$1 dir=$WORK/flood-$1 go log pid c0 c1 t0 t1 deadline tailtext size=-1 size2 done_seen=0 summary inorder lost wrote ms
     mkdir -p "$dir"
     go=$dir/go
-    log=$dir/lf1.log
+    log=$dir/blf1.log
     ARGS=(-A LogFlood "--classpath=$WORK/app" -c "$CONC" -l INFO "--pidfile=$dir/%n.pid" "--logfile=$dir/%n%I.log")
-    run dj "$l" multi start 1 --range-prefix=lf "${ARGS[@]}" -- "$go" "$FLOOD_LINES" "$FLOOD_RATE" \
+    run dj "$l" multi start 1 --range-prefix=blf "${ARGS[@]}" -- "$go" "$FLOOD_LINES" "$FLOOD_RATE" \
         || die "drover multi start 1 of LogFlood ($l) failed"
-    read_pid "$dir" lf 1; pid=$PID
+    read_pid "$dir" blf 1; pid=$PID
     proc_cpu "$pid"; c0=$TICKS
     now_us; t0=$NOW_US
     : > "$go"
@@ -898,7 +898,7 @@ log_flood() {
     record "flood_${l}_cpu" "$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')"
     record "flood_${l}_secs" "$(us_to_s $((t1 - t0)))"
     record "flood_${l}_bytes" "$(stat -c %s "$log")"
-    run dj "$l" multi stopwait 1 --range-prefix=lf "${ARGS[@]}" || die "drover multi stopwait of LogFlood ($l) failed"
+    run dj "$l" multi stopwait 1 --range-prefix=blf "${ARGS[@]}" || die "drover multi stopwait of LogFlood ($l) failed"
     check_gone "the LogFlood node ($l)"
 }
 
