@@ -35,8 +35,8 @@
 # every operation for each JDK's drover and for celery multi in turn within each round, then the
 # sections of their own (scaling, the supervisors, /metrics, the log flood, the suite), and prints
 # medians (min-max) and the ratios against issue 32's targets, its rows in its order, then the
-# rows without a target. With the defaults and two JDKs a run takes about 15 minutes (without the
-# suite). Every process it starts carries DROVER_BENCH_TAG in its environment; on exit (also on
+# rows without a target. With the defaults and two JDKs a run takes about 13 minutes on a 2-core
+# machine (without the suite), more on a loaded one. Every process it starts carries DROVER_BENCH_TAG in its environment; on exit (also on
 # failure or Ctrl-C) whatever still carries the tag is killed. Exit status: 0 when everything ran
 # (a missed target is a result, not a failure), 1 when a node failed to start or stop, 2 on bad
 # settings or a missing tool.
