@@ -521,7 +521,7 @@ final class NodeHandle {
     private Look lookAlone() {
         PidfileState state;
         try {
-            state = Pidfile.inspect(Path.of(node.pidfile()), NodeProcesses.of(node.nodename().full(), null));
+            state = Pidfile.inspect(Path.of(node.pidfile()), NodeProcesses.of(node.nodename().full(), null), snapshot.locks());
         } catch (DroverException e) {
             return new Look(new NodeEvent.Status(NodeEvent.State.UNKNOWN, -1, null, node.pidfile(), e.getMessage()), null);
         }

@@ -6,6 +6,7 @@ import io.drover.launch.LaunchSpec;
 import io.drover.launch.NodeStarter;
 import io.drover.posix.Identity;
 import io.drover.posix.NodeProcesses;
+import io.drover.posix.Pidfile;
 import io.drover.posix.ProcessTable;
 import io.drover.registry.NodeRecord;
 import io.drover.registry.NodeRegistry;
@@ -35,6 +36,8 @@ public final class Snapshot {
     private final Map<String, String> untrusted = new ConcurrentHashMap<>();
     private final Map<LaunchSpec.RunAs, Optional<Identity>> users = new ConcurrentHashMap<>();
     private List<NodeProcesses.Candidate> processes;
+    /** The kernel's lock table, read once for the pidfiles status looks at ({@link Pidfile.Locks}). */
+    private final Pidfile.Locks locks = new Pidfile.Locks();
     private Map<Long, List<ProcessTable.GroupMember>> sessionGroups;
 
     Snapshot(NodeRegistry registry, NodeStarter launcher) {
@@ -202,7 +205,11 @@ public final class Snapshot {
         static final Optional<Integer> UID = ProcessTable.uid(ProcessHandle.current().pid());
     }
 
-    /** The processes that look like drover nodes, looked up once per operation, when first asked. */
+    /** The lock table status looks up each pidfile's holder in ({@link Pidfile.Locks}). */
+    Pidfile.Locks locks() {
+        return locks;
+    }
+
     /**
      * The machine's session leaders' groups (issue 29, item 6), read once, when the first dead
      * node is looked at: what status names as left of a dead node's group.
@@ -214,6 +221,7 @@ public final class Snapshot {
         return sessionGroups;
     }
 
+    /** The processes that look like drover nodes, looked up once per operation, when first asked. */
     synchronized List<NodeProcesses.Candidate> processes() {
         if (processes == null) {
             processes = NodeProcesses.candidates();

@@ -3,6 +3,10 @@ package io.drover.posix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -29,23 +33,58 @@ final class LockTable {
      * ({@code 1: -> POSIX ...}) and open-file-description locks (pid -1) do not count.
      */
     static OptionalLong holder(Pidfile.FileIdentity file) {
-        String text;
-        try {
-            text = io.drover.core.ProcFiles.text(LOCKS.toString());
-        } catch (IOException e) {
-            return OptionalLong.empty();
-        }
-        // status --all looks up each node's lock in the whole table: only the lines with this
-        // inode are split (a line's fields are "... MAJ:MIN:INODE START END")
-        String inode = ":" + file.ino() + " ";
-        for (int at = text.indexOf(inode); at >= 0; at = text.indexOf(inode, at + 1)) {
-            int end = text.indexOf('\n', at);
-            String line = text.substring(text.lastIndexOf('\n', at) + 1, end < 0 ? text.length() : end);
-            String[] f = line.trim().split("\\s+");
-            if (f.length < 6 || f[1].equals("->") || !f[1].equals("POSIX")) {
-                continue;
+        Index now = Index.read();
+        return now == null ? OptionalLong.empty() : now.holder(file);
+    }
+
+    /**
+     * The lock table as read once, its lines by inode: {@code status --all} looks up every
+     * node's pidfile in it instead of reading and searching the whole table for each node
+     * (among 50 nodes the kernel writes 50 lines fifty times, and a short command runs the
+     * search interpreted). {@link #holderNow} says what a table read once may answer.
+     */
+    static final class Index {
+        /** The lines naming each inode (a line's fields are "N: KIND ... PID MAJ:MIN:INODE START END"). */
+        private final Map<Long, List<String[]>> byInode = new HashMap<>();
+
+        Index(String text) {
+            int from = 0;
+            while (from < text.length()) {
+                int end = text.indexOf('\n', from);
+                if (end < 0) {
+                    end = text.length();
+                }
+                String[] f = fields(text, from, end);
+                from = end + 1;
+                if (f.length < 6) {
+                    continue;
+                }
+                int colon = f[5].lastIndexOf(':');
+                try {
+                    byInode.computeIfAbsent(Long.parseLong(f[5].substring(colon + 1)), k -> new ArrayList<>(1)).add(f);
+                } catch (NumberFormatException e) {
+                    // not a line of the format above (a waiter's "->" shifts its fields: never a holder)
+                }
             }
-            if (sameFile(f[5], file)) {
+        }
+
+        /** The table as the kernel gives it now; null when it cannot be read. */
+        static Index read() {
+            try {
+                return new Index(io.drover.core.ProcFiles.text(LOCKS.toString()));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        /** The holder of {@code file}'s lock by this table, as {@link LockTable#holder} says it. */
+        OptionalLong holder(Pidfile.FileIdentity file) {
+            List<String[]> lines = byInode.get(file.ino());
+            for (int i = 0; lines != null && i < lines.size(); i++) {
+                String[] f = lines.get(i);
+                if (!f[1].equals("POSIX") || !sameFile(f[5], file)) {
+                    continue; // a waiter ("->"), another kind of lock, or another device's inode
+                }
                 try {
                     long pid = Long.parseLong(f[4]);
                     if (pid > 0) {
@@ -55,8 +94,40 @@ final class LockTable {
                     // not a line of the format above
                 }
             }
+            return OptionalLong.empty();
         }
-        return OptionalLong.empty();
+
+        /**
+         * The holder of {@code file}'s lock, which {@code named} (the pidfile's pid) is expected to
+         * hold: this table's answer when it is {@code named}, else the table read again. A pid held
+         * the lock when this table was read and the lock is held now; only that pid letting go of
+         * it while it lives, and another taking it, would make the answer old, and the caller still
+         * checks that the pid is the node ({@code Pidfile.NodeCheck}). Any other answer (no holder,
+         * another pid) is the kernel's word of now, as {@link LockTable#holder} gives it.
+         */
+        OptionalLong holderNow(Pidfile.FileIdentity file, long named) {
+            OptionalLong known = holder(file);
+            return known.isPresent() && known.getAsLong() == named ? known : LockTable.holder(file);
+        }
+    }
+
+    /** The blank-separated fields of {@code text} from {@code from} to {@code end} (one line), without a regular expression. */
+    private static String[] fields(String text, int from, int end) {
+        List<String> f = new ArrayList<>(8);
+        int i = from;
+        while (i < end) {
+            while (i < end && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < end && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                f.add(text.substring(start, i));
+            }
+        }
+        return f.toArray(new String[0]);
     }
 
     /** The kernel prints major and minor in hex with at least two digits; compare by value. */

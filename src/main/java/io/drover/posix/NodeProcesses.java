@@ -118,10 +118,14 @@ public final class NodeProcesses {
      * parse (a {@code -n} with a template key that is none).
      */
     static String nodename(List<String> argv) {
-        return nodename(argv, Host.currentHostname());
+        return nodename(argv, null);
     }
 
-    /** {@link #nodename(List)} on {@code host}, read once for many lines. */
+    /**
+     * {@link #nodename(List)} on {@code host}, read once for many lines; null: read only when
+     * the name needs it (a key such as {@code %h}, or no {@code @HOST}), as drover's own nodes'
+     * lines give their full name ({@code -n web1@host}) and status checks one line per node.
+     */
     private static String nodename(List<String> argv, String host) {
         int main = argv.indexOf(Install.MAIN_CLASS);
         if (main < 0 || main + 1 >= argv.size()) {
@@ -148,6 +152,9 @@ public final class NodeProcesses {
             } else if (a.startsWith("-n") && a.length() > 2 && !a.startsWith("--")) {
                 name = a.substring(2);
             }
+        }
+        if (host == null && (name.indexOf('%') >= 0 || name.indexOf('@') < 0)) {
+            host = Host.currentHostname();
         }
         String full;
         try {

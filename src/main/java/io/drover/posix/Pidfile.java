@@ -100,8 +100,42 @@ public final class Pidfile implements AutoCloseable {
      * @param check what the lock's holder must be for the pidfile to count as that node's
      */
     public static PidfileState inspect(Path path, NodeCheck check) {
+        return inspect(path, check, null);
+    }
+
+    /**
+     * The kernel's lock table, read once, when the first of many pidfiles looked at is held
+     * ({@code status --all}), and asked for each: {@link #inspect(Path, NodeCheck, Locks)}. A
+     * table read once names a pidfile's holder only as the pid its pidfile names; any other
+     * answer is asked of the table again ({@code LockTable.Index#holderNow}). For one operation:
+     * a later one makes its own.
+     */
+    public static final class Locks {
+        private LockTable.Index index;
+        private boolean available;
+        private boolean read;
+
+        /** As {@code LockTable.holder}, or {@code named} where the kernel publishes no table. */
+        synchronized long holder(FileIdentity file, long named) {
+            if (!read) {
+                read = true;
+                available = LockTable.available();
+                index = available ? LockTable.Index.read() : null;
+            }
+            if (!available) {
+                return named;
+            }
+            return index == null ? LockTable.holder(file).orElse(-1L) : index.holderNow(file, named).orElse(-1L);
+        }
+    }
+
+    /**
+     * {@link #inspect(Path, NodeCheck)}, the holder of a held pidfile looked up in {@code locks}
+     * (null: the table read for this pidfile alone).
+     */
+    public static PidfileState inspect(Path path, NodeCheck check, Locks locks) {
         try (OpenedDir dir = OpenedDir.parentOf(path)) {
-            return inspect(dir, path, check);
+            return inspect(dir, path, check, locks);
         } catch (NoSuchFileException e) {
             return new PidfileState.Absent(); // a directory on the way is missing
         } catch (IOException e) {
@@ -114,7 +148,7 @@ public final class Pidfile implements AutoCloseable {
      * node's user owns that directory and the ones above it may be its too, and must not send
      * root's reading through a symbolic link (docs/security.md, round three, class 5).
      */
-    private static PidfileState inspect(OpenedDir dir, Path path, NodeCheck check) throws IOException {
+    private static PidfileState inspect(OpenedDir dir, Path path, NodeCheck check, Locks locks) throws IOException {
         String name = path.getFileName().toString();
         FileIdentity before = FileIdentity.of(dir, name);
         if (before == null) {
@@ -161,7 +195,8 @@ public final class Pidfile implements AutoCloseable {
             if (pid <= 0) {
                 return new PidfileState.Stale(-1, false, describe(path, content) + " but is locked by another process");
             }
-            long holder = LockTable.available() ? LockTable.holder(before).orElse(-1L) : pid;
+            long holder = locks != null ? locks.holder(before, pid)
+                    : LockTable.available() ? LockTable.holder(before).orElse(-1L) : pid;
             if (holder != pid) {
                 return new PidfileState.Stale(pid, ProcessTable.isAlive(pid), path + " names pid " + pid
                         + " but " + (holder > 0 ? "pid " + holder : "another process") + " holds its lock");
@@ -294,7 +329,7 @@ public final class Pidfile implements AutoCloseable {
         try (OpenedDir dir = OpenedDir.parentOf(path)) {
             String name = path.getFileName().toString();
             FileIdentity before = FileIdentity.of(dir, name);
-            if (before == null || !(inspect(dir, path, check) instanceof PidfileState.Stale)) {
+            if (before == null || !(inspect(dir, path, check, null) instanceof PidfileState.Stale)) {
                 return false;
             }
             return dir.unlink(name, before.entry());

@@ -218,17 +218,27 @@ public final class ProcessTable {
 
     /** Whether one of the process's threads has this name ({@code /proc/PID/task/TID/comm}). */
     public static boolean hasThread(long pid, String name) {
-        List<Path> tasks = new ArrayList<>();
-        try (DirectoryStream<Path> listing = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            listing.forEach(tasks::add);
-        } catch (IOException e) {
-            return false;
+        // names and numbers, not Paths and a Comparator: status --all asks this of every node, interpreted
+        String task = "/proc/" + pid + "/task/";
+        String[] names = new java.io.File(task).list();
+        if (names == null) {
+            return false; // gone, or not ours to list
         }
-        // newest first: a thread started late (as a node's ready thread is) is found in a few reads
-        tasks.sort(java.util.Comparator.comparingLong(ProcessTable::tid).reversed());
-        for (Path task : tasks) {
+        long[] tids = new long[names.length];
+        int n = 0;
+        for (String t : names) {
             try {
-                if (ProcFiles.text(task.resolve("comm").toString()).trim().equals(name)) {
+                tids[n] = Long.parseLong(t);
+                n++;
+            } catch (NumberFormatException e) {
+                // only threads are listed there
+            }
+        }
+        java.util.Arrays.sort(tids, 0, n);
+        // newest first: a thread started late (as a node's ready thread is) is found in a few reads
+        for (int i = n - 1; i >= 0; i--) {
+            try {
+                if (ProcFiles.text(task + tids[i] + "/comm").trim().equals(name)) {
                     return true;
                 }
             } catch (IOException e) {
@@ -236,13 +246,5 @@ public final class ProcessTable {
             }
         }
         return false;
-    }
-
-    private static long tid(Path task) {
-        try {
-            return Long.parseLong(task.getFileName().toString());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

@@ -50,7 +50,7 @@ class PidfileTest {
     }
 
     /** Another process, holding an fcntl lock on {@code path} until it is destroyed. */
-    private static Process lockHolder(Path path) throws Exception {
+    static Process lockHolder(Path path) throws Exception {
         Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import fcntl,os,sys\n"
                 + "fd=os.open(sys.argv[1],os.O_RDWR)\nfcntl.lockf(fd,fcntl.LOCK_EX)\nprint('locked',flush=True)\n"
                 + "sys.stdin.read()", path.toString()).redirectErrorStream(true).start();
