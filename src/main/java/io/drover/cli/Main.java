@@ -23,7 +23,8 @@ public final class Main {
 
     public static void main(String[] args) {
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-        if (args.length > 1 && args[0].equals("multi") && !args[1].equals("supervise")) {
+        String[] command = reservedAfterSubcommand(args); // multi --json supervise is supervise
+        if (command.length > 1 && command[0].equals("multi") && !command[1].equals("supervise")) {
             // A multi command registers no shutdown hook, and has flushed what it printed (run
             // flushes its writers; System.out and System.err in case anything wrote to them
             // directly): it halts. System.exit would, from Java 21, first ask System.getLogger
