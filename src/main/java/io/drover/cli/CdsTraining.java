@@ -16,17 +16,29 @@ import java.util.List;
  * <p>Arguments: the range prefix, and the directory for the node's pidfile and logfile. It
  * returns when every command did what it should; else it prints the failing command's output
  * on stderr and throws (the JVM exits 1; only {@code Main.main} calls {@code System.exit}).
+ *
+ * <p>With a third argument, {@code look}, it trains {@code lib/look.aot} instead, the Java 25
+ * cache of the commands that only look ({@code names show expand get status}): those look at
+ * the node drover-cds started beside it, and nothing else runs, since a cache's classes are all
+ * loaded when a JVM that maps it starts.
  */
 public final class CdsTraining {
     private CdsTraining() {}
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: CdsTraining RANGE-PREFIX DIRECTORY");
+        if (args.length != 2 && !(args.length == 3 && args[2].equals("look"))) {
+            throw new IllegalArgumentException("usage: CdsTraining RANGE-PREFIX DIRECTORY [look]");
         }
         List<String> node = List.of("1", "--range-prefix=" + args[0], "--pidfile=" + args[1] + "/%n.pid",
                 "--logfile=" + args[1] + "/%n.log");
-        boolean ok = run("start", node, "-q", "--nosplash")
+        boolean ok = args.length == 3
+                ? run("status", node)
+                        && run("status", List.of("--all"))
+                        && run("names", List.of("1", "--range-prefix=" + args[0]))
+                        && run("show", node)
+                        && run("expand", List.of("%n.pid", "1", "--range-prefix=" + args[0]))
+                        && run("get", List.of(args[0] + "1", "1", "--range-prefix=" + args[0]))
+                : run("start", node, "-q", "--nosplash")
                 && run("status", node)
                 && run("status", List.of("--all"))
                 && run("names", List.of("1", "--range-prefix=" + args[0]))

@@ -134,6 +134,18 @@ class DistributionIT {
         Result second = run(tmp, concat(on25, "multi", "names", "2"));
         assertEquals("", second.err(), "built once, then used silently");
 
+        // A cache's classes all load when its JVM starts: names maps the cache of the commands
+        // that only look, not start's; and it halts, so the System.Logger that System.exit looks
+        // up (through every jar of lib/) is never found
+        Path classes = tmp.resolve("names-classes.log");
+        Result names = run(tmp, concat(List.of("env", "JAVA_HOME=" + jdk, "DROVER_JAVA_OPTS=-XX:+PrintCommandLineFlags"
+                + " -Xlog:class+load:file=" + classes, home.resolve("bin/drover").toString()), "multi", "names", "2"));
+        assertEquals(0, names.code(), names::toString);
+        assertTrue(names.out().contains("-XX:AOTCache=" + home.resolve("lib/look.aot") + " "), names::toString);
+        String loaded = Files.readString(classes);
+        assertTrue(loaded.contains("io.drover.cli.NamesCommand "), "the class-load log is the command's");
+        assertFalse(loaded.contains("jdk.internal.logger."), "multi names found a System.Logger");
+
         List<String> node = List.of("1", "--range-prefix=distaot", "--pidfile=" + tmp + "/%n.pid", "--logfile=" + tmp + "/%n.log");
         try {
             Result start = run(tmp, concat(on25, Stream.concat(Stream.of("multi", "start"), node.stream()).toArray(String[]::new)));
@@ -163,6 +175,33 @@ class DistributionIT {
         assertTrue(on25.err().contains("drover-cds: built " + home.resolve("lib/cli.aot") + " "), on25::toString);
         Result again = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
         assertEquals("", again.err(), "back on 17, its archives are still there");
+    }
+
+    /**
+     * A java on the PATH is a symlink (/usr/bin/java, /etc/alternatives/java) that the operator
+     * may point at another JDK without its path changing: the launcher knows the archives' java
+     * by the file the link leads to, so a move from 17 to 25 this way gets its caches built too.
+     */
+    @Test
+    void a_java_on_the_path_switched_from_17_to_25_behind_the_same_symlink_gets_its_caches_built() throws Exception {
+        Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "needs a JDK 25 at " + jdk + " (-Ddrover.jdk25=HOME)");
+        assumeTrue(Runtime.version().feature() < 25, "the build's java is the one before 25");
+        Path home = unpack();
+        Path alternatives = Files.createDirectories(tmp.resolve("alternatives"));
+        Path java = alternatives.resolve("java");
+        Files.createSymbolicLink(java, Path.of(System.getProperty("java.home"), "bin/java"));
+        List<String> onPath = List.of("env", "-u", "JAVA_HOME", "PATH=" + alternatives + ":" + System.getenv("PATH"),
+                home.resolve("bin/drover").toString(), "multi", "names", "2");
+        Result on17 = run(tmp, onPath);
+        assertEquals(0, on17.code(), on17::toString);
+        assertTrue(on17.err().contains("drover-cds: built " + home.resolve("lib/cli.jsa") + " "), on17::toString);
+
+        Files.delete(java);
+        Files.createSymbolicLink(java, jdk.resolve("bin/java"));
+        Result on25 = run(tmp, onPath);
+        assertEquals(0, on25.code(), on25::toString);
+        assertTrue(on25.err().contains("drover-cds: built " + home.resolve("lib/cli.aot") + " "), on25::toString);
     }
 
     private static List<String> concat(List<String> head, String... tail) {
