@@ -33,7 +33,17 @@ final class LeanParser {
     /** What picocli's {@code @Option.defaultValue()} holds when none is given. */
     private static final String NO_DEFAULT = "__no_default_value__";
 
-    private record Target(Object owner, Field field, Option option) {
+    /**
+     * One option (or the positional parameter, {@code names} null) and the field it fills: what
+     * its annotation says, read from the annotation or from the build's table of it.
+     */
+    private record Target(Object owner, Field field, List<String> names, String defaultValue, String split,
+                          boolean help) {
+        static Target of(Object owner, Field field, Option option) {
+            return new Target(owner, field, List.of(option.names()), option.defaultValue(), option.split(),
+                    option.usageHelp() || option.versionHelp());
+        }
+
         boolean flag() {
             return field.getType() == boolean.class;
         }
@@ -56,7 +66,10 @@ final class LeanParser {
      *     filling fails: a bug, not the user's input
      */
     static boolean fill(Object command, List<String> args) {
-        Declared declared = declared(command);
+        Declared declared = tabled(command);
+        if (declared == null) {
+            declared = declared(command);
+        }
         List<Assignment> assignments = new ArrayList<>();
         List<String> positionals = new ArrayList<>();
         if (!read(declared, args, assignments, positionals)) {
@@ -69,7 +82,7 @@ final class LeanParser {
                 given.add(a.target.field);
             }
             for (Target t : declared.options) {
-                String dflt = t.option.defaultValue();
+                String dflt = t.defaultValue;
                 if (!given.contains(t.field) && !dflt.equals(NO_DEFAULT) && !dflt.equals(Option.NULL_VALUE)) {
                     if (!t.list() && !plain(t, dflt)) {
                         throw new IllegalStateException("default " + dflt + " of " + t.field + " is no plain value");
@@ -97,7 +110,7 @@ final class LeanParser {
         for (Object command : commands) {
             for (Target t : declared(command).options) {
                 if (!t.flag()) {
-                    for (String name : t.option.names()) {
+                    for (String name : t.names) {
                         if (name.startsWith("--")) {
                             valued.add(name);
                         }
@@ -117,7 +130,7 @@ final class LeanParser {
         Set<String> lines = new java.util.TreeSet<>();
         for (Object command : commands) {
             for (Target t : declared(command).options) {
-                lines.add((t.flag() ? "-" : "=") + " " + String.join(" ", t.option.names()));
+                lines.add((t.flag() ? "-" : "=") + " " + String.join(" ", t.names));
             }
         }
         return lines;
@@ -224,16 +237,9 @@ final class LeanParser {
                     throw new IllegalStateException("the lean parser cannot fill " + f + " (type " + f.getType()
                             + ", arity '" + option.arity() + "')");
                 }
-                Target t = new Target(owner, f, option);
-                options.add(t);
-                // usage and version help go to picocli: leaving them out sends them there
-                if (!option.usageHelp() && !option.versionHelp()) {
-                    for (String name : option.names()) {
-                        byName.put(name, t);
-                    }
-                }
+                add(Target.of(owner, f, option), byName, options);
             } else if (f.getAnnotation(Parameters.class) != null) {
-                positional[0] = new Target(owner, f, null);
+                positional[0] = new Target(owner, f, null, null, null, false);
             } else if (f.getAnnotation(Mixin.class) != null) {
                 Object mixin = f.get(owner);
                 if (mixin == null) {
@@ -245,12 +251,129 @@ final class LeanParser {
         }
     }
 
+    private static void add(Target t, Map<String, Target> byName, List<Target> options) {
+        options.add(t);
+        // usage and version help go to picocli: leaving them out sends them there
+        if (!t.help) {
+            for (String name : t.names) {
+                byName.put(name, t);
+            }
+        }
+    }
+
+    /**
+     * The build's table of the node commands' options ({@link NodeOptions#TABLE}): one line an
+     * option or positional parameter, tab-separated: the command's class, the field's path from
+     * the command (a mixin's field after the mixin's and a dot), {@code o} for an option,
+     * {@code h} for a help option, {@code p} for the positional parameter, the default value, the
+     * split, the names (space-separated). Reading the annotations instead costs a node ~30 ms of
+     * its start: a proxy class spun for each annotation type, picocli's jar opened for them.
+     */
+    static List<String> tableLines(Object... commands) {
+        List<String> lines = new ArrayList<>();
+        for (Object command : commands) {
+            Declared d = declared(command);
+            Map<Object, String> paths = new java.util.IdentityHashMap<>();
+            paths.put(command, "");
+            try {
+                for (Field f : command.getClass().getDeclaredFields()) {
+                    if (f.getAnnotation(Mixin.class) != null) {
+                        f.setAccessible(true);
+                        paths.put(f.get(command), f.getName() + ".");
+                    }
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+            List<Target> all = new ArrayList<>(d.options);
+            if (d.positional != null) {
+                all.add(d.positional);
+            }
+            for (Target t : all) {
+                String kind = t.names == null ? "p" : t.help ? "h" : "o";
+                List<String> cells = List.of(command.getClass().getName(), paths.get(t.owner) + t.field.getName(), kind,
+                        t.names == null ? "" : t.defaultValue, t.names == null ? "" : t.split,
+                        t.names == null ? "" : String.join(" ", t.names));
+                for (String cell : cells) {
+                    if (cell.indexOf('\t') >= 0 || cell.indexOf('\n') >= 0) {
+                        throw new IllegalStateException("the option table cannot hold " + cell + " of " + t.field);
+                    }
+                }
+                lines.add(String.join("\t", cells));
+            }
+        }
+        return lines;
+    }
+
+    /** The table's lines by command class, read once; empty when the build wrote none. */
+    private static Map<String, List<String[]>> table;
+
+    private static synchronized Map<String, List<String[]>> table() {
+        if (table == null) {
+            Map<String, List<String[]>> rows = new HashMap<>();
+            for (String line : NodeOptions.table()) {
+                String[] cells = line.split("\t", -1);
+                rows.computeIfAbsent(cells[0], k -> new ArrayList<>()).add(cells);
+            }
+            table = rows;
+        }
+        return table;
+    }
+
+    /** {@code command}'s options from the build's table, or null when the table has not it. */
+    private static Declared tabled(Object command) {
+        List<String[]> rows = table().get(command.getClass().getName());
+        if (rows == null) {
+            return null;
+        }
+        Map<String, Target> byName = new HashMap<>();
+        List<Target> options = new ArrayList<>();
+        Target positional = null;
+        Map<String, Object> mixins = new HashMap<>();
+        try {
+            for (String[] row : rows) {
+                String path = row[1];
+                int dot = path.indexOf('.');
+                Object owner = dot < 0 ? command : mixin(command, path.substring(0, dot), mixins);
+                Field f = owner.getClass().getDeclaredField(path.substring(dot + 1));
+                f.setAccessible(true);
+                if (row[2].equals("p")) {
+                    positional = new Target(owner, f, null, null, null, false);
+                } else {
+                    if (!TYPES.contains(f.getType())) {
+                        throw new IllegalStateException("the lean parser cannot fill " + f + " (type " + f.getType() + ")");
+                    }
+                    add(new Target(owner, f, List.of(row[5].split(" ")), row[3], row[4], row[2].equals("h")), byName, options);
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("reading the option table of " + command.getClass().getSimpleName() + ": " + e, e);
+        }
+        return new Declared(byName, options, positional);
+    }
+
+    /** The mixin in {@code command}'s field {@code name}, made as picocli makes it when null. */
+    private static Object mixin(Object command, String name, Map<String, Object> made) throws ReflectiveOperationException {
+        Object mixin = made.get(name);
+        if (mixin == null) {
+            Field f = command.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            mixin = f.get(command);
+            if (mixin == null) {
+                mixin = f.getType().getDeclaredConstructor().newInstance();
+                f.set(command, mixin);
+            }
+            made.put(name, mixin);
+        }
+        return mixin;
+    }
+
     private static void set(Target t, String value) throws IllegalAccessException {
         Class<?> type = t.field.getType();
         if (t.list()) {
             @SuppressWarnings("unchecked")
             List<String> target = (List<String>) t.field.get(t.owner);
-            String split = t.option.split();
+            String split = t.split;
             target.addAll(split.isEmpty() ? List.of(value) : List.of(value.split(split)));
             return;
         }

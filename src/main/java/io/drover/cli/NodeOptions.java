@@ -23,6 +23,22 @@ final class NodeOptions {
     /** Beside this class: one option a line. */
     static final String RESOURCE = "node-valued-options.txt";
 
+    /**
+     * Beside this class too: the table a node's {@link LeanParser} fills its command from
+     * ({@link LeanParser#tableLines}), so that it reads no annotation as it starts.
+     */
+    static final String TABLE = "node-option-table.txt";
+
+    /** {@link #TABLE}'s lines; none where the build did not write it (the annotations are read then). */
+    static java.util.List<String> table() {
+        try (InputStream in = NodeOptions.class.getResourceAsStream(TABLE)) {
+            return in == null ? java.util.List.of()
+                    : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(line -> !line.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + TABLE + " of drover's classes", e);
+        }
+    }
+
     static Set<String> valued() {
         try (InputStream in = NodeOptions.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -39,11 +55,20 @@ final class NodeOptions {
         return LeanParser.valuedLongOptions(new WorkerCommand(), new BeatCommand());
     }
 
-    /** The build's step: writes {@link #fromAnnotations} to the file {@code args[0]}, sorted. */
+    /**
+     * The build's step: writes {@link #fromAnnotations} to the file {@code args[0]}, sorted, and
+     * the nodes' option table ({@link #TABLE}) beside it.
+     */
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
         Files.createDirectories(out.getParent());
         Files.writeString(out, String.join("\n", new TreeSet<>(fromAnnotations())) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(out.resolveSibling(TABLE), String.join("\n", tableFromAnnotations()) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** The nodes' option table as the annotations give it. */
+    static java.util.List<String> tableFromAnnotations() {
+        return LeanParser.tableLines(new WorkerCommand(), new BeatCommand());
     }
 
     /**

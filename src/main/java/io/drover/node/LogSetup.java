@@ -2,7 +2,6 @@ package io.drover.node;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
@@ -99,17 +98,9 @@ final class LogSetup {
             // and System.out stays what it was: the node's stdout, its logfile when spawned
             return LoggerFactory.getLogger("drover");
         }
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        LoggerContext ctx = bindLogback();
         ctx.reset();
-        Encoder<ILoggingEvent> encoder;
-        if (options.json()) {
-            encoder = new JsonLineEncoder(nodename);
-        } else {
-            PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setContext(ctx);
-            pattern.setPattern(PATTERN);
-            encoder = pattern;
-        }
+        Encoder<ILoggingEvent> encoder = options.json() ? new JsonLineEncoder(nodename) : new TextLineEncoder();
         encoder.setContext(ctx);
         encoder.start();
         OutputStreamAppender<ILoggingEvent> appender;
@@ -140,6 +131,33 @@ final class LogSetup {
         root.addAppender(appender);
         LineCapture.install();
         return LoggerFactory.getLogger("drover");
+    }
+
+    /** slf4j's property naming its provider, and the one for how much slf4j says about itself. */
+    private static final String PROVIDER = "slf4j.provider";
+    private static final String VERBOSITY = "slf4j.internal.verbosity";
+
+    /**
+     * Binds slf4j to logback through {@link NodeLogProvider}, which leaves out logback's
+     * auto-configuration, unless the user set slf4j's provider or its verbosity, or asked logback
+     * for its status listener: then slf4j and logback find their own way, as before. The
+     * properties are set for the binding only (the application sees none of them); slf4j's
+     * verbosity at WARN keeps out its line that it loads a provider by name, which would open
+     * the log.
+     */
+    static LoggerContext bindLogback() {
+        if (System.getProperty(PROVIDER) != null || System.getProperty(VERBOSITY) != null
+                || System.getProperty("logback.statusListenerClass") != null) {
+            return (LoggerContext) LoggerFactory.getILoggerFactory();
+        }
+        System.setProperty(PROVIDER, NodeLogProvider.class.getName());
+        System.setProperty(VERBOSITY, "WARN");
+        try {
+            return (LoggerContext) LoggerFactory.getILoggerFactory();
+        } finally {
+            System.clearProperty(PROVIDER);
+            System.clearProperty(VERBOSITY);
+        }
     }
 
     /** A stream to the logfile and how many bytes the file held when it was opened. */

@@ -17,6 +17,15 @@ class NodeOptionsTest {
         assertTrue(NodeOptions.valued().containsAll(java.util.Set.of("--uid", "--schedule", "--health-port")));
     }
 
+    @Test
+    void the_build_wrote_the_nodes_option_table_and_it_is_what_the_annotations_say() {
+        assertNotNull(NodeOptions.class.getResource(NodeOptions.TABLE),
+                "the process-classes step did not write " + NodeOptions.TABLE);
+        assertEquals(NodeOptions.tableFromAnnotations(), NodeOptions.table());
+        assertTrue(NodeOptions.table().contains(String.join("\t", WorkerCommand.class.getName(), "daemon.pidfile", "o",
+                "__no_default_value__", "", "--pidfile")), String.join("\n", NodeOptions.table()));
+    }
+
     /** Each option's names, as the annotations give them (the line's first word says valued or flag). */
     private static java.util.List<java.util.List<String>> annotated() {
         return NodeOptions.optionLines().stream()

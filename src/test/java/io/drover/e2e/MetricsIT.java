@@ -153,6 +153,12 @@ class MetricsIT extends DroverTest {
                     "io.drover.core.ProbeServer ", "java.lang.management.ManagementFactory ")) {
                 assertFalse(plain.contains(cls), cls + "loaded by a node without --health-port");
             }
+            // issue 32: a node reads no @Option annotation (the build's table instead), runs no
+            // logback auto-configuration and builds no PatternLayout for a line without a throwable
+            for (String cls : List.of("picocli.CommandLine$Option ", "ch.qos.logback.classic.util.ContextInitializer ",
+                    "ch.qos.logback.classic.PatternLayout ")) {
+                assertFalse(plain.contains(cls), cls + "loaded by a plain node as it started");
+            }
         } finally {
             drover.multi("stopwait", "2", "--range-prefix=mtr");
         }
