@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -113,6 +114,21 @@ class DistributionIT {
         Result second = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
         assertEquals(0, second.code(), second::toString);
         assertEquals("", second.err(), "built once, then used silently");
+    }
+
+    /** A training that fails leaves no lock behind: the next drover-cds builds, not "another is building". */
+    @Test
+    void a_failed_training_leaves_no_lock_and_the_next_build_works() throws Exception {
+        Path home = unpack();
+        String cds = home.resolve("bin/drover-cds").toString();
+        // every JVM of the training refuses to start, the node first
+        Result failed = run(tmp, List.of("env", "JAVA_TOOL_OPTIONS=-XX:+DroverNoSuchFlag", cds));
+        assertNotEquals(0, failed.code(), failed::toString);
+        assertTrue(failed.err().contains("the training node did not start"), failed::toString);
+        assertFalse(Files.exists(home.resolve("lib/cds.lock")), "the lock is gone: " + failed);
+        Result again = run(tmp, List.of(cds));
+        assertEquals(0, again.code(), again::toString);
+        assertTrue(Files.size(home.resolve("lib/cli.jsa")) > 0);
     }
 
     /**
