@@ -159,6 +159,14 @@ class DetachedSupervisorIT extends DroverTest {
         Procs.signal(one, "KILL");
         Procs.waitUntil("dsv1 restarted by the new supervisor", Procs.PATIENCE,
                 () -> log().contains(full("dsv1") + ": exited unasked"), this::log);
+        // its first exit in a row: started again at once, not after --backoff
+        assertTrue(log().contains(full("dsv1") + ": exited unasked (ended; not our child, so its status went to its"
+                + " parent); restart 1 in 0.0 s"), log());
+        Procs.waitUntil("dsv1 back under a new pid", Procs.PATIENCE, () -> log().indexOf(full("dsv1") + ": started (pid ",
+                log().lastIndexOf(full("dsv1") + ": exited unasked")) >= 0, this::log);
+        long back = drover.pid("dsv1");
+        assertNotEquals(one, back);
+        assertTrue(Procs.alive(back), log());
     }
 
     @Test

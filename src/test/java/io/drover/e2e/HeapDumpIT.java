@@ -44,7 +44,7 @@ class HeapDumpIT extends DroverTest {
             assertTrue(Path.of(end[0]).getParent().equals(heapDumps), end[0]);
             assertTrue(end[2].equals(Integer.toString(i + 1)), "restart " + end[2] + " of " + read(out));
         }
-        // the usual backoff, growing: 0.2 s, then 0.4 s
+        // the usual backoff, growing: none for the first end in a row, then 0.2 s
         assertTrue(Double.parseDouble(ends.get(1)[3]) > Double.parseDouble(ends.get(0)[3]), read(out));
 
         Drover.Result status = drover.multi("status", "1", "--range-prefix=fxo");

@@ -163,7 +163,7 @@ class KeeperTest {
     }
 
     @Test
-    void the_backoff_doubles_with_each_exit_in_a_row_and_starts_again_after_a_long_run() {
+    void the_first_exit_in_a_row_restarts_at_once_and_the_backoff_doubles_from_the_second_and_starts_over_after_a_long_run() {
         keep(0);
         startsAs(101);
         ends(101, "status 1");
@@ -178,9 +178,9 @@ class KeeperTest {
         clock.advance(Duration.ofSeconds(60)); // --backoff-reset: it ran long enough
         ends(104, "status 1");
         awaitState(KeeperState.BACKOFF);
-        assertEquals(List.of(1000L, 2000L, 4000L, 1000L), reported(NodeEvent.ExitedUnasked.class).stream()
+        assertEquals(List.of(0L, 1000L, 2000L, 0L), reported(NodeEvent.ExitedUnasked.class).stream()
                 .map(e -> e.delay().toMillis()).toList());
-        assertEquals(List.of(1000L, 2000L, 4000L, 1000L), clock.delays.stream().map(Duration::toMillis).toList());
+        assertEquals(List.of(0L, 1000L, 2000L, 0L), clock.delays.stream().map(Duration::toMillis).toList());
     }
 
     @Test
@@ -260,7 +260,7 @@ class KeeperTest {
         await("a start under way", node::waitingSpawn);
         node.spawns.add(new NodeEvent.Failed(78, "cannot open logfile"));
         awaitState(KeeperState.BACKOFF);
-        assertEquals(List.of(new NodeEvent.ExitedUnasked("did not start: cannot open logfile", 1, Duration.ofSeconds(1))),
+        assertEquals(List.of(new NodeEvent.ExitedUnasked("did not start: cannot open logfile", 1, Duration.ZERO)),
                 reported(NodeEvent.ExitedUnasked.class));
         assertEquals(0, ready.get(), "not ready: it will be started again");
     }
@@ -389,8 +389,8 @@ class KeeperTest {
         startsAs(103);
         assertEquals(List.of("101 TERM", "102 TERM"), node.signals);
         assertEquals(List.of(
-                new NodeEvent.Restarting("signal 15 (TERM)", "RSS 0.0 MiB over --max-memory 0.0 MiB; restart 1 in 1.0 s (--backoff)"),
-                new NodeEvent.Restarting("signal 15 (TERM)", "RSS 0.0 MiB over --max-memory 0.0 MiB; restart 2 in 2.0 s (--backoff)")),
+                new NodeEvent.Restarting("signal 15 (TERM)", "RSS 0.0 MiB over --max-memory 0.0 MiB; restart 1 in 0.0 s (--backoff)"),
+                new NodeEvent.Restarting("signal 15 (TERM)", "RSS 0.0 MiB over --max-memory 0.0 MiB; restart 2 in 1.0 s (--backoff)")),
                 reported(NodeEvent.Restarting.class));
         assertEquals(List.of("null", "signal 15 (TERM)", "signal 15 (TERM)"), node.recorded);
     }
@@ -438,8 +438,8 @@ class KeeperTest {
                 "each hung node is asked for a thread dump before its kill");
         String killed = "killed: hung, " + DUMPED;
         assertEquals(List.of(
-                new NodeEvent.Restarting(killed, "hung: no heartbeat; restart 1 in 1.0 s (--backoff)"),
-                new NodeEvent.Restarting(killed, "hung: no heartbeat; restart 2 in 2.0 s (--backoff)")),
+                new NodeEvent.Restarting(killed, "hung: no heartbeat; restart 1 in 0.0 s (--backoff)"),
+                new NodeEvent.Restarting(killed, "hung: no heartbeat; restart 2 in 1.0 s (--backoff)")),
                 reported(NodeEvent.Restarting.class));
         assertEquals(List.of(new NodeEvent.GaveUp(killed, 2, 2, Duration.ofSeconds(60))),
                 reported(NodeEvent.GaveUp.class));
