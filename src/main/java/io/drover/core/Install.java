@@ -61,19 +61,31 @@ public final class Install {
      *     is only given then, as an older {@code --executable} would refuse its option
      */
     public static java.util.List<String> nodeArchiveOptions(boolean sameJava) {
+        return archiveOptions("node", sameJava);
+    }
+
+    /**
+     * {@link #nodeArchiveOptions} of the command's archive ({@code cli}), unmoved, for a detached
+     * supervisor: the archive {@code bin/drover} gives a foreground {@code multi supervise}.
+     */
+    public static java.util.List<String> supervisorArchiveOptions() {
+        return archiveOptions("cli", true);
+    }
+
+    private static java.util.List<String> archiveOptions(String archive, boolean sameJava) {
         String home = System.getProperty("drover.home");
         if (home == null || home.isEmpty()) {
             return java.util.List.of();
         }
         Path lib = Path.of(home, "lib").toAbsolutePath().normalize();
         if (Runtime.version().feature() >= AOT_CACHE_RELEASE) {
-            Path aot = lib.resolve("node.aot");
+            Path aot = lib.resolve(archive + ".aot");
             return sameJava && java.nio.file.Files.isReadable(aot)
                     ? java.util.List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off",
                             UNLOCK_DIAGNOSTIC, SHARED_ARCHIVE_UNMOVED)
                     : java.util.List.of();
         }
-        Path jsa = lib.resolve("node.jsa");
+        Path jsa = lib.resolve(archive + ".jsa");
         return java.nio.file.Files.isReadable(jsa)
                 ? java.util.List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                         UNLOCK_DIAGNOSTIC, SHARED_ARCHIVE_UNMOVED)

@@ -8,7 +8,6 @@ import io.drover.core.NodeProtocol;
 import io.drover.core.OsErrors;
 import io.drover.core.ProcEntry;
 import io.drover.core.ShellWords;
-import io.drover.launch.NodeLaunch;
 import io.drover.posix.Posix;
 import io.drover.registry.NodeRegistry;
 import java.io.IOException;
@@ -52,6 +51,15 @@ public final class DetachedSupervisor {
     /** How long a freshly spawned supervisor has to answer on its socket, beyond its nodes' checks. */
     static final Duration LISTENING = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(50);
+
+    /**
+     * The JVM options of a detached supervisor: {@code bin/drover}'s for {@code multi supervise}
+     * (its "daemon" line, which DetachedSupervisorFlagsTest holds to this list). It was spawned
+     * as a node is, with a node's flags: both JIT tiers and a young generation of the JVM's
+     * default size, for a process that idles for days beside its nodes.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+            "-Xmn8m");
 
     /** Whether this process is the supervisor a {@code --detach} spawned. */
     public static boolean isDetached() {
@@ -122,8 +130,9 @@ public final class DetachedSupervisor {
 
     /**
      * Spawns {@code drover multi supervise ARGS} in a session of its own (stdin /dev/null, its
-     * output appended to {@code log}), with this JVM and drover's class path, as a node is; and
-     * waits until it listens on its socket.
+     * output appended to {@code log}), with this JVM and drover's class path, and the JVM options
+     * {@code bin/drover} gives a foreground supervise ({@link #JVM_OPTIONS}, the command's archive);
+     * and waits until it listens on its socket.
      *
      * @return its pid
      * @throws DroverException when it could not be run, or died before it listened (its log's last lines)
@@ -131,7 +140,15 @@ public final class DetachedSupervisor {
     public static long spawn(Posix posix, Path registryDir, List<String> args, Path log) {
         List<String> command = new ArrayList<>(List.of("multi", "supervise"));
         command.addAll(args);
-        List<String> argv = NodeLaunch.argv(null, null, command);
+        List<String> argv = new ArrayList<>();
+        argv.add(io.drover.core.Install.java());
+        argv.addAll(JVM_OPTIONS);
+        argv.addAll(io.drover.core.Install.supervisorArchiveOptions());
+        argv.addAll(io.drover.core.Install.nativeOptions());
+        argv.add("-cp");
+        argv.add(io.drover.core.Install.classpath());
+        argv.add(io.drover.core.Install.MAIN_CLASS);
+        argv.addAll(command);
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(MARKER_ENV, "1");
         // a supervisor under a unit's NOTIFY_SOCKET is not the unit's main process

@@ -94,6 +94,14 @@ public final class Supervisor {
     public static final int HEARTBEAT_MISSES = 3;
     /** Memory samples over the limit in a row before a node is restarted. */
     public static final int MEMORY_SAMPLES = 2;
+    /**
+     * How long after its nodes are ready (or a roll is over) supervise gives malloc's free pages
+     * back a second time. HotSpot keeps the chunks its compiler freed in a pool of its own and
+     * hands them to malloc only every 5 s (its ChunkPool cleaner): the trim as the last node
+     * becomes ready finds the ~12 MiB that C1 took while supervise started its nodes still held,
+     * and once freed they stayed resident in malloc's arenas for supervise's whole life.
+     */
+    static final Duration TRIM_AGAIN_AFTER = Duration.ofSeconds(8);
 
     private static final int READY = -1;
     private static final int GAVE_UP = -2;
@@ -295,7 +303,7 @@ public final class Supervisor {
                     ClusterEvent.Tally tally = tally();
                     listener.cluster(new ClusterEvent.AllReady(tally));
                     // what starting them took is garbage now: supervise lives on small
-                    posix.trimNativeHeap();
+                    trimNativeHeap();
                     if (systemd != null) {
                         systemd.ready(tally.text());
                     }
@@ -311,7 +319,7 @@ public final class Supervisor {
                     }
                 } else if (event == Signals.HUP) {
                     rollingRestart();
-                    posix.trimNativeHeap();
+                    trimNativeHeap();
                 } else if (event == Signals.TERM || event == Signals.INT) {
                     return stopAll(event);
                 }
@@ -724,6 +732,16 @@ public final class Supervisor {
         }, "drover-supervise-roll");
         roll.setDaemon(true);
         roll.start();
+    }
+
+    /** Frees malloc's unused pages now, and again once the JVM handed back its compiler's ({@link #TRIM_AGAIN_AFTER}). */
+    private void trimNativeHeap() {
+        posix.trimNativeHeap();
+        try {
+            timer.schedule(posix::trimNativeHeap, TRIM_AGAIN_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // supervise is ending: nothing to trim for
+        }
     }
 
     private void sampleMemory() {

@@ -176,6 +176,12 @@ class DetachedSupervisorIT extends DroverTest {
         Drover.Result ok = drover.multi(forceRoot, "start", "--supervise", "1", PREFIX);
         assertOk(ok, "dsv1");
         long supervisor = supervisor();
+        // the JVM a foreground supervise gets from bin/drover, not a node's (both JIT tiers, the JVM's default young generation)
+        String argv = Procs.cmdline(supervisor);
+        for (String flag : List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xmn")) {
+            assertTrue(argv.contains(flag), flag + " missing from the supervisor's command line: " + argv);
+        }
+        assertFalse(argv.contains("-XX:CompileThresholdScaling=10"), argv);
         Drover.Result bad = drover.multi(forceRoot, "start", "--supervise", "dsvbad", "-A",
                 "io.drover.fixtures.FailsWithCauseApp", "--classpath=" + Drover.testClasses(), "--max-restarts=1", PREFIX);
         assertEquals(1, bad.exitCode(), bad::toString);
