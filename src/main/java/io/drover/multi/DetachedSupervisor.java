@@ -59,7 +59,7 @@ public final class DetachedSupervisor {
      * default size, for a process that idles for days beside its nodes.
      */
     static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-Xmn8m");
+            "-Xmn2m");
 
     /** Whether this process is the supervisor a {@code --detach} spawned. */
     public static boolean isDetached() {

@@ -484,7 +484,7 @@ class LauncherIT {
             assertTrue(flags.contains(" -XX:TieredStopAtLevel=1 "), line + ": " + flags);
             // a command compiles later; supervise, which lives as long as its nodes, does not
             assertEquals(!supervise, flags.contains(" -XX:CompileThresholdScaling=5"), line + ": " + flags);
-            assertEquals(supervise, flags.contains(" -XX:MaxNewSize=8388608 "), line + ": " + flags);
+            assertEquals(supervise, flags.contains(" -XX:MaxNewSize=2097152 "), line + ": " + flags);
             if (Files.exists(dist.resolve("lib/cli.jsa"))) {
                 // moved, the archives' pointers are rewritten at every command's start
                 assertTrue(flags.contains(" -XX:ArchiveRelocationMode=0 "), line + ": " + flags);
