@@ -58,8 +58,8 @@ public final class DetachedSupervisor {
      * as a node is, with a node's flags: both JIT tiers and a young generation of the JVM's
      * default size, for a process that idles for days beside its nodes.
      */
-    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-Xmn2m");
+    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=5",
+            "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmn2m");
 
     /** Whether this process is the supervisor a {@code --detach} spawned. */
     public static boolean isDetached() {
