@@ -72,6 +72,38 @@ class TextLineEncoderTest {
         }
     }
 
+    /**
+     * An application that sets the default zone once it runs (TimeZone.setDefault(UTC) in its
+     * main, after the node configured logging) changes no line: logback's encoder took the zone
+     * when it started, so a line with a stack trace, which this encoder leaves to logback's,
+     * keeps the zone of every other line.
+     */
+    @org.junit.jupiter.api.Test
+    void a_line_with_a_throwable_keeps_the_zone_of_the_start_when_the_application_changes_the_default() {
+        TimeZone before = TimeZone.getDefault();
+        try {
+            // every zone the JDK knows, as named by the node's environment (TZ), to one the application sets
+            for (String zone : TimeZone.getAvailableIDs()) {
+                TimeZone.setDefault(TimeZone.getTimeZone(zone));
+                LoggerContext ctx = new LoggerContext();
+                Encoder<ILoggingEvent> logback = logbacks(ctx);
+                TextLineEncoder ours = new TextLineEncoder();
+                ours.setContext(ctx);
+                ours.start();
+                TimeZone.setDefault(TimeZone.getTimeZone(zone.equals("UTC") ? "Asia/Kolkata" : "UTC"));
+                for (Throwable thrown : new Throwable[] {null, new IllegalStateException("boom")}) {
+                    LoggingEvent e = new LoggingEvent("x", ctx.getLogger("drover"), Level.ERROR, "failed", thrown, null);
+                    e.setTimeStamp(1_765_000_000_042L);
+                    e.setThreadName("main");
+                    assertEquals(new String(logback.encode(e), StandardCharsets.UTF_8),
+                            new String(ours.encode(e), StandardCharsets.UTF_8), zone + ", thrown: " + thrown);
+                }
+            }
+        } finally {
+            TimeZone.setDefault(before);
+        }
+    }
+
     private static Encoder<ILoggingEvent> logbacks(LoggerContext ctx) {
         PatternLayoutEncoder pattern = new PatternLayoutEncoder();
         pattern.setContext(ctx);
