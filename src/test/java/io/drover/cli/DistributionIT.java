@@ -200,9 +200,7 @@ class DistributionIT {
      */
     @Test
     void a_java_on_the_path_switched_from_17_to_25_behind_the_same_symlink_gets_its_caches_built() throws Exception {
-        Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
-        assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "needs a JDK 25 at " + jdk + " (-Ddrover.jdk25=HOME)");
-        assumeTrue(Runtime.version().feature() < 25, "the build's java is the one before 25");
+        Path jdk = jdk25BesideAnOlderBuild();
         Path home = unpack();
         Path alternatives = Files.createDirectories(tmp.resolve("alternatives"));
         Path java = alternatives.resolve("java");
@@ -228,9 +226,7 @@ class DistributionIT {
      */
     @Test
     void a_java_home_link_repointed_from_25_to_17_runs_on_17_with_its_archives() throws Exception {
-        Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
-        assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "needs a JDK 25 at " + jdk + " (-Ddrover.jdk25=HOME)");
-        assumeTrue(Runtime.version().feature() < 25, "the build's java is the one before 25");
+        Path jdk = jdk25BesideAnOlderBuild();
         Path home = unpack();
         Path current = tmp.resolve("java current");
         Files.createSymbolicLink(current, jdk);
@@ -250,6 +246,14 @@ class DistributionIT {
         Result again = run(tmp, names);
         assertEquals(0, again.code(), again::toString);
         assertEquals("", again.err(), "built once, then used silently: " + again);
+    }
+
+    /** The JDK 25 to switch to and from while the build's own java is an older one; the test is skipped without. */
+    private static Path jdk25BesideAnOlderBuild() {
+        Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "needs a JDK 25 at " + jdk + " (-Ddrover.jdk25=HOME)");
+        assumeTrue(Runtime.version().feature() < 25, "the build's java is the one before 25");
+        return jdk;
     }
 
     private static List<String> concat(List<String> head, String... tail) {
