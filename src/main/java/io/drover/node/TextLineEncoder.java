@@ -18,7 +18,7 @@ import java.util.TimeZone;
  * earlier, local mean times are rounded differently, and later {@code TimeZone} follows a rule
  * of its own where {@code ZoneId} still has the database's transitions. An event with a
  * throwable, and a date outside the years 1900-2036, go to that encoder after all, built at
- * the first such event: its stack trace format is logback's.
+ * the first such event, in the zone this one started in: its stack trace format is logback's.
  */
 final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
     /** The zone at start, as logback's date converter takes {@code ZoneId.systemDefault()} once. */
@@ -93,11 +93,24 @@ final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
         return b.append(digits);
     }
 
+    /** {@link LogSetup#PATTERN} with the zone its date is written in named, as its second option. */
+    private static String inZone(TimeZone zone) {
+        String date = "%d{\"yyyy-MM-dd HH:mm:ss,SSS\"}";
+        if (!LogSetup.PATTERN.contains(date)) {
+            throw new IllegalStateException("LogSetup.PATTERN has no " + date + ": " + LogSetup.PATTERN);
+        }
+        return LogSetup.PATTERN.replace(date, "%d{\"yyyy-MM-dd HH:mm:ss,SSS\", \"" + zone.toZoneId().getId() + "\"}");
+    }
+
     private synchronized PatternLayoutEncoder full() {
         if (full == null) {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
             pattern.setContext(getContext());
-            pattern.setPattern(LogSetup.PATTERN);
+            // in the zone this encoder started in, named: built now, at the first line with a
+            // throwable, logback's would take the default zone of now, which the application
+            // may have changed since (TimeZone.setDefault in its main), and that line's time
+            // would be in another zone than every other line's
+            pattern.setPattern(inZone(zone));
             pattern.start();
             full = pattern;
         }

@@ -200,9 +200,7 @@ class DistributionIT {
      */
     @Test
     void a_java_on_the_path_switched_from_17_to_25_behind_the_same_symlink_gets_its_caches_built() throws Exception {
-        Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
-        assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "needs a JDK 25 at " + jdk + " (-Ddrover.jdk25=HOME)");
-        assumeTrue(Runtime.version().feature() < 25, "the build's java is the one before 25");
+        Path jdk = jdk25BesideAnOlderBuild();
         Path home = unpack();
         Path alternatives = Files.createDirectories(tmp.resolve("alternatives"));
         Path java = alternatives.resolve("java");
@@ -218,6 +216,44 @@ class DistributionIT {
         Result on25 = run(tmp, onPath);
         assertEquals(0, on25.code(), on25::toString);
         assertTrue(on25.err().contains("drover-cds: built " + home.resolve("lib/cli.aot") + " "), on25::toString);
+    }
+
+    /**
+     * A JAVA_HOME that is itself a link the operator repoints (sdkman's .../java/current,
+     * Debian's /usr/lib/jvm/default-java, an /opt/java/current): the java behind the same path
+     * changes from 25 to 17, and drover goes on working on 17, with its archives, instead of
+     * handing 17 the options of a 25 cache (-XX:AOTCache), which it refuses to start with.
+     */
+    @Test
+    void a_java_home_link_repointed_from_25_to_17_runs_on_17_with_its_archives() throws Exception {
+        Path jdk = jdk25BesideAnOlderBuild();
+        Path home = unpack();
+        Path current = tmp.resolve("java current");
+        Files.createSymbolicLink(current, jdk);
+        List<String> names = List.of("env", "JAVA_HOME=" + current, home.resolve("bin/drover").toString(),
+                "multi", "names", "2", "--range-prefix=distlink");
+        Result on25 = run(tmp, names);
+        assertEquals(0, on25.code(), on25::toString);
+        assertTrue(on25.err().contains("drover-cds: built " + home.resolve("lib/cli.aot") + " "), on25::toString);
+
+        Files.delete(current);
+        Files.createSymbolicLink(current, Path.of(System.getProperty("java.home")));
+        Result on17 = run(tmp, names);
+        assertEquals(0, on17.code(), on17::toString);
+        assertEquals(List.of("distlink1@", "distlink2@"), on17.out().lines().map(l -> l.substring(0, l.indexOf('@') + 1)).toList(),
+                on17::toString);
+        assertTrue(on17.err().contains("drover-cds: built " + home.resolve("lib/cli.jsa") + " "), on17::toString);
+        Result again = run(tmp, names);
+        assertEquals(0, again.code(), again::toString);
+        assertEquals("", again.err(), "built once, then used silently: " + again);
+    }
+
+    /** The JDK 25 to switch to and from while the build's own java is an older one; the test is skipped without. */
+    private static Path jdk25BesideAnOlderBuild() {
+        Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "needs a JDK 25 at " + jdk + " (-Ddrover.jdk25=HOME)");
+        assumeTrue(Runtime.version().feature() < 25, "the build's java is the one before 25");
+        return jdk;
     }
 
     private static List<String> concat(List<String> head, String... tail) {

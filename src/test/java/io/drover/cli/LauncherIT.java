@@ -317,6 +317,73 @@ class LauncherIT {
         assertNoStackTrace(r);
     }
 
+    // ---- output through a pipe
+
+    /**
+     * A multi command ends with Runtime.halt once it flushed what it printed (Main.main): no
+     * shutdown hook flushes anything after that. Output larger than a pipe holds (64 KiB) makes
+     * the command wait for its reader, so every byte must be written before the halt: the
+     * lines come whole, in order, and the exit code is the command's, on stdout and on stderr.
+     */
+    @Test
+    void a_multi_commands_large_output_reaches_a_pipe_whole_with_its_exit_code() throws Exception {
+        Result names = piped("multi", "names", "10000", "--range-prefix=lpipe");
+        assertOk(names);
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 10000; i++) {
+            expected.add("lpipe" + i + "@" + host);
+        }
+        List<String> got = names.outLines();
+        assertTrue(expected.equals(got), () -> got.size() + " lines, the last " + (got.isEmpty() ? "none" : got.get(got.size() - 1)));
+        assertTrue(names.out().endsWith("\n"), "the last line is whole");
+
+        // the same command into a file: the pipe got every byte of it
+        Result json = piped("multi", "--json", "show", "300", "--range-prefix=lpipe");
+        assertOk(json);
+        assertTrue(json.out().length() > 128 * 1024, "more than a pipe holds: " + json.out().length());
+        assertEquals(drover("multi", "--json", "show", "300", "--range-prefix=lpipe").out(), json.out());
+        assertTrue(json.out().contains("\"name\":\"lpipe300\"") && json.out().endsWith("]\n"), json.out());
+
+        Result expand = piped("multi", "expand", "/var/run/drover/%n.pid", "10000", "--range-prefix=lpipe");
+        assertOk(expand);
+        assertEquals(10000, expand.outLines().size());
+        assertEquals("/var/run/drover/lpipe10000.pid", expand.outLines().get(9999));
+
+        Result refused = piped("multi", "names", "10001", "--range-prefix=lpipe");
+        assertEquals(64, refused.code(), refused::toString);
+        assertEquals("", refused.out());
+        assertEquals(1, refused.errLines().size(), refused::toString);
+    }
+
+    /** The launcher run with its stdout and stderr on pipes this test reads. */
+    Result piped(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().put("JAVA_HOME", javaHome);
+        pb.environment().put("DROVER_STATE_DIR", tmp.resolve("state").toString());
+        for (String name : List.of("DROVER_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS")) {
+            pb.environment().remove(name);
+        }
+        Process p = pb.start();
+        java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            fail(command + " did not finish within " + DEADLINE_SECONDS + " s");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err.get(DEADLINE_SECONDS, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+    }
+
     // ---- where it runs from
 
     @Test

@@ -31,9 +31,7 @@ class TextLineEncoderTest {
         try {
             LoggerContext ctx = new LoggerContext();
             Encoder<ILoggingEvent> logback = logbacks(ctx);
-            TextLineEncoder ours = new TextLineEncoder();
-            ours.setContext(ctx);
-            ours.start();
+            TextLineEncoder ours = started(ctx);
             for (ILoggingEvent event : events(ctx)) {
                 assertEquals(new String(logback.encode(event), StandardCharsets.UTF_8),
                         new String(ours.encode(event), StandardCharsets.UTF_8), zone + " " + event.getTimeStamp());
@@ -45,31 +43,68 @@ class TextLineEncoderTest {
 
     @org.junit.jupiter.api.Test
     void the_date_is_logbacks_in_every_zone_the_jdk_knows() {
-        TimeZone before = TimeZone.getDefault();
         // every 397 days and 7 hours through the years this encoder writes itself (1900-2036), and around this year's changes of time
         List<Long> times = new ArrayList<>(List.of(1_711_846_799_999L, 1_711_846_800_000L, 1_729_990_800_123L));
         for (long t = -2_208_816_000_000L; t < 2_114_208_000_000L; t += (397 * 24 + 7) * 3_600_000L) {
             times.add(t);
         }
+        inEveryZone((zone, ctx, logback, ours) -> {
+            for (long time : times) {
+                assertSameLine(ctx, logback, ours, Level.INFO, null, time, zone + " " + time);
+            }
+        });
+    }
+
+    /**
+     * An application that sets the default zone once it runs (TimeZone.setDefault(UTC) in its
+     * main, after the node configured logging) changes no line: logback's encoder took the zone
+     * when it started, so a line with a stack trace, which this encoder leaves to logback's,
+     * keeps the zone of every other line.
+     */
+    @org.junit.jupiter.api.Test
+    void a_line_with_a_throwable_keeps_the_zone_of_the_start_when_the_application_changes_the_default() {
+        // from every zone the JDK knows, as the node's environment (TZ) names it, to one the application sets
+        inEveryZone((zone, ctx, logback, ours) -> {
+            TimeZone.setDefault(TimeZone.getTimeZone(zone.equals("UTC") ? "Asia/Kolkata" : "UTC"));
+            for (Throwable thrown : new Throwable[] {null, new IllegalStateException("boom")}) {
+                assertSameLine(ctx, logback, ours, Level.ERROR, thrown, 1_765_000_000_042L, zone + ", thrown: " + thrown);
+            }
+        });
+    }
+
+    /** What a test checks in one zone, with both encoders started while it was the default. */
+    private interface ZoneCheck {
+        void check(String zone, LoggerContext ctx, Encoder<ILoggingEvent> logback, TextLineEncoder ours);
+    }
+
+    /** Runs {@code check} in every zone the JDK knows, the default zone restored after. */
+    private static void inEveryZone(ZoneCheck check) {
+        TimeZone before = TimeZone.getDefault();
         try {
             for (String zone : TimeZone.getAvailableIDs()) {
                 TimeZone.setDefault(TimeZone.getTimeZone(zone));
                 LoggerContext ctx = new LoggerContext();
-                Encoder<ILoggingEvent> logback = logbacks(ctx);
-                TextLineEncoder ours = new TextLineEncoder();
-                ours.setContext(ctx);
-                ours.start();
-                for (long time : times) {
-                    LoggingEvent e = new LoggingEvent("x", ctx.getLogger("drover"), Level.INFO, "m", null, null);
-                    e.setTimeStamp(time);
-                    e.setThreadName("main");
-                    assertEquals(new String(logback.encode(e), StandardCharsets.UTF_8),
-                            new String(ours.encode(e), StandardCharsets.UTF_8), zone + " " + time);
-                }
+                check.check(zone, ctx, logbacks(ctx), started(ctx));
             }
         } finally {
             TimeZone.setDefault(before);
         }
+    }
+
+    /** One line of the logger drover on the thread main, written by both encoders. */
+    private static void assertSameLine(LoggerContext ctx, Encoder<ILoggingEvent> logback, TextLineEncoder ours, Level level,
+                                       Throwable thrown, long time, String what) {
+        LoggingEvent e = new LoggingEvent("x", ctx.getLogger("drover"), level, "m", thrown, null);
+        e.setTimeStamp(time);
+        e.setThreadName("main");
+        assertEquals(new String(logback.encode(e), StandardCharsets.UTF_8), new String(ours.encode(e), StandardCharsets.UTF_8), what);
+    }
+
+    private static TextLineEncoder started(LoggerContext ctx) {
+        TextLineEncoder ours = new TextLineEncoder();
+        ours.setContext(ctx);
+        ours.start();
+        return ours;
     }
 
     private static Encoder<ILoggingEvent> logbacks(LoggerContext ctx) {
