@@ -41,6 +41,9 @@
 # (a missed target is a result, not a failure), 1 when a node failed to start or stop, 2 on bad
 # settings or a missing tool.
 set -euo pipefail
+# The caller's locale, for the suite (its tests pass non-ASCII words through a real sh and java).
+ORIG_LC_ALL_SET=${LC_ALL+1}
+ORIG_LC_ALL=${LC_ALL-}
 export LC_ALL=C
 
 BENCH_DIR=$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -907,7 +910,7 @@ log_flood() {
 # run_suite: `CI=true bash .ci/run` (the CI's command: install the test tools, mvn -B verify) in a
 # clone of the repository's HEAD in the work directory, never in the repository itself; its wall
 # time and its exit status. Run last: it loads the machine for many minutes. It gets the caller's
-# environment back (not the run's DROVER_STATE_DIR, DROVER_FORCE_ROOT, TMPDIR, PYTHONPATH).
+# environment back (not the run's DROVER_STATE_DIR, DROVER_FORCE_ROOT, TMPDIR, PYTHONPATH, LC_ALL=C).
 SUITE_STATE="not run (SUITE=1 runs it)"
 run_suite() {
     local t0 rc=0 commit
@@ -923,6 +926,7 @@ run_suite() {
         unset DROVER_STATE_DIR DROVER_FORCE_ROOT
         if [[ -n $ORIG_TMPDIR ]]; then export TMPDIR=$ORIG_TMPDIR; else unset TMPDIR; fi
         if [[ -n $ORIG_PYTHONPATH ]]; then export PYTHONPATH=$ORIG_PYTHONPATH; else unset PYTHONPATH; fi
+        if [[ -n $ORIG_LC_ALL_SET ]]; then export LC_ALL=$ORIG_LC_ALL; else unset LC_ALL; fi
         CI=true exec bash .ci/run < /dev/null
     ) > "$WORK/suite.log" 2>&1 || rc=$?
     now_us
