@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +116,28 @@ class DistributionIT {
         Result second = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
         assertEquals(0, second.code(), second::toString);
         assertEquals("", second.err(), "built once, then used silently");
+    }
+
+    /**
+     * Archives older than drover's jar (a build or an unpacking over the installation) hold
+     * classes that are no longer there, and the JVM ignores them without a word: the next
+     * command builds them again and says so, as for missing ones.
+     */
+    @Test
+    void archives_older_than_the_jar_are_built_again_by_the_next_command() throws Exception {
+        Path home = unpack();
+        String drover = home.resolve("bin/drover").toString();
+        Result first = run(tmp, List.of(drover, "multi", "names", "1"));
+        assertTrue(first.err().contains("drover-cds: built"), first::toString);
+        Path archive = home.resolve("lib/cli.jsa");
+        FileTime old = FileTime.from(Instant.parse("2000-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(archive, old);
+        Result stale = run(tmp, List.of(drover, "multi", "names", "1"));
+        assertEquals(0, stale.code(), stale::toString);
+        assertTrue(stale.err().contains("building class-data archives"), stale::toString);
+        assertTrue(Files.getLastModifiedTime(archive).compareTo(old) > 0, "built again");
+        Result after = run(tmp, List.of(drover, "multi", "names", "1"));
+        assertEquals("", after.err(), "then used silently");
     }
 
     /** A training that fails leaves no lock behind: the next drover-cds builds, not "another is building". */
