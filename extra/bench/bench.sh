@@ -919,6 +919,11 @@ run_suite() {
         return 0
     fi
     git clone -q "$REPO" "$WORK/suite" >> "$OUT" 2>&1 || die "git clone $REPO failed"
+    # The suite's tests run the checkout's launcher as nobody and as throwaway users (attackers,
+    # init scripts, supervisord): the clone must be reachable by them, as a CI's checkout is, and
+    # mktemp made the work directory root's alone (0700).
+    chmod 0711 "$WORK"
+    chmod 0755 "$WORK/suite"
     commit=$(git -C "$WORK/suite" rev-parse --short HEAD)
     now_us; t0=$NOW_US
     (
