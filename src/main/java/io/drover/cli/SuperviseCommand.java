@@ -21,8 +21,9 @@ import picocli.CommandLine.Command;
 
 @Command(name = SuperviseCommand.NAME,
         description = {"Start the nodes in parallel (adopting the ones already running under their pidfiles) and keep them"
-                + " running, in the foreground: a node that exits unasked starts again after a backoff (--backoff=1 s,"
-                + " doubling to --backoff-max=60, with jitter, from the first again once it ran --backoff-reset=60 s);"
+                + " running, in the foreground: a node that exits unasked starts again at once, and after a backoff from"
+                + " its second exit in a row (--backoff=1 s, doubling to --backoff-max=60, with jitter; a first exit"
+                + " again once it ran --backoff-reset=60 s);"
                 + " --max-restarts=N --within=60 gives up on a node after N restarts within that many seconds.",
             "--max-memory=SIZE (512M, 2G) restarts warmly a node whose RSS is over SIZE in two samples in a row"
                 + " (--memory-interval=10 s); --heartbeat=SECONDS makes each node beat at that interval, and one"
