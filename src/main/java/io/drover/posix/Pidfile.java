@@ -122,10 +122,15 @@ public final class Pidfile implements AutoCloseable {
                 available = LockTable.available();
                 index = available ? LockTable.Index.read() : null;
             }
-            if (!available) {
-                return named;
+            if (!available || index == null) {
+                return uncached(file, named);
             }
-            return index == null ? LockTable.holder(file).orElse(-1L) : index.holderNow(file, named).orElse(-1L);
+            return index.holderNow(file, named).orElse(-1L);
+        }
+
+        /** The holder of {@code file}'s lock from the table read now; {@code named} where the kernel publishes none. */
+        static long uncached(FileIdentity file, long named) {
+            return LockTable.available() ? LockTable.holder(file).orElse(-1L) : named;
         }
     }
 
@@ -195,8 +200,7 @@ public final class Pidfile implements AutoCloseable {
             if (pid <= 0) {
                 return new PidfileState.Stale(-1, false, describe(path, content) + " but is locked by another process");
             }
-            long holder = locks != null ? locks.holder(before, pid)
-                    : LockTable.available() ? LockTable.holder(before).orElse(-1L) : pid;
+            long holder = locks != null ? locks.holder(before, pid) : Locks.uncached(before, pid);
             if (holder != pid) {
                 return new PidfileState.Stale(pid, ProcessTable.isAlive(pid), path + " names pid " + pid
                         + " but " + (holder > 0 ? "pid " + holder : "another process") + " holds its lock");
