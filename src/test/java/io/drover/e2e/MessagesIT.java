@@ -76,11 +76,12 @@ class MessagesIT extends DroverTest {
         assumeTrue(runs("unshare", "-U", "-r", "true"), "user namespaces are not available here");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        Result r = inRootOnlyNamespace("multi", "start", "1", "--uid", "nobody", "--pidfile=" + dir + "/run/%n.pid",
-                "--logfile=" + dir + "/log/%n%I.log");
+        // a name of its own: a drover1 another class runs at the same time would be "already runs"
+        Result r = inRootOnlyNamespace("multi", "start", "1", "--range-prefix=msgns", "--uid", "nobody",
+                "--pidfile=" + dir + "/run/%n.pid", "--logfile=" + dir + "/log/%n%I.log");
 
         assertEquals(73, r.exitCode(), r::toString);
-        String line = r.lineFor("drover1@" + HOST);
+        String line = r.lineFor("msgns1@" + HOST);
         assertTrue(line.contains("nobody"), "the user is named:\n" + r);
         assertTrue(line.contains(dir + "/run"), "the directory is named:\n" + r);
         assertFalse(Files.exists(dir.resolve("run")), "the directory made for nobody was left behind");
