@@ -657,11 +657,18 @@ public final class Supervisor {
             for (Keeper k : level) {
                 k.stop(signal);
             }
+            List<Keeper> dying = new ArrayList<>();
             for (Keeper k : level) {
                 Duration left = options.stopTimeout().isZero() ? null : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
                 if (!k.awaitEnd(left) && k.kill(true)) {
                     killed.add(k.spec().nodename().full());
+                    dying.add(k);
                 }
+            }
+            // a kill waits for the node's thread dump first (seconds at most): the next level is
+            // signalled once the killed nodes are down, not as soon as their kill is decided
+            for (Keeper k : dying) {
+                k.awaitEnd(KEEPER_WAIT);
             }
         }
         // the node's end, its pidfile's cleanup and its record's last word, none of which waits
