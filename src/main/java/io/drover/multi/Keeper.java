@@ -41,6 +41,11 @@ final class Keeper {
     private long pid = -1;
     /** The child a start under way spawned, not yet ready (-1: none): what a stop during the start signals. */
     private long starting = -1;
+    /**
+     * The keeper's thread is in a start, from {@link #awaitStart} to {@link #started}: only then
+     * does a start's end come to carry out a stop asked in STARTING.
+     */
+    private boolean startUnderWay;
     private CompletableFuture<String> end;
     private int stopSignal;
     private NodeEvent.RestartAsked asked;
@@ -151,7 +156,8 @@ final class Keeper {
                 return false;
             }
         }
-        return !retired && state == KeeperState.STARTING;
+        startUnderWay = !retired && state == KeeperState.STARTING;
+        return startUnderWay;
     }
 
     /**
@@ -214,6 +220,7 @@ final class Keeper {
     /** The start's outcome as a move: the node's end to wait for, or null when there is none. */
     private synchronized CompletableFuture<String> started(Start start) {
         starting = -1;
+        startUnderWay = false;
         if (start.failure() != null) {
             cameBack(start.failure()); // first: a give-up's move would tell a waiting roll "stopping"
             if (state == KeeperState.STARTING) {
@@ -446,6 +453,12 @@ final class Keeper {
         stopSignal = signal;
         if (state == KeeperState.STOPPING) {
             send(pid, signal);
+        } else if (state == KeeperState.STARTING_TO_STOP && !startUnderWay) {
+            // STARTING with no start begun (waiting for --after, or a backoff's timer that just
+            // ran, its thread not yet back or ended as supervise retired it): no start's end will
+            // carry the stop out, so it is carried out here, as a start that ended with no child
+            move(Event.START_FAILED);
+            listener.node(spec, new NodeEvent.Stopped("before its start began"));
         } else if (starting > 0) {
             send(starting, signal); // STARTING_TO_STOP: the start's child, not yet ready
         }

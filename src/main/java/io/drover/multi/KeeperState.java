@@ -26,7 +26,10 @@ import io.drover.core.TransitionTable;
  * always over the limit, or hanging again each time, is not restarted every few seconds for ever.
  * "kill asked" is a stop that outlived {@code --timeout}. A stop asked
  * during a start cannot be sent (the start has no pid until it ends): STARTING_TO_STOP remembers
- * it, and the start's end carries it out.
+ * it, and the start's end carries it out. A stop that finds STARTING with no start begun (the
+ * node waits for {@code --after}, or a backoff's timer just ran and supervise is ending, so no
+ * start will begin) has no start's end to wait for: the keeper moves "start failed" itself at
+ * once, and the node is STOPPED.
  *
  * <p>The operator's requests come over supervise's control socket: a stop (or kill) is "stop
  * asked", and the node stays STOPPED, not restarted, until "start asked" (the operator's start or

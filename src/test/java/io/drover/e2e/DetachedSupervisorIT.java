@@ -35,7 +35,8 @@ class DetachedSupervisorIT extends DroverTest {
         for (long pid : supervisors) {
             if (Procs.alive(pid)) {
                 Procs.signal(pid, "TERM");
-                Procs.waitUntil("the supervisor " + pid + " to end after TERM", Procs.PATIENCE, () -> !Procs.alive(pid));
+                Procs.waitUntil("the supervisor " + pid + " to end after TERM", Procs.PATIENCE, () -> !Procs.alive(pid),
+                        this::log);
             }
         }
     }

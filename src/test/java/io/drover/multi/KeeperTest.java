@@ -42,6 +42,8 @@ class KeeperTest {
     private Thread thread;
     /** --give-up-for: null, for good (as supervise was before the cool-down). */
     private Duration giveUpFor;
+    /** --after: the first starts the node's own first start waits for; null, none. */
+    private CompletableFuture<?> after;
 
     @AfterEach
     void endTheKeeper() throws InterruptedException {
@@ -87,6 +89,9 @@ class KeeperTest {
                 gaveUp.incrementAndGet();
             }
         });
+        if (after != null) {
+            keeper.startAfter(after);
+        }
         thread = new Thread(keeper::keep, "keeper-under-test");
         thread.setDaemon(true);
         thread.start();
@@ -341,6 +346,45 @@ class KeeperTest {
         node.heldDumps.forEach(Runnable::run);
         assertEquals(List.of("101 QUIT"), node.signals, "its pid may be another's by now");
         assertTrue(reported(NodeEvent.Killing.class).isEmpty());
+    }
+
+    @Test
+    void supervises_stop_after_a_backoffs_timer_fired_as_it_retired_ends_stopped_at_once_with_no_start() {
+        // a detached supervisor TERMed as the zero backoff of a failed start ran out: it retired
+        // the keeper, whose thread then ended without a start, and the timer's STARTING met the stop
+        keep(0);
+        await("a start under way", node::waitingSpawn);
+        node.spawns.add(new NodeEvent.Failed(1, "application start failed"));
+        awaitState(KeeperState.BACKOFF);
+        keeper.retire();
+        await("the keeper's thread to end, retired", () -> !thread.isAlive());
+        clock.fire(); // the backoff's end, after the retire and before the stop
+        assertEquals(KeeperState.STARTING, keeper.state());
+        keeper.stop(Signals.TERM);
+        assertTrue(keeper.awaitEnd(PATIENCE), "no start will come to end a STARTING_TO_STOP: " + keeper.state());
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(1, node.spawnCalls.get());
+        assertTrue(node.signals.isEmpty(), node.signals::toString);
+        assertEquals(List.of(new NodeEvent.Stopped("before its start began")), reported(NodeEvent.Stopped.class));
+        assertFalse(keeper.kill(true), "nothing left to kill");
+    }
+
+    @Test
+    void the_operators_stop_of_a_node_waiting_for_its_after_keeps_it_down_until_the_operators_start() throws Exception {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        after = first;
+        keep(0);
+        keeper.stopAsked(Signals.TERM);
+        assertTrue(keeper.awaitEnd(PATIENCE), "no start will come to end a STARTING_TO_STOP: " + keeper.state());
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertTrue(keeper.view().byRequest());
+        first.complete(null); // what it is after is up: it stays down, as asked
+        assertEquals(KeeperState.STOPPED, keeper.state());
+        assertEquals(0, node.spawnCalls.get());
+        CompletableFuture<String> back = keeper.startAsked();
+        startsAs(101);
+        assertEquals(null, back.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
+        assertEquals(1, node.spawnCalls.get());
     }
 
     @Test
