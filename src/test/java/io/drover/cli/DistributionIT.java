@@ -156,6 +156,63 @@ class DistributionIT {
     }
 
     /**
+     * Ctrl-C during the training (INT to drover-cds's process group, the training JVM with it)
+     * leaves no training node behind: the node the training started runs detached, in a session
+     * of its own, so the INT does not reach it, and drover-cds's cleanup stops it. Nor a lock.
+     */
+    @Test
+    void an_interrupted_build_leaves_no_training_node_and_no_lock() throws Exception {
+        Path home = unpack();
+        // setsid: drover-cds leads a process group of its own, as a shell's job does
+        ProcessBuilder pb = new ProcessBuilder("setsid", home.resolve("bin/drover-cds").toString()).directory(tmp.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(tmp.resolve("cds.out").toFile()).redirectError(tmp.resolve("cds.err").toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("DROVER_CDS_BUILDING");
+        Process cds = pb.start();
+        String node = "-n\0drovercds" + cds.pid() + "-";
+        try {
+            io.drover.e2e.Procs.waitUntil("a training node of drover-cds " + cds.pid(), io.drover.e2e.Procs.PATIENCE,
+                    () -> !processesWith(node).isEmpty() || !cds.isAlive());
+            assertTrue(cds.isAlive(), "drover-cds ended before its training node ran");
+            Result intr = run(tmp, List.of("kill", "-INT", "--", "-" + cds.pid()));
+            assertEquals(0, intr.code(), intr::toString);
+            assertTrue(cds.waitFor(180, TimeUnit.SECONDS), "drover-cds did not end after INT");
+            assertEquals(List.of(), processesWith(node), "training nodes left: " + Files.readString(tmp.resolve("cds.err")));
+            assertFalse(Files.exists(home.resolve("lib/cds.lock")), "the lock is gone");
+        } finally {
+            cds.destroyForcibly();
+            for (long pid : processesWith(node)) {
+                io.drover.e2e.Procs.signal(pid, "KILL");
+            }
+        }
+    }
+
+    /** The live processes whose command line holds {@code part} ({@code \0} between arguments). */
+    private static List<Long> processesWith(String part) {
+        List<Long> found = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (cmdline.contains(part) && io.drover.posix.ProcessTable.isAlive(Long.parseLong(name))) {
+                        found.add(Long.parseLong(name));
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /**
      * Java 25 and later read ahead-of-time caches: the first command there builds lib/cli.aot and
      * lib/node.aot, a node maps its cache, and the JDK the build runs keeps its own archives.
      */
