@@ -121,7 +121,8 @@ class DistributionIT {
     /**
      * Archives older than drover's jar (a build or an unpacking over the installation) hold
      * classes that are no longer there, and the JVM ignores them without a word: the next
-     * command builds them again and says so, as for missing ones.
+     * command builds them again and says so, as for missing ones; so does the first command of a
+     * copy of the installation, whose archives hold the original's path.
      */
     @Test
     void archives_older_than_the_jar_are_built_again_by_the_next_command() throws Exception {
@@ -138,6 +139,23 @@ class DistributionIT {
         assertTrue(Files.getLastModifiedTime(archive).compareTo(old) > 0, "built again");
         Result after = run(tmp, List.of(drover, "multi", "names", "1"));
         assertEquals("", after.err(), "then used silently");
+
+        // A copy of the installation (cp -a keeps the archives' times) holds archives made for the
+        // original's path, which its JVM cannot use (-Xshare:on makes that an error, not silence):
+        // its first command builds its own, which it can
+        Path copy = tmp.resolve("copy");
+        Result cp = run(tmp, List.of("cp", "-a", home.toString(), copy.toString()));
+        assertEquals(0, cp.code(), cp::toString);
+        List<String> strict = List.of("env", "DROVER_JAVA_OPTS=-Xshare:on", copy.resolve("bin/drover").toString(), "multi", "names", "1");
+        Result moved = run(tmp, strict);
+        assertEquals(0, moved.code(), moved::toString);
+        assertTrue(moved.err().contains("building class-data archives for " + copy.toRealPath() + ","), moved::toString);
+        Result copied = run(tmp, strict);
+        assertEquals(0, copied.code(), copied::toString);
+        assertEquals("", copied.err(), "then used silently");
+        Result original = run(tmp, List.of("env", "DROVER_JAVA_OPTS=-Xshare:on", drover, "multi", "names", "1"));
+        assertEquals(0, original.code(), original::toString);
+        assertEquals("", original.err(), "the original's are still its own");
     }
 
     /** A training that fails leaves no lock behind: the next drover-cds builds, not "another is building". */
