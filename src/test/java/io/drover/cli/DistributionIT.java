@@ -142,8 +142,9 @@ class DistributionIT {
 
         // A copy of the installation (cp -a keeps the archives' times) holds archives made for the
         // original's path, which its JVM cannot use (-Xshare:on makes that an error, not silence):
-        // its first command builds its own, which it can
-        Path copy = tmp.resolve("copy");
+        // its first command builds its own, which it can; its path has a blank, which the
+        // launcher keeps in one word
+        Path copy = tmp.resolve("co py");
         Result cp = run(tmp, List.of("cp", "-a", home.toString(), copy.toString()));
         assertEquals(0, cp.code(), cp::toString);
         List<String> strict = List.of("env", "DROVER_JAVA_OPTS=-Xshare:on", copy.resolve("bin/drover").toString(), "multi", "names", "1");
