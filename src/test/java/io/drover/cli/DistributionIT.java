@@ -177,7 +177,8 @@ class DistributionIT {
     /**
      * Ctrl-C during the training (INT to drover-cds's process group, the training JVM with it)
      * leaves no training node behind: the node the training started runs detached, in a session
-     * of its own, so the INT does not reach it, and drover-cds's cleanup stops it. Nor a lock.
+     * of its own, so the INT does not reach it, and drover-cds's cleanup stops it. Nor a lock,
+     * even when a second Ctrl-C comes while the cleanup runs.
      */
     @Test
     void an_interrupted_build_leaves_no_training_node_and_no_lock() throws Exception {
@@ -196,6 +197,14 @@ class DistributionIT {
             assertTrue(cds.isAlive(), "drover-cds ended before its training node ran");
             Result intr = run(tmp, List.of("kill", "-INT", "--", "-" + cds.pid()));
             assertEquals(0, intr.code(), intr::toString);
+            // a second Ctrl-C while the cleanup's kill runs does not end the cleanup half-way
+            String cleanup = String.join("\0", "multi", "kill", "1", "-q", "--range-prefix=drovercds" + cds.pid() + "-");
+            io.drover.e2e.Procs.waitUntil("drover-cds's cleanup to kill its nodes, or its end", io.drover.e2e.Procs.PATIENCE,
+                    () -> !processesWith(cleanup).isEmpty() || !cds.isAlive());
+            if (cds.isAlive()) {
+                Result again = run(tmp, List.of("kill", "-INT", "--", "-" + cds.pid()));
+                assertEquals(0, again.code(), again::toString);
+            }
             assertTrue(cds.waitFor(180, TimeUnit.SECONDS), "drover-cds did not end after INT");
             assertEquals(List.of(), processesWith(node), "training nodes left: " + Files.readString(tmp.resolve("cds.err")));
             assertFalse(Files.exists(home.resolve("lib/cds.lock")), "the lock is gone");
@@ -278,7 +287,10 @@ class DistributionIT {
         assertTrue(on17.err().contains("drover-cds: built " + home.resolve("lib/cli.jsa") + " "), on17::toString);
     }
 
-    /** An installation whose archives were built on Java 17 builds its caches when the operator moves it to Java 25. */
+    /**
+     * An installation whose archives were built on Java 17 builds its caches when the operator
+     * moves it to Java 25; a copy of it builds both kinds again, each at its java's first command.
+     */
     @Test
     void a_java_changed_from_17_to_25_gets_its_caches_built_at_its_first_command() throws Exception {
         Path jdk = Path.of(System.getProperty("drover.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
@@ -291,6 +303,20 @@ class DistributionIT {
         assertTrue(on25.err().contains("drover-cds: built " + home.resolve("lib/cli.aot") + " "), on25::toString);
         Result again = run(tmp, List.of(home.resolve("bin/drover").toString(), "multi", "names", "2"));
         assertEquals("", again.err(), "back on 17, its archives are still there");
+
+        // A copy holds both kinds, made for the original's path: the first command on 25 builds
+        // the caches, and the archives for 17, which the JVM could not use either, are built
+        // again at 17's first command (-Xshare:on makes an unusable one an error)
+        Path copy = tmp.resolve("copy");
+        Result cp = run(tmp, List.of("cp", "-a", home.toString(), copy.toString()));
+        assertEquals(0, cp.code(), cp::toString);
+        Result copy25 = run(tmp, List.of("env", "JAVA_HOME=" + jdk, copy.resolve("bin/drover").toString(), "multi", "names", "2"));
+        assertEquals(0, copy25.code(), copy25::toString);
+        assertTrue(copy25.err().contains("drover-cds: built " + copy.resolve("lib/cli.aot") + " "), copy25::toString);
+        Result copy17 = run(tmp, List.of("env", "DROVER_JAVA_OPTS=-Xshare:on", copy.resolve("bin/drover").toString(),
+                "multi", "names", "2"));
+        assertEquals(0, copy17.code(), copy17::toString);
+        assertTrue(copy17.err().contains("drover-cds: built " + copy.resolve("lib/cli.jsa") + " "), copy17::toString);
     }
 
     /**
