@@ -34,6 +34,12 @@ class LauncherHostTracesIT {
     @TempDir
     Path tmp;
 
+    /** Where {@link #install()} puts the copy both tests run. */
+    @TempDir
+    static Path shared;
+
+    private static Path install;
+
     /** LauncherIT's helpers, run in this test's temp dir. */
     private final LauncherIT it = new LauncherIT();
 
@@ -65,7 +71,7 @@ class LauncherHostTracesIT {
      */
     private void computeCommandsTouchNothing(boolean writable) throws Exception {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path install = copyOfTheDistribution(tmp.resolve("dist"));
+        Path install = install();
         Path home = Files.createDirectory(tmp.resolve("home"));
         Path state = home.resolve(".local/state");
         Path hsperf = Path.of("/tmp/hsperfdata_nobody");
@@ -110,7 +116,36 @@ class LauncherHostTracesIT {
                 .orElseThrow(() -> new AssertionError("running as root needs setpriv (util-linux) to become nobody"));
     }
 
-    /** A copy readable by everyone, so nobody can run it wherever the build directory lives. */
+    /**
+     * The installation the tests run, made once: a copy readable by everyone, so nobody can run it
+     * wherever the build directory lives, whose owner built its archives, as for any copy (the
+     * build's are made for the build's path, and the launcher would say so on stderr).
+     */
+    private static synchronized Path install() throws Exception {
+        if (install == null) {
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path copy = copyOfTheDistribution(shared.resolve("dist"));
+            ProcessBuilder pb = new ProcessBuilder(copy.resolve("bin/drover-cds").toString()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(shared.resolve("drover-cds.out").toFile());
+            pb.environment().remove("DROVER_CDS_BUILDING");
+            Process cds = pb.start();
+            assertTrue(cds.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "drover-cds did not finish");
+            assertEquals(0, cds.exitValue(), () -> readQuietly(shared.resolve("drover-cds.out")));
+            install = copy;
+        }
+        return install;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** A copy of the distribution, its directories and files readable by everyone. */
     private static Path copyOfTheDistribution(Path target) throws IOException {
         try (Stream<Path> files = Files.walk(LauncherIT.dist)) {
             for (Path source : files.toList()) {
