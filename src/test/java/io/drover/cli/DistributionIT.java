@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.drover.core.Host;
+import io.drover.e2e.Procs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,18 +61,22 @@ class DistributionIT {
         Path out = Files.createTempFile("drover-dist-it-", ".out");
         Path err = Files.createTempFile("drover-dist-it-", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            pb.environment().remove("DROVER_CDS_BUILDING");
-            Process p = pb.start();
+            Process p = builder(dir, command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             assertTrue(p.waitFor(180, TimeUnit.SECONDS), command + " did not finish");
             return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** A command run in {@code dir} as a user runs it: no input, this JVM's java, not inside a drover-cds. */
+    static ProcessBuilder builder(Path dir, List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("DROVER_CDS_BUILDING");
+        return pb;
     }
 
     /** Unpacks the tarball into tmp/unpacked as a user would; returns drover-VERSION/. */
@@ -184,60 +189,32 @@ class DistributionIT {
     void an_interrupted_build_leaves_no_training_node_and_no_lock() throws Exception {
         Path home = unpack();
         // setsid: drover-cds leads a process group of its own, as a shell's job does
-        ProcessBuilder pb = new ProcessBuilder("setsid", home.resolve("bin/drover-cds").toString()).directory(tmp.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(tmp.resolve("cds.out").toFile()).redirectError(tmp.resolve("cds.err").toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().remove("DROVER_CDS_BUILDING");
-        Process cds = pb.start();
-        String node = "-n\0drovercds" + cds.pid() + "-";
+        Process cds = builder(tmp, List.of("setsid", home.resolve("bin/drover-cds").toString()))
+                .redirectOutput(tmp.resolve("cds.out").toFile()).redirectError(tmp.resolve("cds.err").toFile()).start();
+        String node = "-n drovercds" + cds.pid() + "-";
         try {
-            io.drover.e2e.Procs.waitUntil("a training node of drover-cds " + cds.pid(), io.drover.e2e.Procs.PATIENCE,
-                    () -> !processesWith(node).isEmpty() || !cds.isAlive());
+            Procs.waitUntil("a training node of drover-cds " + cds.pid(), Procs.PATIENCE,
+                    () -> !Procs.pidsWithCmdlineContaining(node).isEmpty() || !cds.isAlive());
             assertTrue(cds.isAlive(), "drover-cds ended before its training node ran");
             Result intr = run(tmp, List.of("kill", "-INT", "--", "-" + cds.pid()));
             assertEquals(0, intr.code(), intr::toString);
             // a second Ctrl-C while the cleanup's kill runs does not end the cleanup half-way
-            String cleanup = String.join("\0", "multi", "kill", "1", "-q", "--range-prefix=drovercds" + cds.pid() + "-");
-            io.drover.e2e.Procs.waitUntil("drover-cds's cleanup to kill its nodes, or its end", io.drover.e2e.Procs.PATIENCE,
-                    () -> !processesWith(cleanup).isEmpty() || !cds.isAlive());
+            String cleanup = "multi kill 1 -q --range-prefix=drovercds" + cds.pid() + "-";
+            Procs.waitUntil("drover-cds's cleanup to kill its nodes, or its end", Procs.PATIENCE,
+                    () -> !Procs.pidsWithCmdlineContaining(cleanup).isEmpty() || !cds.isAlive());
             if (cds.isAlive()) {
                 Result again = run(tmp, List.of("kill", "-INT", "--", "-" + cds.pid()));
                 assertEquals(0, again.code(), again::toString);
             }
             assertTrue(cds.waitFor(180, TimeUnit.SECONDS), "drover-cds did not end after INT");
-            assertEquals(List.of(), processesWith(node), "training nodes left: " + Files.readString(tmp.resolve("cds.err")));
+            assertEquals(Set.of(), Procs.pidsWithCmdlineContaining(node), "training nodes left: " + Files.readString(tmp.resolve("cds.err")));
             assertFalse(Files.exists(home.resolve("lib/cds.lock")), "the lock is gone");
         } finally {
             cds.destroyForcibly();
-            for (long pid : processesWith(node)) {
-                io.drover.e2e.Procs.signal(pid, "KILL");
+            for (long pid : Procs.pidsWithCmdlineContaining(node)) {
+                Procs.signal(pid, "KILL");
             }
         }
-    }
-
-    /** The live processes whose command line holds {@code part} ({@code \0} between arguments). */
-    private static List<Long> processesWith(String part) {
-        List<Long> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-                    if (cmdline.contains(part) && io.drover.posix.ProcessTable.isAlive(Long.parseLong(name))) {
-                        found.add(Long.parseLong(name));
-                    }
-                } catch (IOException e) {
-                    // gone meanwhile
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return found;
     }
 
     /**
@@ -442,7 +419,7 @@ class DistributionIT {
         try {
             return Files.getPosixFilePermissions(file);
         } catch (IOException e) {
-            return java.util.Set.of();
+            return Set.of();
         }
     }
 
